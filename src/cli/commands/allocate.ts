@@ -1,0 +1,134 @@
+import { Command, Option } from 'commander';
+import { allocatePort, releaseService } from '../../registry/allocator.js';
+import { updateRegistry } from '../../registry/store.js';
+import { formatRange, type Protocol } from '../../registry/types.js';
+import { outputFormat, parsePort, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+
+interface AllocateOptions extends CommonOptions {
+  project?: string;
+  service: string;
+  purpose: string;
+  port?: string;
+  env?: string;
+  protocol?: Protocol;
+  containerPort?: string;
+  composeService?: string;
+  probe?: boolean;
+}
+
+/** Probing is advisory: on by default, off in CI (a runner's ports say nothing about the fleet). */
+function shouldProbe(ctx: CommandContext, options: { probe?: boolean }, explicitlySet: boolean): boolean {
+  if (explicitlySet) return options.probe !== false;
+  return !ctx.env.CI;
+}
+
+async function probeLivePorts(): Promise<Set<string>> {
+  // Loaded only when needed: reading /proc is not free, and most commands never probe.
+  const { livePorts } = await import('../../live/listeners.js');
+  return livePorts({ includeProcesses: false });
+}
+
+export function allocateCommand(ctx: CommandContext): Command {
+  const cmd = withCommonOptions(
+    new Command('allocate')
+      .description("give a service the next available port in its project's range (or check and take --port)")
+      .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
+      .requiredOption('--service <name>', 'the service, for example api or postgres')
+      .requiredOption('--purpose <text>', 'what the port is for')
+      .option('--port <n>', 'take this port, after checking it is in range, not reserved and not taken')
+      .option('--env <VAR>', 'the environment variable that carries the port, for example API_PORT')
+      .addOption(new Option('--protocol <protocol>', 'the protocol').choices(['tcp', 'udp', 'sctp']).default('tcp'))
+      .option('--container-port <n>', 'the port inside the container')
+      .option('--compose-service <name>', 'the compose service, when its name differs from --service')
+      .option('--probe', 'skip ports something listens on right now (default, except when CI is set)')
+      .option('--no-probe', 'do not look at the ports in use on this machine'),
+  ).addHelpText(
+    'after',
+    `
+Plain output is the port number alone, so PORT=$(portreg allocate ...) works.
+The same project and service get their existing port back (idempotent).
+Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 usage or registry error, 3 registry locked.`,
+  );
+  cmd.action(async (options: AllocateOptions) => {
+    const located = await resolveRegistry(ctx, options);
+    const project = options.project ?? located.project;
+    if (!project) {
+      cmd.error('error: required option \'--project <name>\' not specified (or set "project" in portreg.config.json)', { exitCode: 2 });
+    }
+    const explicitPort = options.port !== undefined ? parsePort(options.port) : undefined;
+    const containerPort = options.containerPort !== undefined ? parsePort(options.containerPort, 'container port') : undefined;
+    const probeSet = cmd.getOptionValueSource('probe') === 'cli';
+    const live = shouldProbe(ctx, options, probeSet) ? await probeLivePorts() : undefined;
+    const { result } = await updateRegistry(
+      located.path,
+      (registry) => {
+        const r = allocatePort(
+          registry,
+          {
+            project: project!,
+            service: options.service,
+            purpose: options.purpose,
+            port: explicitPort,
+            env: options.env,
+            protocol: options.protocol,
+            containerPort,
+            composeService: options.composeService,
+          },
+          { now: ctx.now(), livePorts: live },
+        );
+        return { registry: r.created ? r.registry : undefined, result: r };
+      },
+      { now: ctx.now(), cwd: ctx.cwd },
+    );
+    if (outputFormat(options) === 'json') {
+      printJson(ctx, {
+        port: result.port,
+        project: result.project,
+        service: result.service,
+        range: result.range,
+        created: result.created,
+        url: `http://localhost:${result.port}`,
+        skippedLive: result.skippedLive,
+        warnings: result.warnings,
+      });
+      return;
+    }
+    for (const w of result.warnings) ctx.stderr(`portreg: warning: ${w}\n`);
+    if (result.skippedLive.length) {
+      ctx.stderr(`portreg: skipped ${result.skippedLive.join(', ')}: in use on this machine right now\n`);
+    }
+    if (!result.created) {
+      ctx.stderr(`portreg: service "${result.service}" of project "${result.project}" already has port ${result.port} (range ${formatRange(result.range)})\n`);
+    }
+    ctx.stdout(`${result.port}\n`);
+  });
+  return cmd;
+}
+
+export function releaseCommand(ctx: CommandContext): Command {
+  const cmd = withCommonOptions(
+    new Command('release')
+      .description("remove a service's allocation; its port stays in quarantine before anyone else may have it")
+      .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
+      .requiredOption('--service <name>', 'the service'),
+  );
+  cmd.action(async (options: CommonOptions & { project?: string; service: string }) => {
+    const located = await resolveRegistry(ctx, options);
+    const project = options.project ?? located.project;
+    if (!project) cmd.error('error: required option \'--project <name>\' not specified', { exitCode: 2 });
+    const { result } = await updateRegistry(
+      located.path,
+      (registry) => {
+        const r = releaseService(registry, project!, options.service, { now: ctx.now() });
+        return { registry: r.registry, result: r };
+      },
+      { now: ctx.now(), cwd: ctx.cwd },
+    );
+    if (outputFormat(options) === 'json') {
+      printJson(ctx, { project, service: options.service, port: result.port, released: true });
+      return;
+    }
+    ctx.stdout(`released port ${result.port} of service "${options.service}" of project "${project}"\n`);
+  });
+  return cmd;
+}

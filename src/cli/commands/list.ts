@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { requireProject } from '../../registry/allocator.js';
+import { loadRegistry } from '../../registry/load.js';
+import { assertWritable } from '../../registry/store.js';
+import { formatRange, inRange, rangeSize, serviceProtocols, type Registry } from '../../registry/types.js';
+import { outputFormat, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+
+export function listing(registry: Registry, only?: string) {
+  if (only) requireProject(registry, only);
+  return Object.entries(registry.projects)
+    .filter(([name]) => !only || name === only)
+    .sort(([, a], [, b]) => a.range.from - b.range.from)
+    .map(([name, p]) => {
+      const services = Object.entries(p.services ?? {})
+        .sort(([, a], [, b]) => a.port - b.port)
+        .map(([service, s]) => ({
+          service,
+          port: s.port,
+          protocol: serviceProtocols(s.protocol),
+          purpose: s.purpose,
+          env: s.env ?? null,
+          composeService: s.composeService ?? service,
+          containerPort: s.containerPort ?? null,
+        }));
+      const used = services.filter((s) => inRange(s.port, p.range)).length;
+      return { project: name, range: p.range, path: p.path ?? null, size: rangeSize(p.range), used, services };
+    });
+}
+
+export function listCommand(ctx: CommandContext): Command {
+  return withCommonOptions(
+    new Command('list').description('list projects, their ranges and their ports').option('--project <name>', 'only this project'),
+  ).action(async (options: CommonOptions & { project?: string }) => {
+    const located = await resolveRegistry(ctx, options);
+    const registry = assertWritable(await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd }));
+    const projects = listing(registry, options.project);
+    if (outputFormat(options) === 'json') {
+      printJson(ctx, { projects });
+      return;
+    }
+    if (projects.length === 0) {
+      ctx.stdout('no projects yet: add one with "portreg project add NAME"\n');
+      return;
+    }
+    const out: string[] = [];
+    for (const p of projects) {
+      out.push(`${p.project}  ${formatRange(p.range)}  (${p.used} of ${p.size} used)${p.path ? `  ${p.path}` : ''}`);
+      const w = Math.max(0, ...p.services.map((s) => s.service.length));
+      const ew = Math.max(0, ...p.services.map((s) => (s.env ?? '').length));
+      for (const s of p.services) {
+        const proto = s.protocol.join(',');
+        const container = s.containerPort ? ` (container ${s.containerPort})` : '';
+        out.push(`  ${s.service.padEnd(w)}  ${String(s.port).padStart(5)}/${proto.padEnd(3)}  ${(s.env ?? '').padEnd(ew)}  ${s.purpose}${container}`.trimEnd());
+      }
+    }
+    ctx.stdout(out.join('\n') + '\n');
+  });
+}

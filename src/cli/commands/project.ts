@@ -1,0 +1,43 @@
+import { Command, Option } from 'commander';
+import { addProject } from '../../registry/allocator.js';
+import { updateRegistry } from '../../registry/store.js';
+import { formatRange } from '../../registry/types.js';
+import { outputFormat, parseRangeArg, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+
+export function projectCommand(ctx: CommandContext): Command {
+  const cmd = new Command('project').description('manage projects and their port ranges');
+  withCommonOptions(
+    cmd
+      .command('add')
+      .description('give a project the next free aligned block of the project space')
+      .argument('<name>', 'project name')
+      .option('--path <dir>', "the project's folder, relative to the registry's folder")
+      .addOption(new Option('--size <n>', 'number of ports (default: the registry\'s rangeSize, 100)').argParser((v) => Number(v)))
+      .option('--range <from-to>', 'an explicit range instead of the next free block, for example 5100-5199')
+      .option('--description <text>', 'what the project is'),
+  )
+    .addHelpText('after', '\nRepeating the command for an existing project with the same settings is a no-op (exit 0).')
+    .action(async (name: string, options: CommonOptions & { path?: string; size?: number; range?: string; description?: string }) => {
+      const located = await resolveRegistry(ctx, options);
+      const range = options.range ? parseRangeArg(options.range) : undefined;
+      const { result } = await updateRegistry(
+        located.path,
+        (registry) => {
+          const r = addProject(registry, { name, path: options.path?.split('\\').join('/'), size: options.size, range, description: options.description });
+          return { registry: r.created ? r.registry : undefined, result: r };
+        },
+        { now: ctx.now(), cwd: ctx.cwd },
+      );
+      if (outputFormat(options) === 'json') {
+        printJson(ctx, { project: name, range: result.range, created: result.created, warnings: result.warnings });
+        return;
+      }
+      for (const w of result.warnings) ctx.stderr(`portreg: warning: ${w}\n`);
+      ctx.stdout(
+        result.created
+          ? `project ${name}: range ${formatRange(result.range)}\n`
+          : `project ${name} already has range ${formatRange(result.range)}\n`,
+      );
+    });
+  return cmd;
+}

@@ -1,0 +1,62 @@
+import { Command, Option } from 'commander';
+import { countBySeverity } from '../../findings.js';
+import { ExitCode } from '../../errors.js';
+import { loadRegistry } from '../../registry/load.js';
+import { assertWritable, updateRegistry } from '../../registry/store.js';
+import { CURRENT_REGISTRY_VERSION } from '../../registry/types.js';
+import { formatStylish } from '../../report/stylish.js';
+import { outputFormat, plural, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+
+export function registryCommand(ctx: CommandContext): Command {
+  const cmd = new Command('registry').description('check or upgrade the registry file');
+
+  withCommonOptions(
+    cmd
+      .command('check')
+      .description('validate the registry: schema, overlapping ranges, reserved ports, duplicate ports, ...')
+      .addOption(new Option('--max-warnings <n>', 'exit 1 when there are more warnings than this').argParser((v) => Number(v))),
+  )
+    .addHelpText('after', '\nExit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 the registry cannot be read or parsed.')
+    .action(async (options: CommonOptions & { maxWarnings?: number }) => {
+      const located = await resolveRegistry(ctx, options);
+      const loaded = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
+      const { errors, warnings } = countBySeverity(loaded.findings);
+      const unparsable = loaded.findings.some((f) => f.ruleId === 'registry-parse');
+      if (outputFormat(options) === 'json') {
+        printJson(ctx, { version: 1, registry: loaded.displayPath, errorCount: errors, warningCount: warnings, findings: loaded.findings });
+      } else if (loaded.findings.length > 0) {
+        ctx.stdout(formatStylish(loaded.findings, { color: ctx.color && options.color !== false }));
+      } else {
+        const projects = loaded.data ? Object.keys(loaded.data.projects).length : 0;
+        ctx.stdout(`${loaded.displayPath}: ok (${plural(projects, 'project')})\n`);
+      }
+      if (unparsable) process.exitCode = ExitCode.Usage;
+      else if (errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings)) process.exitCode = ExitCode.Refused;
+    });
+
+  withCommonOptions(
+    cmd
+      .command('upgrade')
+      .description(`rewrite an older registry in the current format (version ${CURRENT_REGISTRY_VERSION})`),
+  ).action(async (options: CommonOptions) => {
+    const located = await resolveRegistry(ctx, options);
+    const before = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
+    assertWritable(before);
+    const { written } = await updateRegistry(located.path, (registry) => ({ registry: { ...registry, version: CURRENT_REGISTRY_VERSION }, result: null }), {
+      now: ctx.now(),
+      cwd: ctx.cwd,
+    });
+    const from = before.fileVersion ?? CURRENT_REGISTRY_VERSION;
+    if (outputFormat(options) === 'json') {
+      printJson(ctx, { registry: before.displayPath, fromVersion: from, toVersion: CURRENT_REGISTRY_VERSION, written });
+    } else if (written && from < CURRENT_REGISTRY_VERSION) {
+      ctx.stdout(`${before.displayPath}: upgraded from format version ${from} to ${CURRENT_REGISTRY_VERSION}\n`);
+    } else if (written) {
+      ctx.stdout(`${before.displayPath}: already format version ${CURRENT_REGISTRY_VERSION}; rewritten in the canonical style\n`);
+    } else {
+      ctx.stdout(`${before.displayPath}: already format version ${CURRENT_REGISTRY_VERSION}, nothing to do\n`);
+    }
+  });
+  return cmd;
+}
+

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { usageError } from '../errors.js';
+import { JsonDocument } from '../registry/json-document.js';
+import { displayPathFor } from '../registry/load.js';
+
+export interface PortregConfig {
+  registry?: string;
+  project?: string;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the file the settings came from. */
+  file: string;
+  config: PortregConfig;
+}
+
+/** Files searched in each folder, in this order; the first one found wins. */
+export const CONFIG_FILE_NAMES = ['portreg.config.json', '.portregrc.json', '.portregrc', 'package.json'];
+
+const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/portreg.config.schema.json', import.meta.url));
+let validate: ValidateFunction | undefined;
+
+/** Looks for a config file from `cwd` upward; undefined when there is none. */
+export async function findConfig(cwd: string): Promise<LoadedConfig | undefined> {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const file = path.join(dir, name);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        continue;
+      }
+      const loaded = parseConfig(text, file, cwd);
+      if (loaded) return loaded;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Parses and validates one config file; a package.json without a "portreg" key is no config. */
+export function parseConfig(text: string, file: string, cwd = process.cwd()): LoadedConfig | undefined {
+  const shown = displayPathFor(file, cwd);
+  const doc = new JsonDocument(text);
+  const syntax = doc.syntaxProblems[0];
+  if (syntax) {
+    const at = doc.lines.position(syntax.start);
+    throw usageError('config-invalid', `${shown}:${at.line}:${at.column}: ${syntax.message}`);
+  }
+  let data = JSON.parse(text) as unknown;
+  let basePath: (string | number)[] = [];
+  if (path.basename(file) === 'package.json') {
+    if (typeof data !== 'object' || data === null || !('portreg' in data)) return undefined;
+    data = (data as { portreg: unknown }).portreg;
+    basePath = ['portreg'];
+  }
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  if (!validate(data)) {
+    const e = validate.errors![0]!;
+    const segs = e.instancePath.split('/').slice(1);
+    const extra = e.keyword === 'additionalProperties' ? [(e.params as { additionalProperty: string }).additionalProperty] : [];
+    const at = doc.locationAt([...basePath, ...segs, ...extra], { key: extra.length > 0 });
+    const what = extra.length ? `unknown setting "${extra[0]}"` : `${segs.join('.') || 'config'} ${e.message}`;
+    throw usageError('config-invalid', `${shown}:${at.line}:${at.column}: ${what}`);
+  }
+  return { file, config: data as PortregConfig };
+}

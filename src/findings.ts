@@ -1,0 +1,44 @@
+/** Where something is: 1-based line and column for people, 0-based offsets (end exclusive) for machines. */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** 0-based UTF-16 offsets into the file's text, end exclusive. */
+  start?: number;
+  end?: number;
+  /** What this place is, for a related location ("first allocation of 5032"). */
+  message?: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One problem, with its place and, where two places disagree, the other place. */
+export interface Finding extends Location {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  related?: Location[];
+}
+
+export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else warnings++;
+  }
+  return { errors, warnings };
+}
+
+/** Stable order for reports: file, then position, then rule. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
+}

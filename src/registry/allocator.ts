@@ -1,0 +1,426 @@
+/**
+ * The allocator: pure functions from a registry and a request to a new registry.
+ * No IO and no clock of their own, so every rule here is tested without files;
+ * the store runs them under the lock.
+ */
+import { refusal, usageError } from '../errors.js';
+import { quarantinedPorts, type QuarantineHold } from './quarantine.js';
+import {
+  DEFAULT_PROJECT_SPACE,
+  DEFAULT_RANGE_SIZE,
+  formatRange,
+  inRange,
+  rangeSize,
+  rangesOverlap,
+  reservationRange,
+  serviceProtocols,
+  type PortRange,
+  type Protocol,
+  type Registry,
+  type Reservation,
+  type Service,
+} from './types.js';
+
+export interface AllocationRequest {
+  project: string;
+  service: string;
+  purpose: string;
+  /** An explicit port to check and take instead of the next free one. */
+  port?: number;
+  env?: string;
+  protocol?: Protocol | Protocol[];
+  containerPort?: number;
+  composeService?: string;
+}
+
+export interface AllocationContext {
+  now: Date;
+  /** Ports something listens on right now (`port/protocol`): skipped, and reported. */
+  livePorts?: ReadonlySet<string>;
+}
+
+export interface AllocationResult {
+  registry: Registry;
+  project: string;
+  service: string;
+  port: number;
+  range: PortRange;
+  /** False when the service already had this port (idempotent repeat). */
+  created: boolean;
+  /** Free-by-registry ports skipped because something listens on them now. */
+  skippedLive: number[];
+  /** Things the caller should hear about but that do not stop the allocation. */
+  warnings: string[];
+}
+
+/** A deep copy, so the caller's registry is never changed behind its back. */
+function clone(registry: Registry): Registry {
+  return structuredClone(registry);
+}
+
+
+function knownProjects(registry: Registry): string {
+  const names = Object.keys(registry.projects);
+  if (names.length === 0) return 'there are no projects yet';
+  const shown = names.slice(0, 20).join(', ');
+  return `known projects: ${shown}${names.length > 20 ? `, … (${names.length} in all)` : ''}`;
+}
+
+export function requireProject(registry: Registry, name: string) {
+  const project = registry.projects[name];
+  if (!project) {
+    throw refusal('project-unknown', `project "${name}" is unknown: register it with "portreg project add ${name}" (${knownProjects(registry)})`, {
+      project: name,
+    });
+  }
+  return project;
+}
+
+interface PortOwner {
+  project: string;
+  service: string;
+}
+
+/** Who holds each `port/protocol`. */
+function portOwners(registry: Registry): Map<string, PortOwner> {
+  const owners = new Map<string, PortOwner>();
+  for (const [project, p] of Object.entries(registry.projects)) {
+    for (const [service, s] of Object.entries(p.services ?? {})) {
+      for (const protocol of serviceProtocols(s.protocol)) owners.set(`${s.port}/${protocol}`, { project, service });
+    }
+  }
+  return owners;
+}
+
+/** Reservations that apply to a project's ports (a reservation's owner may use it). */
+function reservationsAt(registry: Registry, port: number, project: string, protocols: Protocol[]): Reservation[] {
+  return (registry.reserved ?? []).filter(
+    (r) => r.owner !== project && inRange(port, reservationRange(r)) && (!r.protocol || protocols.includes(r.protocol)),
+  );
+}
+
+/** Why a port cannot go to (project, service), or null when it can. */
+type Blocker =
+  | { kind: 'taken'; owner: PortOwner }
+  | { kind: 'reserved'; reservation: Reservation }
+  | { kind: 'avoid'; reservation: Reservation }
+  | { kind: 'quarantine'; hold: QuarantineHold }
+  | { kind: 'live' };
+
+function blockerOf(
+  port: number,
+  project: string,
+  service: string,
+  protocols: Protocol[],
+  owners: Map<string, PortOwner>,
+  registry: Registry,
+  holds: Map<string, QuarantineHold>,
+  live: ReadonlySet<string> | undefined,
+): Blocker | null {
+  for (const protocol of protocols) {
+    const owner = owners.get(`${port}/${protocol}`);
+    if (owner && !(owner.project === project && owner.service === service)) return { kind: 'taken', owner };
+  }
+  const reservations = reservationsAt(registry, port, project, protocols);
+  const hard = reservations.find((r) => (r.severity ?? 'error') === 'error');
+  if (hard) return { kind: 'reserved', reservation: hard };
+  for (const protocol of protocols) {
+    const hold = holds.get(`${port}/${protocol}`);
+    if (hold && !(hold.project === project && hold.service === service)) return { kind: 'quarantine', hold };
+  }
+  if (reservations[0]) return { kind: 'avoid', reservation: reservations[0] };
+  if (live && protocols.some((p) => live.has(`${port}/${p}`))) return { kind: 'live' };
+  return null;
+}
+
+function describeBlocker(port: number, b: Blocker): string {
+  switch (b.kind) {
+    case 'taken':
+      return `port ${port} is taken by service "${b.owner.service}" of project "${b.owner.project}"`;
+    case 'reserved':
+      return `port ${port} is reserved: ${b.reservation.reason} (${formatRange(reservationRange(b.reservation))})`;
+    case 'avoid':
+      return `port ${port} is one to avoid: ${b.reservation.reason} (${formatRange(reservationRange(b.reservation))})`;
+    case 'quarantine':
+      return `port ${port} was ${b.hold.what} by service "${b.hold.service}" of project "${b.hold.project}" on ${b.hold.since} and is in quarantine until ${b.hold.until}`;
+    case 'live':
+      return `port ${port} is in use on this machine right now`;
+  }
+}
+
+/** Ports this service used before (released or moved), newest first: it may have them back first. */
+function previousPorts(registry: Registry, project: string, service: string): number[] {
+  const released = (registry.released ?? [])
+    .filter((r) => r.project === project && r.service === service)
+    .sort((a, b) => b.releasedAt.localeCompare(a.releasedAt))
+    .map((r) => r.port);
+  return [...new Set(released)];
+}
+
+export function allocatePort(input: Registry, request: AllocationRequest, context: AllocationContext): AllocationResult {
+  const registry = clone(input);
+  const project = requireProject(registry, request.project);
+  const services = (project.services ??= {});
+  const protocols = serviceProtocols(request.protocol);
+  const existing = services[request.service];
+
+  if (existing) {
+    if (request.port !== undefined && request.port !== existing.port) {
+      throw refusal(
+        'service-has-port',
+        `service "${request.service}" of project "${request.project}" already has port ${existing.port}; to move it to ${request.port}, use "portreg reassign --project ${request.project} --service ${request.service} --port ${request.port}"`,
+        { project: request.project, service: request.service, port: existing.port },
+      );
+    }
+    return {
+      registry: input,
+      project: request.project,
+      service: request.service,
+      port: existing.port,
+      range: project.range,
+      created: false,
+      skippedLive: [],
+      warnings: [],
+    };
+  }
+
+  if (request.env) {
+    const carrier = Object.entries(services).find(([, s]) => s.env === request.env);
+    if (carrier) {
+      throw refusal(
+        'env-taken',
+        `env variable ${request.env} already carries the port of service "${carrier[0]}" of project "${request.project}": choose another name`,
+      );
+    }
+  }
+
+  const owners = portOwners(registry);
+  const holds = quarantinedPorts(registry, context.now);
+  const warnings: string[] = [];
+  const skippedLive: number[] = [];
+  let port: number | undefined;
+
+  if (request.port !== undefined) {
+    port = request.port;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError('port-invalid', `port ${port} is not a port number (1-65535)`);
+    if (!inRange(port, project.range)) {
+      throw refusal(
+        'port-out-of-range',
+        `port ${port} is outside the range ${formatRange(project.range)} of project "${request.project}"`,
+      );
+    }
+    const blocker = blockerOf(port, request.project, request.service, protocols, owners, registry, holds, context.livePorts);
+    if (blocker?.kind === 'avoid') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
+    else if (blocker?.kind === 'live') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
+    else if (blocker) throw refusal(`port-${blocker.kind}`, describeBlocker(port, blocker), { port });
+  } else {
+    const isFree = (candidate: number) => {
+      const blocker = blockerOf(candidate, request.project, request.service, protocols, owners, registry, holds, context.livePorts);
+      if (blocker?.kind === 'live') skippedLive.push(candidate);
+      return blocker === null;
+    };
+    port = previousPorts(registry, request.project, request.service).find((p) => inRange(p, project.range) && isFree(p));
+    for (let candidate = project.range.from; port === undefined && candidate <= project.range.to; candidate++) {
+      if (isFree(candidate)) port = candidate;
+    }
+    if (port === undefined) throw rangeFull(registry, request.project, owners, holds, context.livePorts);
+  }
+
+  const entry: Service = { port, purpose: request.purpose };
+  if (request.env) entry.env = request.env;
+  if (request.protocol && !(protocols.length === 1 && protocols[0] === 'tcp')) entry.protocol = request.protocol;
+  if (request.composeService && request.composeService !== request.service) entry.composeService = request.composeService;
+  if (request.containerPort !== undefined) entry.containerPort = request.containerPort;
+  services[request.service] = entry;
+  // The service is back: its release record (and the quarantine it held for it) is done.
+  if (registry.released) {
+    registry.released = registry.released.filter((r) => !(r.project === request.project && r.service === request.service));
+    if (registry.released.length === 0) delete registry.released;
+  }
+  return {
+    registry,
+    project: request.project,
+    service: request.service,
+    port,
+    range: project.range,
+    created: true,
+    skippedLive: [...new Set(skippedLive)],
+    warnings,
+  };
+}
+
+function rangeFull(
+  registry: Registry,
+  projectName: string,
+  owners: Map<string, PortOwner>,
+  holds: Map<string, QuarantineHold>,
+  live: ReadonlySet<string> | undefined,
+) {
+  const project = registry.projects[projectName]!;
+  const size = rangeSize(project.range);
+  const used = Object.values(project.services ?? {}).filter((s) => inRange(s.port, project.range)).length;
+  const counts = { reserved: 0, quarantine: 0, live: 0, taken: 0 };
+  for (let p = project.range.from; p <= project.range.to; p++) {
+    const b = blockerOf(p, projectName, '\u0000', ['tcp'], owners, registry, holds, live);
+    if (!b) continue;
+    if (b.kind === 'reserved' || b.kind === 'avoid') counts.reserved++;
+    else if (b.kind === 'quarantine') counts.quarantine++;
+    else if (b.kind === 'live') counts.live++;
+  }
+  const extra = [
+    counts.reserved ? `${counts.reserved} reserved or to avoid` : '',
+    counts.quarantine ? `${counts.quarantine} in quarantine` : '',
+    counts.live ? `${counts.live} in use on this machine` : '',
+  ].filter(Boolean);
+  return refusal(
+    'range-full',
+    `project ${projectName}: range ${formatRange(project.range)} is full (${used} of ${size} used${extra.length ? `; ${extra.join(', ')}` : ''})`,
+    { project: projectName, used, size },
+  );
+}
+
+export interface ReleaseResult {
+  registry: Registry;
+  port: number;
+}
+
+/** Removes a service; its port stays in quarantine under a release record. */
+export function releaseService(input: Registry, projectName: string, serviceName: string, context: { now: Date }): ReleaseResult {
+  const registry = clone(input);
+  const project = requireProject(registry, projectName);
+  const service = project.services?.[serviceName];
+  if (!service) {
+    const names = Object.keys(project.services ?? {});
+    throw refusal(
+      'service-unknown',
+      `project "${projectName}" has no service "${serviceName}" (${names.length ? `its services: ${names.join(', ')}` : 'it has no services'})`,
+    );
+  }
+  delete project.services![serviceName];
+  const days = registry.quarantineDays ?? 30;
+  const cutoff = context.now.getTime() - days * 24 * 60 * 60 * 1000;
+  // Records whose quarantine has ended only clutter the file: drop them while writing anyway.
+  const released = (registry.released ?? []).filter((r) => Date.parse(r.releasedAt) > cutoff);
+  if (days > 0) {
+    released.push({
+      project: projectName,
+      service: serviceName,
+      port: service.port,
+      ...(service.protocol ? { protocol: service.protocol } : {}),
+      ...(service.env ? { env: service.env } : {}),
+      releasedAt: context.now.toISOString(),
+    });
+  }
+  if (released.length) registry.released = released;
+  else delete registry.released;
+  return { registry, port: service.port };
+}
+
+export interface AddProjectRequest {
+  name: string;
+  path?: string;
+  size?: number;
+  range?: PortRange;
+  description?: string;
+}
+
+export interface AddProjectResult {
+  registry: Registry;
+  range: PortRange;
+  created: boolean;
+  warnings: string[];
+}
+
+/** Why a block cannot be a project's range, or null. */
+function rangeBlocker(registry: Registry, range: PortRange, name: string): string | null {
+  for (const [other, p] of Object.entries(registry.projects)) {
+    if (other !== name && rangesOverlap(range, p.range)) return `it overlaps range ${formatRange(p.range)} of project "${other}"`;
+  }
+  for (const r of registry.reserved ?? []) {
+    if ((r.severity ?? 'error') !== 'error' || r.owner === name) continue;
+    const rr = reservationRange(r);
+    if (rangesOverlap(range, rr)) return `it ${rr.from === rr.to ? 'holds reserved port' : 'overlaps reserved range'} ${formatRange(rr)} (${r.reason})`;
+  }
+  return null;
+}
+
+/** Gives a project the next free aligned block of the project space (or the range asked for). */
+export function addProject(input: Registry, request: AddProjectRequest): AddProjectResult {
+  const registry = clone(input);
+  const existing = registry.projects[request.name];
+  const size = request.range ? rangeSize(request.range) : (request.size ?? registry.rangeSize ?? DEFAULT_RANGE_SIZE);
+  if (existing) {
+    const same =
+      (!request.range || (request.range.from === existing.range.from && request.range.to === existing.range.to)) &&
+      (request.size === undefined || request.size === rangeSize(existing.range)) &&
+      (request.path === undefined || request.path === existing.path);
+    if (!same) {
+      throw refusal(
+        'project-exists',
+        `project "${request.name}" already exists with range ${formatRange(existing.range)}${existing.path ? ` and path "${existing.path}"` : ''}; to move it, use "portreg project move"`,
+      );
+    }
+    return { registry: input, range: existing.range, created: false, warnings: [] };
+  }
+  if (!Number.isInteger(size) || size < 1) throw usageError('size-invalid', `range size ${size} must be a positive whole number`);
+  const space = registry.projectSpace ?? DEFAULT_PROJECT_SPACE;
+  const warnings: string[] = [];
+  let range: PortRange | undefined;
+  if (request.range) {
+    const r = request.range;
+    if (r.from < 1 || r.to > 65535 || r.from > r.to) throw usageError('range-invalid', `range ${r.from}-${r.to} is not a valid port range`);
+    const blocker = rangeBlocker(registry, r, request.name);
+    if (blocker) throw refusal('range-unavailable', `range ${formatRange(r)} cannot go to project "${request.name}": ${blocker}`);
+    if (r.from < space.from || r.to > space.to) warnings.push(`range ${formatRange(r)} lies outside the project space ${formatRange(space)}`);
+    range = r;
+  } else {
+    // Blocks are aligned to the size from the start of the space (5000-5099, 5100-5199, ...).
+    for (let from = space.from; from + size - 1 <= space.to; from += size) {
+      const candidate = { from, to: from + size - 1 };
+      if (!rangeBlocker(registry, candidate, request.name)) {
+        range = candidate;
+        break;
+      }
+    }
+    if (!range) {
+      throw refusal(
+        'project-space-full',
+        `no free block of ${size} ports is left in the project space ${formatRange(space)} (${Object.keys(registry.projects).length} projects)`,
+      );
+    }
+  }
+  registry.projects[request.name] = {
+    range,
+    ...(request.path ? { path: request.path } : {}),
+    ...(request.description ? { description: request.description } : {}),
+    services: {},
+  };
+  return { registry, range, created: true, warnings };
+}
+
+export interface PortInfo {
+  port: number;
+  owners: { project: string; service: string; protocol: Protocol[]; purpose: string }[];
+  reservations: Reservation[];
+  /** The project whose range holds the port, if any. */
+  rangeOf: string | null;
+  quarantine: QuarantineHold | null;
+  /** Nobody holds it, nothing reserves it, no quarantine. */
+  free: boolean;
+}
+
+/** Everything the registry says about one port. */
+export function describePort(registry: Registry, port: number, context: { now: Date }): PortInfo {
+  const owners: PortInfo['owners'] = [];
+  let rangeOf: string | null = null;
+  for (const [project, p] of Object.entries(registry.projects)) {
+    if (inRange(port, p.range)) rangeOf = project;
+    for (const [service, s] of Object.entries(p.services ?? {})) {
+      if (s.port === port) owners.push({ project, service, protocol: serviceProtocols(s.protocol), purpose: s.purpose });
+    }
+  }
+  const reservations = (registry.reserved ?? []).filter((r) => inRange(port, reservationRange(r)));
+  const holds = quarantinedPorts(registry, context.now);
+  const quarantine = holds.get(`${port}/tcp`) ?? holds.get(`${port}/udp`) ?? holds.get(`${port}/sctp`) ?? null;
+  return { port, owners, reservations, rangeOf, quarantine, free: owners.length === 0 && reservations.length === 0 && !quarantine };
+}

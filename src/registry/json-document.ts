@@ -1,0 +1,118 @@
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { LineIndex } from '../util/text-position.js';
+
+export type JsonPath = (string | number)[];
+
+export interface JsonSyntaxProblem {
+  message: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * A JSON text parsed with the position of every node, so that problems found
+ * in the data can be reported at their line and column in the file.
+ */
+export class JsonDocument {
+  readonly lines: LineIndex;
+  readonly root: Node | undefined;
+  readonly syntaxProblems: JsonSyntaxProblem[] = [];
+
+  constructor(readonly text: string) {
+    this.lines = new LineIndex(text);
+    const errors: ParseError[] = [];
+    // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
+    this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    for (const e of errors) {
+      this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
+    }
+    if (this.root) this.findDuplicateKeys(this.root);
+  }
+
+  /** The node at a path, or its nearest existing ancestor. */
+  nodeAt(path: JsonPath): Node | undefined {
+    if (!this.root) return undefined;
+    for (let n = path.length; n >= 0; n--) {
+      const node = findNodeAtLocation(this.root, path.slice(0, n));
+      if (node) return node;
+    }
+    return this.root;
+  }
+
+  /**
+   * The span of the value at a path. With `key: true` and a path that ends in an
+   * object property, the span of the property's key (where "unknown property" points).
+   */
+  spanAt(path: JsonPath, options: { key?: boolean } = {}): { start: number; end: number } {
+    const node = this.nodeAt(path);
+    if (!node) return { start: 0, end: 0 };
+    if (options.key && node.parent?.type === 'property' && node.parent.children?.[0]) {
+      const keyNode = node.parent.children[0];
+      return { start: keyNode.offset, end: keyNode.offset + keyNode.length };
+    }
+    return { start: node.offset, end: node.offset + node.length };
+  }
+
+  /** 1-based location of the value at a path (start and end). */
+  locationAt(path: JsonPath, options: { key?: boolean } = {}) {
+    const { start, end } = this.spanAt(path, options);
+    // A multi-line object is pointed at by its first line only: that is where an editor jumps.
+    const startPos = this.lines.position(start);
+    const endPos = this.lines.position(end);
+    return { start, end, line: startPos.line, column: startPos.column, endLine: endPos.line, endColumn: endPos.column };
+  }
+
+  /** JSON.parse would silently keep the last of two equal keys: report them instead. */
+  private findDuplicateKeys(node: Node): void {
+    if (node.type === 'object' && node.children) {
+      const seen = new Map<string, Node>();
+      for (const prop of node.children) {
+        const key = prop.children?.[0];
+        if (!key || typeof key.value !== 'string') continue;
+        const first = seen.get(key.value);
+        if (first) {
+          const firstPos = this.lines.position(first.offset);
+          this.syntaxProblems.push({
+            message: `duplicate key "${key.value}" (first at line ${firstPos.line}, column ${firstPos.column}); JSON readers keep only one of them`,
+            start: key.offset,
+            end: key.offset + key.length,
+          });
+        } else {
+          seen.set(key.value, key);
+        }
+      }
+    }
+    for (const child of node.children ?? []) this.findDuplicateKeys(child);
+  }
+}
+
+function describeParseError(e: ParseError): string {
+  const code = printParseErrorCode(e.error);
+  const words: Record<string, string> = {
+    InvalidSymbol: 'invalid symbol',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: 'colon expected',
+    CommaExpected: 'comma expected',
+    CloseBraceExpected: "'}' expected",
+    CloseBracketExpected: "']' expected",
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unexpected end of comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unexpected end of number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return `JSON syntax error: ${words[code] ?? code}`;
+}
+
+/** Formats a path as a JSON pointer-like string for messages: projects.billing.services.api.port */
+export function formatJsonPath(path: JsonPath): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`))
+    .join('');
+}

@@ -1,0 +1,101 @@
+/**
+ * The registry's read-modify-write: under the lock, read and check the file, run a pure
+ * change on it, and replace the file atomically, but only if it still holds the bytes that
+ * were read (compare-and-set). On a mismatch the change is run again on the fresh file,
+ * never merged (as Kubernetes' port allocator does).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, PortregError, refusal } from '../errors.js';
+import { crashPoint, lockDisabledForTest, testDelay } from '../util/test-hooks.js';
+import { removeOrphanTemps, writeFileAtomic } from '../util/atomic-write.js';
+import { acquireLock, type LockOptions } from './lock.js';
+import { loadRegistry, type LoadedRegistry } from './load.js';
+import { serializeRegistry } from './serialize.js';
+import type { Registry } from './types.js';
+import type { Finding } from '../findings.js';
+
+export interface ChangeOutcome<T> {
+  /** The new registry, or undefined when nothing is to be written. */
+  registry?: Registry;
+  result: T;
+}
+
+export interface UpdateOptions {
+  now?: Date;
+  lock?: LockOptions;
+  cwd?: string;
+}
+
+export interface UpdateResult<T> {
+  result: T;
+  written: boolean;
+  path: string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+class ChangedOnDisk extends Error {}
+
+export function formatFindingsBrief(findings: readonly Finding[], limit = 5): string {
+  const shown = findings.slice(0, limit).map((f) => `  ${f.file}:${f.line}:${f.column}: ${f.message} (${f.ruleId})`);
+  if (findings.length > limit) shown.push(`  … and ${findings.length - limit} more (run "portreg registry check")`);
+  return shown.join('\n');
+}
+
+/** Refuses a registry that does not pass its checks: writing to it would hide the problem. */
+export function assertWritable(loaded: LoadedRegistry): Registry {
+  const errors = loaded.findings.filter((f) => f.severity === 'error');
+  if (!loaded.data || errors.length > 0) {
+    const unreadable = !loaded.data;
+    throw new PortregError(
+      `${loaded.displayPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} first, nothing was written:\n${formatFindingsBrief(errors)}`,
+      unreadable ? ExitCode.Usage : ExitCode.Refused,
+      'registry-invalid',
+      { findings: errors },
+    );
+  }
+  return loaded.data;
+}
+
+export async function updateRegistry<T>(
+  file: string,
+  change: (registry: Registry, loaded: LoadedRegistry) => ChangeOutcome<T>,
+  options: UpdateOptions = {},
+): Promise<UpdateResult<T>> {
+  const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  const unlocked = lockDisabledForTest();
+  const lock = unlocked ? null : await acquireLock(absolute, options.lock);
+  try {
+    if (lock) await removeOrphanTemps(absolute);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await loadRegistry(absolute, { now: options.now, cwd: options.cwd });
+      const registry = assertWritable(loaded);
+      await testDelay();
+      const outcome = change(registry, loaded);
+      if (!outcome.registry) return { result: outcome.result, written: false, path: absolute };
+      const text = serializeRegistry(outcome.registry);
+      if (text === loaded.text) return { result: outcome.result, written: false, path: absolute };
+      try {
+        await writeFileAtomic(absolute, text, {
+          beforeRename: async () => {
+            if (unlocked) return;
+            if (lock && !(await lock.verify())) throw new ChangedOnDisk('the lock was taken over');
+            const onDisk = await readFile(absolute, 'utf8').catch(() => null);
+            if (onDisk !== loaded.text) throw new ChangedOnDisk('the registry changed on disk');
+          },
+        });
+      } catch (err) {
+        if (err instanceof ChangedOnDisk && attempt < MAX_ATTEMPTS) continue;
+        if (err instanceof ChangedOnDisk) {
+          throw refusal('registry-changed', `${loaded.displayPath} kept changing while it was being updated (${err.message}); nothing was written: try again`);
+        }
+        throw new PortregError(`cannot write ${loaded.displayPath}: ${(err as Error).message}; nothing was written`, ExitCode.Usage, 'registry-unwritable');
+      }
+      crashPoint('after-rename');
+      return { result: outcome.result, written: true, path: absolute };
+    }
+  } finally {
+    await lock?.release();
+  }
+}

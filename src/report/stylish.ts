@@ -1,0 +1,40 @@
+import pc from 'picocolors';
+import { compareFindings, countBySeverity, type Finding } from '../findings.js';
+
+export interface StylishOptions {
+  color: boolean;
+}
+
+/**
+ * Findings grouped by file, one line each (line:column, severity, message, rule),
+ * then a summary line: the shape people know from ESLint.
+ */
+export function formatStylish(findings: readonly Finding[], options: StylishOptions): string {
+  const c = pc.createColors(options.color);
+  if (findings.length === 0) return '';
+  const byFile = new Map<string, Finding[]>();
+  for (const f of [...findings].sort(compareFindings)) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  const out: string[] = [];
+  for (const [file, list] of byFile) {
+    out.push(c.underline(file));
+    const posWidth = Math.max(...list.map((f) => `${f.line}:${f.column}`.length));
+    for (const f of list) {
+      const pos = `${f.line}:${f.column}`.padEnd(posWidth);
+      const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
+      out.push(`  ${c.dim(pos)}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`);
+      for (const r of f.related ?? []) {
+        out.push(`  ${' '.repeat(posWidth)}           ${c.dim(`↳ ${r.file}:${r.line}:${r.column}${r.message ? ` ${r.message}` : ''}`)}`);
+      }
+    }
+    out.push('');
+  }
+  const { errors, warnings } = countBySeverity(findings);
+  const total = errors + warnings;
+  const summary = `✖ ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`;
+  out.push(errors > 0 ? c.bold(c.red(summary)) : c.bold(c.yellow(summary)));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,119 @@
+/**
+ * Replaces a file so that a reader (or a crash) sees the old bytes or the new ones, never a mix:
+ * write a temporary file in the same folder, fsync it, rename it over the target, fsync the folder.
+ * write-file-atomic does the first three but not the folder fsync that makes the rename durable.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, unlink, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { crashPoint } from './test-hooks.js';
+
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export interface AtomicWriteOptions {
+  /** Called after the temporary file is durable and before it replaces the target; may throw to abort. */
+  beforeRename?: () => Promise<void>;
+  /** File mode for the new file (default: the target's, else 0o644). */
+  mode?: number;
+}
+
+export async function writeFileAtomic(file: string, content: string, options: AtomicWriteOptions = {}): Promise<void> {
+  const temp = tempPathFor(file);
+  let mode = options.mode;
+  if (mode === undefined) {
+    mode = await stat(file).then((s) => s.mode & 0o777, () => 0o644);
+  }
+  const fh = await open(temp, 'wx', mode);
+  try {
+    await fh.writeFile(content, 'utf8');
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  try {
+    crashPoint('after-temp-write');
+    await options.beforeRename?.();
+    await rename(temp, file);
+  } catch (err) {
+    await unlink(temp).catch(() => {});
+    throw err;
+  }
+  await syncFolder(path.dirname(file));
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  // Not every platform can open a folder for fsync (Windows): the rename is still atomic there.
+  try {
+    const dir = await open(folder, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+/**
+ * Removes temporary files that a killed writer left beside `file` (their pid is gone).
+ * Called while holding the lock, so no live writer of ours owns them.
+ */
+export async function removeOrphanTemps(file: string): Promise<string[]> {
+  const folder = path.dirname(file);
+  const prefix = `.${path.basename(file)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || pidAlive(pid)) continue;
+    await unlink(path.join(folder, name)).then(() => removed.push(name), () => {});
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Creates a file that must not exist yet, complete or not at all: the content is made durable
+ * in a temporary file, then hard-linked into place (link fails if the target exists).
+ * Returns false when the target already exists.
+ */
+export async function createFileExclusive(file: string, content: string, mode = 0o644): Promise<boolean> {
+  const temp = tempPathFor(file);
+  const fh = await open(temp, 'wx', mode);
+  try {
+    await fh.writeFile(content, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await link(temp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    await unlink(temp).catch(() => {});
+    await syncFolder(path.dirname(file));
+  }
+}

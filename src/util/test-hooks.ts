@@ -1,0 +1,26 @@
+/**
+ * Hooks that let the test suite make races and crashes real. They do nothing
+ * unless a PORTREG_TEST_* variable is set, and are documented only here.
+ *
+ * PORTREG_TEST_CRASH_AT=<point>  SIGKILL this process at that point of a registry write
+ *                                 (after-temp-write, after-rename).
+ * PORTREG_TEST_DELAY_MS=<n>       sleep n ms between reading the registry and writing it,
+ *                                 to widen the window a lock must protect.
+ * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
+ *                                 the race they prevent.
+ */
+
+export type CrashPointName = 'after-temp-write' | 'after-rename';
+
+export function crashPoint(name: CrashPointName): void {
+  if (process.env.PORTREG_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+export async function testDelay(): Promise<void> {
+  const ms = Number(process.env.PORTREG_TEST_DELAY_MS ?? 0);
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
+
+export function lockDisabledForTest(): boolean {
+  return process.env.PORTREG_TEST_NO_LOCK === '1';
+}
