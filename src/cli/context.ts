@@ -64,3 +64,12 @@ export function parseRangeArg(value: string): { from: number; to: number } {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * Options for registry writes. PORTREG_LOCK_TIMEOUT (seconds, default 10) is how long a
+ * command waits for another one's lock: a busy CI may want longer, a test shorter.
+ */
+export function storeOptions(ctx: CommandContext): { now: Date; cwd: string; lock: { timeoutMs?: number } } {
+  const seconds = Number(ctx.env.PORTREG_LOCK_TIMEOUT);
+  return { now: ctx.now(), cwd: ctx.cwd, lock: Number.isFinite(seconds) && seconds >= 0 && ctx.env.PORTREG_LOCK_TIMEOUT ? { timeoutMs: seconds * 1000 } : {} };
+}

@@ -23,10 +23,29 @@ export class JsonDocument {
     const errors: ParseError[] = [];
     // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
     this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    // One error at a place is enough: the parser's follow-up errors there only repeat it.
+    const seenOffsets = new Set<number>();
     for (const e of errors) {
-      this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
+      if (seenOffsets.has(e.offset)) continue;
+      seenOffsets.add(e.offset);
+      const comma = this.trailingCommaBefore(e);
+      if (comma !== undefined) {
+        this.syntaxProblems.push({ message: 'JSON syntax error: trailing comma (JSON allows none before a closing bracket)', start: comma, end: comma + 1 });
+      } else {
+        this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
+      }
     }
     if (this.root) this.findDuplicateKeys(this.root);
+  }
+
+  /** The most common hand-edit mistake gets its own words and points at the comma: its offset, if this is one. */
+  private trailingCommaBefore(e: ParseError): number | undefined {
+    const code = printParseErrorCode(e.error);
+    if (code !== 'PropertyNameExpected' && code !== 'ValueExpected') return undefined;
+    if (this.text[e.offset] !== '}' && this.text[e.offset] !== ']') return undefined;
+    let i = e.offset - 1;
+    while (i >= 0 && /\s/.test(this.text[i]!)) i--;
+    return this.text[i] === ',' ? i : undefined;
   }
 
   /** The node at a path, or its nearest existing ancestor. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Finding } from '../findings.js';
+import { compareFindings, type Finding } from '../findings.js';
 import { usageError } from '../errors.js';
 import { checkRegistrySemantics } from './checks.js';
 import { formatJsonPath, JsonDocument } from './json-document.js';
@@ -97,10 +97,14 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
       ...at,
     });
   }
-  if (result.findings.length > 0) return result;
+  if (result.findings.length > 0) {
+    result.findings.sort(compareFindings);
+    return result;
+  }
 
   result.data = data as Registry;
   result.findings.push(...checkRegistrySemantics(result.data, { file: displayPath, doc, now: options.now ?? new Date() }));
+  result.findings.sort(compareFindings);
   return result;
 }
 

@@ -138,7 +138,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
         ? `process ${lastHolder.pid} on ${lastHolder.host} (${lastHolder.command}) since ${lastHolder.since}`
         : 'another process';
       throw new PortregError(
-        `the registry is locked by ${who}; waited ${Math.round(timeoutMs / 1000)} s: try again, or remove ${lockPath} if that process is gone`,
+        `the registry is locked by ${who}; waited ${+(timeoutMs / 1000).toFixed(1)} s: try again, or remove ${lockPath} if that process is gone`,
         ExitCode.LockTimeout,
         'lock-timeout',
         lastHolder ? { holder: lastHolder } : undefined,

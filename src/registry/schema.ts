@@ -56,7 +56,9 @@ function simplify(errors: ErrorObject[]): SchemaProblem[] {
   };
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
-    const inReservation = /\/definitions\/(reservation|protocols)\//.test(e.schemaPath) || e.schemaPath.includes('/reservation/');
+    // Ajv's schemaPath is relative to the referenced definition, so tell places apart by the data's path.
+    const inReservation = path[0] === 'reserved' && path.length === 2;
+    const atProtocol = path[path.length - 1] === 'protocol' || path[path.length - 2] === 'protocol';
     switch (e.keyword) {
       case 'additionalProperties': {
         const prop = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -74,17 +76,17 @@ function simplify(errors: ErrorObject[]): SchemaProblem[] {
       }
       case 'not':
       case 'oneOf':
-        if (e.schemaPath.includes('reservation')) {
+        if (inReservation) {
           add({ path, atKey: false, message: 'a reservation needs exactly one of "port" or "range"' });
-        } else if (e.schemaPath.includes('protocols')) {
+        } else if (atProtocol) {
           add({ path, atKey: false, message: 'must be "tcp", "udp", "sctp" or a list of them' });
         }
         break;
       case 'type':
-        if (!e.schemaPath.includes('protocols')) add({ path, atKey: false, message: `must be ${article((e.params as { type: string }).type)}` });
+        if (!atProtocol) add({ path, atKey: false, message: `must be ${article((e.params as { type: string }).type)}` });
         break;
       case 'enum':
-        if (!e.schemaPath.includes('protocols')) {
+        if (!atProtocol) {
           const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
           add({ path, atKey: false, message: `must be one of ${allowed}` });
         }
@@ -94,7 +96,12 @@ function simplify(errors: ErrorObject[]): SchemaProblem[] {
         add({ path, atKey: false, message: `must be ${e.keyword === 'minimum' ? '>=' : '<='} ${(e.params as { limit: number }).limit}` });
         break;
       case 'pattern':
-        add({ path, atKey: false, message: patternMessage(e.schemaPath) });
+        if (e.propertyName !== undefined) {
+          // A bad key: point at the key itself, not at the object holding it.
+          add({ path: [...path, e.propertyName], atKey: true, message: `"${e.propertyName}" ${patternMessage(e.schemaPath)}` });
+        } else {
+          add({ path, atKey: false, message: patternMessage(e.schemaPath) });
+        }
         break;
       case 'propertyNames':
         // Reported by the nested "pattern" error on the name itself.

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { allocatePort, releaseService } from '../../registry/allocator.js';
 import { updateRegistry } from '../../registry/store.js';
 import { formatRange, type Protocol } from '../../registry/types.js';
-import { outputFormat, parsePort, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+import { outputFormat, parsePort, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 interface AllocateOptions extends CommonOptions {
   project?: string;
@@ -78,7 +78,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
         );
         return { registry: r.created ? r.registry : undefined, result: r };
       },
-      { now: ctx.now(), cwd: ctx.cwd },
+      storeOptions(ctx),
     );
     if (outputFormat(options) === 'json') {
       printJson(ctx, {
@@ -122,7 +122,7 @@ export function releaseCommand(ctx: CommandContext): Command {
         const r = releaseService(registry, project!, options.service, { now: ctx.now() });
         return { registry: r.registry, result: r };
       },
-      { now: ctx.now(), cwd: ctx.cwd },
+      storeOptions(ctx),
     );
     if (outputFormat(options) === 'json') {
       printJson(ctx, { project, service: options.service, port: result.port, released: true });

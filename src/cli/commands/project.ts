@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { addProject } from '../../registry/allocator.js';
 import { updateRegistry } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
-import { outputFormat, parseRangeArg, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+import { outputFormat, parseRangeArg, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 export function projectCommand(ctx: CommandContext): Command {
   const cmd = new Command('project').description('manage projects and their port ranges');
@@ -26,7 +26,7 @@ export function projectCommand(ctx: CommandContext): Command {
           const r = addProject(registry, { name, path: options.path?.split('\\').join('/'), size: options.size, range, description: options.description });
           return { registry: r.created ? r.registry : undefined, result: r };
         },
-        { now: ctx.now(), cwd: ctx.cwd },
+        storeOptions(ctx),
       );
       if (outputFormat(options) === 'json') {
         printJson(ctx, { project: name, range: result.range, created: result.created, warnings: result.warnings });

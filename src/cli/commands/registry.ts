@@ -5,7 +5,7 @@ import { loadRegistry } from '../../registry/load.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
 import { CURRENT_REGISTRY_VERSION } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
-import { outputFormat, plural, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+import { outputFormat, plural, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 export function registryCommand(ctx: CommandContext): Command {
   const cmd = new Command('registry').description('check or upgrade the registry file');
@@ -42,10 +42,7 @@ export function registryCommand(ctx: CommandContext): Command {
     const located = await resolveRegistry(ctx, options);
     const before = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
     assertWritable(before);
-    const { written } = await updateRegistry(located.path, (registry) => ({ registry: { ...registry, version: CURRENT_REGISTRY_VERSION }, result: null }), {
-      now: ctx.now(),
-      cwd: ctx.cwd,
-    });
+    const { written } = await updateRegistry(located.path, (registry) => ({ registry: { ...registry, version: CURRENT_REGISTRY_VERSION }, result: null }), storeOptions(ctx));
     const from = before.fileVersion ?? CURRENT_REGISTRY_VERSION;
     if (outputFormat(options) === 'json') {
       printJson(ctx, { registry: before.displayPath, fromVersion: from, toVersion: CURRENT_REGISTRY_VERSION, written });
