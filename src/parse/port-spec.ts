@@ -122,7 +122,7 @@ export function parsePortSpec(text: string): PortSpecEntry[] {
   const { proto: rawProto, port: containerPort } = splitProtoPort(container.text);
   if (containerPort === '') fail(`no port specified: ${text}<empty>`, container.start);
   const proto = rawProto.toLowerCase();
-  if (!isProtocol(proto)) fail(`invalid proto: ${proto}`, container.start + slash + 1);
+  const protocol = isProtocol(proto) ? proto : fail(`invalid proto: ${proto}`, container.start + slash + 1);
 
   let hostIp: string | null = null;
   let hostIpSpan: Span | null = null;
@@ -167,7 +167,7 @@ export function parsePortSpec(text: string): PortSpecEntry[] {
       published: hosts ? hosts.start + i : null,
       publishedEnd: hosts && count === 1 && hosts.start !== hosts.end ? hosts.end : null,
       target: targets.start + i,
-      protocol: proto as Protocol,
+      protocol,
       publishedSpan,
       targetSpan,
       hostIpSpan,

@@ -172,6 +172,15 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
         { project: request.project, service: request.service, port: existing.port },
       );
     }
+    // A repeat is answered with what is registered; say where the request differs from it.
+    const warnings: string[] = [];
+    const registeredProtocols = serviceProtocols(existing.protocol);
+    if (request.protocol && registeredProtocols.join(',') !== protocols.join(',')) {
+      warnings.push(`service "${request.service}" is registered for ${registeredProtocols.join(', ')}, not ${protocols.join(', ')}`);
+    }
+    if (request.env && request.env !== existing.env) {
+      warnings.push(`service "${request.service}" is registered with env ${existing.env ?? '(none)'}, not ${request.env}`);
+    }
     return {
       registry: input,
       project: request.project,
@@ -180,7 +189,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
       range: project.range,
       created: false,
       skippedLive: [],
-      warnings: [],
+      warnings,
     };
   }
 
@@ -223,7 +232,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     for (let candidate = project.range.from; port === undefined && candidate <= project.range.to; candidate++) {
       if (isFree(candidate)) port = candidate;
     }
-    if (port === undefined) throw rangeFull(registry, request.project, owners, holds, context.livePorts);
+    if (port === undefined) throw rangeFull(registry, request.project, protocols, owners, holds, context.livePorts);
   }
 
   const entry: Service = { port, purpose: request.purpose };
@@ -232,9 +241,12 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
   if (request.composeService && request.composeService !== request.service) entry.composeService = request.composeService;
   if (request.containerPort !== undefined) entry.containerPort = request.containerPort;
   services[request.service] = entry;
-  // The service is back: its release record (and the quarantine it held for it) is done.
+  // The service is back on its old port: that release record is done. Records of its other
+  // old ports stay, so their quarantine runs its full course.
   if (registry.released) {
-    registry.released = registry.released.filter((r) => !(r.project === request.project && r.service === request.service));
+    registry.released = registry.released.filter(
+      (r) => !(r.project === request.project && r.service === request.service && r.port === port),
+    );
     if (registry.released.length === 0) delete registry.released;
   }
   return {
@@ -252,6 +264,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
 function rangeFull(
   registry: Registry,
   projectName: string,
+  protocols: Protocol[],
   owners: Map<string, PortOwner>,
   holds: Map<string, QuarantineHold>,
   live: ReadonlySet<string> | undefined,
@@ -259,9 +272,9 @@ function rangeFull(
   const project = registry.projects[projectName]!;
   const size = rangeSize(project.range);
   const used = Object.values(project.services ?? {}).filter((s) => inRange(s.port, project.range)).length;
-  const counts = { reserved: 0, quarantine: 0, live: 0, taken: 0 };
+  const counts = { reserved: 0, quarantine: 0, live: 0 };
   for (let p = project.range.from; p <= project.range.to; p++) {
-    const b = blockerOf(p, projectName, '\u0000', ['tcp'], owners, registry, holds, live);
+    const b = blockerOf(p, projectName, '\u0000', protocols, owners, registry, holds, live);
     if (!b) continue;
     if (b.kind === 'reserved' || b.kind === 'avoid') counts.reserved++;
     else if (b.kind === 'quarantine') counts.quarantine++;
@@ -302,14 +315,19 @@ export function releaseService(input: Registry, projectName: string, serviceName
   // Records whose quarantine has ended only clutter the file: drop them while writing anyway.
   const released = (registry.released ?? []).filter((r) => Date.parse(r.releasedAt) > cutoff);
   if (days > 0) {
-    released.push({
+    const record = (port: number, releasedAt: string) => ({
       project: projectName,
       service: serviceName,
-      port: service.port,
+      port,
       ...(service.protocol ? { protocol: service.protocol } : {}),
       ...(service.env ? { env: service.env } : {}),
-      releasedAt: context.now.toISOString(),
+      releasedAt,
     });
+    // Ports the service moved away from keep their own quarantine after the service is gone.
+    for (const h of service.history ?? []) {
+      if (h.port !== service.port && Date.parse(h.until) > cutoff) released.push(record(h.port, h.until));
+    }
+    released.push(record(service.port, context.now.toISOString()));
   }
   if (released.length) registry.released = released;
   else delete registry.released;
@@ -348,7 +366,11 @@ function rangeBlocker(registry: Registry, range: PortRange, name: string): strin
 export function addProject(input: Registry, request: AddProjectRequest): AddProjectResult {
   const registry = clone(input);
   const existing = registry.projects[request.name];
-  const size = request.range ? rangeSize(request.range) : (request.size ?? registry.rangeSize ?? DEFAULT_RANGE_SIZE);
+  const r = request.range;
+  if (r && (!Number.isInteger(r.from) || !Number.isInteger(r.to) || r.from < 1 || r.to > 65535 || r.from > r.to)) {
+    throw usageError('range-invalid', `range ${r.from}-${r.to} is not a valid port range`);
+  }
+  const size = r ? rangeSize(r) : (request.size ?? registry.rangeSize ?? DEFAULT_RANGE_SIZE);
   if (existing) {
     const same =
       (!request.range || (request.range.from === existing.range.from && request.range.to === existing.range.to)) &&
@@ -366,9 +388,7 @@ export function addProject(input: Registry, request: AddProjectRequest): AddProj
   const space = registry.projectSpace ?? DEFAULT_PROJECT_SPACE;
   const warnings: string[] = [];
   let range: PortRange | undefined;
-  if (request.range) {
-    const r = request.range;
-    if (r.from < 1 || r.to > 65535 || r.from > r.to) throw usageError('range-invalid', `range ${r.from}-${r.to} is not a valid port range`);
+  if (r) {
     const blocker = rangeBlocker(registry, r, request.name);
     if (blocker) throw refusal('range-unavailable', `range ${formatRange(r)} cannot go to project "${request.name}": ${blocker}`);
     if (r.from < space.from || r.to > space.to) warnings.push(`range ${formatRange(r)} lies outside the project space ${formatRange(space)}`);

@@ -45,14 +45,28 @@ export function listCommand(ctx: CommandContext): Command {
     const out: string[] = [];
     for (const p of projects) {
       out.push(`${p.project}  ${formatRange(p.range)}  (${p.used} of ${p.size} used)${p.path ? `  ${p.path}` : ''}`);
-      const w = Math.max(0, ...p.services.map((s) => s.service.length));
-      const ew = Math.max(0, ...p.services.map((s) => (s.env ?? '').length));
-      for (const s of p.services) {
-        const proto = s.protocol.join(',');
-        const container = s.containerPort ? ` (container ${s.containerPort})` : '';
-        out.push(`  ${s.service.padEnd(w)}  ${String(s.port).padStart(5)}/${proto.padEnd(3)}  ${(s.env ?? '').padEnd(ew)}  ${s.purpose}${container}`.trimEnd());
-      }
+      const rows = p.services.map((s) => [
+        s.service,
+        `${s.port}/${s.protocol.join(',')}`,
+        s.env ?? '',
+        `${s.purpose}${s.containerPort ? ` (container ${s.containerPort})` : ''}`,
+      ]);
+      out.push(...table(rows).map((line) => `  ${line}`));
     }
     ctx.stdout(out.join('\n') + '\n');
   });
+}
+
+/** Aligned columns; a column that is empty in every row takes no space. */
+function table(rows: string[][]): string[] {
+  if (rows.length === 0) return [];
+  const columns = rows[0]!.length;
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === columns - 1 ? cell : cell.padEnd(widths[c]!)))
+      .filter((_, c) => widths[c]! > 0)
+      .join('  ')
+      .trimEnd(),
+  );
 }
