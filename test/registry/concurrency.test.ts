@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
@@ -62,5 +62,26 @@ describe('concurrent allocation through the CLI', () => {
     const loaded = parseRegistryText(await readFile(registryFile, 'utf8'), registryFile);
     // And the last writer won: allocations that were handed out are lost from the file.
     expect(Object.keys(loaded.data!.projects.billing!.services!).length).toBeLessThan(8);
+  });
+});
+
+describe('a registry changed on disk by someone who does not take the lock', () => {
+  it('is re-read and the allocation computed again on the fresh file, never merged or overwritten', async () => {
+    const slow = allocate('api', { PORTREG_TEST_DELAY_MS: '1500' });
+    // While the allocator waits between its read and its write, a hand edit takes 5001.
+    await new Promise((r) => setTimeout(r, 700));
+    const text = await readFile(registryFile, 'utf8');
+    const edited = text.replace('"services": {}', '"services": {\n        "manual": { "port": 5001, "purpose": "hand edit" }\n      }');
+    expect(edited).not.toBe(text);
+    await writeFile(registryFile, edited);
+    const r = await slow;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('5002\n');
+    const loaded = parseRegistryText(await readFile(registryFile, 'utf8'), registryFile);
+    expect(loaded.findings).toEqual([]);
+    expect(loaded.data!.projects.billing!.services).toEqual({
+      manual: { port: 5001, purpose: 'hand edit' },
+      api: { port: 5002, purpose: 'the api' },
+    });
   });
 });
