@@ -1,0 +1,549 @@
+/**
+ * Compose files → port facts with exact positions.
+ *
+ * The YAML is parsed once (yaml v2, YAML 1.2, merge keys on) and walked as a node tree, so every
+ * port keeps the range of its own text: a port in an anchor that several services inherit is
+ * reported once per service, at the anchor's text. Values are interpolated like Compose before the
+ * port grammar reads them, with each character traced back to the source.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Finding } from '../findings.js';
+import { LineIndex } from '../util/text-position.js';
+import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
+import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';
+import { InterpolationError, type TemplateEnv } from './interpolate.js';
+import { interpolateTraced, traceSpan, type TracedValue } from './traced-interpolation.js';
+import { scalarOffsets } from './yaml-scalar.js';
+import { findHostPorts, isPortVariable } from './host-port.js';
+
+export interface ComposeServiceModel {
+  name: string;
+  keySpan: Span;
+  /** Facts of the `ports` list (published, or target for container-only entries), in order. */
+  ports: RawPortFact[];
+  /** `ports: !override [...]` replaces the base file's list; `!reset` clears it. */
+  portsTag: 'override' | 'reset' | null;
+  /** Where `ports:` is written (for messages about the list as a whole). */
+  portsSpan: Span | null;
+  expose: RawPortFact[];
+  networkModeHost: boolean;
+  extends: { file: string | null; service: string; span: Span } | null;
+}
+
+export interface ComposeReference {
+  /** include, extends or env_file. */
+  kind: 'include' | 'extends' | 'env_file';
+  path: string;
+  span: Span;
+  remote: boolean;
+  required: boolean;
+}
+
+export interface ComposeParseResult extends ParsedFile {
+  services: ComposeServiceModel[];
+  references: ComposeReference[];
+}
+
+export interface ComposeParseOptions {
+  /** Values for interpolation (the env template next to the file, --env-file, maybe the process env). */
+  env: TemplateEnv;
+}
+
+/** Compose's own merge key and tags. */
+const MERGE_KEY = '<<';
+
+export function parseCompose(text: string, file: string, options: ComposeParseOptions): ComposeParseResult {
+  const lines = new LineIndex(text);
+  const result: ComposeParseResult = { facts: [], findings: [], services: [], references: [] };
+  const finding = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => {
+    result.findings.push({ ruleId, severity, message, file, start: span.start, end: span.end, ...lines.span(span.start, span.end) });
+  };
+
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+  } catch (err) {
+    finding('parse-error', 'error', { start: 0, end: 0 }, `cannot parse YAML: ${(err as Error).message}`);
+    return result;
+  }
+  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      finding('parse-error', 'error', { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, `YAML: ${firstLine(e.message)}`);
+    }
+    if (doc.errors.length > 0) continue;
+    const ctx = new ComposeWalker(text, file, doc, options.env, result, finding);
+    ctx.walk();
+  }
+  // Document order, whatever order the walker found them in.
+  result.facts.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return result;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+type Report = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => void;
+
+class ComposeWalker {
+  private aliasBudget = 10_000;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly env: TemplateEnv,
+    private readonly result: ComposeParseResult,
+    private readonly report: Report,
+  ) {}
+
+  walk(): void {
+    const root = this.doc.contents;
+    if (!isMap(root)) return;
+    const top = this.entries(root);
+    this.collectIncludes(top.get('include'));
+    const services = this.deref((top.get('services')?.value ?? null) as Node | null);
+    if (!isMap(services)) return;
+    const names = new Set<string>();
+    for (const [name, pair] of this.entries(services)) names.add(name);
+    for (const [name, pair] of this.entries(services)) {
+      const body = this.deref(pair.value as Node | null);
+      const key = pair.key as Node;
+      const model: ComposeServiceModel = {
+        name,
+        keySpan: spanOf(key),
+        ports: [],
+        portsTag: null,
+        portsSpan: null,
+        expose: [],
+        networkModeHost: false,
+        extends: null,
+      };
+      this.result.services.push(model);
+      if (!isMap(body)) continue;
+      this.readService(model, this.entries(body), names);
+    }
+  }
+
+  /** A map's pairs by key, with `<<` merge keys resolved as Compose does (own keys win, earlier sources win). */
+  private entries(map: YAMLMap): Map<string, Pair> {
+    const own = new Map<string, Pair>();
+    const merged: YAMLMap[] = [];
+    for (const item of map.items) {
+      if (!isPair(item)) continue;
+      const key = item.key;
+      const keyText = isScalar(key) ? String((key as Scalar).source ?? (key as Scalar).value) : null;
+      if (keyText === MERGE_KEY || (isScalar(key) && typeof (key as Scalar).value === 'symbol')) {
+        const value = item.value as Node | null;
+        const sources = isSeq(value) ? value.items.map((v) => this.deref(v as Node)) : [this.deref(value)];
+        for (const s of sources) if (isMap(s)) merged.push(s);
+        continue;
+      }
+      if (keyText !== null) own.set(keyText, item as Pair);
+    }
+    for (const source of merged) {
+      for (const [k, p] of this.entries(source)) if (!own.has(k)) own.set(k, p);
+    }
+    return own;
+  }
+
+  /** Follows an alias to its anchored node; a budget stops alias bombs. */
+  private deref(node: Node | null | undefined): Node | null {
+    let current = node ?? null;
+    for (let hops = 0; current && isAlias(current); hops++) {
+      if (--this.aliasBudget < 0 || hops > 100) {
+        this.report('parse-error', 'error', spanOf(current), 'too many YAML aliases (an alias bomb?): the rest of the file is not read');
+        return null;
+      }
+      current = current.resolve(this.doc) ?? null;
+    }
+    return current;
+  }
+
+  private readService(model: ComposeServiceModel, body: Map<string, Pair>, serviceNames: Set<string>): void {
+    const networkMode = this.scalarString(body.get('network_mode')?.value as Node | undefined);
+    model.networkModeHost = networkMode === 'host';
+
+    const portsPair = body.get('ports');
+    if (portsPair) {
+      const portsNode = portsPair.value as Node | null;
+      model.portsSpan = spanOf(portsPair.key as Node);
+      const tag = (portsNode as { tag?: string } | null)?.tag;
+      if (tag === '!override') model.portsTag = 'override';
+      if (tag === '!reset') model.portsTag = 'reset';
+      const list = this.deref(portsNode);
+      if (isSeq(list)) {
+        for (const item of list.items) this.readPort(model, this.deref(item as Node));
+      } else if (list && !(isScalar(list) && list.value === null)) {
+        this.report('parse-error', 'error', spanOf(list), `service "${model.name}": "ports" must be a list`);
+      }
+    }
+
+    const exposeNode = this.deref(body.get('expose')?.value as Node | undefined);
+    if (isSeq(exposeNode)) {
+      for (const item of exposeNode.items) this.readExpose(model, this.deref(item as Node));
+    }
+
+    const ext = body.get('extends');
+    if (ext) this.readExtends(model, this.deref(ext.value as Node));
+
+    const envFile = body.get('env_file');
+    if (envFile) this.collectEnvFiles(this.deref(envFile.value as Node));
+
+    const environment = this.deref(body.get('environment')?.value as Node | undefined);
+    if (environment) this.readEnvironment(model, environment, serviceNames);
+
+    this.result.facts.push(...model.ports, ...model.expose);
+  }
+
+  // ---- ports -------------------------------------------------------------------------------
+
+  private readPort(model: ComposeServiceModel, node: Node | null): void {
+    if (!node) return;
+    if (isMap(node)) {
+      this.readLongPort(model, node);
+      return;
+    }
+    if (!isScalar(node)) {
+      this.report('parse-error', 'error', spanOf(node), `service "${model.name}": a port entry must be a string, a number or a mapping`);
+      return;
+    }
+    this.checkBase60(node);
+    let traced = this.traceScalar(node);
+    if (!traced) return;
+    const missing = traced.value.missing;
+    if (missing.length > 0) {
+      // `${API_PORT}` with no value anywhere: Compose would put "" there and publish a random port.
+      // Read the spec with a stand-in port to learn which field the variable fills; where a port
+      // does not fit (a host IP), keep Compose's empty value.
+      const standIn = this.traceScalar(node, Object.fromEntries(missing.map((name) => [name, '1'])));
+      if (standIn && tryParseSpec(standIn.value.text)) traced = standIn;
+    }
+    let entries: PortSpecEntry[];
+    try {
+      entries = parsePortSpec(traced.value.text);
+    } catch (err) {
+      if (!(err instanceof PortSpecError)) throw err;
+      const at = err.offset !== null ? this.sourceSpan(node, traced, err.offset, err.offset + 1).span : spanOf(node);
+      this.report('parse-error', 'error', at, `service "${model.name}": ${err.message}`);
+      return;
+    }
+    for (const fact of this.factsFromSpec(model, node, traced, entries)) {
+      if (fact.variable && missing.includes(fact.variable) && fact.kind === 'published') {
+        fact.published = null;
+        fact.publishedEnd = null;
+        fact.resolved = false;
+      }
+      if (model.networkModeHost) this.reportHostModePort(model, fact);
+      else model.ports.push(fact);
+    }
+  }
+
+  /** Entries of one spec that came from one range collapse into one fact with its end. */
+  private factsFromSpec(model: ComposeServiceModel, node: Scalar, traced: { value: TracedValue; offsets: number[] | null }, entries: PortSpecEntry[]): RawPortFact[] {
+    const facts: RawPortFact[] = [];
+    const first = entries[0];
+    if (!first) return facts;
+    const last = entries[entries.length - 1]!;
+    const isRange = entries.length > 1;
+    const published = first.published;
+    const where = first.publishedSpan ?? first.targetSpan;
+    const located = this.sourceSpan(node, traced, where.start, where.end);
+    facts.push({
+      source: 'compose',
+      kind: published === null ? 'target' : 'published',
+      span: located.span,
+      composeService: model.name,
+      hostIp: first.hostIp,
+      published,
+      publishedEnd: isRange && published !== null ? last.published : first.publishedEnd,
+      target: first.target,
+      targetEnd: isRange ? last.target : null,
+      protocol: first.protocol,
+      variable: located.variable,
+      resolved: true,
+      raw: writtenValue(node),
+    });
+    return facts;
+  }
+
+  private readLongPort(model: ComposeServiceModel, node: YAMLMap): void {
+    const fields = this.entries(node);
+    const targetNode = this.deref(fields.get('target')?.value as Node | undefined);
+    const publishedNode = this.deref(fields.get('published')?.value as Node | undefined);
+    const hostIp = this.scalarString(fields.get('host_ip')?.value as Node | undefined);
+    const protocolText = this.scalarString(fields.get('protocol')?.value as Node | undefined) ?? 'tcp';
+    const protocol = (['tcp', 'udp', 'sctp'].includes(protocolText) ? protocolText : null) as Protocol | null;
+    if (!protocol) {
+      this.report('parse-error', 'error', spanOf(fields.get('protocol')!.value as Node), `service "${model.name}": unknown protocol "${protocolText}"`);
+      return;
+    }
+    if (!isScalar(targetNode)) {
+      this.report('parse-error', 'error', spanOf(node), `service "${model.name}": a long-syntax port needs "target"`);
+      return;
+    }
+    const target = this.tracedNumberOrRange(model, targetNode, 'target');
+    if (!target) return;
+    let published: { from: number; to: number; span: Span; variable: string | null; resolved: boolean; raw: string } | null = null;
+    if (isScalar(publishedNode) && publishedNode.value !== null && publishedNode.value !== '') {
+      published = this.tracedNumberOrRange(model, publishedNode, 'published');
+      if (!published) return;
+    }
+    const fact: RawPortFact = {
+      source: 'compose',
+      kind: published ? 'published' : 'target',
+      span: published ? published.span : target.span,
+      composeService: model.name,
+      hostIp: hostIp ?? null,
+      published: published ? published.from : null,
+      publishedEnd: published && published.to !== published.from ? published.to : null,
+      target: target.from,
+      targetEnd: target.to !== target.from ? target.to : null,
+      protocol,
+      variable: published?.variable ?? null,
+      resolved: published ? published.resolved : true,
+      raw: published?.raw ?? target.raw,
+      context: 'long-syntax',
+    };
+    if (model.networkModeHost) this.reportHostModePort(model, fact);
+    else model.ports.push(fact);
+  }
+
+  /** A long-syntax `published`/`target`: a number, or a string that interpolates to a port or a range. */
+  private tracedNumberOrRange(model: ComposeServiceModel, node: Scalar, field: string) {
+    const traced = this.traceScalar(node);
+    if (!traced) return null;
+    const text = traced.value.text.trim();
+    if (traced.value.missing.length > 0 && text === '') {
+      // ${VAR} with no value anywhere: still a port of this service, just not a known one.
+      const variable = traceSpan(traced.value, 0, 0).variable;
+      const span = spanOf(node);
+      return { from: 0, to: 0, span, variable: traced.value.missing[0] ?? variable?.name ?? null, resolved: false, raw: String(node.source ?? node.value) };
+    }
+    const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+    const from = m ? Number(m[1]) : NaN;
+    const to = m?.[2] ? Number(m[2]) : from;
+    if (!m || from < 1 || to > 65535 || to < from) {
+      this.report('parse-error', 'error', spanOf(node), `service "${model.name}": invalid ${field} port "${text}"`);
+      return null;
+    }
+    const lead = traced.value.text.indexOf(text);
+    const located = this.sourceSpan(node, traced, lead, lead + text.length);
+    return { from, to, span: located.span, variable: located.variable, resolved: true, raw: writtenValue(node) };
+  }
+
+  /** Under network_mode: host a container binds the host's ports directly. */
+  private reportHostModePort(model: ComposeServiceModel, fact: RawPortFact): void {
+    model.ports.push({ ...fact, kind: 'published', published: fact.target, publishedEnd: fact.targetEnd, context: 'network_mode: host' });
+  }
+
+  private readExpose(model: ComposeServiceModel, node: Node | null): void {
+    if (!isScalar(node)) return;
+    const traced = this.traceScalar(node);
+    if (!traced) return;
+    const text = traced.value.text;
+    const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(text);
+    if (!m) {
+      const why = text.includes(':') ? '"expose" takes container ports only; a host:container mapping belongs under "ports"' : 'not a port or range';
+      this.report('parse-error', 'error', spanOf(node), `service "${model.name}": invalid expose entry "${text}": ${why}`);
+      return;
+    }
+    const from = Number(m[1]);
+    const to = m[2] ? Number(m[2]) : from;
+    const digitsEnd = m[1]!.length + (m[2] ? m[2].length + 1 : 0);
+    const located = this.sourceSpan(node, traced, 0, digitsEnd);
+    const fact: RawPortFact = {
+      source: 'compose',
+      kind: model.networkModeHost ? 'published' : 'expose',
+      span: located.span,
+      composeService: model.name,
+      hostIp: null,
+      published: model.networkModeHost ? from : null,
+      publishedEnd: model.networkModeHost && to !== from ? to : null,
+      target: from,
+      targetEnd: to !== from ? to : null,
+      protocol: (m[3] as Protocol | undefined) ?? 'tcp',
+      variable: located.variable,
+      resolved: true,
+      raw: writtenValue(node),
+      ...(model.networkModeHost ? { context: 'network_mode: host' } : {}),
+    };
+    model.expose.push(fact);
+  }
+
+  // ---- environment ---------------------------------------------------------------------------
+
+  private readEnvironment(model: ComposeServiceModel, node: Node, serviceNames: Set<string>): void {
+    const pairs: { key: string; valueNode: Scalar; valueOffset: number }[] = [];
+    if (isMap(node)) {
+      for (const [key, pair] of this.entries(node)) {
+        const v = this.deref(pair.value as Node);
+        if (isScalar(v) && v.value !== null) pairs.push({ key, valueNode: v, valueOffset: 0 });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const v = this.deref(item as Node);
+        if (!isScalar(v) || typeof v.value !== 'string') continue;
+        const eq = v.value.indexOf('=');
+        if (eq <= 0) continue;
+        pairs.push({ key: v.value.slice(0, eq), valueNode: v, valueOffset: eq + 1 });
+      }
+    }
+    for (const { key, valueNode, valueOffset } of pairs) {
+      const traced = this.traceScalar(valueNode);
+      if (!traced) continue;
+      const value = traced.value.text.slice(valueOffset);
+      const base = { source: 'compose' as const, composeService: model.name, hostIp: null, publishedEnd: null, targetEnd: null, protocol: null, resolved: true, context: key };
+      if (isPortVariable(key) && /^\d{1,5}$/.test(value.trim())) {
+        const port = Number(value.trim());
+        if (port < 1 || port > 65535) continue;
+        const lead = valueOffset + value.indexOf(value.trim());
+        const located = this.sourceSpan(valueNode, traced, lead, lead + value.trim().length);
+        // A service's own PORT is the port it listens on inside the container.
+        this.result.facts.push({ ...base, kind: 'env', span: located.span, published: null, target: port, variable: located.variable ?? key, raw: value });
+        continue;
+      }
+      for (const hp of findHostPorts(value)) {
+        const located = this.sourceSpan(valueNode, traced, valueOffset + hp.start, valueOffset + hp.end);
+        // A host that is a service of this file is reached on the container network: a container port.
+        const containerSide = serviceNames.has(hp.host);
+        this.result.facts.push({
+          ...base,
+          kind: 'url',
+          span: located.span,
+          published: containerSide ? null : hp.port,
+          target: containerSide ? hp.port : null,
+          variable: located.variable,
+          raw: hp.raw,
+          host: hp.host,
+        });
+      }
+    }
+  }
+
+  // ---- references to other files ------------------------------------------------------------
+
+  private collectIncludes(pair: Pair | undefined): void {
+    if (!pair) return;
+    const node = this.deref(pair.value as Node);
+    const items = isSeq(node) ? node.items.map((i) => this.deref(i as Node)) : [node];
+    for (const item of items) {
+      if (isScalar(item)) this.addReference('include', item, true);
+      else if (isMap(item)) {
+        const fields = this.entries(item);
+        const p = this.deref(fields.get('path')?.value as Node | undefined);
+        const paths = isSeq(p) ? p.items.map((i) => this.deref(i as Node)) : [p];
+        for (const one of paths) if (isScalar(one)) this.addReference('include', one, true);
+        const envFile = this.deref(fields.get('env_file')?.value as Node | undefined);
+        if (envFile) this.collectEnvFiles(envFile);
+      }
+    }
+  }
+
+  private collectEnvFiles(node: Node | null): void {
+    const items = isSeq(node) ? node.items.map((i) => this.deref(i as Node)) : [node];
+    for (const item of items) {
+      if (isScalar(item)) this.addReference('env_file', item, true);
+      else if (isMap(item)) {
+        const fields = this.entries(item);
+        const p = this.deref(fields.get('path')?.value as Node | undefined);
+        const required = this.deref(fields.get('required')?.value as Node | undefined);
+        if (isScalar(p)) this.addReference('env_file', p, !(isScalar(required) && required.value === false));
+      }
+    }
+  }
+
+  private readExtends(model: ComposeServiceModel, node: Node | null): void {
+    if (isScalar(node)) {
+      model.extends = { file: null, service: String(node.value), span: spanOf(node) };
+      return;
+    }
+    if (!isMap(node)) return;
+    const fields = this.entries(node);
+    const service = this.scalarString(fields.get('service')?.value as Node | undefined);
+    const fileNode = this.deref(fields.get('file')?.value as Node | undefined);
+    if (!service) return;
+    model.extends = { file: isScalar(fileNode) ? String(fileNode.value) : null, service, span: spanOf(node) };
+    if (isScalar(fileNode)) this.addReference('extends', fileNode, true);
+  }
+
+  private addReference(kind: ComposeReference['kind'], node: Scalar, required: boolean): void {
+    const traced = this.traceScalar(node);
+    const path = traced ? traced.value.text : String(node.value);
+    const remote = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|oci:)/i.test(path);
+    this.result.references.push({ kind, path, span: spanOf(node), remote, required });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private scalarString(node: Node | undefined | null): string | null {
+    const n = this.deref(node);
+    if (!isScalar(n) || n.value === null || n.value === undefined) return null;
+    const traced = this.traceScalar(n);
+    return traced ? traced.value.text : String(n.value);
+  }
+
+  /** Interpolates a scalar like Compose; an invalid template becomes a finding. */
+  private traceScalar(node: Scalar, standIns: TemplateEnv = {}): { value: TracedValue; offsets: number[] | null } | null {
+    const raw = typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
+    try {
+      return { value: interpolateTraced(raw, { ...this.env, ...standIns }), offsets: scalarOffsets(this.text, node) };
+    } catch (err) {
+      if (!(err instanceof InterpolationError)) throw err;
+      const offsets = scalarOffsets(this.text, node);
+      const at = offsets?.[err.offset] ?? spanOf(node).start;
+      this.report('parse-error', 'error', { start: at, end: at + 1 }, err.message);
+      return null;
+    }
+  }
+
+  /** The source span of [start, end) of an interpolated scalar value. */
+  private sourceSpan(node: Scalar, traced: { value: TracedValue; offsets: number[] | null }, start: number, end: number) {
+    const located = traceSpan(traced.value, start, end);
+    const offsets = traced.offsets;
+    if (!offsets || located.span.end === 0) return { span: spanOf(node), variable: located.variable?.name ?? null };
+    const s = offsets[located.span.start];
+    const e = offsets[located.span.end - 1];
+    if (s === undefined || e === undefined) return { span: spanOf(node), variable: located.variable?.name ?? null };
+    return { span: { start: s, end: e + 1 }, variable: located.variable?.name ?? null };
+  }
+
+  /** `22:22` unquoted is 1342 to a YAML 1.1 parser (PyYAML, docker-compose v1): say so. */
+  private checkBase60(node: Scalar): void {
+    if (node.type !== Scalar.PLAIN) return;
+    const source = String(node.source ?? node.value);
+    if (/^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/.test(source)) {
+      const value = source
+        .replace(/_/g, '')
+        .split(':')
+        .reduce((acc, part) => acc * 60 + Number(part), 0);
+      this.report(
+        'yaml-base60',
+        'warning',
+        spanOf(node),
+        `unquoted "${source}" is the number ${value} to a YAML 1.1 parser (base 60): quote it ("${source}")`,
+      );
+    }
+  }
+}
+
+function tryParseSpec(text: string): boolean {
+  try {
+    parsePortSpec(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A scalar's value before interpolation: the text as written, without quotes. */
+function writtenValue(node: Scalar): string {
+  return typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
+}
+
+function spanOf(node: Node): Span {
+  const range = (node as { range?: [number, number, number] }).range;
+  return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+}
