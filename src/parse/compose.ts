@@ -249,7 +249,8 @@ class ComposeWalker {
     const last = entries[entries.length - 1]!;
     const isRange = entries.length > 1;
     const published = first.published;
-    const where = first.publishedSpan ?? first.targetSpan;
+    // Under network_mode: host the container side is what binds on the host: point there.
+    const where = (model.networkModeHost ? null : first.publishedSpan) ?? first.targetSpan;
     const located = this.sourceSpan(node, traced, where.start, where.end);
     facts.push({
       source: 'compose',

@@ -124,3 +124,235 @@ describe('compose: unset variables in other fields', () => {
     expect(findings(yaml)).toEqual([]);
   });
 });
+
+describe('compose long syntax, expose, network_mode', () => {
+  it('reads published as number, string and range, host_ip and protocol', () => {
+    const yaml = `services:
+  web:
+    ports:
+      - target: 80
+        published: 5000
+      - target: 443
+        published: "5001"
+        host_ip: 127.0.0.1
+        protocol: udp
+        mode: host
+        name: https
+        app_protocol: http2
+      - target: 8080
+        published: "5002-5003"
+      - target: 9000
+      - target: 9001
+        published: \${WEB_PORT:-5004}
+`;
+    expect(facts(yaml)).toEqual([
+      'published web 5000:80/tcp @5:20 "5000"',
+      'published web 127.0.0.1 5001:443/udp @7:21 "5001"',
+      'published web 5002-5003:8080/tcp @14:21 "5002-5003"',
+      'target web -:9000/tcp @15:17 "9000"',
+      'published web 5004:9001/tcp $WEB_PORT @17:32 "5004"',
+    ]);
+  });
+
+  it('expose holds container ports; a mapping there is an error', () => {
+    const yaml = `services:
+  db:
+    expose:
+      - "5432"
+      - 6000-6002
+      - "5433:5432"
+`;
+    expect(facts(yaml)).toEqual(['expose db -:5432/tcp @4:10 "5432"', 'expose db -:6000-6002/tcp @5:9 "6000-6002"']);
+    expect(findings(yaml)).toEqual([
+      '6:9 error parse-error: service "db": invalid expose entry "5433:5432": "expose" takes container ports only; a host:container mapping belongs under "ports"',
+    ]);
+  });
+
+  it('under network_mode: host the container ports are host ports', () => {
+    const yaml = `services:
+  agent:
+    network_mode: host
+    ports:
+      - "8125:8125/udp"
+    expose:
+      - 9100
+`;
+    expect(facts(yaml)).toEqual(['published agent 8125:8125/udp @5:15 "8125"', 'published agent 9100:9100/tcp @7:9 "9100"']);
+  });
+});
+
+describe('compose anchors, merge keys, tags and documents', () => {
+  it('reports an inherited port once per service, at its own text', () => {
+    const yaml = `x-web: &web
+  ports:
+    - "5000:80"
+
+services:
+  blue:
+    <<: *web
+  green:
+    <<: *web
+    ports:
+      - "5001:80"
+  red:
+    ports: &ports
+      - "5003:80"
+  yellow:
+    ports: *ports
+`;
+    expect(findings(yaml)).toEqual([]);
+    expect(facts(yaml)).toEqual([
+      'published blue 5000:80/tcp @3:8 "5000"',
+      'published green 5001:80/tcp @11:10 "5001"',
+      'published red 5003:80/tcp @14:10 "5003"',
+      'published yellow 5003:80/tcp @14:10 "5003"',
+    ]);
+  });
+
+  it('knows !override and !reset on ports, and an unknown tag does not break the parse', () => {
+    const r = parseCompose(
+      `services:
+  a:
+    ports: !override
+      - "5000:80"
+  b:
+    ports: !reset []
+  c:
+    labels: !custom
+      x: y
+    ports:
+      - "5001:80"
+`,
+      'compose.override.yaml',
+      { env: {} },
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.services.map((s) => [s.name, s.portsTag, s.ports.map((p) => p.published)])).toEqual([
+      ['a', 'override', [5000]],
+      ['b', 'reset', []],
+      ['c', null, [5001]],
+    ]);
+  });
+
+  it('reads every document of a multi-document file', () => {
+    const yaml = `services:
+  a:
+    ports: ["5000:80"]
+---
+services:
+  b:
+    ports: ["5001:80"]
+`;
+    expect(facts(yaml)).toEqual(['published a 5000:80/tcp @3:14 "5000"', 'published b 5001:80/tcp @7:14 "5001"']);
+  });
+});
+
+describe('compose YAML 1.1 trap', () => {
+  it('warns about an unquoted NN:NN mapping that YAML 1.1 reads as base 60, and still reads the port', () => {
+    const yaml = `services:
+  ssh:
+    ports:
+      - 2222:22
+      - 22:22
+      - 8080:80
+      - "22:22"
+`;
+    expect(findings(yaml)).toEqual([
+      '4:9 warning yaml-base60: unquoted "2222:22" is the number 133342 to a YAML 1.1 parser (base 60): quote it ("2222:22")',
+      '5:9 warning yaml-base60: unquoted "22:22" is the number 1342 to a YAML 1.1 parser (base 60): quote it ("22:22")',
+    ]);
+    expect(facts(yaml).map((f) => f.split(' @')[0])).toEqual([
+      'published ssh 2222:22/tcp',
+      'published ssh 22:22/tcp',
+      'published ssh 8080:80/tcp',
+      'published ssh 22:22/tcp',
+    ]);
+  });
+});
+
+describe('compose environment', () => {
+  it('finds port variables and URLs, in map and list form; a service host means a container port', () => {
+    const yaml = `services:
+  api:
+    environment:
+      PORT: 3000
+      DATABASE_URL: postgres://user:secret@db:5432/app
+      PUBLIC_URL: http://localhost:5001/
+      TIMEOUT: 5000
+  worker:
+    environment:
+      - API_PORT=3001
+      - API_URL=http://api:3000
+      - CALLBACK=http://127.0.0.1:5002/cb
+  db:
+    image: postgres:16
+`;
+    expect(facts(yaml)).toEqual([
+      'env api -:3000/- $PORT @4:13 "3000"',
+      'url api -:5432/- @5:47 "5432"',
+      'url api 5001:-/- @6:36 "5001"',
+      'env worker -:3001/- $API_PORT @10:18 "3001"',
+      'url worker -:3000/- @11:28 "3000"',
+      'url worker 5002:-/- @12:35 "5002"',
+    ]);
+  });
+});
+
+describe('compose references to other files', () => {
+  it('lists include, extends and env_file, and flags remote includes', () => {
+    const r = parseCompose(
+      `include:
+  - ./db/compose.yaml
+  - path: [../shared/compose.yaml, ./more.yaml]
+    env_file: ../shared/.env.example
+  - oci://registry.example/stack:1
+services:
+  web:
+    extends:
+      file: common.yaml
+      service: base
+    env_file:
+      - .env.example
+      - path: ./local.env
+        required: false
+`,
+      'compose.yaml',
+      { env: {} },
+    );
+    expect(r.references.map((x) => `${x.kind} ${x.path}${x.remote ? ' remote' : ''}${x.required ? '' : ' optional'}`)).toEqual([
+      'include ./db/compose.yaml',
+      'include ../shared/compose.yaml',
+      'include ./more.yaml',
+      'env_file ../shared/.env.example',
+      'include oci://registry.example/stack:1 remote',
+      'extends common.yaml',
+      'env_file .env.example',
+      'env_file ./local.env optional',
+    ]);
+    expect(r.services[0]!.extends).toMatchObject({ file: 'common.yaml', service: 'base' });
+  });
+});
+
+describe('compose bad input', () => {
+  it('reports invalid YAML, duplicate keys and tabs with line and column', () => {
+    expect(findings('services:\n  a:\n    ports: ["5000:80"\n')).toEqual([expect.stringMatching(/^4:1 error parse-error: YAML: /)]);
+    expect(findings('services:\n  a:\n    image: x\n    image: y\n')).toEqual(['4:5 error parse-error: YAML: Map keys must be unique']);
+    expect(findings('services:\n\ta:\n    image: x\n')[0]).toMatch(/^2:1 error parse-error: YAML: /);
+  });
+
+  it('stops an alias bomb without expanding it', () => {
+    const levels = ['a: &a ["5000:80","5000:80","5000:80","5000:80","5000:80","5000:80","5000:80","5000:80","5000:80"]'];
+    for (let i = 1; i < 12; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const yaml = `x:\n${levels.map((l) => `  ${l}`).join('\n')}\nservices:\n  s:\n    ports: *l\n`;
+    const started = performance.now();
+    const r = parseCompose(yaml, 'compose.yaml', { env: {} });
+    expect(performance.now() - started).toBeLessThan(2000);
+    // The list of aliases is not a list of ports: each alias is one (bad) entry, never expanded.
+    expect(r.findings.length).toBeLessThanOrEqual(9);
+    expect(r.facts).toEqual([]);
+  });
+});
