@@ -1,0 +1,94 @@
+import { Command } from 'commander';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { ExitCode, usageError } from '../../errors.js';
+import { countBySeverity } from '../../findings.js';
+import { loadRegistry } from '../../registry/load.js';
+import { locateRegistry } from '../../registry/locate.js';
+import { assertWritable } from '../../registry/store.js';
+import type { Registry } from '../../registry/types.js';
+import { formatStylish } from '../../report/stylish.js';
+import { scan, type ScanResult } from '../../scan/scan.js';
+import { printJson, type CommandContext, type CommonOptions } from '../context.js';
+import { formatScanTable } from '../../report/scan-table.js';
+
+interface ScanCommandOptions extends Omit<CommonOptions, "format"> {
+  format?: string;
+  envFile?: string[];
+  useProcessEnv?: boolean;
+}
+
+export function scanCommand(ctx: CommandContext): Command {
+  return new Command('scan')
+    .description('find every port in compose files, env templates and READMEs, with its place, project and service')
+    .argument('[root]', "the folder to scan (default: the registry's folder, or the repository that names a central registry)")
+    .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
+    .option('--format <format>', 'table (for people) or json (the documented contract, schemas/scan.schema.json)', 'table')
+    .option('--json', 'short for --format json')
+    .option('--env-file <file...>', 'values for compose interpolation, over the env templates next to each compose file')
+    .option('--use-process-env', "let this process's environment win over the env files, as Compose does (off: a CI runner's PORT never changes the findings)")
+    .option('--no-color', 'no colours in the output')
+    .addHelpText('after', '\nExit codes: 0 scanned, 1 some files could not be read or parsed (see findings), 2 the scan could not run.')
+    .action(async (rootArg: string | undefined, options: ScanCommandOptions) => {
+      const json = options.json || options.format === 'json';
+      if (!json && options.format !== 'table') throw usageError('usage', `unknown format "${options.format}": use table or json`);
+      let registry: Registry | null = null;
+      let registryDir: string | undefined;
+      let defaultRoot = ctx.cwd;
+      const located = await locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env }).catch((err: unknown) => {
+        // Without any registry the scan still lists ports; a registry that was named must exist.
+        if (options.registry || ctx.env.PORTREG_REGISTRY) throw err;
+        return null;
+      });
+      if (located) {
+        registry = assertWritable(await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd }));
+        registryDir = path.dirname(located.path);
+        defaultRoot = located.source === 'config' && located.config ? path.dirname(located.config.file) : registryDir;
+      }
+      const root = path.resolve(ctx.cwd, rootArg ?? defaultRoot);
+      const info = await stat(root).catch(() => null);
+      if (!info?.isDirectory()) throw usageError('root-missing', `cannot scan ${root}: no such folder`);
+
+      const extraEnv: Record<string, string> = {};
+      for (const file of options.envFile ?? []) {
+        const text = await readFile(path.resolve(ctx.cwd, file), 'utf8').catch(() => {
+          throw usageError('env-file-missing', `cannot read --env-file ${file}`);
+        });
+        Object.assign(extraEnv, parseDotenv(text));
+      }
+      const processEnv = options.useProcessEnv ? Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined)) : undefined;
+
+      const progress = makeProgress(ctx, json);
+      const result = await scan({ root, registry, registryDir, extraEnv, processEnv, onProgress: progress.update });
+      progress.done();
+      const shown: ScanResult = { ...result, root: path.relative(ctx.cwd, root).split(path.sep).join('/') || '.' };
+      if (json) printJson(ctx, shown);
+      else {
+        ctx.stdout(formatScanTable(shown));
+        if (result.findings.length) ctx.stdout('\n' + formatStylish(result.findings, { color: ctx.color && options.color !== false }));
+      }
+      if (countBySeverity(result.findings).errors > 0) process.exitCode = ExitCode.Refused;
+    });
+}
+
+/** Progress on a terminal, only when the scan runs longer than a second; never in CI or JSON. */
+function makeProgress(ctx: CommandContext, json: boolean) {
+  const enabled = !json && !ctx.env.CI && Boolean(process.stderr.isTTY);
+  const started = Date.now();
+  let shown = false;
+  let last = 0;
+  return {
+    update: (read: number, total: number) => {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - started < 1000 || now - last < 100) return;
+      last = now;
+      shown = true;
+      process.stderr.write(`\rscanning: ${read} of ${total} files`);
+    },
+    done: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

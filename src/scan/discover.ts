@@ -1,0 +1,133 @@
+/**
+ * Which files a scan reads: compose files, env templates and READMEs under a root, in one
+ * fast-glob pass, with .gitignore files honoured at every level and symlinks kept inside the root.
+ */
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+export type FileKind = 'compose' | 'env' | 'markdown';
+
+export interface DiscoveredFile {
+  /** Relative to the root, with '/' separators. */
+  path: string;
+  kind: FileKind;
+}
+
+export interface DiscoveryOptions {
+  root: string;
+  /** Extra globs to read (kind from the file name). */
+  include?: string[];
+  /** Globs never to read. */
+  exclude?: string[];
+  /** Also read Markdown under these globs (for example docs/**\/*.md). */
+  docs?: string[];
+  /** Also read these env files; a real .env is never read unless named here (it may hold secrets). */
+  envFiles?: string[];
+}
+
+export interface DiscoveryProblem {
+  path: string;
+  message: string;
+}
+
+export const COMPOSE_GLOB = '**/{docker-,}compose{,.*}.{yml,yaml}';
+export const ENV_TEMPLATE_GLOBS = ['**/.env.example', '**/.env.sample', '**/.env.template', '**/.env.*.example'];
+export const README_GLOB = '**/README*.md';
+const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
+
+const COMPOSE_NAME = /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i;
+const ENV_NAME = /^\.env(?:\..+)?$/;
+
+export function kindOf(file: string): FileKind | null {
+  const base = path.posix.basename(file);
+  if (COMPOSE_NAME.test(base)) return 'compose';
+  if (ENV_NAME.test(base) || base.endsWith('.env')) return 'env';
+  if (/\.(?:md|markdown)$/i.test(base)) return 'markdown';
+  return null;
+}
+
+/** Folders' .gitignore rules, each applied to paths relative to its own folder. */
+class GitignoreStack {
+  private readonly byFolder = new Map<string, Ignore>();
+
+  static async load(root: string): Promise<GitignoreStack> {
+    const stack = new GitignoreStack();
+    const files = await fg('**/.gitignore', { cwd: root, dot: true, ignore: ALWAYS_SKIPPED, followSymbolicLinks: false, suppressErrors: true });
+    for (const file of files) {
+      const text = await readFile(path.join(root, file), 'utf8').catch(() => '');
+      stack.byFolder.set(path.posix.dirname(file), ignore().add(text));
+    }
+    return stack;
+  }
+
+  /** Ignored by the .gitignore of any folder above it (a folder's rules cover what is below it). */
+  ignores(file: string): boolean {
+    if (this.byFolder.size === 0) return false;
+    const parts = file.split('/');
+    for (let depth = 0; depth < parts.length; depth++) {
+      const folder = depth === 0 ? '.' : parts.slice(0, depth).join('/');
+      const rules = this.byFolder.get(folder);
+      if (rules && rules.ignores(parts.slice(depth).join('/'))) return true;
+    }
+    return false;
+  }
+}
+
+export async function discoverFiles(options: DiscoveryOptions): Promise<{ files: DiscoveredFile[]; problems: DiscoveryProblem[] }> {
+  const root = path.resolve(options.root);
+  const patterns = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
+  const [gitignore, found] = await Promise.all([
+    GitignoreStack.load(root),
+    fg(patterns, {
+      cwd: root,
+      dot: true,
+      ignore: [...ALWAYS_SKIPPED, ...(options.exclude ?? [])],
+      followSymbolicLinks: false,
+      onlyFiles: true,
+      caseSensitiveMatch: false,
+      suppressErrors: true,
+      unique: true,
+    }),
+  ]);
+  const explicit = new Set([...(options.envFiles ?? []), ...(options.include ?? [])]);
+  const problems: DiscoveryProblem[] = [];
+  const files: DiscoveredFile[] = [];
+  const realRoot = await realpath(root).catch(() => root);
+  for (const file of found.sort()) {
+    const kind = kindOf(file);
+    if (!kind) continue;
+    // A real .env may hold secrets: only when asked for by name or glob.
+    if (kind === 'env' && !isEnvTemplate(file) && !matchesAny(file, options.envFiles ?? [])) continue;
+    if (gitignore.ignores(file) && !explicit.has(file)) continue;
+    const inside = await staysInside(realRoot, path.join(root, file));
+    if (!inside) {
+      problems.push({ path: file, message: 'is a symbolic link that leads outside the root: not read' });
+      continue;
+    }
+    files.push({ path: file, kind });
+  }
+  return { files, problems };
+}
+
+export function isEnvTemplate(file: string): boolean {
+  const base = path.posix.basename(file);
+  return /^\.env\.(?:example|sample|template)$/.test(base) || /^\.env\..+\.example$/.test(base);
+}
+
+function matchesAny(file: string, globs: string[]): boolean {
+  return globs.length > 0 && picomatch(globs, { dot: true })(file);
+}
+
+async function staysInside(realRoot: string, file: string): Promise<boolean> {
+  try {
+    const real = await realpath(file);
+    const rel = path.relative(realRoot, real);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  } catch {
+    // Vanished or a broken link: the reader reports it.
+    return true;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Stacks: the compose files Compose merges into one model. In each folder the base file
+ * (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml: the first there) and its
+ * override (compose.override.yml, ...) are one stack, with the files they include; any other
+ * compose file (compose.prod.yaml) is a stack of its own, never merged with its siblings.
+ *
+ * The merge follows Compose: an override's `ports` are appended to the base's, unless tagged
+ * `!override` (replace) or `!reset` (clear); a service that `extends` another inherits its ports.
+ */
+import path from 'node:path';
+import type { ComposeParseResult } from '../parse/compose.js';
+
+export const BASE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+export const OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
+
+/** How one file changed a service's ports in the merge. */
+export interface MergeStep {
+  file: string;
+  mode: 'base' | 'append' | 'override' | 'reset' | 'extends';
+  /** How many ports this step brought. */
+  count: number;
+}
+
+export interface StackService {
+  name: string;
+  /** Indices into the scan's `ports` of the ports the merged service publishes. */
+  ports: number[];
+  steps: MergeStep[];
+}
+
+export interface Stack {
+  /** The base file's path (or the lone file's). */
+  id: string;
+  project: string | null;
+  /** In merge order: base, override, included files. */
+  files: string[];
+  services: StackService[];
+}
+
+export interface PortRef {
+  file: string;
+  /** UTF-16 offset of the port's span in its file. */
+  start: number;
+  composeService: string;
+}
+
+export interface StackDraft extends Omit<Stack, 'services'> {
+  services: { name: string; ports: PortRef[]; steps: MergeStep[] }[];
+}
+
+interface ComposeInput {
+  path: string;
+  compose: ComposeParseResult;
+}
+
+export function buildStacks(files: ComposeInput[], projectOf: (file: string) => string | null): StackDraft[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const byFolder = new Map<string, ComposeInput[]>();
+  for (const f of files) {
+    const folder = path.posix.dirname(f.path);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
+  }
+  const claimed = new Set<string>();
+  const stacks: StackDraft[] = [];
+
+  // Files that another compose file includes belong to the includer's stack.
+  const includedBy = new Map<string, string>();
+  for (const f of files) {
+    for (const ref of f.compose.references) {
+      if (ref.kind !== 'include' || ref.remote) continue;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(f.path), ref.path));
+      if (byPath.has(target) && !includedBy.has(target)) includedBy.set(target, f.path);
+    }
+  }
+
+  const addStack = (members: ComposeInput[]) => {
+    const included: ComposeInput[] = [];
+    const queue = [...members];
+    while (queue.length) {
+      const m = queue.shift()!;
+      for (const [target, by] of includedBy) {
+        if (by === m.path && !claimed.has(target) && !members.includes(byPath.get(target)!)) {
+          claimed.add(target);
+          included.push(byPath.get(target)!);
+          queue.push(byPath.get(target)!);
+        }
+      }
+    }
+    for (const m of members) claimed.add(m.path);
+    stacks.push(mergeStack([...members, ...included], members.length, projectOf, byPath));
+  };
+
+  for (const [, inFolder] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) {
+    const names = new Map(inFolder.map((f) => [path.posix.basename(f.path), f]));
+    const base = BASE_FILE_NAMES.map((n) => names.get(n)).find(Boolean);
+    const override = OVERRIDE_FILE_NAMES.map((n) => names.get(n)).find(Boolean);
+    const members = [base, override].filter((f): f is ComposeInput => Boolean(f) && !includedBy.has(f!.path));
+    if (members.length > 0) addStack(members);
+  }
+  for (const f of files) {
+    if (!claimed.has(f.path) && !includedBy.has(f.path)) addStack([f]);
+  }
+  // An include cycle or an include of a file claimed elsewhere: still a stack of its own.
+  for (const f of files) if (!claimed.has(f.path)) addStack([f]);
+  return stacks.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The merged services of a stack: the first `mergedCount` files merge, the rest are included. */
+function mergeStack(members: ComposeInput[], mergedCount: number, projectOf: (file: string) => string | null, byPath: Map<string, ComposeInput>): StackDraft {
+  const services = new Map<string, { name: string; ports: PortRef[]; steps: MergeStep[] }>();
+  const refsOf = (file: string, name: string): PortRef[] => {
+    const svc = byPath.get(file)?.compose.services.find((s) => s.name === name);
+    return svc ? svc.ports.map((p) => ({ file, start: p.span.start, composeService: name })) : [];
+  };
+  members.forEach((member, index) => {
+    for (const svc of member.compose.services) {
+      const own = refsOf(member.path, svc.name);
+      const current = services.get(svc.name);
+      const inherited = svc.extends ? extendedPorts(member.path, svc.extends, byPath, refsOf) : [];
+      if (!current || index >= mergedCount) {
+        const steps: MergeStep[] = [{ file: member.path, mode: 'base', count: own.length }];
+        if (inherited.length) steps.unshift({ file: inherited[0]!.file, mode: 'extends', count: inherited.length });
+        services.set(svc.name, { name: svc.name, ports: [...inherited, ...own], steps });
+        continue;
+      }
+      if (svc.portsTag === 'reset') {
+        current.ports = [];
+        current.steps.push({ file: member.path, mode: 'reset', count: 0 });
+      } else if (svc.portsTag === 'override') {
+        current.ports = own;
+        current.steps.push({ file: member.path, mode: 'override', count: own.length });
+      } else if (svc.portsSpan) {
+        current.ports = [...current.ports, ...own];
+        current.steps.push({ file: member.path, mode: 'append', count: own.length });
+      }
+    }
+  });
+  return {
+    id: members[0]!.path,
+    project: projectOf(members[0]!.path),
+    files: members.map((m) => m.path),
+    services: [...services.values()],
+  };
+}
+
+function extendedPorts(
+  file: string,
+  ext: { file: string | null; service: string },
+  byPath: Map<string, ComposeInput>,
+  refsOf: (file: string, name: string) => PortRef[],
+): PortRef[] {
+  const target = ext.file ? path.posix.normalize(path.posix.join(path.posix.dirname(file), ext.file)) : file;
+  if (!byPath.has(target)) return [];
+  return refsOf(target, ext.service);
+}
+
+export function finishStack(draft: StackDraft, indexOf: (ref: PortRef) => number): Stack {
+  return {
+    ...draft,
+    services: draft.services.map((s) => ({ name: s.name, ports: s.ports.map(indexOf).filter((i) => i >= 0), steps: s.steps })),
+  };
+}
