@@ -10,6 +10,10 @@ import { displayPathFor } from '../registry/load.js';
 export interface PortregConfig {
   registry?: string;
   project?: string;
+  include?: string[];
+  exclude?: string[];
+  docs?: string[];
+  envFiles?: string[];
 }
 
 export interface LoadedConfig {

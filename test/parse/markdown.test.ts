@@ -396,3 +396,14 @@ describe('parseMarkdown: linear time on adversarial input', () => {
     expect(t100).toBeLessThan(4 * t50 + 5);
   });
 });
+
+describe('a Markdown file the Markdown parser would stall on', () => {
+  it('is read as plain text, with a warning, and its mentions are still found', () => {
+    const text = `${'*a'.repeat(50_000)}\nopen localhost:5000\n`;
+    const started = performance.now();
+    const r = parseMarkdown(text, 'README.md');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['scan-degraded warning']);
+    expect(r.facts.map((f) => [f.published, text.slice(f.span.start, f.span.end)])).toEqual([[5000, '5000']]);
+  });
+});

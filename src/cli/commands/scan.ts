@@ -6,6 +6,7 @@ import { ExitCode, usageError } from '../../errors.js';
 import { countBySeverity } from '../../findings.js';
 import { loadRegistry } from '../../registry/load.js';
 import { locateRegistry } from '../../registry/locate.js';
+import { findConfig } from '../../config/load-config.js';
 import { assertWritable } from '../../registry/store.js';
 import type { Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
@@ -59,8 +60,21 @@ export function scanCommand(ctx: CommandContext): Command {
       }
       const processEnv = options.useProcessEnv ? Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined)) : undefined;
 
+      // Scan settings come from the config file found from the working folder (globs relative to the root).
+      const settings = located?.config?.config ?? (await findConfig(ctx.cwd))?.config ?? {};
       const progress = makeProgress(ctx, json);
-      const result = await scan({ root, registry, registryDir, extraEnv, processEnv, onProgress: progress.update });
+      const result = await scan({
+        root,
+        registry,
+        registryDir,
+        extraEnv,
+        processEnv,
+        include: settings.include,
+        exclude: settings.exclude,
+        docs: settings.docs,
+        envFiles: settings.envFiles,
+        onProgress: progress.update,
+      });
       progress.done();
       const shown: ScanResult = { ...result, root: path.relative(ctx.cwd, root).split(path.sep).join('/') || '.' };
       if (json) printJson(ctx, shown);
