@@ -86,7 +86,9 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
       dot: true,
       ignore: [...ALWAYS_SKIPPED, ...(options.exclude ?? [])],
       followSymbolicLinks: false,
-      onlyFiles: true,
+      // onlyFiles would drop symlinks to files too; folders are marked and dropped below instead.
+      onlyFiles: false,
+      markDirectories: true,
       caseSensitiveMatch: false,
       suppressErrors: true,
       unique: true,
@@ -97,6 +99,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   const files: DiscoveredFile[] = [];
   const realRoot = await realpath(root).catch(() => root);
   for (const file of found.sort()) {
+    if (file.endsWith('/')) continue;
     const kind = kindOf(file);
     if (!kind) continue;
     // A real .env may hold secrets: only when asked for by name or glob.

@@ -63,13 +63,21 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
   const claimed = new Set<string>();
   const stacks: StackDraft[] = [];
 
-  // Files that another compose file includes belong to the includer's stack.
+  // Files another compose file includes belong to the includer's stack. A file reached only
+  // through `extends` (a library of service definitions, not a compose file by name) belongs
+  // to the extender's stack too, but runs no services of its own.
   const includedBy = new Map<string, string>();
+  const libraries = new Set<string>();
   for (const f of files) {
     for (const ref of f.compose.references) {
-      if (ref.kind !== 'include' || ref.remote) continue;
+      if ((ref.kind !== 'include' && ref.kind !== 'extends') || ref.remote) continue;
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(f.path), ref.path));
-      if (byPath.has(target) && !includedBy.has(target)) includedBy.set(target, f.path);
+      if (!byPath.has(target) || includedBy.has(target)) continue;
+      if (ref.kind === 'extends') {
+        if (isComposeFileName(target)) continue;
+        libraries.add(target);
+      }
+      includedBy.set(target, f.path);
     }
   }
 
@@ -87,7 +95,9 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
       }
     }
     for (const m of members) claimed.add(m.path);
-    stacks.push(mergeStack([...members, ...included], members.length, projectOf, byPath));
+    const merged = mergeStack([...members, ...included.filter((i) => !libraries.has(i.path))], members.length, projectOf, byPath);
+    merged.files.push(...included.filter((i) => libraries.has(i.path)).map((i) => i.path));
+    stacks.push(merged);
   };
 
   for (const [, inFolder] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) {
@@ -141,6 +151,10 @@ function mergeStack(members: ComposeInput[], mergedCount: number, projectOf: (fi
     files: members.map((m) => m.path),
     services: [...services.values()],
   };
+}
+
+function isComposeFileName(file: string): boolean {
+  return /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i.test(path.posix.basename(file));
 }
 
 function extendedPorts(
