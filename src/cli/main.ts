@@ -67,6 +67,11 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain || process.argv[1]?.endsWith('/portreg') || process.argv[1]?.endsWith('/main.js')) {
+  // `portreg scan | head`: a closed pipe is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const ctx: CommandContext = {
     cwd: process.cwd(),
     env: process.env,

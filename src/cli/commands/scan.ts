@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { ExitCode, usageError } from '../../errors.js';
 import { countBySeverity } from '../../findings.js';
 import { loadRegistry } from '../../registry/load.js';
@@ -10,9 +9,8 @@ import { findConfig } from '../../config/load-config.js';
 import { assertWritable } from '../../registry/store.js';
 import type { Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
-import { scan, type ScanResult } from '../../scan/scan.js';
+import type { ScanResult } from '../../scan/scan.js';
 import { printJson, type CommandContext, type CommonOptions } from '../context.js';
-import { formatScanTable } from '../../report/scan-table.js';
 
 interface ScanCommandOptions extends Omit<CommonOptions, "format"> {
   format?: string;
@@ -33,6 +31,12 @@ export function scanCommand(ctx: CommandContext): Command {
     .addHelpText('after', '\nExit codes: 0 scanned, 1 some files could not be read or parsed (see findings), 2 the scan could not run.')
     .action(async (rootArg: string | undefined, options: ScanCommandOptions) => {
       const json = options.json || options.format === 'json';
+      // The parsers (yaml, micromark, fast-glob) load only for commands that scan.
+      const [{ scan }, { formatScanTable }, { parse: parseDotenv }] = await Promise.all([
+        import('../../scan/scan.js'),
+        import('../../report/scan-table.js'),
+        import('dotenv'),
+      ]);
       if (!json && options.format !== 'table') throw usageError('usage', `unknown format "${options.format}": use table or json`);
       let registry: Registry | null = null;
       let registryDir: string | undefined;

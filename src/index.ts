@@ -1,0 +1,27 @@
+/**
+ * portreg as a library: the same functions the CLI and the MCP server use.
+ */
+export { scan, SCAN_FORMAT_VERSION } from './scan/scan.js';
+export type { ScanOptions, ScanResult, PortFact, ScannedFile } from './scan/scan.js';
+export type { Stack, StackService, MergeStep } from './scan/stacks.js';
+export { parsePortSpec, PortSpecError } from './parse/port-spec.js';
+export type { PortSpecEntry } from './parse/port-spec.js';
+export { interpolate, resolveTemplate, parseTemplate, InterpolationError } from './parse/interpolate.js';
+export { parseCompose } from './parse/compose.js';
+export { parseEnv } from './parse/env.js';
+export { parseMarkdown } from './parse/markdown.js';
+
+export { loadRegistry, parseRegistryText } from './registry/load.js';
+export type { LoadedRegistry } from './registry/load.js';
+export { locateRegistry } from './registry/locate.js';
+export { updateRegistry } from './registry/store.js';
+export { allocatePort, releaseService, addProject, describePort } from './registry/allocator.js';
+export type { AllocationRequest, AllocationResult } from './registry/allocator.js';
+export { serializeRegistry } from './registry/serialize.js';
+export { newRegistry, DEFAULT_RESERVATIONS } from './registry/defaults.js';
+export type { Registry, Project, Service, Reservation, PortRange, Protocol } from './registry/types.js';
+export { listListeners, livePorts } from './live/listeners.js';
+export type { Listener } from './live/listeners.js';
+
+export type { Finding, Location, Severity } from './findings.js';
+export { PortregError, ExitCode } from './errors.js';
