@@ -5,7 +5,7 @@ export interface Location {
   column: number;
   endLine: number;
   endColumn: number;
-  /** 0-based UTF-16 offsets into the file's text, end exclusive. */
+  /** 0-based UTF-8 byte offsets into the file, end exclusive (what edits and SARIF byte regions use). */
   start?: number;
   end?: number;
   /** What this place is, for a related location ("first allocation of 5032"). */

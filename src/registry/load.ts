@@ -6,6 +6,7 @@ import { checkRegistrySemantics } from './checks.js';
 import { formatJsonPath, JsonDocument } from './json-document.js';
 import { validateRegistrySchema } from './schema.js';
 import { upgradeRegistryData } from './upgrade.js';
+import { ByteOffsets } from '../util/byte-offsets.js';
 import { CURRENT_REGISTRY_VERSION, type Registry } from './types.js';
 
 export interface LoadedRegistry {
@@ -61,7 +62,8 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   // A BOM is legal in a file but not in JSON: skip it without shifting columns of line 1 by surprise.
   const doc = new JsonDocument(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text);
   const result: LoadedRegistry = { path: absolutePath, displayPath, text, doc, data: undefined, fileVersion: undefined, findings: [] };
-  const loc = (start: number, end: number) => ({ file: displayPath, start, end, ...doc.lines.span(start, end) });
+  const bytes = new ByteOffsets(text);
+  const loc = (start: number, end: number) => ({ file: displayPath, start: bytes.at(start), end: bytes.at(end), ...doc.lines.span(start, end) });
 
   for (const p of doc.syntaxProblems) {
     result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: p.message, ...loc(p.start, p.end) });
@@ -95,6 +97,8 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
       message: `${formatJsonPath(problem.path)}: ${problem.message}`,
       file: displayPath,
       ...at,
+      start: bytes.at(at.start),
+      end: bytes.at(at.end),
     });
   }
   if (result.findings.length > 0) {
@@ -103,7 +107,14 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   }
 
   result.data = data as Registry;
-  result.findings.push(...checkRegistrySemantics(result.data, { file: displayPath, doc, now: options.now ?? new Date() }));
+  result.findings.push(
+    ...checkRegistrySemantics(result.data, { file: displayPath, doc, now: options.now ?? new Date() }).map((f) => ({
+      ...f,
+      start: bytes.at(f.start!),
+      end: bytes.at(f.end!),
+      related: f.related?.map((r) => ({ ...r, start: bytes.at(r.start!), end: bytes.at(r.end!) })),
+    })),
+  );
   result.findings.sort(compareFindings);
   return result;
 }

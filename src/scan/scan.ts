@@ -12,9 +12,10 @@ import { parseCompose, type ComposeParseResult } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
 import { parseMarkdown } from '../parse/markdown.js';
 import { LineIndex } from '../util/text-position.js';
-import { ByteOffsets } from './byte-offsets.js';
+import { ByteOffsets } from '../util/byte-offsets.js';
 import { discoverFiles, isEnvTemplate, kindOf, type DiscoveredFile, type FileKind } from './discover.js';
 import { ProjectMapper } from './projects.js';
+import { findDirectives, type Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
 import type { PortKind, PortSource, Protocol, RawPortFact, Span } from './types.js';
@@ -47,6 +48,8 @@ export interface PortFact {
   variable: string | null;
   resolved: boolean;
   raw: string;
+  /** The exact text at `span` (`5000`, or `${API_PORT}` when no digits are written). */
+  text: string;
 }
 
 export interface ScannedFile {
@@ -54,6 +57,9 @@ export interface ScannedFile {
   kind: FileKind;
   project: string | null;
   stack: string | null;
+  /** Size in bytes, and whether the last line ends: where an appended line goes. */
+  size: number;
+  endsWithNewline: boolean;
 }
 
 export interface ScanResult {
@@ -63,6 +69,8 @@ export interface ScanResult {
   ports: PortFact[];
   stacks: Stack[];
   findings: Finding[];
+  /** Inline suppressions found in the files (`# portreg-disable-next-line rule -- reason`). */
+  directives: Directive[];
 }
 
 export interface ScanOptions {
@@ -136,7 +144,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const result = parseEnv(t.text, file.path);
     e.facts = result.facts;
     e.envValues = result.values;
-    findings.push(...result.findings);
+    findings.push(...inBytes(result.findings, e.bytes));
     parsed.set(file.path, e);
     if (isEnvTemplate(file.path)) {
       const folder = path.posix.dirname(file.path);
@@ -156,18 +164,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const e = entry(file, t.text);
     e.facts = result.facts;
     e.compose = result;
-    findings.push(...result.findings);
+    findings.push(...inBytes(result.findings, e.bytes));
     parsed.set(file.path, e);
     const added: DiscoveredFile[] = [];
     for (const ref of result.references) {
       const at = e.lines.span(ref.span.start, ref.span.end);
       if (ref.remote) {
-        findings.push({ ruleId: 'scan-remote-include', severity: 'warning', message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`, file: file.path, ...at });
+        findings.push({ ruleId: 'scan-remote-include', severity: 'warning', message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`, file: file.path, ...at, start: e.bytes.at(ref.span.start), end: e.bytes.at(ref.span.end) });
         continue;
       }
       const target = path.posix.normalize(path.posix.join(folder, ref.path.split(path.sep).join('/')));
       if (target.startsWith('../') || path.posix.isAbsolute(target)) {
-        findings.push({ ruleId: 'scan-skipped', severity: 'warning', message: `${ref.kind} "${ref.path}" lies outside the scanned root: not read`, file: file.path, ...at });
+        findings.push({ ruleId: 'scan-skipped', severity: 'warning', message: `${ref.kind} "${ref.path}" lies outside the scanned root: not read`, file: file.path, ...at, start: e.bytes.at(ref.span.start), end: e.bytes.at(ref.span.end) });
         continue;
       }
       if (seen.has(target)) continue;
@@ -186,7 +194,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
           const pe = entry(a, at.text);
           pe.facts = r.facts;
           pe.envValues = r.values;
-          findings.push(...r.findings);
+          findings.push(...inBytes(r.findings, pe.bytes));
           parsed.set(a.path, pe);
         }
       }
@@ -208,7 +216,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
     }
     e.facts.sort((a, b) => a.span.start - b.span.start);
-    findings.push(...result.findings);
+    findings.push(...inBytes(result.findings, e.bytes));
     parsed.set(file.path, e);
   }
 
@@ -248,6 +256,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         variable: raw.variable,
         resolved: raw.resolved,
         raw: raw.raw,
+        text: p.text.slice(raw.span.start, raw.span.end),
       });
     }
   }
@@ -262,13 +271,27 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return {
     version: SCAN_FORMAT_VERSION,
     root,
-    files: allFiles.map((f) => ({ path: f.path, kind: f.kind, project: mapper.projectOf(f.path), stack: stackOfFile.get(f.path) ?? null })),
+    files: allFiles.map((f) => {
+      const text = parsed.get(f.path)!.text;
+      return {
+        path: f.path,
+        kind: f.kind,
+        project: mapper.projectOf(f.path),
+        stack: stackOfFile.get(f.path) ?? null,
+        size: parsed.get(f.path)!.bytes.at(text.length),
+        endsWithNewline: text.length === 0 || text.endsWith('\n'),
+      };
+    }),
     ports,
     stacks,
-    // Offsets in findings are the parsers' string offsets; the contract's offsets count bytes,
-    // so findings carry lines and columns only.
-    findings: findings.map(({ start: _start, end: _end, ...rest }) => rest),
+    findings,
+    directives: allFiles.flatMap((f) => findDirectives(parsed.get(f.path)!.text, f.path)),
   };
+}
+
+/** Parsers place findings by string offsets; reports and fixes count bytes. */
+function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
+  return list.map((f) => (f.start === undefined ? f : { ...f, start: bytes.at(f.start), end: bytes.at(f.end ?? f.start) }));
 }
 
 /**

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import type { PortFact } from '../scan/scan.js';
+import { at, replacePort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+/** A compose port whose digits are the default of `${VAR:-NNNN}`. */
+export function isComposeDefault(p: PortFact): boolean {
+  return p.source === 'compose' && p.variable !== null && /^\d+$/.test(p.text) && p.raw.includes('${');
+}
+
+export const envDrift: Rule = {
+  meta: {
+    id: 'env-drift',
+    defaultSeverity: 'error',
+    description: 'The env template, the compose default (${API_PORT:-5000}) and the registry disagree on a port variable.',
+    fixable: true,
+    scope: 'file',
+  },
+  check({ scan, index, registry }) {
+    const findings: RuleFinding[] = [];
+    // The env template values of each folder, by variable.
+    const templates = new Map<string, Map<string, PortFact>>();
+    for (const p of scan.ports) {
+      if (p.source !== 'env' || p.kind !== 'env' || !p.variable || p.published === null) continue;
+      const folder = path.posix.dirname(p.file);
+      const vars = templates.get(folder) ?? new Map<string, PortFact>();
+      if (!vars.has(p.variable)) vars.set(p.variable, p);
+      templates.set(folder, vars);
+    }
+    const registered = (project: string | null, variable: string) => {
+      if (!project) return undefined;
+      const entry = Object.entries(registry.projects[project]?.services ?? {}).find(([, s]) => s.env === variable);
+      return entry ? { service: entry[0], port: entry[1].port } : undefined;
+    };
+    const disagree = (p: PortFact, value: number, what: string, project: string | null, variable: string) => {
+      const reg = registered(project, variable);
+      if (!reg || reg.port === value) return;
+      const fix = replacePort(p, reg.port);
+      findings.push({
+        ...at(p),
+        message: `${variable} is ${value} in ${what}, but registered as ${reg.port} for service "${reg.service}" of project "${project}"`,
+        related: [index.registryLocation(['projects', project!, 'services', reg.service, 'env'], `${variable} of ${project}/${reg.service}`)],
+        key: `${project}|${reg.service}|${variable}|${value}`,
+        ...(fix ? { fix } : {}),
+      });
+    };
+    for (const vars of templates.values()) {
+      for (const [variable, p] of vars) disagree(p, p.published!, p.file, p.project, variable);
+    }
+    for (const p of scan.ports) {
+      if (!isComposeDefault(p)) continue;
+      const value = Number(p.text);
+      const variable = p.variable!;
+      if (registered(p.project, variable)) {
+        disagree(p, value, `the default of ${p.file}`, p.project, variable);
+        continue;
+      }
+      // No registry entry to settle it: the two files must at least agree with each other.
+      const template = templates.get(path.posix.dirname(p.file))?.get(variable);
+      if (template && template.published !== value) {
+        findings.push({
+          ...at(p),
+          message: `${variable} defaults to ${value} in ${p.file}, but ${template.file} sets it to ${template.published}`,
+          related: [{ ...at(template), message: `${variable}=${template.published}` }],
+          key: `${p.project}|${variable}|${value}`,
+        });
+      }
+    }
+    return findings;
+  },
+};

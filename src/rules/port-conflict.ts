@@ -1,0 +1,85 @@
+import type { PortFact } from '../scan/scan.js';
+import { at, describePort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+interface Binding {
+  fact: PortFact;
+  index: number;
+  stack: string;
+  /** The project, or the stack itself for a file no project owns. */
+  owner: string;
+  service: string;
+}
+
+/** Compose binds a port range one port at a time; a runaway range is capped to stay cheap. */
+const MAX_RANGE = 1024;
+
+/**
+ * Do two host IPs overlap? No IP binds every address of both families (Docker publishes on
+ * 0.0.0.0 and ::); an unspecified address binds every address of its own family.
+ */
+export function hostIpsOverlap(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return true;
+  const family = (ip: string) => (ip.includes(':') ? 6 : 4);
+  if (family(a) !== family(b)) return false;
+  const unspecified = (ip: string) => ip === '0.0.0.0' || ip === '::' || ip === '';
+  return unspecified(a) || unspecified(b) || a === b;
+}
+
+export const portConflict: Rule = {
+  meta: {
+    id: 'port-conflict',
+    defaultSeverity: 'error',
+    description: 'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects.',
+    fixable: false,
+    scope: 'fleet',
+  },
+  check({ scan, index }) {
+    const byPort = new Map<string, Binding[]>();
+    for (const stack of scan.stacks) {
+      for (const service of stack.services) {
+        for (const index of service.ports) {
+          const fact = scan.ports[index]!;
+          if (fact.published === null || !fact.resolved) continue;
+          const end = Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE);
+          const binding = { fact, index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name };
+          for (let port = fact.published; port <= end; port++) {
+            const key = `${port}/${fact.protocol ?? 'tcp'}`;
+            const list = byPort.get(key);
+            if (list) list.push(binding);
+            else byPort.set(key, [binding]);
+          }
+        }
+      }
+    }
+    const findings: RuleFinding[] = [];
+    const reported = new Set<string>();
+    for (const [key, bindings] of byPort) {
+      if (bindings.length < 2) continue;
+      const [port, protocol] = key.split('/') as [string, string];
+      const registeredTo = index.ownerOf(Number(port), protocol)?.project;
+      for (let j = 1; j < bindings.length; j++) {
+        for (let i = 0; i < j; i++) {
+          let first = bindings[i]!;
+          let later = bindings[j]!;
+          // Alternative stacks of one project never run together.
+          if (first.owner === later.owner && first.stack !== later.stack) continue;
+          if (!hostIpsOverlap(first.fact.hostIp, later.fact.hostIp)) continue;
+          // The finding goes to the side that does not own the port in the registry.
+          if (later.owner === registeredTo && first.owner !== registeredTo) [first, later] = [later, first];
+          const id = `${later.index}|${later.service}`;
+          if (reported.has(id)) continue;
+          reported.add(id);
+          const where = first.owner === later.owner ? `service "${first.service}" of the same stack` : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
+          findings.push({
+            ...at(later.fact),
+            message: `host port ${key} of service "${later.service}" is also published by ${where} (${first.fact.file}:${first.fact.line}:${first.fact.column})`,
+            related: [{ ...at(first.fact), message: `also published here (${describePort(first.fact)})` }],
+            key: `${later.owner}|${later.service}|${key}`,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};

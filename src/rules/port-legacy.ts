@@ -1,0 +1,39 @@
+import { formatRange, reservationRange } from '../registry/types.js';
+import { UNSAFE_PORTS } from './unsafe-ports.js';
+import { at, describePort, isHostPort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+export const portLegacy: Rule = {
+  meta: {
+    id: 'port-legacy',
+    defaultSeverity: 'warning',
+    description: 'A port in a range the registry marks "avoid" (legacy/shared ports).',
+    fixable: false,
+    scope: 'file',
+  },
+  check({ scan, index }) {
+    const findings: RuleFinding[] = [];
+    for (const p of scan.ports) {
+      if (!isHostPort(p)) continue;
+      // Ports that port-unsafe knows (AirPlay, browser-refused) are reported there, not twice.
+      const avoid = index
+        .reservationsAt(p.published!, p.publishedEnd ?? p.published!, p.project)
+        .filter(({ reservation }) => reservation.severity === 'warning')
+        .filter(({ reservation }) => {
+          const rr = reservationRange(reservation);
+          for (let port = rr.from; port <= rr.to; port++) if (!UNSAFE_PORTS.has(port)) return true;
+          return false;
+        });
+      const first = avoid[0];
+      if (!first) continue;
+      const r = first.reservation;
+      findings.push({
+        ...at(p),
+        message: `port ${describePort(p)} is in a range to avoid: ${r.reason} (${formatRange(reservationRange(r))})`,
+        related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
+        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+      });
+    }
+    return findings;
+  },
+};

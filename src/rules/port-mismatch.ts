@@ -1,0 +1,30 @@
+import { at, describePort, isHostPort, replacePort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+export const portMismatch: Rule = {
+  meta: {
+    id: 'port-mismatch',
+    defaultSeverity: 'error',
+    description: 'A service publishes a port other than the one registered for it (matched by service name, or by its env variable).',
+    fixable: true,
+    scope: 'file',
+  },
+  check({ scan, index }) {
+    const findings: RuleFinding[] = [];
+    for (const p of scan.ports) {
+      // Env values and ${VAR:-default} digits are env-drift's: one finding per disagreement.
+      if (!isHostPort(p) || p.source !== 'compose' || p.variable !== null) continue;
+      const service = index.service(p.project, p.service);
+      if (!service || service.port === p.published) continue;
+      const fix = replacePort(p, service.port);
+      findings.push({
+        ...at(p),
+        message: `service "${p.service}" of project "${p.project}" is registered on port ${service.port}, but ${p.file} gives it ${describePort(p)}`,
+        related: [index.registryLocation(['projects', p.project!, 'services', p.service!, 'port'], `registered port of ${p.project}/${p.service}`)],
+        key: `${p.project}|${p.service}|${p.published}`,
+        ...(fix ? { fix } : {}),
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,27 @@
+import { at, describePort, isHostPort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+export const portUnregistered: Rule = {
+  meta: {
+    id: 'port-unregistered',
+    defaultSeverity: 'error',
+    description: 'A host port in a project\'s config that the registry does not list for that project ("ask for a port first").',
+    fixable: false,
+    scope: 'file',
+  },
+  check({ scan, index }) {
+    const findings: RuleFinding[] = [];
+    for (const p of scan.ports) {
+      if (!isHostPort(p) || !p.project) continue;
+      const owner = index.ownerOf(p.published!, p.protocol);
+      if (owner?.project === p.project) continue;
+      const name = p.composeService ?? p.variable?.replace(/_?PORTS?$/i, '').toLowerCase() ?? 'SERVICE';
+      findings.push({
+        ...at(p),
+        message: `port ${describePort(p)} is not registered for project "${p.project}": ask for a port first (portreg allocate --project ${p.project} --service ${name} --purpose "...")`,
+        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+      });
+    }
+    return findings;
+  },
+};

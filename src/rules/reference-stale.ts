@@ -1,0 +1,34 @@
+import { at, replacePort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+export const referenceStale: Rule = {
+  meta: {
+    id: 'reference-stale',
+    defaultSeverity: 'warning',
+    description: "A config or README refers to another project's service by a port that service no longer has.",
+    fixable: true,
+    scope: 'fleet',
+  },
+  check({ scan, index }) {
+    const findings: RuleFinding[] = [];
+    for (const p of scan.ports) {
+      if (p.published === null || !(p.kind === 'url' || p.kind === 'mention' || p.kind === 'reference' || (p.kind === 'env' && p.source !== 'compose'))) continue;
+      const previous = index.previousOwnersOf(p.published).find((o) => o.project !== p.project);
+      if (!previous) continue;
+      const now = index.ownerOf(p.published, p.protocol);
+      if (now && now.project === previous.project && now.service === previous.service) continue;
+      const fix = previous.currentPort !== undefined ? replacePort(p, previous.currentPort) : undefined;
+      findings.push({
+        ...at(p),
+        message:
+          previous.how === 'moved'
+            ? `refers to service "${previous.service}" of project "${previous.project}" on port ${p.published}, but it moved to ${previous.currentPort}`
+            : `refers to service "${previous.service}" of project "${previous.project}" on port ${p.published}, but that service was released`,
+        related: previous.currentPort !== undefined ? [index.registryLocation(['projects', previous.project, 'services', previous.service, 'port'], `${previous.project}/${previous.service} now`)] : [],
+        key: `${p.project}|${previous.project}/${previous.service}|${p.published}`,
+        ...(fix ? { fix } : {}),
+      });
+    }
+    return findings;
+  },
+};

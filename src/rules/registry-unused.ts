@@ -1,0 +1,34 @@
+import { isHostPort } from './rule-index.js';
+import type { Rule, RuleFinding } from './types.js';
+
+export const registryUnused: Rule = {
+  meta: {
+    id: 'registry-unused',
+    defaultSeverity: 'warning',
+    description: 'A registered service whose port appears in no config of its project (a stale allocation).',
+    fixable: false,
+    scope: 'fleet',
+  },
+  check({ scan, registry, index }) {
+    const used = new Set<string>();
+    const scannedProjects = new Set<string>();
+    for (const f of scan.files) if (f.project) scannedProjects.add(f.project);
+    for (const p of scan.ports) {
+      if (p.project && p.service && (isHostPort(p) || p.source === 'compose')) used.add(`${p.project}/${p.service}`);
+    }
+    const findings: RuleFinding[] = [];
+    for (const [project, p] of Object.entries(registry.projects)) {
+      // A project none of whose files are in this tree may live in another repository.
+      if (!scannedProjects.has(project)) continue;
+      for (const [service, s] of Object.entries(p.services ?? {})) {
+        if (used.has(`${project}/${service}`)) continue;
+        findings.push({
+          ...index.registryLocation(['projects', project, 'services', service, 'port']),
+          message: `service "${service}" of project "${project}" holds port ${s.port}, but no compose file or env template of the project uses it: release it (portreg release --project ${project} --service ${service}) or use it`,
+          key: `${project}|${service}|${s.port}`,
+        });
+      }
+    }
+    return findings;
+  },
+};

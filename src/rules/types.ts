@@ -1,0 +1,47 @@
+import type { Location, Severity } from '../findings.js';
+import type { TextEdit } from '../fix/types.js';
+import type { Registry } from '../registry/types.js';
+import type { ScanResult } from '../scan/scan.js';
+import type { RuleIndex } from './rule-index.js';
+
+export type RuleSetting = 'off' | 'warn' | 'error';
+
+/** What every rule declares about itself; the docs page and the SARIF rule come from it. */
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: Severity;
+  description: string;
+  /** Fixes are certain: --fix applies them without asking. */
+  fixable: boolean;
+  /** Rules that compare projects with each other need the whole tree (or the registry alone). */
+  scope: 'file' | 'fleet';
+}
+
+/** A rule's finding before config decides its severity. */
+export interface RuleFinding extends Location {
+  message: string;
+  related?: Location[];
+  /** Exact text edits that fix it; present only when the fix is certain. */
+  fix?: { edits: TextEdit[] };
+  /** Stable identity for baselines: what the finding is about, not where it is. */
+  key?: string;
+  /** Overrides the rule's default severity (a rule with a warning and an error flavour). */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  scan: ScanResult;
+  registry: Registry;
+  /** The registry's path as reports show it. */
+  registryFile: string;
+  index: RuleIndex;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): RuleFinding[];
+}
+
+export function docsUrl(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}

@@ -1,0 +1,38 @@
+/**
+ * Inline suppressions, written where the finding is:
+ *   # portreg-disable-next-line port-legacy -- kept for the old client      (YAML, env)
+ *   <!-- portreg-disable-next-line docs-stale -->                            (Markdown)
+ * `portreg-disable-line` covers the line the comment ends. No rule list means every rule.
+ */
+export interface Directive {
+  file: string;
+  /** Where the comment is. */
+  line: number;
+  column: number;
+  /** The line it covers. */
+  targetLine: number;
+  rules: string[];
+  reason: string | null;
+}
+
+const DIRECTIVE = /(#|<!--)[ \t]*portreg-disable-(next-line|line)\b([^\n]*)/g;
+
+export function findDirectives(text: string, file: string): Directive[] {
+  if (!text.includes('portreg-disable')) return [];
+  const out: Directive[] = [];
+  for (const m of text.matchAll(DIRECTIVE)) {
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    const column = m.index - before.lastIndexOf('\n');
+    let body = m[3]!.replace(/\r$/, '');
+    if (m[1] === '<!--') body = body.replace(/-->.*$/, '');
+    const [list, ...reasonParts] = body.split(/\s--\s/);
+    const reason = reasonParts.join(' -- ').trim() || null;
+    const rules = (list ?? '')
+      .split(/[\s,]+/)
+      .map((r) => r.trim())
+      .filter(Boolean);
+    out.push({ file, line, column, targetLine: m[2] === 'next-line' ? line + 1 : line, rules, reason });
+  }
+  return out;
+}
