@@ -14,6 +14,8 @@ export interface PortregConfig {
   exclude?: string[];
   docs?: string[];
   envFiles?: string[];
+  rules?: Record<string, 'off' | 'warn' | 'error'>;
+  baseline?: string;
 }
 
 export interface LoadedConfig {
@@ -72,4 +74,17 @@ export function parseConfig(text: string, file: string, cwd = process.cwd()): Lo
     throw usageError('config-invalid', `${shown}:${at.line}:${at.column}: ${what}`);
   }
   return { file, config: data as PortregConfig };
+}
+
+/** Rule ids in the config must exist: a typo would silently leave a rule on. */
+export function checkRuleIds(loaded: LoadedConfig, known: Set<string>, cwd = process.cwd()): void {
+  const unknown = Object.keys(loaded.config.rules ?? {}).filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  const doc = new JsonDocument(readFileSync(loaded.file, 'utf8'));
+  const base = path.basename(loaded.file) === 'package.json' ? ['portreg'] : [];
+  const at = doc.locationAt([...base, 'rules', unknown[0]!], { key: true });
+  throw usageError(
+    'config-invalid',
+    `${displayPathFor(loaded.file, cwd)}:${at.line}:${at.column}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/rules/README.md for the list)`,
+  );
 }

@@ -26,6 +26,8 @@ export interface DiscoveryOptions {
   docs?: string[];
   /** Also read these env files; a real .env is never read unless named here (it may hold secrets). */
   envFiles?: string[];
+  /** Only look below these folders (relative to the root): a lint of given files reads their projects, not the tree. */
+  within?: string[];
 }
 
 export interface DiscoveryProblem {
@@ -78,7 +80,12 @@ class GitignoreStack {
 
 export async function discoverFiles(options: DiscoveryOptions): Promise<{ files: DiscoveredFile[]; problems: DiscoveryProblem[] }> {
   const root = path.resolve(options.root);
-  const patterns = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
+  const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
+  const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
+  const patterns =
+    within && within.length > 0 && within.length === options.within!.length
+      ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p.replace(/^\*\*\//, '**/')}`))
+      : base;
   const [gitignore, found] = await Promise.all([
     GitignoreStack.load(root),
     fg(patterns, {

@@ -14,7 +14,12 @@ export class ProjectMapper {
    * @param rootFromRegistry the scan root relative to the registry's folder ('' when the same),
    *   so that project paths (relative to the registry) can be compared with scanned paths.
    */
-  constructor(registry: Registry | null, rootFromRegistry: string) {
+  constructor(
+    registry: Registry | null,
+    rootFromRegistry: string,
+    /** Set when the whole root is one project (a project repository naming a central registry). */
+    private readonly only?: string,
+  ) {
     this.names = new Set(Object.keys(registry?.projects ?? {}));
     const base = normalizeProjectPath(rootFromRegistry);
     this.byPath = [];
@@ -29,6 +34,7 @@ export class ProjectMapper {
   }
 
   projectOf(file: string): string | null {
+    if (this.only) return this.only;
     for (const { prefix, project } of this.byPath) {
       if (prefix === '.' || file === prefix || file.startsWith(prefix + '/')) return project;
     }

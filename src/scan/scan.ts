@@ -88,6 +88,10 @@ export interface ScanOptions {
   processEnv?: Record<string, string | undefined>;
   maxFileBytes?: number;
   onProgress?: (read: number, total: number) => void;
+  /** Only these folders (relative to the root). */
+  within?: string[];
+  /** Every file belongs to this project: a project repository that names a central registry. */
+  project?: string;
 }
 
 interface ParsedEntry {
@@ -105,12 +109,19 @@ const READ_CONCURRENCY = 32;
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const registry = options.registry ?? null;
-  const mapper = new ProjectMapper(registry, path.relative(options.registryDir ?? root, root).split(path.sep).join('/'));
+  const mapper = new ProjectMapper(registry, path.relative(options.registryDir ?? root, root).split(path.sep).join('/'), options.project);
   const findings: Finding[] = [];
   const fileFinding = (file: string, ruleId: string, message: string, line = 1, column = 1) =>
     findings.push({ ruleId, severity: 'error', message, file, line, column, endLine: line, endColumn: column });
 
-  const discovered = await discoverFiles({ root, include: options.include, exclude: options.exclude, docs: options.docs, envFiles: options.envFiles });
+  const discovered = await discoverFiles({
+    root,
+    include: options.include,
+    exclude: options.exclude,
+    docs: options.docs,
+    envFiles: options.envFiles,
+    within: options.within,
+  });
   for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', `${p.path} ${p.message}`);
 
   const queue = [...discovered.files];

@@ -1,0 +1,20 @@
+import { createTwoFilesPatch } from 'diff';
+import pc from 'picocolors';
+
+/** A unified diff of planned changes, coloured on a terminal. */
+export function unifiedDiff(files: { file: string; before: Buffer; after: Buffer }[], options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const out: string[] = [];
+  for (const f of files) {
+    if (f.before.equals(f.after)) continue;
+    const patch = createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before.toString('utf8'), f.after.toString('utf8'), '', '', { context: 3 });
+    for (const line of patch.split('\n').slice(1)) {
+      if (line.startsWith('+++') || line.startsWith('---')) out.push(c.bold(line));
+      else if (line.startsWith('+')) out.push(c.green(line));
+      else if (line.startsWith('-')) out.push(c.red(line));
+      else if (line.startsWith('@@')) out.push(c.cyan(line));
+      else out.push(line);
+    }
+  }
+  return out.join('\n').replace(/\n*$/, '\n');
+}

@@ -1,0 +1,50 @@
+/** The few git questions portreg asks, answered by the git on the PATH. */
+import { execFile } from 'node:child_process';
+import { usageError } from '../errors.js';
+
+function git(args: string[], cwd: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ ok: !err, stdout, stderr }));
+  });
+}
+
+/** The repository's top folder, or null outside git (or without git). */
+export async function gitTopLevel(cwd: string): Promise<string | null> {
+  const r = await git(['rev-parse', '--show-toplevel'], cwd);
+  return r.ok ? r.stdout.trim() : null;
+}
+
+/**
+ * Files changed since the merge base of REF and HEAD, plus uncommitted and untracked ones,
+ * relative to the top folder. Deleted files are listed too: their findings disappear.
+ */
+export async function changedSince(ref: string, cwd: string): Promise<string[]> {
+  const base = await git(['merge-base', ref, 'HEAD'], cwd);
+  if (!base.ok) {
+    const shallow = (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
+    throw usageError(
+      'git-no-merge-base',
+      shallow
+        ? `--changed-since ${ref}: this clone is shallow and does not have the merge base of ${ref} and HEAD; fetch the history (in GitHub Actions: actions/checkout with fetch-depth: 0) and run again`
+        : `--changed-since ${ref}: git cannot find the merge base of ${ref} and HEAD (${base.stderr.trim() || 'unknown revision'})`,
+    );
+  }
+  const [committed, working, untracked] = await Promise.all([
+    git(['diff', '--name-only', '-z', base.stdout.trim(), 'HEAD'], cwd),
+    git(['diff', '--name-only', '-z', 'HEAD'], cwd),
+    git(['ls-files', '--others', '--exclude-standard', '-z'], cwd),
+  ]);
+  const names = new Set<string>();
+  for (const r of [committed, working, untracked]) for (const n of r.stdout.split('\0')) if (n) names.add(n);
+  return [...names].sort();
+}
+
+/** Files with uncommitted changes (staged or not), relative to the top folder. */
+export async function dirtyFiles(cwd: string): Promise<string[]> {
+  const r = await git(['status', '--porcelain', '-z'], cwd);
+  if (!r.ok) return [];
+  return r.stdout
+    .split('\0')
+    .filter((l) => l.length > 3)
+    .map((l) => l.slice(3));
+}
