@@ -9,6 +9,7 @@ import { listCommand } from './commands/list.js';
 import { projectCommand } from './commands/project.js';
 import { registryCommand } from './commands/registry.js';
 import { scanCommand } from './commands/scan.js';
+import { lintCommand } from './commands/lint.js';
 import { whoCommand } from './commands/who.js';
 
 function packageVersion(): string {
@@ -31,7 +32,7 @@ export function buildProgram(ctx: CommandContext): Command {
       `
 Exit codes: 0 done, 1 findings or a refusal, 2 usage, configuration or an unreadable registry, 3 the registry lock could not be had in time.`,
     );
-  for (const cmd of [initCommand(ctx), registryCommand(ctx), projectCommand(ctx), allocateCommand(ctx), releaseCommand(ctx), whoCommand(ctx), listCommand(ctx), scanCommand(ctx)]) {
+  for (const cmd of [initCommand(ctx), registryCommand(ctx), projectCommand(ctx), allocateCommand(ctx), releaseCommand(ctx), whoCommand(ctx), listCommand(ctx), scanCommand(ctx), lintCommand(ctx)]) {
     program.addCommand(cmd);
   }
   // Commander exits with 1 on usage errors; ours is 2. Apply to every subcommand.

@@ -36,5 +36,14 @@ export function formatStylish(findings: readonly Finding[], options: StylishOpti
   const total = errors + warnings;
   const summary = `✖ ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`;
   out.push(errors > 0 ? c.bold(c.red(summary)) : c.bold(c.yellow(summary)));
+  const fixableErrors = findings.filter((f) => (f as { fixable?: boolean }).fixable && f.severity === 'error').length;
+  const fixableWarnings = findings.filter((f) => (f as { fixable?: boolean }).fixable && f.severity === 'warning').length;
+  if (fixableErrors + fixableWarnings > 0) {
+    out.push(
+      c.bold(
+        `  ${fixableErrors} error${fixableErrors === 1 ? '' : 's'} and ${fixableWarnings} warning${fixableWarnings === 1 ? '' : 's'} potentially fixable with the \`--fix\` option.`,
+      ),
+    );
+  }
   return out.join('\n') + '\n';
 }

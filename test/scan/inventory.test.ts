@@ -28,7 +28,7 @@ describe('inventory: stacks', () => {
   it('merges base, override and includes as Compose does, keeps alternative files apart, and follows extends', async () => {
     const r = await scanFixture('stacks');
     expect(r.findings).toEqual([]);
-    expect(r.files).toEqual([
+    expect(r.files.map(({ size: _size, endsWithNewline: _newline, ...f }) => f)).toEqual([
       { path: 'app/.env.example', kind: 'env', project: 'app', stack: null },
       { path: 'app/common/base.yaml', kind: 'compose', project: 'app', stack: 'app/compose.yaml' },
       { path: 'app/compose.override.yml', kind: 'compose', project: 'app', stack: 'app/compose.yaml' },
@@ -36,6 +36,7 @@ describe('inventory: stacks', () => {
       { path: 'app/compose.yaml', kind: 'compose', project: 'app', stack: 'app/compose.yaml' },
       { path: 'app/db/compose.yaml', kind: 'compose', project: 'app', stack: 'app/compose.yaml' },
     ]);
+    expect(r.files[0]).toMatchObject({ size: 14, endsWithNewline: true });
     expect(brief(r)).toEqual([
       'app/.env.example:1:10-14 env/env project=app compose=null service=web stack=null 5001:null $WEB_PORT',
       'app/common/base.yaml:4:10-14 published/compose project=app compose=base service=null stack=app/compose.yaml 5007:9229',

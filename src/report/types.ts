@@ -1,0 +1,20 @@
+import type { LintFinding } from '../lint/lint.js';
+import type { RuleMeta } from '../rules/types.js';
+
+/** What every reporter is given: the findings of one lint run and what it needs to render them. */
+export interface ReportInput {
+  findings: LintFinding[];
+  /** Rules that did not run (a partial tree), and why. */
+  skipped: { ruleId: string; reason: string }[];
+}
+
+export interface ReportContext {
+  color: boolean;
+  toolVersion: string;
+  /** Every rule's metadata (SARIF's tool.driver.rules, docs links). */
+  rules: RuleMeta[];
+  /** Where the rule docs live, as a URL prefix (docs/rules/<id>.md is appended). */
+  docsBase: string;
+}
+
+export type Reporter = (input: ReportInput, context: ReportContext) => string;
