@@ -93,6 +93,7 @@ function summarize(runs) {
     totalMs: median(runs.map((r) => r.totalMs)),
     processMs: median(runs.map((r) => r.processMs)),
     importMs: median(runs.map((r) => r.importMs)),
+    cpuMs: median(runs.map((r) => r.cpuUserMs + r.cpuSystemMs)),
     maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)),
     files: runs[0].files,
     ports: runs[0].ports,
@@ -154,13 +155,15 @@ async function main() {
       scan: s,
       wallRatio: s.wallMs / b.wallMs,
       rssRatio: s.maxRssBytes / b.maxRssBytes,
+      cpuRatio: s.cpuMs / b.cpuMs,
       runs,
     };
     results.push(entry);
     if (b.files !== s.files) console.log(`  note: baseline found ${b.files} files, scan ${s.files}`);
     console.log(
-      `  scan: ${fmt(s.ports)} ports; its wall time is loadRegistry ${fmt(s.registryMs)} ms + scan() ${fmt(s.scanMs)} ms; ` +
-        `process total incl. start-up: baseline ${fmt(b.processMs)} ms (imports ${fmt(b.importMs)}), scan ${fmt(s.processMs)} ms (imports ${fmt(s.importMs)})`,
+      `  scan wall = loadRegistry ${fmt(s.registryMs)} ms + scan() ${fmt(s.scanMs)} ms; ${fmt(s.ports)} ports (baseline counted ${fmt(b.ports)} compose port entries)\n` +
+        `  process total incl. start-up: baseline ${fmt(b.processMs)} ms (imports ${fmt(b.importMs)} ms), scan ${fmt(s.processMs)} ms (imports ${fmt(s.importMs)} ms)\n` +
+        `  CPU time (user+sys, whole process; steadier than wall on a busy machine): baseline ${fmt(b.cpuMs)} ms, scan ${fmt(s.cpuMs)} ms, ratio ${(s.cpuMs / b.cpuMs).toFixed(2)}x`,
     );
   }
 

@@ -55,7 +55,12 @@ const MERGE_KEY = '<<';
 export function parseCompose(text: string, file: string, options: ComposeParseOptions): ComposeParseResult {
   const lines = new LineIndex(text);
   const result: ComposeParseResult = { facts: [], findings: [], services: [], references: [] };
+  const said = new Set<string>();
   const finding = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => {
+    // A node reached through several aliases is one problem, said once.
+    const key = `${ruleId}|${span.start}|${span.end}|${message}`;
+    if (said.has(key)) return;
+    said.add(key);
     result.findings.push({ ruleId, severity, message, file, start: span.start, end: span.end, ...lines.span(span.start, span.end) });
   };
 
@@ -89,6 +94,7 @@ type Report = (ruleId: string, severity: 'error' | 'warning', span: Span, messag
 
 class ComposeWalker {
   private aliasBudget = 10_000;
+  private aliasBudgetReported = false;
 
   constructor(
     private readonly text: string,
@@ -101,7 +107,11 @@ class ComposeWalker {
 
   walk(): void {
     const root = this.doc.contents;
-    if (!isMap(root)) return;
+    if (root === null || (isScalar(root) && root.value === null)) return; // an empty file: nothing to say
+    if (!isMap(root)) {
+      this.report('parse-error', 'error', spanOf(root), 'the top level of a compose file must be a mapping');
+      return;
+    }
     const top = this.entries(root);
     this.collectIncludes(top.get('include'));
     const services = this.deref((top.get('services')?.value ?? null) as Node | null);
@@ -154,7 +164,10 @@ class ComposeWalker {
     let current = node ?? null;
     for (let hops = 0; current && isAlias(current); hops++) {
       if (--this.aliasBudget < 0 || hops > 100) {
-        this.report('parse-error', 'error', spanOf(current), 'too many YAML aliases (an alias bomb?): the rest of the file is not read');
+        if (!this.aliasBudgetReported) {
+          this.aliasBudgetReported = true;
+          this.report('parse-error', 'error', spanOf(current), 'too many YAML aliases (an alias bomb?): aliases from here on are not followed');
+        }
         return null;
       }
       current = current.resolve(this.doc) ?? null;

@@ -131,7 +131,8 @@ const MARKER = /<!--\s*portreg:(start|end)\s*-->/g;
 
 /** `file` is part of the parser interface; Markdown always parses, so there are no findings to place. */
 export function parseMarkdown(text: string, file: string): MarkdownParseResult {
-  if (delimiterCount(text) > MAX_DELIMITERS) return parseAsPlainText(text, file);
+  const tooComplex = complexity(text);
+  if (tooComplex) return parseAsPlainText(text, file, tooComplex);
   const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
 
   const candidates: Candidate[] = [];
@@ -195,23 +196,59 @@ export function parseMarkdown(text: string, file: string): MarkdownParseResult {
 }
 
 /**
- * micromark resolves emphasis and links in time that grows with the square of their delimiters
- * in a paragraph (`*a` repeated 50,000 times takes seconds). No real README comes near this
- * many; a file that does is read as plain text, with a warning, so a scan never stalls on it.
+ * micromark's time grows faster than the input on some shapes: emphasis and link delimiters in
+ * one paragraph (`*a` repeated), deeply nested lists or quotes, thousands of setext headings.
+ * No real README comes near these limits; a file past one is read as plain text, with a
+ * warning, so a scan never stalls on it. The checks are one linear pass.
  */
-const MAX_DELIMITERS = 10_000;
+const LIMITS = { delimiters: 3_000, nesting: 16, indentation: 64, setextLines: 1_000 };
 
-function delimiterCount(text: string): number {
-  let n = 0;
+export function complexity(text: string): string | null {
+  let delimiters = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // * _ [ ] ` <
-    if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 60) n++;
+    if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 60) delimiters++;
   }
-  return n;
+  if (delimiters > LIMITS.delimiters) return `over ${LIMITS.delimiters} emphasis and link delimiters (* _ [ ] \` <)`;
+  let setext = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let i = start;
+    let indent = 0;
+    let markers = 0;
+    // Leading whitespace, quote markers and list markers: how deep the line nests.
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32) indent++;
+      else if (c === 9) indent += 4;
+      else if (c === 62 /* > */ || ((c === 45 || c === 43 || c === 42) && text.charCodeAt(i + 1) === 32)) markers++;
+      else if (c >= 48 && c <= 57) {
+        let j = i;
+        while (j < end && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+        if ((text[j] === '.' || text[j] === ')') && text.charCodeAt(j + 1) === 32) {
+          markers++;
+          i = j;
+        } else break;
+      } else break;
+    }
+    if (markers > LIMITS.nesting) return `a line nested over ${LIMITS.nesting} lists or quotes deep (line ${lineOf(text, start)})`;
+    if (indent > LIMITS.indentation) return `a line indented over ${LIMITS.indentation} columns (line ${lineOf(text, start)})`;
+    if (i < end && /^[=-]+[ \t\r]*$/.test(text.slice(i, end)) && ++setext > LIMITS.setextLines) return `over ${LIMITS.setextLines} heading underlines`;
+    start = end + 1;
+  }
+  return null;
 }
 
-function parseAsPlainText(text: string, file: string): MarkdownParseResult {
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function parseAsPlainText(text: string, file: string, why: string): MarkdownParseResult {
   const candidates: Candidate[] = [];
   scan(text, 0, candidates);
   const markers = [...text.matchAll(MARKER)].map((m) => ({ offset: m.index, end: m.index + m[0].length, kind: m[1]! }));
@@ -223,7 +260,7 @@ function parseAsPlainText(text: string, file: string): MarkdownParseResult {
       {
         ruleId: 'scan-degraded',
         severity: 'warning',
-        message: `${file} has over ${MAX_DELIMITERS} Markdown delimiters (* _ [ ] \` <): read as plain text, so tables and code blocks are not recognised`,
+        message: `${file} has ${why}: read as plain text, so tables and code blocks are not recognised`,
         file,
         line: 1,
         column: 1,

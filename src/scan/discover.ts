@@ -55,9 +55,8 @@ export function kindOf(file: string): FileKind | null {
 class GitignoreStack {
   private readonly byFolder = new Map<string, Ignore>();
 
-  static async load(root: string): Promise<GitignoreStack> {
+  static async load(root: string, files: string[]): Promise<GitignoreStack> {
     const stack = new GitignoreStack();
-    const files = await fg('**/.gitignore', { cwd: root, dot: true, ignore: ALWAYS_SKIPPED, followSymbolicLinks: false, suppressErrors: true });
     for (const file of files) {
       const text = await readFile(path.join(root, file), 'utf8').catch(() => '');
       stack.byFolder.set(path.posix.dirname(file), ignore().add(text));
@@ -86,40 +85,57 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     within && within.length > 0 && within.length === options.within!.length
       ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p.replace(/^\*\*\//, '**/')}`))
       : base;
-  const [gitignore, found] = await Promise.all([
-    GitignoreStack.load(root),
-    fg(patterns, {
-      cwd: root,
-      dot: true,
-      ignore: [...ALWAYS_SKIPPED, ...(options.exclude ?? [])],
-      followSymbolicLinks: false,
-      // onlyFiles would drop symlinks to files too; folders are marked and dropped below instead.
-      onlyFiles: false,
-      markDirectories: true,
-      caseSensitiveMatch: false,
-      suppressErrors: true,
-      unique: true,
-    }),
-  ]);
+  // One walk finds the files and the .gitignore files that judge them: those in the folders
+  // walked, and those above them.
+  const gitignores =
+    patterns === base
+      ? ['**/.gitignore']
+      : [...new Set(within!.flatMap((folder) => [...ancestors(folder).map((a) => (a === '.' ? '.gitignore' : `${fg.escapePath(a)}/.gitignore`)), `${fg.escapePath(folder)}/**/.gitignore`]))];
+  const entries = await fg([...patterns, ...gitignores], {
+    cwd: root,
+    dot: true,
+    ignore: [...ALWAYS_SKIPPED, ...(options.exclude ?? [])],
+    followSymbolicLinks: false,
+    // onlyFiles would drop symlinks to files too; folders are told apart by their dirent instead.
+    onlyFiles: false,
+    objectMode: true,
+    caseSensitiveMatch: false,
+    suppressErrors: true,
+    unique: true,
+  });
+  const gitignore = await GitignoreStack.load(
+    root,
+    entries.filter((e) => e.name === '.gitignore' && !e.dirent.isDirectory()).map((e) => e.path),
+  );
   const explicit = new Set([...(options.envFiles ?? []), ...(options.include ?? [])]);
   const problems: DiscoveryProblem[] = [];
   const files: DiscoveredFile[] = [];
-  const realRoot = await realpath(root).catch(() => root);
-  for (const file of found.sort()) {
-    if (file.endsWith('/')) continue;
+  let realRoot: string | undefined;
+  for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const file = entry.path;
+    if (entry.dirent.isDirectory() || entry.name === '.gitignore') continue;
     const kind = kindOf(file);
     if (!kind) continue;
     // A real .env may hold secrets: only when asked for by name or glob.
     if (kind === 'env' && !isEnvTemplate(file) && !matchesAny(file, options.envFiles ?? [])) continue;
     if (gitignore.ignores(file) && !explicit.has(file)) continue;
-    const inside = await staysInside(realRoot, path.join(root, file));
-    if (!inside) {
-      problems.push({ path: file, message: 'is a symbolic link that leads outside the root: not read' });
-      continue;
+    // Folders are not followed through links, so only the entry itself can lead outside.
+    if (entry.dirent.isSymbolicLink()) {
+      realRoot ??= await realpath(root).catch(() => root);
+      if (!(await staysInside(realRoot, path.join(root, file)))) {
+        problems.push({ path: file, message: 'is a symbolic link that leads outside the root: not read' });
+        continue;
+      }
     }
     files.push({ path: file, kind });
   }
   return { files, problems };
+}
+
+/** '.', 'a', 'a/b' for 'a/b/c'. */
+function ancestors(folder: string): string[] {
+  const parts = folder.split('/');
+  return ['.', ...parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'))];
 }
 
 export function isEnvTemplate(file: string): boolean {

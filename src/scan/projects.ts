@@ -1,14 +1,18 @@
 /**
  * Which registry project owns a file: the project whose `path` contains it (deepest wins),
  * else the nearest folder named like a project; otherwise none.
+ *
+ * Looked up by folder, deepest first, in a map: a scan asks once per file, and a registry
+ * may hold thousands of projects.
  */
 import { normalizeProjectPath } from '../registry/checks.js';
 import type { Registry } from '../registry/types.js';
 
 export class ProjectMapper {
-  /** Project paths relative to the scan root, longest first. */
-  private readonly byPath: { prefix: string; project: string }[];
+  /** Project paths relative to the scan root ('.' for the root itself). */
+  private readonly byPath = new Map<string, string>();
   private readonly names: Set<string>;
+  private readonly cache = new Map<string, string | null>();
 
   /**
    * @param rootFromRegistry the scan root relative to the registry's folder ('' when the same),
@@ -22,26 +26,37 @@ export class ProjectMapper {
   ) {
     this.names = new Set(Object.keys(registry?.projects ?? {}));
     const base = normalizeProjectPath(rootFromRegistry);
-    this.byPath = [];
     for (const [project, p] of Object.entries(registry?.projects ?? {})) {
       if (p.path === undefined) continue;
       const full = normalizeProjectPath(p.path);
       const rel = base === '.' ? full : full === base ? '.' : full.startsWith(base + '/') ? full.slice(base.length + 1) : null;
-      if (rel !== null) this.byPath.push({ prefix: rel, project });
+      if (rel !== null && !this.byPath.has(rel)) this.byPath.set(rel, project);
     }
-    const depth = (prefix: string) => (prefix === '.' ? 0 : prefix.length);
-    this.byPath.sort((a, b) => depth(b.prefix) - depth(a.prefix));
   }
 
   projectOf(file: string): string | null {
     if (this.only) return this.only;
-    for (const { prefix, project } of this.byPath) {
-      if (prefix === '.' || file === prefix || file.startsWith(prefix + '/')) return project;
+    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
+    let project = this.cache.get(folder);
+    if (project === undefined) {
+      project = this.lookup(folder);
+      this.cache.set(folder, project);
     }
-    const folders = file.split('/').slice(0, -1);
-    for (let i = folders.length - 1; i >= 0; i--) {
-      if (this.names.has(folders[i]!)) return folders[i]!;
+    return project;
+  }
+
+  private lookup(folder: string): string | null {
+    // A path may name the file's folder or any folder above it; the deepest wins.
+    for (let f = folder; ; ) {
+      const hit = this.byPath.get(f);
+      if (hit !== undefined) return hit;
+      if (f === '.') break;
+      const slash = f.lastIndexOf('/');
+      f = slash === -1 ? '.' : f.slice(0, slash);
     }
+    if (folder === '.') return null;
+    const parts = folder.split('/');
+    for (let i = parts.length - 1; i >= 0; i--) if (this.names.has(parts[i]!)) return parts[i]!;
     return null;
   }
 }

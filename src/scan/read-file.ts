@@ -2,7 +2,7 @@
  * Reads one file for the scanner and turns every way it can be unreadable into a message:
  * gone, too large, binary, not UTF-8. The scan goes on with the other files.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -11,43 +11,66 @@ export type ReadOutcome =
   | { ok: false; message: string; line?: number; column?: number };
 
 export async function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadOutcome> {
+  let handle;
   try {
-    const info = await stat(file);
+    // One open: the size check and the read look at the same file, even if it is replaced meanwhile.
+    handle = await open(file, 'r');
+    const info = await handle.stat();
     if (!info.isFile()) return { ok: false, message: 'is not a regular file' };
     if (info.size > maxBytes) {
       return { ok: false, message: `is ${formatSize(info.size)}, over the ${formatSize(maxBytes)} a config file may have: not read` };
     }
-    const bytes = await readFile(file);
+    const bytes = await handle.readFile();
     // A compose name on a binary file: a NUL byte early on is the usual sign.
     if (bytes.subarray(0, 8192).includes(0)) return { ok: false, message: 'is a binary file: not read' };
     const text = bytes.toString('utf8');
-    if (text.includes('\uFFFD') && !isValidUtf8(bytes)) {
-      const bad = text.indexOf('\uFFFD');
-      const before = text.slice(0, bad);
+    const bad = text.includes('\uFFFD') ? firstInvalidOffset(bytes) : -1;
+    if (bad !== -1) {
+      const before = bytes.subarray(0, bad).toString('utf8');
       const line = before.split('\n').length;
-      const column = bad - before.lastIndexOf('\n');
+      const column = before.length - before.lastIndexOf('\n');
       return { ok: false, message: 'is not valid UTF-8: not read', line, column };
     }
     return { ok: true, text, bytes };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, message: 'vanished while the scan was running' };
+    if (code === 'ENOENT') {
+      const link = await lstat(file).catch(() => null);
+      return { ok: false, message: link?.isSymbolicLink() ? 'is a broken symbolic link: not read' : 'vanished while the scan was running' };
+    }
     if (code === 'EACCES' || code === 'EPERM') return { ok: false, message: 'cannot be read: permission denied' };
     if (code === 'ELOOP') return { ok: false, message: 'is a symbolic link loop' };
+    if (code === 'EISDIR') return { ok: false, message: 'is not a regular file' };
     return { ok: false, message: `cannot be read: ${(err as Error).message}` };
+  } finally {
+    await handle?.close().catch(() => {});
   }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Only checked when U+FFFD appears: it may also be written in the file on purpose. */
-function isValidUtf8(bytes: Buffer): boolean {
-  try {
-    strictUtf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
+/** The byte offset of the first sequence that is not well-formed UTF-8 (RFC 3629), or -1. */
+export function firstInvalidOffset(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    let length: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [length, min] = [2, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [length, min] = [3, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [length, min] = [4, 0x10000];
+    else return i;
+    let code = b & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (c & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+    if (code < min || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i;
+    i += length;
   }
+  return -1;
 }
 
 function formatSize(n: number): string {

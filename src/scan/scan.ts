@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Finding } from '../findings.js';
 import { compareFindings } from '../findings.js';
 import type { Registry } from '../registry/types.js';
-import { serviceProtocols } from '../registry/types.js';
+import { serviceProtocols, type Service } from '../registry/types.js';
 import { parseCompose, type ComposeParseResult } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
 import { parseMarkdown } from '../parse/markdown.js';
@@ -165,8 +165,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // Compose files; the files they name (include, extends, env_file) join the scan.
   const composeQueue = discovered.files.filter((f) => f.kind === 'compose');
-  while (composeQueue.length > 0) {
-    const file = composeQueue.shift()!;
+  for (let next = 0; next < composeQueue.length; next++) {
+    const file = composeQueue[next]!;
     const t = texts.get(file.path);
     if (!t) continue;
     const folder = path.posix.dirname(file.path);
@@ -231,7 +231,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     parsed.set(file.path, e);
   }
 
-  const allFiles = [...parsed.values()].map((p) => p.file).sort((a, b) => a.path.localeCompare(b.path));
+  const allFiles = [...parsed.values()].map((p) => p.file).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const stackDrafts = buildStacks(
     allFiles.filter((f) => f.kind === 'compose').map((f) => ({ path: f.path, compose: parsed.get(f.path)!.compose! })),
     (file) => mapper.projectOf(file),
@@ -312,6 +312,7 @@ function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
  */
 class ServiceAttribution {
   private readonly owners = new Map<string, { project: string; service: string }>();
+  private readonly servicesOf = new Map<string, [string, Service][]>();
 
   constructor(private readonly registry: Registry | null) {
     for (const [project, p] of Object.entries(registry?.projects ?? {})) {
@@ -324,7 +325,11 @@ class ServiceAttribution {
   attribute(fact: RawPortFact, project: string | null): { kind: PortKind; service: string | null; referencedProject: string | null } {
     const none = { kind: fact.kind, service: null, referencedProject: null };
     if (!this.registry) return none;
-    const services = project ? Object.entries(this.registry.projects[project]?.services ?? {}) : [];
+    let services: [string, Service][] = [];
+    if (project) {
+      services = this.servicesOf.get(project) ?? Object.entries(this.registry.projects[project]?.services ?? {});
+      this.servicesOf.set(project, services);
+    }
     if (fact.composeService && (fact.kind === 'published' || fact.kind === 'target' || fact.kind === 'expose')) {
       const candidates = services.filter(([name, s]) => (s.composeService ?? name) === fact.composeService);
       const byTarget = candidates.filter(([, s]) => s.containerPort !== undefined && s.containerPort === fact.target);

@@ -100,7 +100,7 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
     stacks.push(merged);
   };
 
-  for (const [, inFolder] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [, inFolder] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const names = new Map(inFolder.map((f) => [path.posix.basename(f.path), f]));
     const base = BASE_FILE_NAMES.map((n) => names.get(n)).find(Boolean);
     const override = OVERRIDE_FILE_NAMES.map((n) => names.get(n)).find(Boolean);
@@ -112,7 +112,7 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
   }
   // An include cycle or an include of a file claimed elsewhere: still a stack of its own.
   for (const f of files) if (!claimed.has(f.path)) addStack([f]);
-  return stacks.sort((a, b) => a.id.localeCompare(b.id));
+  return stacks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The merged services of a stack: the first `mergedCount` files merge, the rest are included. */
