@@ -59,7 +59,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   for (const f of scan.findings) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
   for (const rule of CHECK_RULES) {
     if (options.rules?.[rule.meta.id] === 'off') continue;
-    if (rule.meta.scope === 'fleet' && options.partial && rule.meta.id !== 'port-foreign') {
+    if (rule.meta.scope === 'fleet' && options.partial) {
       skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
       continue;
     }
@@ -73,8 +73,10 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     const { fix, key, severity: _own, ...location } = finding;
     findings.push({ ...location, ruleId, severity, fixable: Boolean(fix), ...(fix ? { fix } : {}), ...(key ? { key } : {}) });
   }
+  // Suppressions first: silencing the most specific error must not hide a second one silently.
+  const notRun = new Set([...skipped.map((s) => s.ruleId), ...Object.entries(options.rules ?? {}).filter(([, v]) => v === 'off').map(([k]) => k)]);
+  findings = applySuppressions(findings, scan, notRun);
   findings = oneErrorPerOccurrence(findings);
-  findings = applySuppressions(findings, scan);
   if (options.only) findings = findings.filter((f) => options.only!.has(f.file));
   findings.sort(compareFindings);
   return { findings, scan, skipped };
@@ -94,7 +96,7 @@ function oneErrorPerOccurrence(findings: LintFinding[]): LintFinding[] {
 }
 
 /** Findings covered by a `portreg-disable-…` comment are dropped; comments that cover nothing are reported. */
-function applySuppressions(findings: LintFinding[], scan: ScanResult): LintFinding[] {
+function applySuppressions(findings: LintFinding[], scan: ScanResult, notRun: Set<string>): LintFinding[] {
   if (scan.directives.length === 0) return findings;
   const used = new Set<number>();
   const kept = findings.filter((f) => {
@@ -107,7 +109,8 @@ function applySuppressions(findings: LintFinding[], scan: ScanResult): LintFindi
     const unknown = d.rules.filter((r) => !RULES_BY_ID.has(r));
     if (unknown.length) {
       kept.push(directiveFinding(d, 'error', `unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in a portreg-disable comment`));
-    } else if (!used.has(i)) {
+    } else if (!used.has(i) && !(d.rules.length > 0 && d.rules.every((r) => notRun.has(r)))) {
+      // A comment for a rule that did not run this time (off, or skipped on a partial tree) may still be needed.
       kept.push(directiveFinding(d, 'warning', `this portreg-disable comment suppresses nothing${d.rules.length ? ` (${d.rules.join(', ')})` : ''}: remove it`));
     }
   });

@@ -24,7 +24,8 @@ export const envDrift: Rule = {
       if (p.source !== 'env' || p.kind !== 'env' || !p.variable || p.published === null) continue;
       const folder = path.posix.dirname(p.file);
       const vars = templates.get(folder) ?? new Map<string, PortFact>();
-      if (!vars.has(p.variable)) vars.set(p.variable, p);
+      // The last value wins, as in dotenv and Compose.
+      vars.set(p.variable, p);
       templates.set(folder, vars);
     }
     const registered = (project: string | null, variable: string) => {

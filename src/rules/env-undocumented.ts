@@ -14,12 +14,14 @@ export const envUndocumented: Rule = {
   },
   check({ scan, registry }) {
     const findings: RuleFinding[] = [];
+    // Every key an env template sets counts as listed, whatever its value.
     const listed = new Map<string, Set<string>>();
-    for (const p of scan.ports) {
-      if (p.source === 'env' && p.variable) {
-        const folder = path.posix.dirname(p.file);
-        listed.set(folder, (listed.get(folder) ?? new Set()).add(p.variable));
-      }
+    for (const f of scan.files) {
+      if (f.kind !== 'env' || !f.variables) continue;
+      const folder = path.posix.dirname(f.path);
+      const set = listed.get(folder) ?? new Set<string>();
+      for (const v of f.variables) set.add(v);
+      listed.set(folder, set);
     }
     const filesByPath = new Map(scan.files.map((f) => [f.path, f]));
     const seen = new Set<string>();

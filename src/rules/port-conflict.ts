@@ -26,6 +26,10 @@ export function hostIpsOverlap(a: string | null, b: string | null): boolean {
   return unspecified(a) || unspecified(b) || a === b;
 }
 
+function folderOf(file: string): string {
+  return file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
+}
+
 export const portConflict: Rule = {
   meta: {
     id: 'port-conflict',
@@ -62,8 +66,8 @@ export const portConflict: Rule = {
         for (let i = 0; i < j; i++) {
           let first = bindings[i]!;
           let later = bindings[j]!;
-          // Alternative stacks of one project never run together.
-          if (first.owner === later.owner && first.stack !== later.stack) continue;
+          // Alternative stacks of one project (compose.dev.yaml beside compose.prod.yaml) never run together.
+          if (first.owner === later.owner && first.stack !== later.stack && folderOf(first.stack) === folderOf(later.stack)) continue;
           if (!hostIpsOverlap(first.fact.hostIp, later.fact.hostIp)) continue;
           // The finding goes to the side that does not own the port in the registry.
           if (later.owner === registeredTo && first.owner !== registeredTo) [first, later] = [later, first];

@@ -7,7 +7,7 @@ export const portForeign: Rule = {
     defaultSeverity: 'error',
     description: "A project publishes a port registered to another project (referring to it, as a frontend's API_URL does, is fine).",
     fixable: false,
-    scope: 'fleet',
+    scope: 'file',
   },
   check({ scan, index }) {
     const findings: RuleFinding[] = [];

@@ -13,9 +13,13 @@ export const portUnregistered: Rule = {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       if (!isHostPort(p) || !p.project) continue;
-      const owner = index.ownerOf(p.published!, p.protocol);
-      if (owner?.project === p.project) continue;
-      const name = p.composeService ?? p.variable?.replace(/_?PORTS?$/i, '').toLowerCase() ?? 'SERVICE';
+      // Every port of a range must be the project's.
+      let missing: number | undefined;
+      for (let port = p.published!; port <= (p.publishedEnd ?? p.published!) && missing === undefined; port++) {
+        if (index.ownerOf(port, p.protocol)?.project !== p.project) missing = port;
+      }
+      if (missing === undefined) continue;
+      const name = p.composeService ?? (p.variable?.replace(/_?PORTS?$/i, '').toLowerCase() || 'NAME');
       findings.push({
         ...at(p),
         message: `port ${describePort(p)} is not registered for project "${p.project}": ask for a port first (portreg allocate --project ${p.project} --service ${name} --purpose "...")`,

@@ -15,8 +15,8 @@ export const referenceStale: Rule = {
       if (p.published === null || !(p.kind === 'url' || p.kind === 'mention' || p.kind === 'reference' || (p.kind === 'env' && p.source !== 'compose'))) continue;
       const previous = index.previousOwnersOf(p.published).find((o) => o.project !== p.project);
       if (!previous) continue;
-      const now = index.ownerOf(p.published, p.protocol);
-      if (now && now.project === previous.project && now.service === previous.service) continue;
+      // A port that has an owner now is a reference to that owner, not a stale one.
+      if (index.ownerOf(p.published, p.protocol)) continue;
       const fix = previous.currentPort !== undefined ? replacePort(p, previous.currentPort) : undefined;
       findings.push({
         ...at(p),

@@ -13,13 +13,15 @@ export const registryUnused: Rule = {
     const used = new Set<string>();
     const scannedProjects = new Set<string>();
     for (const f of scan.files) if (f.project) scannedProjects.add(f.project);
+    // A file that did not parse hides what it uses: say nothing rather than something wrong.
+    const unreadable = new Set(scan.findings.filter((f) => f.ruleId === 'parse-error').map((f) => scan.files.find((x) => x.path === f.file)?.project));
     for (const p of scan.ports) {
       if (p.project && p.service && (isHostPort(p) || p.source === 'compose')) used.add(`${p.project}/${p.service}`);
     }
     const findings: RuleFinding[] = [];
     for (const [project, p] of Object.entries(registry.projects)) {
       // A project none of whose files are in this tree may live in another repository.
-      if (!scannedProjects.has(project)) continue;
+      if (!scannedProjects.has(project) || unreadable.has(project)) continue;
       for (const [service, s] of Object.entries(p.services ?? {})) {
         if (used.has(`${project}/${service}`)) continue;
         findings.push({

@@ -55,10 +55,11 @@ export class RuleIndex {
   }
 
   /** Reservations covering any port of [from, to] that apply to the project (an owner may use its own). */
-  reservationsAt(from: number, to: number, project: string | null): { reservation: Reservation; index: number }[] {
+  reservationsAt(from: number, to: number, project: string | null, protocol: string | null = null): { reservation: Reservation; index: number }[] {
     const found: { reservation: Reservation; index: number }[] = [];
     (this.registry.reserved ?? []).forEach((r, index) => {
       if (project !== null && r.owner === project) return;
+      if (r.protocol && protocol && r.protocol !== protocol) return;
       const rr = reservationRange(r);
       if (rr.from <= to && from <= rr.to) found.push({ reservation: r, index });
     });

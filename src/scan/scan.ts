@@ -60,6 +60,8 @@ export interface ScannedFile {
   /** Size in bytes, and whether the last line ends: where an appended line goes. */
   size: number;
   endsWithNewline: boolean;
+  /** For an env file: every key it sets, port or not. */
+  variables?: string[];
 }
 
 export interface ScanResult {
@@ -291,6 +293,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         stack: stackOfFile.get(f.path) ?? null,
         size: parsed.get(f.path)!.bytes.at(text.length),
         endsWithNewline: text.length === 0 || text.endsWith('\n'),
+        ...(parsed.get(f.path)!.envValues ? { variables: Object.keys(parsed.get(f.path)!.envValues!) } : {}),
       };
     }),
     ports,
@@ -334,7 +337,9 @@ class ServiceAttribution {
       const candidates = services.filter(([name, s]) => (s.composeService ?? name) === fact.composeService);
       const byTarget = candidates.filter(([, s]) => s.containerPort !== undefined && s.containerPort === fact.target);
       const byVariable = candidates.filter(([, s]) => s.env !== undefined && s.env === fact.variable);
-      const pick = byTarget.length === 1 ? byTarget[0] : byVariable.length === 1 ? byVariable[0] : candidates.length === 1 ? candidates[0] : undefined;
+      // A lone entry whose containerPort names another port is not this port's service.
+      const lone = candidates.length === 1 && (candidates[0]![1].containerPort === undefined || candidates[0]![1].containerPort === fact.target) ? candidates[0] : undefined;
+      const pick = byTarget.length === 1 ? byTarget[0] : byVariable.length === 1 ? byVariable[0] : lone;
       return { kind: fact.kind, service: pick?.[0] ?? null, referencedProject: null };
     }
     if (fact.kind === 'env' && fact.variable) {

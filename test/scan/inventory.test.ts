@@ -28,7 +28,7 @@ describe('inventory: stacks', () => {
   it('merges base, override and includes as Compose does, keeps alternative files apart, and follows extends', async () => {
     const r = await scanFixture('stacks');
     expect(r.findings).toEqual([]);
-    expect(r.files.map(({ size: _size, endsWithNewline: _newline, ...f }) => f)).toEqual([
+    expect(r.files.map(({ size: _size, endsWithNewline: _newline, variables: _variables, ...f }) => f)).toEqual([
       { path: 'app/.env.example', kind: 'env', project: 'app', stack: null },
       { path: 'app/common/base.yaml', kind: 'compose', project: 'app', stack: 'app/compose.yaml' },
       { path: 'app/compose.override.yml', kind: 'compose', project: 'app', stack: 'app/compose.yaml' },

@@ -60,12 +60,14 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         import('../../util/git.js'),
         import('../../lint/baseline.js'),
       ]);
-      if (options.updateBaseline && !options.baseline) throw usageError('usage', '--update-baseline needs --baseline FILE');
 
       // Which registry, which root, which project.
       const located = await locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env });
       const config: LoadedConfig | undefined = located.config ?? (await findConfig(ctx.cwd));
       if (config) checkRuleIds(config, new Set(knownRuleIds()), ctx.cwd);
+      // The config may name a baseline (relative to the config file); --baseline wins.
+      const baselineOption = options.baseline ?? (config?.config.baseline ? path.relative(ctx.cwd, path.resolve(path.dirname(config.file), config.config.baseline)) : undefined);
+      if (options.updateBaseline && !baselineOption) throw usageError('usage', '--update-baseline needs --baseline FILE (or "baseline" in portreg.config.json)');
       const registry = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
       const projectRepo = located.source === 'config' && config?.config.project ? config.config.project : undefined;
       const root = projectRepo && config ? path.dirname(config.file) : path.dirname(located.path);
@@ -129,18 +131,21 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       }
 
       let findings: LintFinding[] = result.findings.map((f) => ({ ...f, file: shown(f.file), related: f.related?.map((r) => ({ ...r, file: shown(r.file) })) }));
-      if (options.baseline) {
-        const baselinePath = path.resolve(ctx.cwd, options.baseline);
+      if (baselineOption) {
+        const baselinePath = path.resolve(ctx.cwd, baselineOption);
         if (options.updateBaseline) {
           await mkdir(path.dirname(baselinePath), { recursive: true });
           await writeFile(baselinePath, baselineMod.serializeBaseline(findings));
-          ctx.stderr(`portreg: wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to ${options.baseline}\n`);
+          ctx.stderr(`portreg: wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to ${baselineOption}\n`);
           return;
         }
         const baseline = baselineMod.parseBaseline(await readFile(baselinePath, 'utf8').catch(() => {
-          throw usageError('baseline-missing', `cannot read the baseline ${options.baseline}: write it with --update-baseline`);
-        }), options.baseline);
+          throw usageError('baseline-missing', `cannot read the baseline ${baselineOption}: write it with --update-baseline`);
+        }), baselineOption);
         findings = baselineMod.applyBaseline(findings, baseline, path.relative(top, baselinePath).split(path.sep).join('/'));
+        const staleSetting = config?.config.rules?.['baseline-stale'];
+        if (staleSetting === 'off') findings = findings.filter((f) => f.ruleId !== 'baseline-stale');
+        else if (staleSetting === 'error') findings = findings.map((f) => (f.ruleId === 'baseline-stale' ? { ...f, severity: 'error' as const } : f));
       }
       if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
       if (fixedFiles.length) ctx.stderr(`portreg: fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}: ${fixedFiles.map(shown).join(', ')}\n`);
