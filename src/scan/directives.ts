@@ -19,8 +19,11 @@ const DIRECTIVE = /(#|<!--)[ \t]*portreg-disable-(next-line|line)\b([^\n]*)/g;
 
 export function findDirectives(text: string, file: string): Directive[] {
   if (!text.includes('portreg-disable')) return [];
+  // In Markdown a '#' starts a heading or sits in a code sample: only HTML comments are directives there.
+  const markdown = /\.(?:md|markdown)$/i.test(file);
   const out: Directive[] = [];
   for (const m of text.matchAll(DIRECTIVE)) {
+    if (markdown && m[1] !== '<!--') continue;
     const before = text.slice(0, m.index);
     const line = before.split('\n').length;
     const column = m.index - before.lastIndexOf('\n');
