@@ -96,25 +96,31 @@ export interface ScanOptions {
   project?: string;
 }
 
-interface ParsedEntry {
-  file: DiscoveredFile;
-  text: string;
-  lines: LineIndex;
-  bytes: ByteOffsets;
-  facts: RawPortFact[];
-  compose?: ComposeParseResult;
-  envValues?: Record<string, string>;
-}
-
 const READ_CONCURRENCY = 32;
 
+/** One file's share of the result, kept until the files are put in order at the end. */
+interface FileResult {
+  info: Omit<ScannedFile, 'stack'>;
+  ports: PortFact[];
+  /** The parser's facts, parallel to `ports`: stacks refer to them. */
+  raw: RawPortFact[];
+}
+
+/**
+ * Each file is read, parsed and turned into port facts at once, and its text let go: a scan of
+ * thousands of projects holds facts, not files.
+ */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const registry = options.registry ?? null;
   const mapper = new ProjectMapper(registry, path.relative(options.registryDir ?? root, root).split(path.sep).join('/'), options.project);
+  const attribution = new ServiceAttribution(registry);
   const findings: Finding[] = [];
-  const fileFinding = (file: string, ruleId: string, message: string, line = 1, column = 1) =>
-    findings.push({ ruleId, severity: 'error', message, file, line, column, endLine: line, endColumn: column });
+  const directives: Directive[] = [];
+  const results = new Map<string, FileResult>();
+  const composeResults: { path: string; compose: ComposeParseResult }[] = [];
+  const fileFinding = (file: string, ruleId: string, severity: 'error' | 'warning', message: string, line = 1, column = 1) =>
+    findings.push({ ruleId, severity, message, file, line, column, endLine: line, endColumn: column });
 
   const discovered = await discoverFiles({
     root,
@@ -124,13 +130,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     envFiles: options.envFiles,
     within: options.within,
   });
-  for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', `${p.path} ${p.message}`);
+  for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
-  const queue = [...discovered.files];
-  const seen = new Set(queue.map((f) => f.path));
-  const texts = new Map<string, { text: string }>();
+  const seen = new Set(discovered.files.map((f) => f.path));
   let read = 0;
-  const readAll = async (files: DiscoveredFile[]) => {
+  /** Reads files with bounded concurrency and hands each text to `use` as it arrives. */
+  const readEach = async (files: DiscoveredFile[], use: (file: DiscoveredFile, text: string) => void | Promise<void>) => {
     let next = 0;
     const worker = async () => {
       while (next < files.length) {
@@ -138,128 +143,32 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         const outcome = await readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
         read++;
         options.onProgress?.(read, seen.size);
-        if (!outcome.ok) fileFinding(file.path, 'parse-error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
-        else texts.set(file.path, { text: outcome.text });
+        if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
+        else await use(file, outcome.text);
       }
     };
     await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
   };
-  await readAll(queue);
 
-  // Env templates first: compose files next to them interpolate with their values.
-  const parsed = new Map<string, ParsedEntry>();
-  const entry = (file: DiscoveredFile, text: string): ParsedEntry => ({ file, text, lines: new LineIndex(text), bytes: new ByteOffsets(text), facts: [] });
-  const envByFolder = new Map<string, Record<string, string>>();
-  for (const file of discovered.files.filter((f) => f.kind === 'env')) {
-    const t = texts.get(file.path);
-    if (!t) continue;
-    const e = entry(file, t.text);
-    const result = parseEnv(t.text, file.path);
-    e.facts = result.facts;
-    e.envValues = result.values;
-    findings.push(...inBytes(result.findings, e.bytes));
-    parsed.set(file.path, e);
-    if (isEnvTemplate(file.path)) {
-      const folder = path.posix.dirname(file.path);
-      if (!envByFolder.has(folder)) envByFolder.set(folder, result.values);
-    }
-  }
-
-  // Compose files; the files they name (include, extends, env_file) join the scan.
-  const composeQueue = discovered.files.filter((f) => f.kind === 'compose');
-  for (let next = 0; next < composeQueue.length; next++) {
-    const file = composeQueue[next]!;
-    const t = texts.get(file.path);
-    if (!t) continue;
-    const folder = path.posix.dirname(file.path);
-    const env = { ...(envByFolder.get(folder) ?? {}), ...(options.extraEnv ?? {}), ...(options.processEnv ?? {}) };
-    const result = parseCompose(t.text, file.path, { env });
-    const e = entry(file, t.text);
-    e.facts = result.facts;
-    e.compose = result;
-    findings.push(...inBytes(result.findings, e.bytes));
-    parsed.set(file.path, e);
-    const added: DiscoveredFile[] = [];
-    for (const ref of result.references) {
-      const at = e.lines.span(ref.span.start, ref.span.end);
-      if (ref.remote) {
-        findings.push({ ruleId: 'scan-remote-include', severity: 'warning', message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`, file: file.path, ...at, start: e.bytes.at(ref.span.start), end: e.bytes.at(ref.span.end) });
-        continue;
-      }
-      const target = path.posix.normalize(path.posix.join(folder, ref.path.split(path.sep).join('/')));
-      if (target.startsWith('../') || path.posix.isAbsolute(target)) {
-        findings.push({ ruleId: 'scan-skipped', severity: 'warning', message: `${ref.kind} "${ref.path}" lies outside the scanned root: not read`, file: file.path, ...at, start: e.bytes.at(ref.span.start), end: e.bytes.at(ref.span.end) });
-        continue;
-      }
-      if (seen.has(target)) continue;
-      const kind: FileKind = ref.kind === 'env_file' ? 'env' : kindOf(target) === 'compose' ? 'compose' : 'compose';
-      seen.add(target);
-      added.push({ path: target, kind });
-    }
-    if (added.length > 0) {
-      await readAll(added);
-      for (const a of added) {
-        const at = texts.get(a.path);
-        if (!at) continue;
-        if (a.kind === 'compose') composeQueue.push(a);
-        else {
-          const r = parseEnv(at.text, a.path);
-          const pe = entry(a, at.text);
-          pe.facts = r.facts;
-          pe.envValues = r.values;
-          findings.push(...inBytes(r.findings, pe.bytes));
-          parsed.set(a.path, pe);
-        }
-      }
-    }
-  }
-
-  for (const file of discovered.files.filter((f) => f.kind === 'markdown')) {
-    const t = texts.get(file.path);
-    if (!t) continue;
-    const e = entry(file, t.text);
-    const result = parseMarkdown(t.text, file.path);
-    e.facts = [...result.facts];
-    // Snippets in docs are read for the ports they name; a fragment that is not a whole
-    // compose file is normal there, so their parse errors are not reported.
-    for (const block of result.embedded) {
-      const inner = block.lang === 'yaml' ? parseCompose(block.text, file.path, { env: {} }).facts : parseEnv(block.text, file.path).facts;
-      for (const f of inner) {
-        e.facts.push({ ...f, source: 'markdown', span: { start: f.span.start + block.offset, end: f.span.end + block.offset }, context: `${block.lang} block` });
-      }
-    }
-    e.facts.sort((a, b) => a.span.start - b.span.start);
-    findings.push(...inBytes(result.findings, e.bytes));
-    parsed.set(file.path, e);
-  }
-
-  const allFiles = [...parsed.values()].map((p) => p.file).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const stackDrafts = buildStacks(
-    allFiles.filter((f) => f.kind === 'compose').map((f) => ({ path: f.path, compose: parsed.get(f.path)!.compose! })),
-    (file) => mapper.projectOf(file),
-  );
-  const stackOfFile = new Map<string, string>();
-  for (const s of stackDrafts) for (const f of s.files) stackOfFile.set(f, s.id);
-
-  const ports: PortFact[] = [];
-  const attribution = new ServiceAttribution(registry);
-  for (const file of allFiles) {
-    const p = parsed.get(file.path)!;
+  /** Turns one parsed file into port facts, findings and directives. */
+  const record = (file: DiscoveredFile, text: string, facts: RawPortFact[], parserFindings: Finding[], variables?: string[]) => {
+    const lines = new LineIndex(text);
+    const bytes = new ByteOffsets(text);
     const project = mapper.projectOf(file.path);
-    for (const raw of p.facts) {
-      const pos = p.lines.span(raw.span.start, raw.span.end);
+    const ports: PortFact[] = [];
+    for (const raw of facts) {
       const who = attribution.attribute(raw, project);
       ports.push({
         file: file.path,
-        ...pos,
-        span: { start: p.bytes.at(raw.span.start), end: p.bytes.at(raw.span.end) },
+        ...lines.span(raw.span.start, raw.span.end),
+        span: { start: bytes.at(raw.span.start), end: bytes.at(raw.span.end) },
         source: raw.source,
         kind: who.kind,
         project,
         composeService: raw.composeService,
         service: who.service,
         referencedProject: who.referencedProject,
-        stack: file.kind === 'compose' ? (stackOfFile.get(file.path) ?? null) : null,
+        stack: null,
         hostIp: raw.hostIp,
         published: raw.published,
         publishedEnd: raw.publishedEnd,
@@ -269,37 +178,118 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         variable: raw.variable,
         resolved: raw.resolved,
         raw: raw.raw,
-        text: p.text.slice(raw.span.start, raw.span.end),
+        text: text.slice(raw.span.start, raw.span.end),
       });
     }
+    findings.push(...inBytes(parserFindings, bytes));
+    directives.push(...findDirectives(text, file.path));
+    results.set(file.path, {
+      info: {
+        path: file.path,
+        kind: file.kind,
+        project,
+        size: bytes.at(text.length),
+        endsWithNewline: text.length === 0 || text.endsWith('\n'),
+        ...(variables ? { variables } : {}),
+      },
+      ports,
+      raw: facts,
+    });
+    return { lines, bytes };
+  };
+
+  // Env templates first: compose files next to them interpolate with their values.
+  const envByFolder = new Map<string, Record<string, string>>();
+  const envFiles = discovered.files.filter((f) => f.kind === 'env');
+  const templateValues = new Map<string, Record<string, string>>();
+  await readEach(envFiles, (file, text) => {
+    const result = parseEnv(text, file.path);
+    record(file, text, result.facts, result.findings, Object.keys(result.values));
+    if (isEnvTemplate(file.path)) templateValues.set(file.path, result.values);
+  });
+  // The first template of a folder, in name order, whatever order the reads finished in.
+  for (const file of envFiles) {
+    const values = templateValues.get(file.path);
+    const folder = path.posix.dirname(file.path);
+    if (values && !envByFolder.has(folder)) envByFolder.set(folder, values);
   }
-  // Stacks refer to ports by their index in `ports`.
-  const indexOf = new Map<string, number>();
-  ports.forEach((p, i) => indexOf.set(`${p.file}|${p.span.start}|${p.composeService}`, i));
-  const stacks = stackDrafts.map((draft) =>
-    finishStack(draft, (ref) => indexOf.get(`${ref.file}|${parsed.get(ref.file)!.bytes.at(ref.start)}|${ref.composeService}`) ?? -1),
+
+  // Compose files; the files they name (include, extends, env_file) join the scan.
+  let pending = discovered.files.filter((f) => f.kind === 'compose');
+  while (pending.length > 0) {
+    const added: DiscoveredFile[] = [];
+    await readEach(pending, (file, text) => {
+      const folder = path.posix.dirname(file.path);
+      const env = { ...(envByFolder.get(folder) ?? {}), ...(options.extraEnv ?? {}), ...(options.processEnv ?? {}) };
+      const result = parseCompose(text, file.path, { env });
+      const { lines, bytes } = record(file, text, result.facts, result.findings);
+      composeResults.push({ path: file.path, compose: result });
+      for (const ref of result.references) {
+        const at = { file: file.path, ...lines.span(ref.span.start, ref.span.end), start: bytes.at(ref.span.start), end: bytes.at(ref.span.end) };
+        if (ref.remote) {
+          findings.push({ ruleId: 'scan-remote-include', severity: 'warning', message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`, ...at });
+          continue;
+        }
+        const target = path.posix.normalize(path.posix.join(folder, ref.path.split(path.sep).join('/')));
+        if (target.startsWith('../') || path.posix.isAbsolute(target)) {
+          findings.push({ ruleId: 'scan-skipped', severity: 'warning', message: `${ref.kind} "${ref.path}" lies outside the scanned root: not read`, ...at });
+          continue;
+        }
+        if (seen.has(target)) continue;
+        seen.add(target);
+        added.push({ path: target, kind: ref.kind === 'env_file' ? 'env' : 'compose' });
+      }
+    });
+    const moreEnv = added.filter((f) => f.kind === 'env');
+    await readEach(moreEnv, (file, text) => {
+      const result = parseEnv(text, file.path);
+      record(file, text, result.facts, result.findings, Object.keys(result.values));
+    });
+    pending = added.filter((f) => f.kind === 'compose');
+  }
+
+  await readEach(
+    discovered.files.filter((f) => f.kind === 'markdown'),
+    (file, text) => {
+      const result = parseMarkdown(text, file.path);
+      const facts = [...result.facts];
+      // Snippets in docs are read for the ports they name; a fragment that is not a whole
+      // compose file is normal there, so their parse errors are not reported.
+      for (const block of result.embedded) {
+        const inner = block.lang === 'yaml' ? parseCompose(block.text, file.path, { env: {} }).facts : parseEnv(block.text, file.path).facts;
+        for (const f of inner) {
+          facts.push({ ...f, source: 'markdown', span: { start: f.span.start + block.offset, end: f.span.end + block.offset }, context: `${block.lang} block` });
+        }
+      }
+      facts.sort((a, b) => a.span.start - b.span.start);
+      record(file, text, facts, result.findings);
+    },
   );
+
+  // Files in path order, their ports in document order; stacks refer to ports by index.
+  const ordered = [...results.values()].sort((a, b) => (a.info.path < b.info.path ? -1 : a.info.path > b.info.path ? 1 : 0));
+  const ports: PortFact[] = [];
+  const indexOf = new Map<RawPortFact, number>();
+  for (const r of ordered) {
+    r.raw.forEach((raw, i) => indexOf.set(raw, ports.length + i));
+    ports.push(...r.ports);
+  }
+  composeResults.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const drafts = buildStacks(composeResults, (file) => mapper.projectOf(file));
+  const stackOfFile = new Map<string, string>();
+  for (const d of drafts) for (const f of d.files) stackOfFile.set(f, d.id);
+  for (const p of ports) if (p.source === 'compose') p.stack = stackOfFile.get(p.file) ?? null;
+  const stacks = drafts.map((d) => finishStack(d, (ref) => indexOf.get(ref.fact) ?? -1));
 
   findings.sort(compareFindings);
   return {
     version: SCAN_FORMAT_VERSION,
     root,
-    files: allFiles.map((f) => {
-      const text = parsed.get(f.path)!.text;
-      return {
-        path: f.path,
-        kind: f.kind,
-        project: mapper.projectOf(f.path),
-        stack: stackOfFile.get(f.path) ?? null,
-        size: parsed.get(f.path)!.bytes.at(text.length),
-        endsWithNewline: text.length === 0 || text.endsWith('\n'),
-        ...(parsed.get(f.path)!.envValues ? { variables: Object.keys(parsed.get(f.path)!.envValues!) } : {}),
-      };
-    }),
+    files: ordered.map((r) => ({ ...r.info, stack: stackOfFile.get(r.info.path) ?? null })),
     ports,
     stacks,
     findings,
-    directives: allFiles.flatMap((f) => findDirectives(parsed.get(f.path)!.text, f.path)),
+    directives,
   };
 }
 

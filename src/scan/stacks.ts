@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import type { ComposeParseResult } from '../parse/compose.js';
+import type { RawPortFact } from './types.js';
 
 export const BASE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 export const OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
@@ -37,11 +38,10 @@ export interface Stack {
   services: StackService[];
 }
 
+/** A port in a draft stack: the parser's fact itself, turned into an index at the end. */
 export interface PortRef {
   file: string;
-  /** UTF-16 offset of the port's span in its file. */
-  start: number;
-  composeService: string;
+  fact: RawPortFact;
 }
 
 export interface StackDraft extends Omit<Stack, 'services'> {
@@ -120,7 +120,7 @@ function mergeStack(members: ComposeInput[], mergedCount: number, projectOf: (fi
   const services = new Map<string, { name: string; ports: PortRef[]; steps: MergeStep[] }>();
   const refsOf = (file: string, name: string): PortRef[] => {
     const svc = byPath.get(file)?.compose.services.find((s) => s.name === name);
-    return svc ? svc.ports.map((p) => ({ file, start: p.span.start, composeService: name })) : [];
+    return svc ? svc.ports.map((fact) => ({ file, fact })) : [];
   };
   members.forEach((member, index) => {
     for (const svc of member.compose.services) {

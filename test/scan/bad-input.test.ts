@@ -72,7 +72,8 @@ function where(f: Finding): Where {
 
 /** A finding at the start of a file that could not be read at all. */
 function unread(ruleId: string, file: string, message: string): Where {
-  return { ruleId, severity: 'error', file, line: 1, column: 1, endLine: 1, endColumn: 1, message: `${file} ${message}` };
+  // A file the scan chose not to read is a warning; one it could not read is an error.
+  return { ruleId, severity: ruleId === 'scan-skipped' ? 'warning' : 'error', file, line: 1, column: 1, endLine: 1, endColumn: 1, message: `${file} ${message}` };
 }
 
 function portOf(p: PortFact) {

@@ -156,7 +156,7 @@ describe('discovery', () => {
       expect(r.findings).toEqual([
         {
           ruleId: 'scan-skipped',
-          severity: 'error',
+          severity: 'warning',
           message: 'linked/compose.yaml is a symbolic link that leads outside the root: not read',
           file: 'linked/compose.yaml',
           line: 1,
