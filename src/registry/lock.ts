@@ -8,6 +8,7 @@
  * once, one whose holder stopped refreshing it is taken over after `staleMs`, and the
  * takeover renames the stale file away first, so exactly one contender removes it.
  */
+import { processAlive } from '../util/process-alive.js';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink, utimes, stat } from 'node:fs/promises';
@@ -45,15 +46,6 @@ export function lockPathFor(file: string): string {
   return `${file}.lock`;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readOwner(lockPath: string): Promise<LockOwner | null> {
   try {

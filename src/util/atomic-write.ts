@@ -3,6 +3,7 @@
  * write a temporary file in the same folder, fsync it, rename it over the target, fsync the folder.
  * write-file-atomic does the first three but not the folder fsync that makes the rename durable.
  */
+import { processAlive } from './process-alive.js';
 import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -77,20 +78,12 @@ export async function removeOrphanTemps(file: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || pidAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
     await unlink(path.join(folder, name)).then(() => removed.push(name), () => {});
   }
   return removed;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Creates a file that must not exist yet, complete or not at all: the content is made durable
