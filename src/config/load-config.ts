@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+// Compiled from the schema at build time (scripts/compile-schemas.mjs).
+import { validate as compiledValidate } from './config-schema.validate.js';
 import { usageError } from '../errors.js';
 import { JsonDocument } from '../registry/json-document.js';
 import { displayPathFor } from '../registry/load.js';
@@ -27,8 +28,7 @@ export interface LoadedConfig {
 /** Files searched in each folder, in this order; the first one found wins. */
 export const CONFIG_FILE_NAMES = ['portreg.config.json', '.portregrc.json', '.portregrc', 'package.json'];
 
-const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/portreg.config.schema.json', import.meta.url));
-let validate: ValidateFunction | undefined;
+const validate = compiledValidate as { (data: unknown): boolean; errors?: ErrorObject[] | null };
 
 /** Looks for a config file from `cwd` upward; undefined when there is none. */
 export async function findConfig(cwd: string): Promise<LoadedConfig | undefined> {
@@ -64,7 +64,6 @@ export function parseConfig(text: string, file: string, cwd = process.cwd()): Lo
     data = (data as { portreg: unknown }).portreg;
     basePath = ['portreg'];
   }
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
   if (!validate(data)) {
     const e = validate.errors![0]!;
     const segs = e.instancePath.split('/').slice(1);

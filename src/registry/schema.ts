@@ -1,20 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { JsonPath } from './json-document.js';
+// Compiled from the schema at build time (scripts/compile-schemas.mjs): no schema compiling at start-up.
+import { validate as compiledValidate } from './registry-schema.validate.js';
 
 /** Where the registry schema ships: beside dist/ and src/ alike. */
 export const REGISTRY_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/ports.registry.schema.json', import.meta.url));
 
-let compiled: ValidateFunction | undefined;
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(REGISTRY_SCHEMA_PATH, 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+function validator(): CompiledValidator {
+  return compiledValidate as CompiledValidator;
 }
 
 export interface SchemaProblem {
