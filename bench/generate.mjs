@@ -4,6 +4,7 @@
  * os.tmpdir() and cached by size, seed and generator version, so reruns are fast.
  *
  *   node bench/generate.mjs 1000 [--fresh] [--seed N]   # prints the root folder
+ *   node bench/generate.mjs --full                       # the full registry: 276 projects x 100 ports
  *
  * Layout of a monorepo of N projects:
  *   ports.registry.json            valid registry (serializeRegistry + newRegistry from dist/)
@@ -33,6 +34,8 @@ const AVOID = new Set([5000, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 666
 const ERROR_RANGES = [{ from: 8000, to: 8099 }, { from: 8051, to: 8051 }];
 const SPACE_FROM = 5000;
 const MAX_PORT = 65535;
+/** The default registry's project space ends here (DEFAULT_PROJECT_SPACE). */
+const DEFAULT_SPACE_TO = 32767;
 
 /** mulberry32: small, fast, good enough for synthetic data. */
 function rng(seed) {
@@ -58,6 +61,19 @@ export function layRanges(count, size) {
     from += size;
   }
   return ranges;
+}
+
+/**
+ * How many projects fill the default project space (5000-32767) with `size`-port ranges, skipping
+ * the error reservations: 276 for 100-port ranges. The lint benchmark's "full registry" tree.
+ */
+export function fullRegistryCount(size = 100, spaceTo = DEFAULT_SPACE_TO) {
+  let count = 0;
+  for (let from = SPACE_FROM; from + size - 1 <= spaceTo; from += size) {
+    const to = from + size - 1;
+    if (!ERROR_RANGES.some((r) => r.from <= to && from <= r.to)) count++;
+  }
+  return count;
 }
 
 export function chooseRangeSize(count) {
@@ -318,7 +334,7 @@ export async function ensureMonorepo(count, { seed = 1, fresh = false } = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
+  const count = args.includes('--full') ? fullRegistryCount() : Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
   const seedAt = args.indexOf('--seed');
   const info = await ensureMonorepo(count, { fresh: args.includes('--fresh'), seed: seedAt >= 0 ? Number(args[seedAt + 1]) : 1 });
   process.stderr.write(

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /**
- * One measurement, in its own process: `node bench/measure.mjs <baseline|scan> <root>`.
+ * One measurement, in its own process:
+ *   node bench/measure.mjs <baseline|scan|lint-tree> <root>
+ *   node bench/measure.mjs baseline-files <root> <folder>...   # folders relative to the root
+ *   node bench/measure.mjs lint-files <root> <file>...         # files relative to the root
  * Prints one line of JSON on stdout:
  *   { mode, wallMs, files, ports, maxRssBytes, importMs, totalMs, ... }
  * - wallMs: the work only (after the imports), measured with performance.now();
@@ -11,9 +14,15 @@
  * baseline: fast-glob the patterns discoverFiles uses (same options), readFile each file (32 at a
  *   time, as scan does), yaml.parse the compose files; env and Markdown files are read, not parsed.
  *   Texts and parsed documents are kept until the end, as scan keeps its inventory.
+ * baseline-files: the same, below the given folders only, with the patterns discoverFiles builds
+ *   for `within`: each pattern prefixed with `<folder>/`.
  * scan: loadRegistry(<root>/ports.registry.json), then scan({ root, registry, registryDir: root }),
  *   keeping only the registry's data as the CLI does. wallMs covers both (what `portreg scan`
  *   does after start-up); registryMs and scanMs split it.
+ * lint-tree: loadRegistry, then lint({ root, registry }) as `portreg lint` without files does.
+ * lint-files: loadRegistry, then lint() as `portreg lint <files>` does: `only` = the files,
+ *   `partial: true`, `scan.within` = their project folders (the CLI's foldersFor, copied here).
+ *   Both lint modes split wallMs into registryMs and lintMs.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,15 +30,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distUrl = (p) => pathToFileURL(path.join(here, '..', 'dist', p)).href;
 
-const [mode, rootArg] = process.argv.slice(2);
-if (!['baseline', 'scan'].includes(mode) || !rootArg) {
-  process.stderr.write('usage: node bench/measure.mjs <baseline|scan> <root>\n');
+const MODES = ['baseline', 'scan', 'baseline-files', 'lint-files', 'lint-tree'];
+const [mode, rootArg, ...rest] = process.argv.slice(2);
+if (!MODES.includes(mode) || !rootArg || (mode.endsWith('-files') && rest.length === 0)) {
+  process.stderr.write(`usage: node bench/measure.mjs <${MODES.join('|')}> <root> [files or folders, for the *-files modes]\n`);
   process.exit(2);
 }
 const root = path.resolve(rootArg);
 const READ_CONCURRENCY = 32;
 
-async function baseline() {
+/** @param {string[] | undefined} within folders relative to the root; the whole tree when undefined */
+async function baseline(within) {
   const t0 = performance.now();
   const [{ default: fg }, YAML, { readFile }, discover] = await Promise.all([
     import('fast-glob'),
@@ -40,7 +51,9 @@ async function baseline() {
   const importMs = performance.now() - t0;
 
   const start = performance.now();
-  const patterns = [discover.COMPOSE_GLOB, ...discover.ENV_TEMPLATE_GLOBS, discover.README_GLOB];
+  const base = [discover.COMPOSE_GLOB, ...discover.ENV_TEMPLATE_GLOBS, discover.README_GLOB];
+  // As discoverFiles does for `within`: each pattern below each folder.
+  const patterns = within ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p}`)) : base;
   const found = await fg(patterns, {
     cwd: root,
     dot: true,
@@ -105,7 +118,67 @@ async function scanMode() {
   };
 }
 
-const out = mode === 'baseline' ? await baseline() : await scanMode();
+/** The CLI's foldersFor (src/cli/commands/lint.ts, not exported): each file's project folder, or its own folder. */
+function foldersFor(files, registry, root, registryDir, registryFileName) {
+  const folders = new Set();
+  const projectPaths = Object.values(registry.projects)
+    .map((p) => p.path)
+    .filter(Boolean)
+    .map((p) => path.relative(root, path.resolve(registryDir, p)).split(path.sep).join('/'));
+  for (const f of files) {
+    if (f.endsWith(registryFileName)) continue;
+    const owner = projectPaths.filter((p) => f === p || f.startsWith(p + '/')).sort((a, b) => b.length - a.length)[0];
+    folders.add(owner ?? path.posix.dirname(f));
+  }
+  return [...folders];
+}
+
+/** @param {string[] | undefined} files relative to the root: lint-files; undefined: lint-tree */
+async function lintMode(files) {
+  const t0 = performance.now();
+  const [{ lint }, { loadRegistry }, { REGISTRY_FILE_NAME }] = await Promise.all([
+    import(distUrl('lint/lint.js')),
+    import(distUrl('registry/load.js')),
+    import(distUrl('registry/types.js')),
+  ]);
+  const importMs = performance.now() - t0;
+
+  const start = performance.now();
+  const registryPath = path.join(root, REGISTRY_FILE_NAME);
+  const registry = await loadRegistry(registryPath, { now: new Date(), cwd: root });
+  if (!registry.data) throw new Error(`the generated registry does not load: ${registry.findings.slice(0, 3).map((f) => f.message).join('; ')}`);
+  const registryMs = performance.now() - start;
+  // As the CLI: `only` and `within` when files are given; `within` is left out when the registry
+  // itself is one of them.
+  const only = files ? new Set(files) : undefined;
+  const within = only && !only.has(REGISTRY_FILE_NAME) ? foldersFor(files, registry.data, root, path.dirname(registryPath), REGISTRY_FILE_NAME) : undefined;
+  const l = performance.now();
+  const result = await lint({ root, registry, scan: { extraEnv: {}, ...(within ? { within } : {}) }, ...(only ? { only } : {}), partial: Boolean(files) });
+  const end = performance.now();
+  const byRule = {};
+  for (const f of result.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  return {
+    wallMs: end - start,
+    registryMs,
+    lintMs: end - l,
+    importMs,
+    files: result.scan.files.length,
+    ports: result.scan.ports.length,
+    findings: result.findings.length,
+    findingsByRule: byRule,
+    skipped: result.skipped.map((s) => s.ruleId),
+    ...(within ? { within } : {}),
+  };
+}
+
+const out =
+  mode === 'baseline'
+    ? await baseline()
+    : mode === 'baseline-files'
+      ? await baseline(rest)
+      : mode === 'scan'
+        ? await scanMode()
+        : await lintMode(mode === 'lint-files' ? rest : undefined);
 const totalMs = performance.now();
 const usage = process.resourceUsage();
 const mem = process.memoryUsage();

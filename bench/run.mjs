@@ -1,29 +1,30 @@
 #!/usr/bin/env node
 /**
- * Scanner benchmark (`npm run bench`): `scan` against a bare baseline (glob, read, yaml parse of the
- * same files) on synthetic monorepos, in the same run, so the ratios mean something on a noisy machine.
+ * Benchmarks (`npm run bench`): the scanner and the linter against bare baselines measured in
+ * the same run, so the ratios mean something on a noisy machine.
  *
- *   node bench/run.mjs [--sizes 100,1000,5000] [--runs 3] [--fresh] [--seed 1] [--no-warmup]
+ *   node bench/run.mjs [--scan] [--lint] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed 1] [--no-warmup] [--files a,b,c]
+ *
+ * With neither --scan nor --lint both run; --scan or --lint picks one.
+ * scan: `scan` against glob + read + yaml parse of the same files, on synthetic monorepos of
+ *   --sizes projects; --runs defaults to 3. Results: bench/results/latest.json.
+ * lint: see bench/lint.mjs; a tree whose registry is full (276 projects); --runs defaults to 7;
+ *   --files overrides the 3 given files (relative to the tree). Results: bench/results/lint-latest.json.
  *
  * Every measurement is a fresh child process (bench/measure.mjs); modes alternate
  * (baseline, scan, baseline, scan, ...). Per mode: the median wall time and the max peak RSS.
- * Results go to bench/results/latest.json. A missed goal is reported, not failed: the exit code
- * is non-zero only when a measurement crashes.
+ * A missed goal is reported, not failed: the exit code is non-zero only when a measurement crashes.
  */
-import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureMonorepo } from './generate.mjs';
+import { environment, environmentLine, fmt, goalLine, measure, mib, summarize, table, writeResults } from './common.mjs';
+import { lintMain } from './lint.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const GOAL_SIZE = 5000;
 const GOAL_RATIO = 1.5;
-const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+const USAGE = 'usage: node bench/run.mjs [--scan] [--lint] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed N] [--no-warmup] [--files a,b,c]\n';
 
 function parseArgs(argv) {
-  const opts = { sizes: [100, 1000, 5000], runs: 3, fresh: false, seed: 1, warmup: true };
+  const opts = { scan: false, lint: false, sizes: [100, 1000, 5000], runs: undefined, fresh: false, seed: 1, warmup: true, files: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -31,94 +32,36 @@ function parseArgs(argv) {
       if (v === undefined) usage(`${a} needs a value`);
       return v;
     };
-    if (a.startsWith('--sizes')) opts.sizes = value().split(',').map((s) => Number(s.trim()));
+    if (a === '--scan') opts.scan = true;
+    else if (a === '--lint') opts.lint = true;
+    else if (a.startsWith('--sizes')) opts.sizes = value().split(',').map((s) => Number(s.trim()));
     else if (a.startsWith('--runs')) opts.runs = Number(value());
     else if (a.startsWith('--seed')) opts.seed = Number(value());
+    else if (a.startsWith('--files')) opts.files = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--fresh') opts.fresh = true;
     else if (a === '--no-warmup') opts.warmup = false;
     else if (a === '-h' || a === '--help') usage();
     else usage(`unknown option ${a}`);
   }
+  if (!opts.scan && !opts.lint) opts.scan = opts.lint = true;
   if (!opts.sizes.length || opts.sizes.some((n) => !Number.isInteger(n) || n < 1)) usage('--sizes takes positive integers, e.g. 100,1000');
-  if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs takes a positive integer');
+  if (opts.runs !== undefined && (!Number.isInteger(opts.runs) || opts.runs < 1)) usage('--runs takes a positive integer');
+  if (opts.files && opts.files.length === 0) usage('--files takes files relative to the tree, e.g. projects/p0001/README.md');
   return opts;
 }
 
 function usage(error) {
-  const text = 'usage: node bench/run.mjs [--sizes 100,1000,5000] [--runs 3] [--fresh] [--seed N] [--no-warmup]\n';
   if (error) {
-    process.stderr.write(`bench: ${error}\n${text}`);
+    process.stderr.write(`bench: ${error}\n${USAGE}`);
     process.exit(2);
   }
-  process.stdout.write(text);
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 
-/** One child process; resolves with its JSON plus the parent-side elapsed time, rejects on a crash. */
-function measure(mode, root) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    execFile(
-      process.execPath,
-      [path.join(here, 'measure.mjs'), mode, root],
-      { timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' },
-      (err, stdout, stderr) => {
-        const processMs = performance.now() - started;
-        if (err) {
-          reject(new Error(`${mode} on ${root} failed (${err.killed ? 'timed out' : `exit ${err.code ?? err.signal}`}):\n${stderr || err.message}`));
-          return;
-        }
-        try {
-          const line = stdout.trim().split('\n').pop();
-          resolve({ ...JSON.parse(line), processMs });
-        } catch {
-          reject(new Error(`${mode} on ${root} printed no JSON:\n${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const mib = (b) => b / 1024 / 1024;
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function summarize(runs) {
-  return {
-    wallMs: median(runs.map((r) => r.wallMs)),
-    totalMs: median(runs.map((r) => r.totalMs)),
-    processMs: median(runs.map((r) => r.processMs)),
-    importMs: median(runs.map((r) => r.importMs)),
-    cpuMs: median(runs.map((r) => r.cpuUserMs + r.cpuSystemMs)),
-    maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)),
-    files: runs[0].files,
-    ports: runs[0].ports,
-    ...(runs[0].registryMs !== undefined ? { registryMs: median(runs.map((r) => r.registryMs)), scanMs: median(runs.map((r) => r.scanMs)) } : {}),
-  };
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
-      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-    })
-    .join('\n');
-}
-
-async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+async function scanMain(opts) {
   const startedAt = new Date();
-  const cpus = os.cpus();
-  console.log(
-    `portreg scan benchmark: sizes ${opts.sizes.join(', ')}; ${opts.runs} run(s) per mode, alternating; ` +
-      `node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-  );
+  console.log(`portreg scan benchmark: sizes ${opts.sizes.join(', ')}; ${opts.runs} run(s) per mode, alternating; ${environmentLine()}`);
   const results = [];
   let crashed = null;
   for (const size of opts.sizes) {
@@ -191,30 +134,31 @@ async function main() {
     { name: `scan ≤ ${GOAL_RATIO}x baseline peak RSS at ${GOAL_SIZE} projects`, ratio: atGoal?.rssRatio },
   ].map((g) => ({ ...g, met: g.ratio === undefined ? null : g.ratio <= GOAL_RATIO }));
   console.log('');
-  for (const g of goals) {
-    console.log(`goal ${g.name}: ${g.met === null ? `not measured (${GOAL_SIZE} not in --sizes)` : `${g.met ? 'MET' : 'NOT MET'} (ratio ${g.ratio.toFixed(2)})`}`);
-  }
+  for (const g of goals) console.log(goalLine(g, `not measured (${GOAL_SIZE} not in --sizes)`));
 
-  const out = path.join(here, 'results', 'latest.json');
-  await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(
-    out,
-    JSON.stringify(
-      {
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        options: opts,
-        environment: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: cpus.length, cpuModel: cpus[0]?.model, loadavg: os.loadavg(), totalMemBytes: os.totalmem() },
-        goalRatio: GOAL_RATIO,
-        goals,
-        results,
-        crashed: crashed ? crashed.message : null,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  console.log(`\nresults: ${path.relative(process.cwd(), out) || out}`);
+  const out = await writeResults('latest.json', {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    options: { sizes: opts.sizes, runs: opts.runs, fresh: opts.fresh, seed: opts.seed, warmup: opts.warmup },
+    environment: environment(),
+    goalRatio: GOAL_RATIO,
+    goals,
+    results,
+    crashed: crashed ? crashed.message : null,
+  });
+  console.log(`\nresults: ${out}`);
+  return { crashed };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  let crashed = null;
+  if (opts.scan) ({ crashed } = await scanMain({ ...opts, runs: opts.runs ?? 3 }));
+  if (opts.lint) {
+    if (opts.scan) console.log('\n' + '='.repeat(100) + '\n');
+    const lint = await lintMain({ runs: opts.runs ?? 7, fresh: opts.fresh, seed: opts.seed, warmup: opts.warmup, files: opts.files });
+    crashed ??= lint.crashed;
+  }
   if (crashed) process.exitCode = 1;
 }
 

@@ -8,7 +8,9 @@ export function unifiedDiff(files: { file: string; before: Buffer; after: Buffer
   for (const f of files) {
     if (f.before.equals(f.after)) continue;
     const patch = createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before.toString('utf8'), f.after.toString('utf8'), '', '', { context: 3 });
-    for (const line of patch.split('\n').slice(1)) {
+    for (const raw of patch.split('\n').slice(1)) {
+      // jsdiff ends the ---/+++ lines with a tab before the (empty) header.
+      const line = raw.startsWith('---') || raw.startsWith('+++') ? raw.replace(/\t$/, '') : raw;
       if (line.startsWith('+++') || line.startsWith('---')) out.push(c.bold(line));
       else if (line.startsWith('+')) out.push(c.green(line));
       else if (line.startsWith('-')) out.push(c.red(line));

@@ -23,7 +23,8 @@ export function findDirectives(text: string, file: string): Directive[] {
   const markdown = /\.(?:md|markdown)$/i.test(file);
   const out: Directive[] = [];
   for (const m of text.matchAll(DIRECTIVE)) {
-    if (markdown && m[1] !== '<!--') continue;
+    // ...and only a comment that starts its line: one quoted in inline code is prose.
+    if (markdown && (m[1] !== '<!--' || !/^[ \t]*$/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)))) continue;
     const before = text.slice(0, m.index);
     const line = before.split('\n').length;
     const column = m.index - before.lastIndexOf('\n');

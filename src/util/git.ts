@@ -41,10 +41,17 @@ export async function changedSince(ref: string, cwd: string): Promise<string[]> 
 
 /** Files with uncommitted changes (staged or not), relative to the top folder. */
 export async function dirtyFiles(cwd: string): Promise<string[]> {
-  const r = await git(['status', '--porcelain', '-z'], cwd);
+  // -uall lists the files of an untracked folder, not the folder.
+  const r = await git(['status', '--porcelain', '-z', '-uall'], cwd);
   if (!r.ok) return [];
-  return r.stdout
-    .split('\0')
-    .filter((l) => l.length > 3)
-    .map((l) => l.slice(3));
+  const fields = r.stdout.split('\0');
+  const files: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.length <= 3) continue;
+    files.push(entry.slice(3));
+    // A rename or copy is followed by its source path, a field of its own.
+    if (entry[0] === 'R' || entry[0] === 'C') i++;
+  }
+  return files;
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { allocatePort, releaseService } from '../../registry/allocator.js';
-import { updateRegistry } from '../../registry/store.js';
+import { shouldProbe, probeLivePorts } from '../../live/probe.js';
+import { allocateAndWrite, allocationSummary, releaseAndWrite } from '../../registry/operations.js';
 import { formatRange, type Protocol } from '../../registry/types.js';
 import { outputFormat, parsePort, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
@@ -14,18 +14,6 @@ interface AllocateOptions extends CommonOptions {
   containerPort?: string;
   composeService?: string;
   probe?: boolean;
-}
-
-/** Probing is advisory: on by default, off in CI (a runner's ports say nothing about the fleet). */
-function shouldProbe(ctx: CommandContext, options: { probe?: boolean }, explicitlySet: boolean): boolean {
-  if (explicitlySet) return options.probe !== false;
-  return !ctx.env.CI;
-}
-
-async function probeLivePorts(): Promise<Set<string>> {
-  // Loaded only when needed: reading /proc is not free, and most commands never probe.
-  const { livePorts } = await import('../../live/listeners.js');
-  return livePorts({ includeProcesses: false });
 }
 
 export function allocateCommand(ctx: CommandContext): Command {
@@ -57,40 +45,24 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
     }
     const explicitPort = options.port !== undefined ? parsePort(options.port) : undefined;
     const containerPort = options.containerPort !== undefined ? parsePort(options.containerPort, 'container port') : undefined;
-    const probeSet = cmd.getOptionValueSource('probe') === 'cli';
-    const live = shouldProbe(ctx, options, probeSet) ? await probeLivePorts() : undefined;
-    const { result } = await updateRegistry(
+    const explicitProbe = cmd.getOptionValueSource('probe') === 'cli' ? options.probe !== false : undefined;
+    const live = shouldProbe(ctx.env, explicitProbe) ? await probeLivePorts() : undefined;
+    const result = await allocateAndWrite(
       located.path,
-      (registry) => {
-        const r = allocatePort(
-          registry,
-          {
-            project: project!,
-            service: options.service,
-            purpose: options.purpose,
-            port: explicitPort,
-            env: options.env,
-            protocol: options.protocol,
-            containerPort,
-            composeService: options.composeService,
-          },
-          { now: ctx.now(), livePorts: live },
-        );
-        return { registry: r.created ? r.registry : undefined, result: r };
+      {
+        project: project!,
+        service: options.service,
+        purpose: options.purpose,
+        port: explicitPort,
+        env: options.env,
+        protocol: options.protocol,
+        containerPort,
+        composeService: options.composeService,
       },
-      storeOptions(ctx),
+      { ...storeOptions(ctx), livePorts: live },
     );
     if (outputFormat(options) === 'json') {
-      printJson(ctx, {
-        port: result.port,
-        project: result.project,
-        service: result.service,
-        range: result.range,
-        created: result.created,
-        url: `http://localhost:${result.port}`,
-        skippedLive: result.skippedLive,
-        warnings: result.warnings,
-      });
+      printJson(ctx, allocationSummary(result));
       return;
     }
     for (const w of result.warnings) ctx.stderr(`portreg: warning: ${w}\n`);
@@ -116,14 +88,7 @@ export function releaseCommand(ctx: CommandContext): Command {
     const located = await resolveRegistry(ctx, options);
     const project = options.project ?? located.project;
     if (!project) cmd.error('error: required option \'--project <name>\' not specified', { exitCode: 2 });
-    const { result } = await updateRegistry(
-      located.path,
-      (registry) => {
-        const r = releaseService(registry, project!, options.service, { now: ctx.now() });
-        return { registry: r.registry, result: r };
-      },
-      storeOptions(ctx),
-    );
+    const result = await releaseAndWrite(located.path, project!, options.service, storeOptions(ctx));
     if (outputFormat(options) === 'json') {
       printJson(ctx, { project, service: options.service, port: result.port, released: true });
       return;

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
@@ -96,7 +96,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       if (!registry.data) {
         // Not JSON or not the schema: the rules cannot run; report what is wrong with the registry.
         const findings = registry.findings.map((f) => ({ ...f, file: shown(registryRel), fixable: false }));
-        emit({ findings, skipped: [] }, options);
+        await emit({ findings, skipped: [] }, options);
         process.exitCode = ExitCode.Usage;
         return;
       }
@@ -150,13 +150,13 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
       if (fixedFiles.length) ctx.stderr(`portreg: fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}: ${fixedFiles.map(shown).join(', ')}\n`);
       for (const s of result.skipped) ctx.stderr(`portreg: skipped ${s.ruleId}: ${s.reason}\n`);
-      emit({ findings, skipped: result.skipped }, options);
+      await emit({ findings, skipped: result.skipped }, options);
 
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
       if (errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings)) process.exitCode = ExitCode.Refused;
 
-      function emit(input: { findings: LintFinding[]; skipped: LintResult['skipped'] }, opts: LintOptions) {
+      async function emit(input: { findings: LintFinding[]; skipped: LintResult['skipped'] }, opts: LintOptions): Promise<void> {
         const reporter = REPORTERS[opts.format as keyof typeof REPORTERS];
         const text = reporter(input, {
           color: ctx.color && opts.color !== false && !opts.output,
@@ -165,14 +165,26 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
           docsBase: 'https://github.com/portreg/portreg/blob/main/',
         });
         if (opts.output) {
-          writeFileSync(path.resolve(ctx.cwd, opts.output), text);
+          // Like ESLint's -o: the report's folder is created when missing.
+          const outFile = path.resolve(ctx.cwd, opts.output);
+          try {
+            await mkdir(path.dirname(outFile), { recursive: true });
+            await writeFile(outFile, text);
+          } catch (err) {
+            throw usageError('output-unwritable', `cannot write the report to ${opts.output}: ${(err as Error).message}`);
+          }
         } else {
           ctx.stdout(text);
         }
         if (opts.format === 'github' && ctx.env.GITHUB_STEP_SUMMARY) {
-          void import('../../report/github.js').then(({ formatStepSummary }) =>
-            writeFile(ctx.env.GITHUB_STEP_SUMMARY!, formatStepSummary(input, { color: false, toolVersion: toolVersion(), rules: ALL_RULES, docsBase: 'https://github.com/portreg/portreg/blob/main/' }), { flag: 'a' }),
-          );
+          // Awaited, so the summary is complete when the command returns and a failure is reported, not an unhandled rejection.
+          const { formatStepSummary } = await import('../../report/github.js');
+          const summary = formatStepSummary(input, { color: false, toolVersion: toolVersion(), rules: ALL_RULES, docsBase: 'https://github.com/portreg/portreg/blob/main/' });
+          try {
+            await writeFile(ctx.env.GITHUB_STEP_SUMMARY, summary, { flag: 'a' });
+          } catch (err) {
+            ctx.stderr(`portreg: warning: cannot append the step summary to GITHUB_STEP_SUMMARY (${ctx.env.GITHUB_STEP_SUMMARY}): ${(err as Error).message}\n`);
+          }
         }
       }
     });

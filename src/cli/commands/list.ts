@@ -1,31 +1,11 @@
 import { Command } from 'commander';
-import { requireProject } from '../../registry/allocator.js';
+import { listing } from '../../registry/listing.js';
 import { loadRegistry } from '../../registry/load.js';
 import { assertWritable } from '../../registry/store.js';
-import { formatRange, inRange, rangeSize, serviceProtocols, type Registry } from '../../registry/types.js';
+import { formatRange } from '../../registry/types.js';
 import { outputFormat, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
-export function listing(registry: Registry, only?: string) {
-  if (only) requireProject(registry, only);
-  return Object.entries(registry.projects)
-    .filter(([name]) => !only || name === only)
-    .sort(([, a], [, b]) => a.range.from - b.range.from)
-    .map(([name, p]) => {
-      const services = Object.entries(p.services ?? {})
-        .sort(([, a], [, b]) => a.port - b.port)
-        .map(([service, s]) => ({
-          service,
-          port: s.port,
-          protocol: serviceProtocols(s.protocol),
-          purpose: s.purpose,
-          env: s.env ?? null,
-          composeService: s.composeService ?? service,
-          containerPort: s.containerPort ?? null,
-        }));
-      const used = services.filter((s) => inRange(s.port, p.range)).length;
-      return { project: name, range: p.range, path: p.path ?? null, size: rangeSize(p.range), used, services };
-    });
-}
+export { listing } from '../../registry/listing.js';
 
 export function listCommand(ctx: CommandContext): Command {
   return withCommonOptions(

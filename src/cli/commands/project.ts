@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { addProject } from '../../registry/allocator.js';
 import { updateRegistry } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
+import { projectMoveCommand } from './reassign.js';
 import { outputFormat, parseRangeArg, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 export function projectCommand(ctx: CommandContext): Command {
@@ -39,5 +40,6 @@ export function projectCommand(ctx: CommandContext): Command {
           : `project ${name} already has range ${formatRange(result.range)}\n`,
       );
     });
+  cmd.addCommand(projectMoveCommand(ctx));
   return cmd;
 }

@@ -1,0 +1,91 @@
+import { Command } from 'commander';
+import { refusal } from '../../errors.js';
+import { loadRegistry } from '../../registry/load.js';
+import { diffRegistries, migrateRegistry, offsetGuidance, type MigrationChange } from '../../registry/reassign.js';
+import { serializeRegistry } from '../../registry/serialize.js';
+import { assertWritable, updateRegistry } from '../../registry/store.js';
+import { formatRange, serviceProtocols, type Registry } from '../../registry/types.js';
+import { readPreviousRegistry } from '../../rewrite/previous-registry.js';
+import { runRewrite } from '../../rewrite/run.js';
+import { openWorkspace } from '../../rewrite/workspace.js';
+import { outputFormat, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+
+/** Old ports that someone holds in the new registry: facts tied to a service by their number alone are ambiguous. */
+function heldNow(registry: Registry, changes: MigrationChange[]): Map<number, string> {
+  const held = new Map<number, string>();
+  const leaving = new Set(changes.map((c) => c.from));
+  for (const [project, p] of Object.entries(registry.projects)) {
+    for (const [service, s] of Object.entries(p.services ?? {})) {
+      if (leaving.has(s.port)) held.set(s.port, `service "${service}" of project "${project}"${serviceProtocols(s.protocol).join(',') !== 'tcp' ? ` (${serviceProtocols(s.protocol).join(', ')})` : ''}`);
+    }
+  }
+  return held;
+}
+
+export function migrateCommand(ctx: CommandContext): Command {
+  const cmd = withCommonOptions(
+    new Command('migrate')
+      .description('after a reallocation: rewrite the configs of every service whose port changed since a previous registry')
+      .requiredOption('--from <old>', 'the previous registry: a file, or a git revision (HEAD~1 reads ports.registry.json at that revision)')
+      .option('--write', 'apply the changes (default: show them)')
+      .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
+  ).addHelpText(
+    'after',
+    `
+Compares the previous registry with this one: services whose port changed, projects whose range
+moved, and removed services (reported; their port recorded as released). A range moved without
+its ports (the services still on their old ports, outside it) is refused with the ports that keep
+each service's offset, to write in the registry first. Then rewrites every occurrence of each old port that belongs to its
+service, as "portreg reassign" does: dry run by default, --write applies, all or nothing.
+A second run finds nothing to change. Files with uncommitted changes are refused unless --allow-dirty.
+Exit codes: 0 done (or planned), 1 refused, 2 usage, registry or git error (a shallow clone that
+lacks the revision), 3 registry locked.`,
+  );
+  cmd.action(async (options: CommonOptions & { from: string; write?: boolean; allowDirty?: boolean }) => {
+    const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
+    const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
+    const previous = await readPreviousRegistry(options.from, ws.located.path, ctx.cwd);
+    // A range moved without its ports makes the registry fail its checks: say what to write first.
+    const guidance = loaded.data ? offsetGuidance(diffRegistries(previous.registry, loaded.data)) : null;
+    if (guidance) throw refusal('registry-incomplete', guidance);
+    const current = assertWritable(loaded);
+    const diff = diffRegistries(previous.registry, current);
+    const registryStep = migrateRegistry(current, diff, { now: ctx.now() });
+    const ambiguous = heldNow(registryStep.registry ?? current, diff.changes);
+    const warnings = [
+      ...diff.rangeMoves.map((r) => `project "${r.project}" moved from ${formatRange(r.from)} to ${formatRange(r.to)}`),
+      ...[...ambiguous].map(([port, who]) => `port ${port} changed hands: it is now the port of ${who}; occurrences tied to a service only by the number are left alone`),
+    ];
+    const sameChanges = (a: MigrationChange[]) => JSON.stringify(a) === JSON.stringify(diff.changes);
+    await runRewrite({
+      ctx,
+      ws,
+      options: { write: options.write, allowDirty: options.allowDirty, json: outputFormat(options) === 'json', color: ctx.color && options.color !== false },
+      // The configs still say what the previous registry said: it tells whose each port is.
+      attribution: previous.registry,
+      moves: diff.changes.map(({ project, service, from, to }) => ({ project, service, from, to })),
+      select: { ambiguous },
+      extraRows: diff.removed.map((r) => ({ project: r.project, service: r.service, old: r.port, new: null, filesChanged: 0, note: 'removed' })),
+      warnings,
+      json: { from: previous.label, rangeMoves: diff.rangeMoves, removed: diff.removed },
+      registry: registryStep.registry
+        ? {
+            preview: { before: loaded.text, after: serializeRegistry(registryStep.registry), notes: registryStep.notes },
+            write: async () => {
+              await updateRegistry(
+                ws.located.path,
+                (fresh) => {
+                  const again = diffRegistries(previous.registry, fresh);
+                  if (!sameChanges(again.changes)) throw refusal('registry-changed', `${ws.shown(ws.registryFile)} changed meanwhile; run the command again`);
+                  const step = migrateRegistry(fresh, again, { now: ctx.now() });
+                  return { registry: step.registry, result: step };
+                },
+                storeOptions(ctx),
+              );
+            },
+          }
+        : null,
+    });
+  });
+  return cmd;
+}

@@ -1,0 +1,161 @@
+import { Command } from 'commander';
+import { refusal, usageError } from '../../errors.js';
+import { loadRegistry } from '../../registry/load.js';
+import { moveProject, reassignService, type PortMove } from '../../registry/reassign.js';
+import { serializeRegistry } from '../../registry/serialize.js';
+import { assertWritable, updateRegistry } from '../../registry/store.js';
+import { formatRange } from '../../registry/types.js';
+import { runRewrite } from '../../rewrite/run.js';
+import { openWorkspace } from '../../rewrite/workspace.js';
+import { outputFormat, parsePort, parseRangeArg, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+
+interface RewriteFlags extends CommonOptions {
+  write?: boolean;
+  allowDirty?: boolean;
+}
+
+const REWRITE_HELP = `
+Dry run by default: prints a unified diff of every file (and the registry) and a table
+project | service | old | new | files changed; --write applies it. Only the occurrences that
+belong to the service change: the host side of a compose mapping, an interpolation default, the
+env template's value, URLs and README mentions the scanner ties to the service or its port, and
+references to it from other projects. Container ports, versions and bare numbers stay.
+Files first, all or nothing, then the registry; if the registry cannot be written, the files are
+restored. After writing, the tree is scanned again and must show every port where the plan put it.
+Files with uncommitted changes are refused unless --allow-dirty.
+Exit codes: 0 done (or planned), 1 refused, 2 usage or registry error, 3 registry locked.`;
+
+function rewriteOptions(ctx: CommandContext, options: RewriteFlags) {
+  return { write: options.write, allowDirty: options.allowDirty, json: outputFormat(options) === 'json', color: ctx.color && options.color !== false };
+}
+
+/** Probing is advisory: on by default, off in CI (as for allocate). */
+async function livePortsFor(ctx: CommandContext, cmd: Command, options: { probe?: boolean }): Promise<Set<string> | undefined> {
+  const explicit = cmd.getOptionValueSource('probe') === 'cli';
+  const probe = explicit ? options.probe !== false : !ctx.env.CI;
+  if (!probe) return undefined;
+  const { livePorts } = await import('../../live/listeners.js');
+  return livePorts({ includeProcesses: false });
+}
+
+export function reassignCommand(ctx: CommandContext): Command {
+  const cmd = withCommonOptions(
+    new Command('reassign')
+      .description("move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it")
+      .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
+      .requiredOption('--service <name>', 'the service')
+      .option('--port <n>', 'the new port (checked: in range, free, not reserved, not in quarantine)')
+      .option('--next', "the allocator's choice: the lowest free port of the project's range")
+      .option('--reason <text>', 'why, kept with the old port in the history')
+      .option('--write', 'apply the changes (default: show them)')
+      .option('--allow-dirty', 'rewrite files that have uncommitted changes')
+      .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
+      .option('--no-probe', 'do not look at the ports in use on this machine'),
+  ).addHelpText('after', REWRITE_HELP);
+  cmd.action(async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean }) => {
+    if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
+    const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
+    const project = options.project ?? ws.located.project;
+    if (!project) throw usageError('usage', "required option '--project <name>' not specified (or set \"project\" in portreg.config.json)");
+    const port = options.port !== undefined ? parsePort(options.port) : undefined;
+    const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
+    const registry = assertWritable(loaded);
+    const live = port === undefined ? await livePortsFor(ctx, cmd, options) : undefined;
+    const planned = reassignService(registry, { project, service: options.service, port, reason: options.reason }, { now: ctx.now(), livePorts: live });
+    if (!planned.changed) {
+      if (outputFormat(options) === 'json') ctx.stdout(JSON.stringify({ dryRun: !options.write, changed: false, project, service: options.service, port: planned.to }, null, 2) + '\n');
+      ctx.stderr(`portreg: service "${options.service}" of project "${project}" already has port ${planned.to}; nothing to change\n`);
+      return;
+    }
+    if (planned.skippedLive.length) ctx.stderr(`portreg: skipped ${planned.skippedLive.join(', ')}: in use on this machine right now\n`);
+    const move: PortMove = { project, service: options.service, from: planned.from, to: planned.to };
+    await runRewrite({
+      ctx,
+      ws,
+      options: rewriteOptions(ctx, options),
+      attribution: registry,
+      moves: [move],
+      warnings: planned.warnings,
+      json: { project, service: options.service, old: planned.from, new: planned.to },
+      registry: {
+        preview: {
+          before: loaded.text,
+          after: serializeRegistry(planned.registry),
+          notes: [`service "${options.service}" of project "${project}": port ${planned.from} → ${planned.to}; ${planned.from} stays in its history (quarantine)`],
+        },
+        write: async () => {
+          await updateRegistry(
+            ws.located.path,
+            (fresh) => {
+              // The same port as planned, checked again on the registry as it is now.
+              const again = reassignService(fresh, { project, service: options.service, port: planned.to, reason: options.reason }, { now: ctx.now() });
+              if (again.from !== planned.from) {
+                throw refusal('registry-changed', `service "${options.service}" of project "${project}" moved from ${planned.from} to ${again.from} meanwhile; run the command again`);
+              }
+              return { registry: again.changed ? again.registry : undefined, result: again };
+            },
+            storeOptions(ctx),
+          );
+        },
+      },
+    });
+  });
+  return cmd;
+}
+
+export function projectMoveCommand(ctx: CommandContext): Command {
+  const cmd = withCommonOptions(
+    new Command('move')
+      .description('give a project a new range; each service keeps its offset, and its configs move with it')
+      .argument('<name>', 'project name')
+      .requiredOption('--range <from-to>', 'the new range, for example 5300-5399')
+      .option('--write', 'apply the changes (default: show them)')
+      .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
+  ).addHelpText('after', REWRITE_HELP);
+  cmd.action(async (name: string, options: RewriteFlags & { range: string }) => {
+    const range = parseRangeArg(options.range);
+    const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
+    const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
+    const registry = assertWritable(loaded);
+    const planned = moveProject(registry, name, range, { now: ctx.now() });
+    if (!planned.changed) {
+      if (outputFormat(options) === 'json') ctx.stdout(JSON.stringify({ dryRun: !options.write, changed: false, project: name, range }, null, 2) + '\n');
+      ctx.stderr(`portreg: project "${name}" already has range ${formatRange(range)}; nothing to change\n`);
+      return;
+    }
+    const sameMoves = (a: PortMove[], b: PortMove[]) => JSON.stringify(a) === JSON.stringify(b);
+    await runRewrite({
+      ctx,
+      ws,
+      options: rewriteOptions(ctx, options),
+      attribution: registry,
+      moves: planned.moves,
+      warnings: planned.warnings,
+      json: { project: name, from: planned.from, to: planned.to },
+      registry: {
+        preview: {
+          before: loaded.text,
+          after: serializeRegistry(planned.registry),
+          notes: [
+            `project "${name}": range ${formatRange(planned.from)} → ${formatRange(planned.to)}`,
+            ...planned.moves.map((m) => `service "${m.service}": port ${m.from} → ${m.to}; ${m.from} stays in its history (quarantine)`),
+          ],
+        },
+        write: async () => {
+          await updateRegistry(
+            ws.located.path,
+            (fresh) => {
+              const again = moveProject(fresh, name, range, { now: ctx.now() });
+              if (!sameMoves(again.moves, planned.moves)) {
+                throw refusal('registry-changed', `the services of project "${name}" changed meanwhile; run the command again`);
+              }
+              return { registry: again.changed ? again.registry : undefined, result: again };
+            },
+            storeOptions(ctx),
+          );
+        },
+      },
+    });
+  });
+  return cmd;
+}

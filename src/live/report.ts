@@ -1,0 +1,116 @@
+/**
+ * What listens on this machine, joined with the registry: who owns each listener's port,
+ * which registered services are not listening, which listeners sit on reserved ports.
+ * Pure: the listeners come from listListeners(), the registry from the caller.
+ */
+import { formatRange, inRange, reservationRange, serviceProtocols, type Registry } from '../registry/types.js';
+import type { Listener } from './listeners.js';
+
+export interface LiveOwner {
+  project: string;
+  service: string;
+  purpose: string;
+}
+
+export interface LiveReservation {
+  reason: string;
+  range: { from: number; to: number };
+  severity: 'error' | 'warning';
+  owner: string | null;
+}
+
+export interface LiveListener {
+  protocol: 'tcp' | 'udp';
+  family: 4 | 6;
+  address: string;
+  port: number;
+  /** Null where the process cannot be seen (another user's, without root). */
+  pid: number | null;
+  command: string | null;
+  /** The registered service on this port and protocol; null: unregistered. */
+  owner: LiveOwner | null;
+  reservations: LiveReservation[];
+  /** The project whose range holds the port. */
+  rangeOf: string | null;
+}
+
+export interface NotListening {
+  project: string;
+  service: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  purpose: string;
+}
+
+export interface LiveReport {
+  listeners: LiveListener[];
+  /** Registered services (tcp and udp; sctp cannot be seen) with nothing listening on their port. */
+  notListening: NotListening[];
+  /** Listeners on reserved ports or ranges (also in `listeners`). */
+  onReserved: LiveListener[];
+}
+
+/** Joins listeners with the registry. */
+export function liveReport(registry: Registry, listeners: readonly Listener[]): LiveReport {
+  const owners = new Map<string, LiveOwner>();
+  for (const [project, p] of Object.entries(registry.projects)) {
+    for (const [service, s] of Object.entries(p.services ?? {})) {
+      for (const protocol of serviceProtocols(s.protocol)) owners.set(`${s.port}/${protocol}`, { project, service, purpose: s.purpose });
+    }
+  }
+  const joined = listeners.map((l) => joinListener(registry, l, owners));
+  const live = new Set(listeners.map((l) => `${l.port}/${l.protocol}`));
+  const notListening: NotListening[] = [];
+  for (const [project, p] of Object.entries(registry.projects)) {
+    for (const [service, s] of Object.entries(p.services ?? {})) {
+      for (const protocol of serviceProtocols(s.protocol)) {
+        if (protocol === 'sctp' || live.has(`${s.port}/${protocol}`)) continue;
+        notListening.push({ project, service, port: s.port, protocol, purpose: s.purpose });
+      }
+    }
+  }
+  notListening.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+  return { listeners: joined, notListening, onReserved: joined.filter((l) => l.reservations.length > 0) };
+}
+
+function joinListener(registry: Registry, l: Listener, owners: Map<string, LiveOwner>): LiveListener {
+  const reservations = (registry.reserved ?? [])
+    .filter((r) => inRange(l.port, reservationRange(r)) && (!r.protocol || r.protocol === l.protocol))
+    .map((r) => ({ reason: r.reason, range: reservationRange(r), severity: r.severity ?? 'error', owner: r.owner ?? null }));
+  const rangeOf = Object.entries(registry.projects).find(([, p]) => inRange(l.port, p.range))?.[0] ?? null;
+  return {
+    protocol: l.protocol,
+    family: l.family,
+    address: l.address,
+    port: l.port,
+    pid: l.pid,
+    command: l.command,
+    owner: owners.get(`${l.port}/${l.protocol}`) ?? null,
+    reservations,
+    rangeOf,
+  };
+}
+
+/** `127.0.0.1:5001`, `[::1]:5001`. */
+export function formatEndpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** `pid 4242 (node)`, or a note that the process cannot be seen. */
+export function formatProcess(l: { pid: number | null; command: string | null }): string {
+  if (l.pid === null) return 'a process this user cannot see (another user\'s, or outside this process namespace)';
+  return `pid ${l.pid}${l.command ? ` (${l.command})` : ''}`;
+}
+
+/** One line for a listener: `tcp 127.0.0.1:5001 pid 4242 (node)`. */
+export function describeListener(l: { protocol: string; address: string; port: number; pid: number | null; command: string | null }): string {
+  return `${l.protocol} ${formatEndpoint(l.address, l.port)} ${formatProcess(l)}`;
+}
+
+/** The owner column of `portreg ps`. */
+export function describeOwner(l: LiveListener): string {
+  if (l.owner) return `${l.owner.project}/${l.owner.service}`;
+  const reserved = l.reservations[0];
+  if (reserved) return `unregistered (${reserved.severity === 'error' ? 'reserved' : 'to avoid'}: ${reserved.reason}, ${formatRange(reserved.range)})`;
+  return l.rangeOf ? `unregistered (range of ${l.rangeOf})` : 'unregistered';
+}

@@ -1,0 +1,371 @@
+/**
+ * The MCP server: a thin layer over the library functions the CLI uses. Every call locates
+ * and re-reads the registry, writes go through the same lock and compare-and-set as
+ * `portreg allocate`, and a PortregError becomes an `isError` result whose text says what to
+ * do next. Named `meta`, so clients show the tools as `mcp__meta__allocate_port` and so on.
+ *
+ * Nothing here writes to stdout: on stdio that is the protocol. Logs go to `log` (stderr).
+ */
+import { readFileSync } from 'node:fs';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod';
+import { PortregError } from '../errors.js';
+import { allocatePort, describePort, requireProject } from '../registry/allocator.js';
+import { describePortLines, listing, portsLeft } from '../registry/listing.js';
+import { locateRegistry } from '../registry/locate.js';
+import type { LockOptions } from '../registry/lock.js';
+import { allocateAndWrite, allocationSummary, readRegistry, releaseAndWrite } from '../registry/operations.js';
+import { suggestFreePort } from '../registry/suggest.js';
+import { formatRange, reservationRange, type Registry } from '../registry/types.js';
+import { probeLivePorts, shouldProbe } from '../live/probe.js';
+import { describeListener } from '../live/report.js';
+import { lintForMcp, MAX_LINT_FINDINGS } from './lint.js';
+
+export const SERVER_NAME = 'meta';
+
+export interface PortregMcpOptions {
+  /** Where relative paths (the registry, lint paths) are resolved. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** --registry; otherwise PORTREG_REGISTRY, the config file, or the nearest ports.registry.json. */
+  registry?: string;
+  /** --probe (true) / --no-probe (false); unset: probe unless CI is set, as `portreg allocate`. */
+  probe?: boolean;
+  now?: () => Date;
+  /** A line for the operator (stderr); never stdout. */
+  log?: (line: string) => void;
+  /** How long to wait for another writer's lock (the CLI passes PORTREG_LOCK_TIMEOUT's). */
+  lock?: LockOptions;
+}
+
+let version: string | undefined;
+function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+// ---- schemas ------------------------------------------------------------------------------
+
+/** A required, non-empty string whose errors say what the field is for. */
+function requiredString(name: string, what: string) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? `${name} is required: ${what}` : `${name} must be a string: ${what}`) })
+    .min(1, { error: `${name} must not be empty: ${what}` });
+}
+
+const projectName = requiredString('projectName', 'the project, as registered (list_ports names them)').describe('the project, as registered (list_ports names them)');
+const serviceName = requiredString('serviceName', 'the service within the project, for example "api" or "postgres"').describe('the service within the project, for example api or postgres');
+const portNumber = z
+  .number({ error: (issue) => (issue.input === undefined ? 'port is required: a number from 1 to 65535' : 'port must be a number from 1 to 65535') })
+  .int({ error: 'port must be a whole number from 1 to 65535' })
+  .min(1, { error: 'port must be from 1 to 65535' })
+  .max(65535, { error: 'port must be from 1 to 65535' });
+
+const rangeSchema = z.object({ from: z.number().int(), to: z.number().int() });
+const protocolList = z.array(z.enum(['tcp', 'udp', 'sctp']));
+
+const allocateOutput = {
+  port: z.number().int(),
+  project: z.string(),
+  service: z.string(),
+  range: rangeSchema,
+  created: z.boolean().describe('false when the service already had this port (an idempotent repeat)'),
+  url: z.string(),
+  skippedLive: z.array(z.number().int()).describe('free ports skipped because something listens on them right now'),
+  warnings: z.array(z.string()),
+};
+
+const releaseOutput = {
+  project: z.string(),
+  service: z.string(),
+  port: z.number().int(),
+  released: z.boolean(),
+};
+
+const listenerSchema = z.object({
+  protocol: z.enum(['tcp', 'udp']),
+  family: z.union([z.literal(4), z.literal(6)]),
+  address: z.string(),
+  pid: z.number().int().nullable(),
+  command: z.string().nullable(),
+});
+
+const checkOutput = {
+  port: z.number().int(),
+  free: z.boolean().describe('nothing in the registry holds it: no service, no reservation, no quarantine'),
+  owners: z.array(z.object({ project: z.string(), service: z.string(), protocol: protocolList, purpose: z.string() })),
+  reservations: z.array(z.object({ reason: z.string(), range: rangeSchema, severity: z.enum(['error', 'warning']), owner: z.string().nullable() })),
+  quarantine: z.object({ project: z.string(), service: z.string(), what: z.string(), since: z.string(), until: z.string() }).nullable(),
+  rangeOf: z.string().nullable().describe('the project whose range holds the port'),
+  listening: z.boolean().describe('something listens on it on this machine right now'),
+  listeners: z.array(listenerSchema),
+  project: z.string().nullable().describe('the asking project (projectName)'),
+  available: z.boolean().nullable().describe('could a new service of the asking project take it now; null without projectName'),
+  reason: z.string().nullable().describe('why it is not available to the asking project'),
+  suggestion: z.number().int().nullable().describe("a free port of the asking project's range, when this one is not available"),
+};
+
+const serviceSchema = z.object({
+  service: z.string(),
+  port: z.number().int(),
+  protocol: protocolList,
+  purpose: z.string(),
+  env: z.string().nullable(),
+  composeService: z.string(),
+  containerPort: z.number().int().nullable(),
+});
+
+const listOutput = {
+  projects: z.array(
+    z.object({
+      project: z.string(),
+      range: rangeSchema,
+      path: z.string().nullable(),
+      size: z.number().int(),
+      used: z.number().int(),
+      left: z.number().int().describe('ports of the range a new service could still get (not taken, reserved or in quarantine)'),
+      services: z.array(serviceSchema),
+    }),
+  ),
+};
+
+const lintOutput = {
+  root: z.string().describe('the folder the findings are relative to'),
+  total: z.number().int(),
+  errors: z.number().int(),
+  warnings: z.number().int(),
+  shown: z.number().int(),
+  truncated: z.boolean(),
+  byRule: z.record(z.string(), z.number().int()),
+  findings: z.array(
+    z.object({
+      ruleId: z.string(),
+      severity: z.enum(['error', 'warning']),
+      message: z.string(),
+      file: z.string(),
+      line: z.number().int(),
+      column: z.number().int(),
+      fixable: z.boolean(),
+    }),
+  ),
+  skipped: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
+};
+
+// ---- results ------------------------------------------------------------------------------
+
+function ok(text: string, structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text }], structuredContent: structured };
+}
+
+function failure(err: unknown, log: (line: string) => void, tool: string): CallToolResult {
+  if (err instanceof PortregError) {
+    return { content: [{ type: 'text', text: err.message }], isError: true, _meta: { code: err.code } };
+  }
+  log(`portreg mcp: internal error in ${tool}: ${(err as Error).stack ?? String(err)}`);
+  return {
+    content: [{ type: 'text', text: `internal error in ${tool}: ${(err as Error).message ?? String(err)} (a bug in portreg: the server log on stderr has the details)` }],
+    isError: true,
+  };
+}
+
+// ---- the server ---------------------------------------------------------------------------
+
+export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
+  const lock = options.lock ?? {};
+  const server = new McpServer(
+    { name: SERVER_NAME, version: packageVersion() },
+    {
+      instructions:
+        'Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project\'s range and ports; lint checks configs against the registry.',
+    },
+  );
+
+  /** The registry file for this call: located afresh, so a moved or new registry is seen. */
+  const registryPath = async () => (await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env })).path;
+  const read = async () => readRegistry(await registryPath(), { now: now(), cwd: options.cwd });
+  const guarded =
+    <A,>(tool: string, handler: (args: A) => Promise<CallToolResult>) =>
+    async (args: A): Promise<CallToolResult> => {
+      try {
+        return await handler(args);
+      } catch (err) {
+        return failure(err, log, tool);
+      }
+    };
+
+  server.registerTool(
+    'allocate_port',
+    {
+      title: 'Allocate a port',
+      description:
+        "Give a service the next available port in its project's range and record it in the central registry (or check and take `port`). " +
+        'Idempotent: the same project and service get their existing port back. Refused with a reason when the range is full, the port is taken or reserved, or the project is unknown.',
+      inputSchema: {
+        projectName,
+        serviceName,
+        purpose: requiredString('purpose', 'what the port is for, for example "REST API"').describe('what the port is for, for example "REST API"'),
+        port: portNumber.optional().describe("a specific port to take, after checking it is in the project's range and free"),
+        env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'env must be an environment variable name, for example API_PORT' }).optional().describe('the environment variable that carries the port, for example API_PORT'),
+      },
+      outputSchema: allocateOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    guarded('allocate_port', async (args) => {
+      const live = shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
+      const a = await allocateAndWrite(
+        await registryPath(),
+        { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env },
+        { now: now(), cwd: options.cwd, lock, livePorts: live },
+      );
+      const summary = allocationSummary(a);
+      if (a.created) log(`portreg mcp: allocated ${a.port} to service "${a.service}" of project "${a.project}"`);
+      const lines = [
+        a.created
+          ? `allocated port ${a.port} to service "${a.service}" of project "${a.project}" (range ${formatRange(a.range)}): ${summary.url}`
+          : `service "${a.service}" of project "${a.project}" already has port ${a.port} (range ${formatRange(a.range)}): ${summary.url}`,
+        ...(a.skippedLive.length ? [`skipped ${a.skippedLive.join(', ')}: in use on this machine right now`] : []),
+        ...a.warnings.map((w) => `warning: ${w}`),
+      ];
+      return ok(lines.join('\n'), summary);
+    }),
+  );
+
+  server.registerTool(
+    'release_port',
+    {
+      title: 'Release a port',
+      description: "Remove a service's allocation from the registry. Its port stays in quarantine (30 days by default) before anyone else may have it; the same service may take it back.",
+      inputSchema: { projectName, serviceName },
+      outputSchema: releaseOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    guarded('release_port', async (args) => {
+      const r = await releaseAndWrite(await registryPath(), args.projectName, args.serviceName, { now: now(), cwd: options.cwd, lock });
+      log(`portreg mcp: released ${r.port} of service "${r.service}" of project "${r.project}"`);
+      return ok(`released port ${r.port} of service "${r.service}" of project "${r.project}"; it stays in quarantine before anyone else may have it`, { ...r, released: true });
+    }),
+  );
+
+  server.registerTool(
+    'check_port',
+    {
+      title: 'Check a port',
+      description:
+        'Who holds a port: the registered service, a reservation and its reason, a quarantine; whether something listens on it on this machine right now and which process; ' +
+        "with projectName, whether that project could take it and, if not, a free port of its range instead.",
+      inputSchema: {
+        port: portNumber.describe('the port to check'),
+        projectName: projectName.optional().describe('the asking project: says whether it could take the port, and suggests one of its own if not'),
+      },
+      outputSchema: checkOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    guarded('check_port', async (args) => {
+      const registry = await read();
+      const at = now();
+      const info = describePort(registry, args.port, { now: at });
+      if (args.projectName) requireProject(registry, args.projectName);
+      const { listListeners } = await import('../live/listeners.js');
+      const all = await listListeners();
+      const listeners = all.filter((l) => l.port === args.port).map(({ inode: _inode, ...l }) => l);
+      let available: boolean | null = null;
+      let reason: string | null = null;
+      let suggestion: number | null = null;
+      if (args.projectName) {
+        const live = new Set(all.map((l) => `${l.port}/${l.protocol}`));
+        ({ available, reason } = availability(registry, args.projectName, args.port, live, at));
+        if (!available) suggestion = suggestFreePort(registry, args.projectName, { now: at, livePorts: live });
+      }
+      const structured = {
+        port: info.port,
+        free: info.free,
+        owners: info.owners,
+        reservations: info.reservations.map((r) => ({ reason: r.reason, range: reservationRange(r), severity: r.severity ?? 'error', owner: r.owner ?? null })),
+        quarantine: info.quarantine ? { project: info.quarantine.project, service: info.quarantine.service, what: info.quarantine.what, since: info.quarantine.since, until: info.quarantine.until } : null,
+        rangeOf: info.rangeOf,
+        listening: listeners.length > 0,
+        listeners,
+        project: args.projectName ?? null,
+        available,
+        reason,
+        suggestion,
+      };
+      const lines = describePortLines(registry, info);
+      if (listeners.length === 0) lines.push(`${args.port}: nothing listens on it on this machine right now`);
+      for (const l of listeners) lines.push(`${args.port}: listening: ${describeListener(l)}`);
+      if (args.projectName) {
+        if (available) lines.push(`${args.port}: project "${args.projectName}" can take it (allocate_port with port ${args.port})`);
+        else {
+          lines.push(`${args.port}: not available to project "${args.projectName}": ${reason}`);
+          lines.push(suggestion !== null ? `suggestion: ${suggestion}, free in the range of "${args.projectName}" (allocate_port takes it)` : `the range of "${args.projectName}" has no free port left`);
+        }
+      }
+      return ok(lines.join('\n'), structured);
+    }),
+  );
+
+  server.registerTool(
+    'list_ports',
+    {
+      title: 'List ports',
+      description: "A project's range, its services and their ports, and how many ports are left (every project without projectName).",
+      inputSchema: { projectName: projectName.optional().describe('only this project') },
+      outputSchema: listOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    guarded('list_ports', async (args) => {
+      const registry = await read();
+      const at = now();
+      const projects = listing(registry, args.projectName).map((p) => ({ ...p, left: portsLeft(registry, p.project, { now: at }) }));
+      const lines: string[] = [];
+      if (projects.length === 0) lines.push('no projects yet: add one with "portreg project add NAME"');
+      for (const p of projects) {
+        lines.push(`${p.project}: range ${formatRange(p.range)}, ${p.used} of ${p.size} used, ${p.left} left${p.path ? `, path ${p.path}` : ''}`);
+        for (const s of p.services) {
+          lines.push(`  ${s.service}: ${s.port}/${s.protocol.join(',')}${s.env ? ` (${s.env})` : ''}: ${s.purpose}${s.containerPort ? ` (container ${s.containerPort})` : ''}`);
+        }
+      }
+      return ok(lines.join('\n'), { projects });
+    }),
+  );
+
+  server.registerTool(
+    'lint',
+    {
+      title: 'Lint configs',
+      description: `Check compose files, env templates and READMEs against the registry (as "portreg lint"). Returns the first ${MAX_LINT_FINDINGS} findings, errors first, and counts by rule.`,
+      inputSchema: {
+        path: requiredString('path', 'a file or folder to report on').optional().describe("report only on this file or folder (relative to the server's working folder); default: everything the registry governs"),
+      },
+      outputSchema: lintOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    guarded('lint', async (args) => {
+      const report = await lintForMcp({ cwd: options.cwd, env: options.env, registry: options.registry, path: args.path, now: now() });
+      const lines = [
+        `${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}${report.total ? ` (by rule: ${Object.entries(report.byRule).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}; paths relative to ${report.root}`,
+        ...report.findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} (${f.ruleId})`),
+        ...(report.truncated ? [`… and ${report.total - report.shown} more: run "portreg lint" for all of them`] : []),
+        ...report.skipped.map((s) => `skipped ${s.ruleId}: ${s.reason}`),
+      ];
+      return ok(lines.join('\n'), { ...report });
+    }),
+  );
+
+  return server;
+}
+
+/** Could a new service of the project take this port now? The allocator's own checks, dry. */
+function availability(registry: Registry, project: string, port: number, live: ReadonlySet<string>, at: Date): { available: boolean; reason: string | null } {
+  try {
+    const r = allocatePort(registry, { project, service: '\u0000check', purpose: 'check', port }, { now: at, livePorts: live });
+    const reason = r.warnings[0]?.replace(/; taking it because it was asked for$/, '') ?? null;
+    return { available: reason === null, reason };
+  } catch (err) {
+    if (err instanceof PortregError) return { available: false, reason: err.message };
+    throw err;
+  }
+}

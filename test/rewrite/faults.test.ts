@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFile, chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { refusal } from '../../src/errors.js';
+import { loadRegistry } from '../../src/registry/load.js';
+import { commitRewrite, prepareRewrite, verifyCommitted } from '../../src/rewrite/execute.js';
+import { openWorkspace } from '../../src/rewrite/workspace.js';
+import { CLI, runCli, tempDir, testEnv, type CliResult } from '../helpers/cli.js';
+import { BASIC, copyTree, gitOk, NOW, readTree } from './helpers.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let n = 0;
+
+beforeAll(async () => {
+  ({ dir: root, cleanup } = await tempDir('portreg-rewrite-faults-'));
+});
+afterAll(() => cleanup());
+
+async function fresh(): Promise<string> {
+  const dir = path.join(root, `case${n++}`);
+  await mkdir(dir, { recursive: true });
+  return copyTree(path.join(BASIC, 'before'), dir);
+}
+
+const BEFORE = () => readTree(path.join(BASIC, 'before'));
+const POSTGRES = { project: 'billing', service: 'postgres', from: 5032, to: 5033 };
+const reassignArgs = ['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033', '--write'];
+const cli = (args: string[], cwd: string, env: Record<string, string> = {}) => runCli(args, { cwd, env: { PORTREG_NOW: NOW, ...env } });
+
+async function plan(dir: string) {
+  const ws = await openWorkspace({ cwd: dir, env: {} });
+  const registry = (await loadRegistry(ws.located.path)).data!;
+  return { ws, prepared: await prepareRewrite(ws, registry, [POSTGRES]) };
+}
+
+describe('all or nothing', () => {
+  it('a file modified between the plan and the write: nothing is written, and the registry is not touched', async () => {
+    const dir = await fresh();
+    const { ws, prepared } = await plan(dir);
+    expect(prepared.rewrite.edits).toHaveLength(15);
+    const readme = path.join(dir, 'projects/billing/README.md');
+    let registryWrites = 0;
+    const err = await commitRewrite(ws, prepared, async () => void registryWrites++, {
+      beforeWrite: () => appendFile(readme, '\nSomeone was editing this file.\n'),
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'file-changed', exitCode: 1 });
+    expect((err as Error).message).toBe('projects/billing/README.md changed while the fix was being written; nothing was written');
+    expect(registryWrites).toBe(0);
+    const expected = await BEFORE();
+    expected.set('projects/billing/README.md', Buffer.concat([expected.get('projects/billing/README.md')!, Buffer.from('\nSomeone was editing this file.\n')]));
+    expect(await readTree(dir)).toEqual(expected);
+  });
+
+  it('the registry cannot be written: the files get their previous bytes back', async () => {
+    const dir = await fresh();
+    const { ws, prepared } = await plan(dir);
+    const err = await commitRewrite(ws, prepared, async () => {
+      throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'port-taken', exitCode: 1 });
+    expect((err as Error).message).toBe('port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 rewritten files were restored; nothing was changed');
+    expect(await readTree(dir)).toEqual(await BEFORE());
+  });
+
+  it('the registry is locked by another live process: exit 3, the files are restored', async () => {
+    const dir = await fresh();
+    const lock = path.join(dir, 'ports.registry.json.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'vitest', since: new Date().toISOString(), token: 'held-by-test' }));
+    const r = await cli(reassignArgs, dir, { PORTREG_LOCK_TIMEOUT: '0.3' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('the 8 rewritten files were restored; nothing was changed');
+    await rm(lock);
+    expect(await readTree(dir)).toEqual(await BEFORE());
+  });
+
+  it('after writing, a scan that does not find the ports where the plan put them fails loudly', async () => {
+    const dir = await fresh();
+    const { ws, prepared } = await plan(dir);
+    await commitRewrite(ws, prepared, null);
+    await verifyCommitted(ws, prepared); // all where the plan said
+    const file = path.join(dir, 'projects/billing/compose.ci.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('127.0.0.1:5033:5432', '127.0.0.1:5032:5432'));
+    const err = await verifyCommitted(ws, prepared).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'verify-failed', exitCode: 1 });
+    expect((err as Error).message).toContain('projects/billing/compose.ci.yaml:6:19: the scan does not find port 5033 at bytes 117-121 where the plan put it');
+    expect((err as Error).message).toContain('projects/billing/compose.ci.yaml:6:19: port 5032 of service "postgres" of project "billing" is still there');
+  });
+});
+
+/** Runs the CLI with one folder read-only: a read-only bind mount as root (chmod does not stop root), chmod otherwise. */
+async function runWithReadOnlyFolder(folder: string, args: string[], cwd: string): Promise<CliResult | string> {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    await chmod(folder, 0o555);
+    try {
+      return await cli(args, cwd);
+    } finally {
+      await chmod(folder, 0o755);
+    }
+  }
+  if (spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"`, 'sh', folder]).status !== 0) {
+    return 'running as root, where chmod does not stop writes, and a read-only bind mount (unshare -m, mount) is not available here';
+  }
+  const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"';
+  return new Promise((resolve, reject) => {
+    const child = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', folder, process.execPath, CLI, ...args], {
+      cwd,
+      env: testEnv({ PORTREG_NOW: NOW }),
+      stdio: 'pipe',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+describe('files that must not be written', () => {
+  it('a read-only folder among the targets: nothing is written anywhere, with a clear error', async (ctx) => {
+    const dir = await fresh();
+    const r = await runWithReadOnlyFolder(path.join(dir, 'projects/frontend'), reassignArgs, dir);
+    if (typeof r === 'string') {
+      ctx.skip(r);
+      return;
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^portreg: cannot write the fixes: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/);
+    expect(await readTree(dir)).toEqual(await BEFORE());
+  });
+
+  it('a symbolic link that leads outside the root is neither read nor written through, and the user hears about it', async () => {
+    const dir = await fresh();
+    const outside = path.join(root, `outside${n++}`);
+    await mkdir(outside);
+    const target = path.join(outside, 'README.md');
+    const text = await readFile(path.join(dir, 'projects/frontend/README.md'));
+    await writeFile(target, text);
+    await rm(path.join(dir, 'projects/frontend/README.md'));
+    await symlink(target, path.join(dir, 'projects/frontend/README.md'));
+    const r = await cli(reassignArgs, dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'portreg: warning: projects/frontend/README.md:1:1: projects/frontend/README.md is a symbolic link that leads outside the root: not read; ports there are not rewritten\n',
+    );
+    expect(await readFile(target)).toEqual(text);
+    expect(r.stdout).toContain('billing | postgres | 5032 | 5033 | 7');
+  });
+
+  it('a symbolic link inside the root is refused: portreg never writes through one, and nothing is written', async () => {
+    const dir = await fresh();
+    await mkdir(path.join(dir, 'docs'));
+    await writeFile(path.join(dir, 'docs/frontend.md'), await readFile(path.join(dir, 'projects/frontend/README.md')));
+    await rm(path.join(dir, 'projects/frontend/README.md'));
+    await symlink('../../docs/frontend.md', path.join(dir, 'projects/frontend/README.md'));
+    const before = await readTree(dir);
+    const r = await cli(reassignArgs, dir);
+    expect(r).toMatchObject({ code: 1, stderr: 'portreg: projects/frontend/README.md is a symbolic link: portreg never writes through one; nothing was written\n' });
+    expect(await readTree(dir)).toEqual(before);
+  });
+
+  it('a YAML anchor shared with a service that does not move is refused, not half changed', async () => {
+    const dir = await fresh();
+    const compose = path.join(dir, 'projects/billing/compose.ci.yaml');
+    await writeFile(compose, 'x-db-port: &db-port "5032:5432"\nservices:\n  postgres:\n    ports: [*db-port]\n  replica:\n    ports: [*db-port]\n');
+    const before = await readTree(dir);
+    const r = await cli(reassignArgs, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'portreg: the ports cannot be changed in one step; nothing was written:\n' +
+        '  projects/billing/compose.ci.yaml:1:22: "5032" is shared with compose service "replica", which does not move: split it (a YAML anchor?) and run again\n',
+    );
+    expect(await readTree(dir)).toEqual(before);
+  });
+});
+
+describe('uncommitted changes', () => {
+  it('refuses files with uncommitted changes unless --allow-dirty; an untracked folder counts', async () => {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '--', '.', ':!projects/analytics'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+
+    const dry = await cli(reassignArgs.slice(0, -1), dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('portreg: projects/billing/README.md has uncommitted changes: --write will refuse it unless --allow-dirty\n');
+
+    const r = await cli(reassignArgs, dir);
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
+    });
+    expect(await readTree(dir)).toEqual(before);
+
+    const untracked = await cli(['reassign', '--project', 'analytics', '--service', 'clickhouse', '--port', '5233', '--write'], dir);
+    expect(untracked.code).toBe(1);
+    expect(untracked.stderr).toContain('  projects/analytics/docker-compose.yml\n  projects/analytics/README.md\n');
+
+    const allowed = await cli([...reassignArgs, '--allow-dirty'], dir);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain('wrote 8 files');
+  });
+});

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { BASIC, copyTree, git, gitOk, NOW, readTree, treeText } from './helpers.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let n = 0;
+
+beforeAll(async () => {
+  ({ dir: root, cleanup } = await tempDir('portreg-migrate-'));
+});
+afterAll(() => cleanup());
+
+async function fresh(): Promise<string> {
+  const dir = path.join(root, `case${n++}`);
+  await mkdir(dir, { recursive: true });
+  return copyTree(path.join(BASIC, 'before'), dir);
+}
+
+const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: { PORTREG_NOW: NOW } });
+
+/** Edits the registry of `dir` as a person would, by hand: replaces text. */
+async function editRegistry(dir: string, ...pairs: [string, string][]): Promise<void> {
+  const file = path.join(dir, 'ports.registry.json');
+  let text = await readFile(file, 'utf8');
+  for (const [from, to] of pairs) {
+    if (!text.includes(from)) throw new Error(`not in the registry: ${from}`);
+    text = text.replace(from, to);
+  }
+  await writeFile(file, text);
+}
+
+const POSTGRES_TO_5033: [string, string] = ['"postgres": { "port": 5032,', '"postgres": { "port": 5033,'];
+
+describe('portreg migrate --from FILE', () => {
+  it('rewrites the configs of every service whose port changed, records the history, and a second run is a no-op', async () => {
+    const dir = await fresh();
+    const old = path.join(root, `old${n++}.json`);
+    await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
+    await editRegistry(dir, POSTGRES_TO_5033, ['"api": { "port": 5001,', '"api": { "port": 5010,']);
+
+    const dry = await cli(['migrate', '--from', old], dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('-      - 127.0.0.1:5032:5432/tcp\n+      - 127.0.0.1:5033:5432/tcp\n');
+    expect(dry.stdout.endsWith(
+      [
+        'project | service  | old  | new  | files changed',
+        '--------|----------|------|------|--------------',
+        'billing | api      | 5001 | 5010 | 6',
+        'billing | postgres | 5032 | 5033 | 8',
+        '',
+      ].join('\n'),
+    )).toBe(true);
+
+    const r = await cli(['migrate', '--from', old, '--write'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('wrote 9 files');
+    const t = await treeText(dir);
+    const golden = await treeText(path.join(BASIC, 'after-reassign'));
+    // postgres exactly as reassign leaves it, api moved as well
+    for (const file of ['projects/billing/compose.ci.yaml', 'projects/billing/compose.prod.yaml', 'projects/billing/compose.test.yaml']) expect(t[file]).toBe(golden[file]);
+    expect(t['projects/billing/docker-compose.yml']).toBe(golden['projects/billing/docker-compose.yml']!.replace('${API_PORT:-5001}', '${API_PORT:-5010}'));
+    expect(t['projects/frontend/.env.example']).toBe(golden['projects/frontend/.env.example']!.replace('API_URL=http://localhost:5001', 'API_URL=http://localhost:5010'));
+    const registry = JSON.parse(t['ports.registry.json']!);
+    expect(registry.projects.billing.services.postgres.history).toEqual([{ port: 5032, until: NOW, reason: 'migrate' }]);
+    expect(registry.projects.billing.services.api.history).toEqual([{ port: 5001, until: NOW, reason: 'migrate' }]);
+
+    const after = await readTree(dir);
+    const again = await cli(['migrate', '--from', old, '--write'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('portreg: nothing to change\n');
+    expect(again.stdout).toContain('billing | postgres | 5032 | 5033 | 0');
+    expect(await readTree(dir)).toEqual(after);
+  });
+
+  it('reports removed services with the files that still name them, and records their release', async () => {
+    const dir = await fresh();
+    const old = path.join(root, `old${n++}.json`);
+    await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
+    await editRegistry(dir, ['        "redis": { "port": 5002, "purpose": "Cache", "env": "REDIS_PORT", "containerPort": 6379 },\n', '']);
+    const r = await cli(['migrate', '--from', old, '--write'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'project | service | old  | new | files changed',
+        '--------|---------|------|-----|-----------------------------------',
+        'billing | redis   | 5002 | -   | 0 (removed; still named in 1 file)',
+        '',
+      ].join('\n'),
+    );
+    const registry = JSON.parse(await readFile(path.join(dir, 'ports.registry.json'), 'utf8'));
+    expect(registry.released).toEqual([{ project: 'billing', service: 'redis', port: 5002, releasedAt: NOW }]);
+    expect((await cli(['migrate', '--from', old, '--write'], dir)).stderr).toBe('portreg: nothing to change\n');
+  });
+
+  it('a swap: structure decides compose and env values; a mention by number alone is left, and said', async () => {
+    const dir = await fresh();
+    const old = path.join(root, `old${n++}.json`);
+    await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
+    await editRegistry(dir, ['"api": { "port": 5001,', '"api": { "port": 5003,'], ['"worker": { "port": 5003,', '"worker": { "port": 5001,']);
+    const r = await cli(['migrate', '--from', old, '--write'], dir);
+    expect(r.code).toBe(0);
+    const t = await treeText(dir);
+    expect(t['projects/billing/.env.example']).toContain('API_PORT=5003\n');
+    expect(t['projects/billing/.env.example']).toContain('WORKER_PORT=5001\n');
+    expect(t['projects/billing/docker-compose.yml']).toContain('"${API_PORT:-5003}:8080"');
+    expect(t['projects/billing/README.md']).toContain('| api      | 5001 |');
+    expect(r.stderr).toContain('portreg: warning: port 5001 changed hands: it is now the port of service "worker" of project "billing"');
+    expect(r.stderr).toContain('portreg: projects/billing/README.md:9:14: left as it is: port 5001 now belongs to service "worker" of project "billing"');
+    const after = await readTree(dir);
+    expect((await cli(['migrate', '--from', old, '--write'], dir)).code).toBe(0);
+    expect(await readTree(dir)).toEqual(after);
+  });
+
+  it('a range moved without its ports: refused, with the ports that keep each offset', async () => {
+    const dir = await fresh();
+    const old = path.join(root, `old${n++}.json`);
+    await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
+    await editRegistry(dir, ['"range": { "from": 5200, "to": 5299 }', '"range": { "from": 5400, "to": 5499 }']);
+    const r = await cli(['migrate', '--from', old], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'portreg: the registry moves a project\'s range without its ports, and a registry with errors is never written to:\n' +
+        '  project "analytics" moved from 5200-5299 to 5400-5499, but its services keep their old ports, outside the new range; at the same offset: "clickhouse": 5232 → 5432\n' +
+        'give the services those ports in the registry and run migrate again, or put the old range back and run "portreg project move analytics --range 5400-5499" (it moves the registry and the configs together)\n',
+    );
+    await editRegistry(dir, ['"clickhouse": { "port": 5232,', '"clickhouse": { "port": 5432,']);
+    const ok = await cli(['migrate', '--from', old, '--write'], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('analytics | clickhouse | 5232 | 5432 | 2');
+    expect(await readFile(path.join(dir, 'projects/analytics/docker-compose.yml'), 'utf8')).toContain('"${CLICKHOUSE_PORT:-5432}:8123"');
+  });
+});
+
+describe('portreg migrate --from REV', () => {
+  it('reads the registry at a git revision (two commits), and refuses what git cannot give', async () => {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'before the reallocation'], dir);
+    await editRegistry(dir, POSTGRES_TO_5033);
+    await gitOk(['commit', '-q', '-am', 'reallocate postgres'], dir);
+
+    const r = await cli(['migrate', '--from', 'HEAD~1', '--write', '--format', 'json'], dir);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ dryRun: false, from: 'HEAD~1:ports.registry.json' });
+    expect(report.moves).toMatchObject([{ project: 'billing', service: 'postgres', old: 5032, new: 5033, filesChanged: 8 }]);
+    expect(report.written).toHaveLength(8);
+    const golden = await treeText(path.join(BASIC, 'after-reassign'));
+    const t = await treeText(dir);
+    for (const file of Object.keys(golden).filter((f) => f !== 'ports.registry.json')) expect(t[file]).toBe(golden[file]);
+    await gitOk(['commit', '-q', '-am', 'migrate'], dir);
+    // idempotent: the previous registry is still HEAD~2 now
+    const again = await cli(['migrate', '--from', 'HEAD~2', '--write'], dir);
+    expect(again).toMatchObject({ code: 0, stderr: 'portreg: nothing to change\n' });
+    expect((await git(['status', '--porcelain'], dir)).stdout).toBe('');
+
+    const missing = await cli(['migrate', '--from', 'no-such-rev'], dir);
+    expect(missing).toMatchObject({ code: 2, stderr: 'portreg: --from no-such-rev: there is no such file, and git does not know the revision no-such-rev\n' });
+  });
+
+  it('names a revision that lacks the registry', async () => {
+    const dir = path.join(root, `case${n++}`);
+    await mkdir(dir);
+    await gitOk(['init', '-q'], dir);
+    await writeFile(path.join(dir, 'README.md'), '# nothing yet\n');
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'first'], dir);
+    await copyTree(path.join(BASIC, 'before'), dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'registry'], dir);
+    const r = await cli(['migrate', '--from', 'HEAD~1'], dir);
+    expect(r).toMatchObject({ code: 2, stderr: 'portreg: --from HEAD~1: ports.registry.json does not exist at HEAD~1; name a revision that has the registry, or a file\n' });
+  });
+
+  it('on a shallow clone without the revision: says so, and how to fetch it (exit 2)', async () => {
+    const origin = await fresh();
+    await gitOk(['init', '-q'], origin);
+    await gitOk(['add', '.'], origin);
+    await gitOk(['commit', '-q', '-m', 'before'], origin);
+    await editRegistry(origin, POSTGRES_TO_5033);
+    await gitOk(['commit', '-q', '-am', 'reallocate'], origin);
+    const shallow = path.join(root, `shallow${n++}`);
+    await gitOk(['clone', '-q', '--depth', '1', pathToFileURL(origin).href, shallow], root);
+
+    const r = await cli(['migrate', '--from', 'HEAD~1'], shallow);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'portreg: --from HEAD~1: this clone is shallow and does not have HEAD~1; fetch the history it needs and run again: git fetch --deepen=1 (one more commit), or git fetch --unshallow (all of it); in GitHub Actions: actions/checkout with fetch-depth: 0\n',
+    );
+    // and once fetched, it works
+    await gitOk(['fetch', '-q', '--deepen=1'], shallow);
+    const fetched = await cli(['migrate', '--from', 'HEAD~1'], shallow);
+    expect(fetched.code).toBe(0);
+    expect(fetched.stdout).toContain('billing | postgres | 5032 | 5033 | 8');
+  });
+});

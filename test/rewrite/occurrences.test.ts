@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadRegistry } from '../../src/registry/load.js';
+import { prepareRewrite } from '../../src/rewrite/execute.js';
+import { openWorkspace } from '../../src/rewrite/workspace.js';
+import { tempDir } from '../helpers/cli.js';
+import { writeRegistry } from '../helpers/registry-fixture.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+let n = 0;
+
+beforeAll(async () => {
+  ({ dir: root, cleanup } = await tempDir('portreg-occurrences-'));
+});
+afterAll(() => cleanup());
+
+/** A tree with one registry (billing: postgres 5032, redis 5002; shop references them) and the given files. */
+async function tree(files: Record<string, string>): Promise<string> {
+  const dir = path.join(root, `case${n++}`);
+  await mkdir(dir, { recursive: true });
+  await writeRegistry(dir, {
+    billing: {
+      range: { from: 5000, to: 5099 },
+      path: 'billing',
+      services: {
+        redis: { port: 5002, purpose: 'cache', env: 'REDIS_PORT', containerPort: 6379 },
+        postgres: { port: 5032, purpose: 'db', env: 'DATABASE_PORT', containerPort: 5432 },
+      },
+    },
+    shop: { range: { from: 5100, to: 5199 }, path: 'shop', services: { web: { port: 5100, purpose: 'web', env: 'WEB_PORT' } } },
+  });
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+async function planFor(dir: string, from = 5032, to = 5033) {
+  const ws = await openWorkspace({ cwd: dir, env: {} });
+  const registry = (await loadRegistry(ws.located.path)).data!;
+  const prepared = await prepareRewrite(ws, registry, [{ project: 'billing', service: 'postgres', from, to }]);
+  return {
+    edits: prepared.rewrite.edits.map((e) => `${e.file}:${e.line}:${e.column} ${e.kind}`),
+    skipped: prepared.rewrite.skipped.map((s) => `${s.fact.file}:${s.fact.line}:${s.fact.column} ${s.reason}`),
+    after: Object.fromEntries(prepared.applied.map((f) => [f.file, f.after.toString('utf8')])),
+  };
+}
+
+describe('which occurrences belong to the service', () => {
+  it('env values: its own variable, or another the scanner ties to its port; never another service\'s variable', async () => {
+    const dir = await tree({
+      'billing/.env.example': 'DATABASE_PORT=5032\nPG_PORT=5032\nREDIS_PORT=5032\n',
+    });
+    const r = await planFor(dir);
+    expect(r.edits).toEqual(['billing/.env.example:1:15 env', 'billing/.env.example:2:9 env']);
+    expect(r.after['billing/.env.example']).toBe('DATABASE_PORT=5033\nPG_PORT=5033\nREDIS_PORT=5032\n');
+  });
+
+  it('compose: a range that starts at the port is reported, not split; a container-only entry and a service\'s own PORT are left', async () => {
+    const dir = await tree({
+      'billing/compose.yaml':
+        'services:\n  postgres:\n    ports:\n      - "5032-5033:5432-5433"\n      - "5432"\n    environment:\n      PORT: 5032\n',
+    });
+    const r = await planFor(dir);
+    expect(r.edits).toEqual([]);
+    expect(r.skipped).toEqual(['billing/compose.yaml:4:10 part of the range 5032-5033: change the range by hand']);
+  });
+
+  it('other projects: only what points at this project\'s port; a file outside every project counts as a reference', async () => {
+    const dir = await tree({
+      'shop/.env.example': 'WEB_PORT=5100\nDB_URL=postgres://localhost:5032/shop\n',
+      'shop/README.md': 'Shop runs on http://localhost:5100 and keeps 5032 items.\n',
+      'README.md': '| Project | Port |\n|---|---|\n| billing db | 5032 |\n',
+    });
+    const r = await planFor(dir);
+    expect(r.edits).toEqual(['README.md:3:16 reference', 'shop/.env.example:2:29 reference']);
+    expect(r.after['shop/.env.example']).toBe('WEB_PORT=5100\nDB_URL=postgres://localhost:5033/shop\n');
+  });
+});
