@@ -5,9 +5,6 @@ import { diffRegistries, migrateRegistry, offsetGuidance, type MigrationChange }
 import { serializeRegistry } from '../../registry/serialize.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
 import { formatRange, serviceProtocols, type Registry } from '../../registry/types.js';
-import { readPreviousRegistry } from '../../rewrite/previous-registry.js';
-import { runRewrite } from '../../rewrite/run.js';
-import { openWorkspace } from '../../rewrite/workspace.js';
 import { outputFormat, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 /** Old ports that someone holds in the new registry: facts tied to a service by their number alone are ambiguous. */
@@ -42,6 +39,7 @@ Exit codes: 0 done (or planned), 1 refused, 2 usage, registry or git error (a sh
 lacks the revision), 3 registry locked.`,
   );
   cmd.action(async (options: CommonOptions & { from: string; write?: boolean; allowDirty?: boolean }) => {
+    const { runRewrite, openWorkspace, readPreviousRegistry } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const previous = await readPreviousRegistry(options.from, ws.located.path, ctx.cwd);
@@ -88,4 +86,14 @@ lacks the revision), 3 registry locked.`,
     });
   });
   return cmd;
+}
+
+/** The rewrite engine brings the scanner and its parsers: loaded only when a command runs. */
+async function rewriteEngine() {
+  const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }] = await Promise.all([
+    import('../../rewrite/run.js'),
+    import('../../rewrite/workspace.js'),
+    import('../../rewrite/previous-registry.js'),
+  ]);
+  return { runRewrite, openWorkspace, readPreviousRegistry };
 }

@@ -5,8 +5,6 @@ import { moveProject, reassignService, type PortMove } from '../../registry/reas
 import { serializeRegistry } from '../../registry/serialize.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
-import { runRewrite } from '../../rewrite/run.js';
-import { openWorkspace } from '../../rewrite/workspace.js';
 import { outputFormat, parsePort, parseRangeArg, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 interface RewriteFlags extends CommonOptions {
@@ -54,6 +52,7 @@ export function reassignCommand(ctx: CommandContext): Command {
   ).addHelpText('after', REWRITE_HELP);
   cmd.action(async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean }) => {
     if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
+    const { runRewrite, openWorkspace } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
     const project = options.project ?? ws.located.project;
     if (!project) throw usageError('usage', "required option '--project <name>' not specified (or set \"project\" in portreg.config.json)");
@@ -114,6 +113,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
   ).addHelpText('after', REWRITE_HELP);
   cmd.action(async (name: string, options: RewriteFlags & { range: string }) => {
     const range = parseRangeArg(options.range);
+    const { runRewrite, openWorkspace } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const registry = assertWritable(loaded);
@@ -158,4 +158,14 @@ export function projectMoveCommand(ctx: CommandContext): Command {
     });
   });
   return cmd;
+}
+
+/** The rewrite engine brings the scanner and its parsers: loaded only when a command runs. */
+async function rewriteEngine() {
+  const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }] = await Promise.all([
+    import('../../rewrite/run.js'),
+    import('../../rewrite/workspace.js'),
+    import('../../rewrite/previous-registry.js'),
+  ]);
+  return { runRewrite, openWorkspace, readPreviousRegistry };
 }
