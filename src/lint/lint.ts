@@ -30,6 +30,8 @@ export interface LintOptions {
   only?: Set<string>;
   /** Rules that compare projects need the whole tree; skipped when the tree is partial. */
   partial?: boolean;
+  /** How messages name files (default: relative to the root). */
+  show?: (file: string) => string;
 }
 
 export interface LintResult {
@@ -63,7 +65,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
       continue;
     }
-    for (const finding of rule.check({ scan, registry, registryFile, index })) raw.push({ ruleId: rule.meta.id, finding });
+    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f) })) raw.push({ ruleId: rule.meta.id, finding });
   }
 
   let findings: LintFinding[] = [];

@@ -9,7 +9,7 @@ export const composeOverrideAppend: Rule = {
     fixable: false,
     scope: 'file',
   },
-  check({ scan }) {
+  check({ scan, show }) {
     const findings: RuleFinding[] = [];
     for (const stack of scan.stacks) {
       for (const service of stack.services) {
@@ -21,7 +21,7 @@ export const composeOverrideAppend: Rule = {
             if (first) {
               findings.push({
                 ...at(first),
-                message: `service "${service.name}": ${step.file} adds ${step.count} port${step.count === 1 ? '' : 's'} to the ${before} that ${beforeFile} publishes; Compose appends them rather than replacing: write "ports: !override" to replace`,
+                message: `service "${service.name}": ${show(step.file)} adds ${step.count} port${step.count === 1 ? '' : 's'} to the ${before} that ${show(beforeFile)} publishes; Compose appends them rather than replacing: write "ports: !override" to replace`,
                 key: `${stack.id}|${service.name}|${step.file}`,
               });
             }

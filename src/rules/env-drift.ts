@@ -16,7 +16,7 @@ export const envDrift: Rule = {
     fixable: true,
     scope: 'file',
   },
-  check({ scan, index, registry }) {
+  check({ scan, index, registry, show }) {
     const findings: RuleFinding[] = [];
     // The env template values of each folder, by variable.
     const templates = new Map<string, Map<string, PortFact>>();
@@ -46,14 +46,14 @@ export const envDrift: Rule = {
       });
     };
     for (const vars of templates.values()) {
-      for (const [variable, p] of vars) disagree(p, p.published!, p.file, p.project, variable);
+      for (const [variable, p] of vars) disagree(p, p.published!, show(p.file), p.project, variable);
     }
     for (const p of scan.ports) {
       if (!isComposeDefault(p)) continue;
       const value = Number(p.text);
       const variable = p.variable!;
       if (registered(p.project, variable)) {
-        disagree(p, value, `the default of ${p.file}`, p.project, variable);
+        disagree(p, value, `the default of ${show(p.file)}`, p.project, variable);
         continue;
       }
       // No registry entry to settle it: the two files must at least agree with each other.
@@ -61,7 +61,7 @@ export const envDrift: Rule = {
       if (template && template.published !== value) {
         findings.push({
           ...at(p),
-          message: `${variable} defaults to ${value} in ${p.file}, but ${template.file} sets it to ${template.published}`,
+          message: `${variable} defaults to ${value} in ${show(p.file)}, but ${show(template.file)} sets it to ${template.published}`,
           related: [{ ...at(template), message: `${variable}=${template.published}` }],
           key: `${p.project}|${variable}|${value}`,
         });

@@ -12,7 +12,7 @@ export const envUndocumented: Rule = {
     fixable: true,
     scope: 'file',
   },
-  check({ scan, registry }) {
+  check({ scan, registry, show }) {
     const findings: RuleFinding[] = [];
     // Every key an env template sets counts as listed, whatever its value.
     const listed = new Map<string, Set<string>>();
@@ -36,7 +36,7 @@ export const envUndocumented: Rule = {
       const value = registeredPort ?? (/^\d+$/.test(p.text) ? Number(p.text) : undefined);
       const finding: RuleFinding = {
         ...at(p),
-        message: `${p.variable} is used here but ${template ? template.path : `no env template in ${folder === '.' ? 'this folder' : folder}`} ${template ? 'does not list it' : 'documents it'}`,
+        message: `${p.variable} is used here but ${template ? show(template.path) : `no env template in ${folder === '.' ? 'this folder' : show(folder)}`} ${template ? 'does not list it' : 'documents it'}`,
         key: `${p.project}|${p.variable}`,
       };
       if (template && value !== undefined) {

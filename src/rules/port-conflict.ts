@@ -38,7 +38,7 @@ export const portConflict: Rule = {
     fixable: false,
     scope: 'fleet',
   },
-  check({ scan, index }) {
+  check({ scan, index, show }) {
     const byPort = new Map<string, Binding[]>();
     for (const stack of scan.stacks) {
       for (const service of stack.services) {
@@ -77,7 +77,7 @@ export const portConflict: Rule = {
           const where = first.owner === later.owner ? `service "${first.service}" of the same stack` : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
           findings.push({
             ...at(later.fact),
-            message: `host port ${key} of service "${later.service}" is also published by ${where} (${first.fact.file}:${first.fact.line}:${first.fact.column})`,
+            message: `host port ${key} of service "${later.service}" is also published by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
             related: [{ ...at(first.fact), message: `also published here (${describePort(first.fact)})` }],
             key: `${later.owner}|${later.service}|${key}`,
           });

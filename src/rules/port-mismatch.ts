@@ -9,7 +9,7 @@ export const portMismatch: Rule = {
     fixable: true,
     scope: 'file',
   },
-  check({ scan, index }) {
+  check({ scan, index, show }) {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       // Env values and ${VAR:-default} digits are env-drift's: one finding per disagreement.
@@ -19,7 +19,7 @@ export const portMismatch: Rule = {
       const fix = replacePort(p, service.port);
       findings.push({
         ...at(p),
-        message: `service "${p.service}" of project "${p.project}" is registered on port ${service.port}, but ${p.file} gives it ${describePort(p)}`,
+        message: `service "${p.service}" of project "${p.project}" is registered on port ${service.port}, but ${show(p.file)} gives it ${describePort(p)}`,
         related: [index.registryLocation(['projects', p.project!, 'services', p.service!, 'port'], `registered port of ${p.project}/${p.service}`)],
         key: `${p.project}|${p.service}|${p.published}`,
         ...(fix ? { fix } : {}),

@@ -35,6 +35,8 @@ export interface RuleContext {
   /** The registry's path as reports show it. */
   registryFile: string;
   index: RuleIndex;
+  /** How a file is named in a message (relative to the repository's top, like the report's locations). */
+  show: (file: string) => string;
 }
 
 export interface Rule {

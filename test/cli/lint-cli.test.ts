@@ -470,8 +470,9 @@ describe('portreg lint: file arguments and paths', () => {
     const r = await lint(path.join(dir, 'ops/billing'), ['--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as JsonReport;
-    // Messages name files as the registry's folder sees them; locations are the repository's.
-    expect(report.findings.map(brief)).toEqual(FLEET_BRIEF.map((b) => `ops/${b}`));
+    // Messages name files the way the locations do: from the repository's top.
+    const fromTop = (b: string) => `ops/${b}`.replace(/(?<=[ (])((?:billing|web|legacy|stray)\/[\w./-]+)/g, 'ops/$1');
+    expect(report.findings.map(brief)).toEqual(FLEET_BRIEF.map(fromTop));
     expect(report.findings.flatMap((f) => (f.related ?? []).map((rel) => rel.file.split('/')[0]))).toEqual(Array(11).fill('ops'));
   });
 });

@@ -109,6 +109,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
           scan: { ...scanExtras, ...(within ? { within } : {}), ...(projectRepo ? { project: projectRepo } : {}) },
           ...(only ? { only } : {}),
           partial,
+          show: shown,
         });
 
       let result: LintResult = await run();
