@@ -41,7 +41,7 @@ export interface MarkdownParseResult extends ParsedFile {
   embedded: EmbeddedBlock[];
 }
 
-export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'docker-ps' | 'table';
+export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'client' | 'docker-ps' | 'table';
 
 const YAML_LANGS = new Set(['yaml', 'yml']);
 const ENV_LANGS = new Set(['env', 'dotenv', '.env']);
@@ -106,6 +106,21 @@ const PATTERNS: Pattern[] = [
       String.raw`(?<![\w-])lsof\b[^\n|;&]{0,80}?[ \t]-[A-Za-z]{0,8}i[ \t]*(?<proto>[46]?(?:tcp|udp|TCP|UDP))?:(?<port>${PORT})${END}`,
     ),
     details: (g) => ({ protocol: g.proto ? protocol(g.proto.replace(/^[46]/, '').toLowerCase()) : null }),
+  },
+  {
+    // Database clients' port flags: `psql -h localhost -p 5032`, `redis-cli -p 6380`, `pg_isready --port=5432`.
+    // Only after the client's name on the same command (bounded window, as for lsof): for mysql `-p` is
+    // the password, so its port flag is `-P`.
+    context: 'client',
+    re: re(
+      String.raw`(?<![\w-])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_isready|redis-cli|valkey-cli)\b[^\n|;&]{0,80}?[ \t](?:-p[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`,
+    ),
+    details: () => ({}),
+  },
+  {
+    context: 'client',
+    re: re(String.raw`(?<![\w-])(?:mysql|mysqladmin|mysqldump|mariadb|mongosh|mongo)\b[^\n|;&]{0,80}?[ \t](?:-P[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`),
+    details: () => ({}),
   },
   {
     // `PORT=5000`, `export API_PORT="5000"`. Only keys named PORT or *_PORT; the lookbehind keeps

@@ -407,3 +407,25 @@ describe('a Markdown file the Markdown parser would stall on', () => {
     expect(r.facts.map((f) => [f.published, text.slice(f.span.start, f.span.end)])).toEqual([[5000, '5000']]);
   });
 });
+
+describe('database clients', () => {
+  it('reads the port flag of psql, redis-cli and mysql (-P), not mysql -p (the password)', () => {
+    const text = [
+      '```bash',
+      'psql -h localhost -p 5032 -U postgres billing',
+      'redis-cli -p 6380 ping',
+      'pg_isready --port=5433',
+      'mysql -h 127.0.0.1 -P 3307 -u root -p3306',
+      'curl -p 5000 http://example.com/',
+      '```',
+      '',
+    ].join('\n');
+    const r = parseMarkdown(text, 'README.md');
+    expect(r.facts.map((f) => [f.published, f.context, text.slice(f.span.start, f.span.end)])).toEqual([
+      [5032, 'client', '5032'],
+      [6380, 'client', '6380'],
+      [5433, 'client', '5433'],
+      [3307, 'client', '3307'],
+    ]);
+  });
+});
