@@ -13,6 +13,7 @@ import { Ajv } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { REPO_ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { FLEET_BRIEF } from '../fixtures/lint/fleet-expected.js';
 
 const FLEET_DIR = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 /** The date the fleet's expectations hold on (the registry's history and quarantine depend on it). */
@@ -20,34 +21,8 @@ const NOW = '2026-11-25T12:00:00Z';
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 // ---------------------------------------------------------------------------------------------
-// The fleet's findings: the exact expectations of test/lint/fleet.test.ts, plus each one's end column.
+// The fleet's findings (test/fixtures/lint/fleet-expected.ts), plus each one's end column.
 
-const FLEET_BRIEF = [
-  'billing/.env.example:1:10 error env-drift (fixable): API_PORT is 5001 in billing/.env.example, but registered as 5002 for service "api" of project "billing"',
-  'billing/compose.override.yml:4:10 warning compose-override-append: service "cache": billing/compose.override.yml adds 1 port to the 2 that billing/docker-compose.yml publishes; Compose appends them rather than replacing: write "ports: !override" to replace',
-  'billing/compose.override.yml:4:10 error port-unregistered: port 5051 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")',
-  'billing/docker-compose.yml:4:22 error env-drift (fixable): API_PORT is 5001 in the default of billing/docker-compose.yml, but registered as 5002 for service "api" of project "billing"',
-  'billing/docker-compose.yml:7:10 error port-mismatch (fixable): service "postgres" of project "billing" is registered on port 5032, but billing/docker-compose.yml gives it 5033',
-  'billing/docker-compose.yml:10:10 error port-unregistered: port 5050 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")',
-  'billing/docker-compose.yml:11:9 error port-conflict: host port 5100/tcp of service "cache" is also published by service "site" of project "web" (web/compose.yaml:4:23)',
-  'billing/docker-compose.yml:11:9 error port-foreign: port 5100 is registered to service "site" of project "web", not to project "billing"',
-  'billing/docker-compose.yml:14:10 error port-reserved: port 8051 is reserved: Supervisor infrastructure (8000-8099)',
-  'billing/docker-compose.yml:15:10 error port-out-of-range: port 6000 is outside the range 5000-5099 of project "billing"',
-  'billing/docker-compose.yml:15:10 warning port-unsafe: port 6000 is one to avoid: browsers refuse to connect to it',
-  'billing/README.md:3:37 warning docs-stale (fixable): port 5001 was service "api"\'s until it moved to 5002: update the mention',
-  'legacy/docker-compose.yml:6:10 error port-unregistered: port 5250 is not registered for project "legacy": ask for a port first (portreg allocate --project legacy --service old --purpose "...")',
-  'legacy/docker-compose.yml:7:7 warning unused-suppression: this portreg-disable comment suppresses nothing (docs-stale): remove it',
-  'legacy/docker-compose.yml:8:10 warning port-ephemeral: port 40000 is in the ephemeral range 32768-60999: an outgoing connection may hold it when the service starts',
-  'legacy/docker-compose.yml:8:10 error port-out-of-range: port 40000 is outside the range 5200-5299 of project "legacy"',
-  'ports.registry.json:16:29 warning registry-unused: service "worker" of project "billing" holds port 5040, but no compose file or env template of the project uses it: release it (portreg release --project billing --service worker) or use it',
-  'stray/compose.yaml:4:10 error port-conflict: host port 5100/tcp of service "x" is also published by service "cache" of project "billing" (billing/docker-compose.yml:11:9)',
-  'web/compose.yaml:5:29 warning env-undocumented (fixable): SITE_ADMIN_PORT is used here but web/.env.example does not list it',
-  'web/compose.yaml:5:29 error port-unregistered: port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site --purpose "...")',
-  'web/compose.yaml:6:10 warning port-privileged: port 22 is below 1024: binding it needs root or CAP_NET_BIND_SERVICE',
-  'web/compose.yaml:6:10 error port-reserved: port 22 is reserved: SSH (22)',
-  'web/compose.yaml:6:10 warning port-unsafe: port 22 is one to avoid: browsers refuse to connect to it',
-  'web/compose.yaml:8:33 warning reference-stale (fixable): refers to service "api" of project "billing" on port 5001, but it moved to 5002',
-];
 const END_COLUMNS = [14, 14, 14, 26, 14, 14, 13, 13, 14, 14, 14, 41, 14, 7, 15, 15, 33, 14, 33, 33, 12, 12, 12, 37];
 
 interface Expected {
