@@ -152,6 +152,24 @@ const lintOutput = {
   skipped: z.array(z.object({ ruleId: z.string(), reason: z.string() })),
 };
 
+const reassignOutput = {
+  project: z.string(),
+  service: z.string(),
+  from: z.number().int().describe('the port the service has now'),
+  to: z.number().int().describe('the port the plan moves it to'),
+  changed: z.boolean().describe('false when the service already has that port: nothing to do'),
+  planId: z.string().describe('sha256 of the registry text and every edit: pass it back with apply: true'),
+  applied: z.boolean().describe('the files and the registry were written'),
+  registry: z.object({ file: z.string(), old: z.number().int(), new: z.number().int(), note: z.string().nullable() }).describe('the registry change'),
+  files: z.array(z.string()).describe('the files the plan edits'),
+  edits: z.array(z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), old: z.string(), new: z.string(), kind: z.string() })),
+  written: z.array(z.string()).describe('the files written (with apply)'),
+  dirty: z.array(z.string()).describe('files of the plan with uncommitted changes: applying is refused while there are any'),
+  skippedLive: z.array(z.number().int()).describe('free ports skipped because something listens on them right now (without port)'),
+  warnings: z.array(z.string()),
+  notes: z.array(z.string()).describe('occurrences left as they are, and places the scan could not read'),
+};
+
 // ---- results ------------------------------------------------------------------------------
 
 function ok(text: string, structured: Record<string, unknown>): CallToolResult {
@@ -179,7 +197,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     { name: SERVER_NAME, version: packageVersion() },
     {
       instructions:
-        'Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project\'s range and ports; lint checks configs against the registry.',
+        'Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project\'s range and ports; reassign_port moves a service to another port, registry and configs (plan first, then apply with its planId); lint checks configs against the registry.',
     },
   );
 
@@ -230,6 +248,47 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         ...a.warnings.map((w) => `warning: ${w}`),
       ];
       return ok(lines.join('\n'), summary);
+    }),
+  );
+
+  server.registerTool(
+    'reassign_port',
+    {
+      title: 'Reassign a port',
+      description:
+        'Move a service to another port: the registry (the old port stays in its history, in quarantine) and every config that uses it (compose host ports, env templates, URLs, README mentions), as "portreg reassign". ' +
+        'Without apply it returns the plan (each edit: file, line, old and new text; the registry change) and its planId, and writes nothing. ' +
+        'With apply: true and the planId of that plan it writes the files, then the registry, and scans again; if the port or the files moved since, it is refused with the new planId. Without port it takes the next free port of the range.',
+      inputSchema: {
+        projectName,
+        serviceName,
+        port: portNumber.optional().describe("the new port (checked: in the project's range, free, not reserved, not in quarantine); default: the next free port of the range"),
+        apply: z.boolean({ error: 'apply must be true or false' }).optional().describe('write the plan (needs planId); default false: only show it'),
+        planId: requiredString('planId', 'the planId of the plan to apply, as returned without apply').optional().describe('the planId of the plan to apply, as returned by the call without apply'),
+      },
+      outputSchema: reassignOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    guarded('reassign_port', async (args) => {
+      const { reassignForMcp, reassignText, isRefusal } = await import('./reassign.js');
+      const live = args.port === undefined && shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
+      const outcome = await reassignForMcp({
+        cwd: options.cwd,
+        env: options.env,
+        registry: options.registry,
+        project: args.projectName,
+        service: args.serviceName,
+        port: args.port,
+        apply: args.apply,
+        planId: args.planId,
+        now,
+        lock,
+        livePorts: live,
+      });
+      const result = ok(reassignText(outcome), { ...outcome.view });
+      if (isRefusal(outcome)) return { ...result, isError: true, _meta: { code: outcome.kind === 'dirty' ? 'files-dirty' : outcome.kind === 'stale' ? 'plan-stale' : 'plan-id-required' } };
+      if (outcome.kind === 'applied' && outcome.view.changed) log(`portreg mcp: reassigned service "${outcome.view.service}" of project "${outcome.view.project}": ${outcome.view.from} → ${outcome.view.to}`);
+      return result;
     }),
   );
 

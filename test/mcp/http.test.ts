@@ -82,7 +82,7 @@ describe('portreg mcp --http', () => {
     await client.connect(new StreamableHTTPClientTransport(served.url));
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
-      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'release_port']);
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'reassign_port', 'release_port']);
       const a = (await client.callTool({ name: 'allocate_port', arguments: { projectName: 'billing', serviceName: 'web', purpose: 'web' } })) as CallToolResult;
       expect(a.structuredContent).toMatchObject({ port: 5002, created: true, url: 'http://localhost:5002' });
       const list = (await client.callTool({ name: 'list_ports', arguments: { projectName: 'billing' } })) as CallToolResult;

@@ -54,7 +54,7 @@ describe('portreg mcp over stdio', () => {
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'release_port']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'reassign_port', 'release_port']);
 
       const a = await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' });
       expect(a.structuredContent).toEqual({ port: 5002, project: 'billing', service: 'worker', range: { from: 5000, to: 5099 }, created: true, url: 'http://localhost:5002', skippedLive: [], warnings: [] });

@@ -52,7 +52,7 @@ export function reassignCommand(ctx: CommandContext): Command {
   ).addHelpText('after', REWRITE_HELP);
   cmd.action(async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean }) => {
     if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
-    const { runRewrite, openWorkspace } = await rewriteEngine();
+    const { runRewrite, openWorkspace, reassignNote, writeReassignment } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
     const project = options.project ?? ws.located.project;
     if (!project) throw usageError('usage', "required option '--project <name>' not specified (or set \"project\" in portreg.config.json)");
@@ -80,21 +80,10 @@ export function reassignCommand(ctx: CommandContext): Command {
         preview: {
           before: loaded.text,
           after: serializeRegistry(planned.registry),
-          notes: [`service "${options.service}" of project "${project}": port ${planned.from} → ${planned.to}; ${planned.from} stays in its history (quarantine)`],
+          notes: [reassignNote(move)],
         },
         write: async () => {
-          await updateRegistry(
-            ws.located.path,
-            (fresh) => {
-              // The same port as planned, checked again on the registry as it is now.
-              const again = reassignService(fresh, { project, service: options.service, port: planned.to, reason: options.reason }, { now: ctx.now() });
-              if (again.from !== planned.from) {
-                throw refusal('registry-changed', `service "${options.service}" of project "${project}" moved from ${planned.from} to ${again.from} meanwhile; run the command again`);
-              }
-              return { registry: again.changed ? again.registry : undefined, result: again };
-            },
-            storeOptions(ctx),
-          );
+          await writeReassignment(ws.located.path, { ...move, reason: options.reason }, storeOptions(ctx));
         },
       },
     });
@@ -162,10 +151,11 @@ export function projectMoveCommand(ctx: CommandContext): Command {
 
 /** The rewrite engine brings the scanner and its parsers: loaded only when a command runs. */
 async function rewriteEngine() {
-  const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }] = await Promise.all([
+  const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }, { reassignNote, writeReassignment }] = await Promise.all([
     import('../../rewrite/run.js'),
     import('../../rewrite/workspace.js'),
     import('../../rewrite/previous-registry.js'),
+    import('../../rewrite/reassign.js'),
   ]);
-  return { runRewrite, openWorkspace, readPreviousRegistry };
+  return { runRewrite, openWorkspace, readPreviousRegistry, reassignNote, writeReassignment };
 }
