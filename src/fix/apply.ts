@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PortregError, ExitCode } from '../errors.js';
-import { tempPathFor } from '../util/atomic-write.js';
+import { tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { failRenameForTest } from '../util/test-hooks.js';
 import { applyToBuffer, type Plan } from './plan.js';
 
 export interface AppliedFile {
@@ -77,6 +78,25 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
     if (err instanceof PortregError) throw err;
     throw new PortregError(`cannot write the fixes: ${(err as Error).message}; nothing was written`, ExitCode.Refused, 'write-failed');
   }
-  for (const t of temps) await rename(t.temp, t.target);
+  // Renames are atomic one by one; if one fails midway, the files already replaced get their
+  // old bytes back, so the tree is never left half-moved.
+  for (let i = 0; i < temps.length; i++) {
+    try {
+      failRenameForTest(i);
+      await rename(temps[i]!.temp, temps[i]!.target);
+    } catch (err) {
+      await Promise.all(temps.slice(i).map((t) => unlink(t.temp).catch(() => {})));
+      const restored: string[] = [];
+      for (let j = 0; j < i; j++) {
+        await writeFileAtomic(temps[j]!.target, changed[j]!.before).then(() => restored.push(changed[j]!.file), () => {});
+      }
+      const lost = changed.slice(0, i).map((f) => f.file).filter((f) => !restored.includes(f));
+      throw new PortregError(
+        `cannot write ${changed[i]!.file}: ${(err as Error).message}; ${lost.length ? `could not restore ${lost.join(', ')}` : 'nothing was changed'}`,
+        ExitCode.Refused,
+        'write-failed',
+      );
+    }
+  }
   return changed.map((f) => f.file);
 }

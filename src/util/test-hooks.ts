@@ -8,6 +8,8 @@
  *                                 to widen the window a lock must protect.
  * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
  *                                 the race they prevent.
+ * PORTREG_TEST_FAIL_RENAME_AT=<n> make the n-th rename (0-based) of a multi-file write fail,
+ *                                 to show the files already renamed are restored.
  */
 
 export type CrashPointName = 'after-temp-write' | 'after-rename';
@@ -23,4 +25,8 @@ export async function testDelay(): Promise<void> {
 
 export function lockDisabledForTest(): boolean {
   return process.env.PORTREG_TEST_NO_LOCK === '1';
+}
+
+export function failRenameForTest(index: number): void {
+  if (process.env.PORTREG_TEST_FAIL_RENAME_AT === String(index)) throw new Error('rename failed (PORTREG_TEST_FAIL_RENAME_AT)');
 }
