@@ -6,8 +6,7 @@
  * reported once per service, at the anchor's text. Values are interpolated like Compose before the
  * port grammar reads them, with each character traced back to the source.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Finding } from '../findings.js';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, YAMLMap } from 'yaml';
 import { LineIndex } from '../util/text-position.js';
 import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
 import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';
@@ -78,7 +77,7 @@ export function parseCompose(text: string, file: string, options: ComposeParseOp
       finding('parse-error', 'error', { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, `YAML: ${firstLine(e.message)}`);
     }
     if (doc.errors.length > 0) continue;
-    const ctx = new ComposeWalker(text, file, doc, options.env, result, finding);
+    const ctx = new ComposeWalker(text, doc, options.env, result, finding);
     ctx.walk();
   }
   // Document order, whatever order the walker found them in.
@@ -98,7 +97,6 @@ class ComposeWalker {
 
   constructor(
     private readonly text: string,
-    private readonly file: string,
     private readonly doc: Document.Parsed,
     private readonly env: TemplateEnv,
     private readonly result: ComposeParseResult,
@@ -117,7 +115,7 @@ class ComposeWalker {
     const services = this.deref((top.get('services')?.value ?? null) as Node | null);
     if (!isMap(services)) return;
     const names = new Set<string>();
-    for (const [name, pair] of this.entries(services)) names.add(name);
+    for (const name of this.entries(services).keys()) names.add(name);
     for (const [name, pair] of this.entries(services)) {
       const body = this.deref(pair.value as Node | null);
       const key = pair.key as Node;

@@ -14,16 +14,8 @@ import type { Reporter } from './types.js';
 
 export const LINT_REPORT_VERSION = 1;
 
-export interface JsonLocation {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  start?: number;
-  end?: number;
-  message?: string;
-}
+/** A place in a report: the same shape as a finding's location (src/findings.ts). */
+export type JsonLocation = Location;
 
 export interface JsonFinding {
   ruleId: string;

@@ -5,7 +5,7 @@
 import type { Location } from '../findings.js';
 import type { JsonDocument, JsonPath } from '../registry/json-document.js';
 import { inRange, reservationRange, serviceProtocols, type Registry, type Reservation, type Service } from '../registry/types.js';
-import type { PortFact, ScanResult } from '../scan/scan.js';
+import type { PortFact } from '../scan/scan.js';
 
 export interface Owner {
   project: string;

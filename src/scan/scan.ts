@@ -13,7 +13,7 @@ import { parseEnv } from '../parse/env.js';
 import { parseMarkdown } from '../parse/markdown.js';
 import { LineIndex } from '../util/text-position.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
-import { discoverFiles, isEnvTemplate, kindOf, type DiscoveredFile, type FileKind } from './discover.js';
+import { discoverFiles, isEnvTemplate, type DiscoveredFile, type FileKind } from './discover.js';
 import { ProjectMapper } from './projects.js';
 import { findDirectives, type Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';

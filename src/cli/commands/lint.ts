@@ -52,13 +52,12 @@ github (workflow annotations and a step summary), markdown (a pull-request comme
 Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage, configuration or registry errors.`,
     )
     .action(async (files: string[], options: LintOptions) => {
-      const [{ lint, knownRuleIds }, { REPORTERS }, { ALL_RULES }, fix, git, baselineMod] = await Promise.all([
+      // The pre-commit path loads only what a plain lint needs; fixing and baselines load on demand.
+      const [{ lint, knownRuleIds }, { REPORTERS }, { ALL_RULES }, git] = await Promise.all([
         import('../../lint/lint.js'),
         import('../../report/index.js'),
         import('../../rules/index.js'),
-        import('../../fix/apply.js').then(async (a) => ({ ...a, ...(await import('../../fix/plan.js')), ...(await import('../../fix/diff.js')) })),
         import('../../util/git.js'),
-        import('../../lint/baseline.js'),
       ]);
 
       // Which registry, which root, which project.
@@ -115,6 +114,8 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       let result: LintResult = await run();
       let fixedFiles: string[] = [];
       if (options.fix || options.fixDryRun) {
+        const [apply, plan, diff] = await Promise.all([import('../../fix/apply.js'), import('../../fix/plan.js'), import('../../fix/diff.js')]);
+        const fix = { ...apply, ...plan, ...diff };
         for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
           const fixes = result.findings.filter((f) => f.fix && (!options.quiet || f.severity === 'error')).map((f) => f.fix!);
           if (fixes.length === 0) break;
@@ -133,6 +134,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
 
       let findings: LintFinding[] = result.findings.map((f) => ({ ...f, file: shown(f.file), related: f.related?.map((r) => ({ ...r, file: shown(r.file) })) }));
       if (baselineOption) {
+        const baselineMod = await import('../../lint/baseline.js');
         const baselinePath = path.resolve(ctx.cwd, baselineOption);
         if (options.updateBaseline) {
           await mkdir(path.dirname(baselinePath), { recursive: true });
