@@ -20,6 +20,10 @@ export function formatScanTable(result: ScanResult): string {
     const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const r of rows) out.push(`  ${r.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]!) : cell)).join('  ')}`.trimEnd());
   }
-  out.push('', `${result.ports.length} ports in ${result.files.length} files`);
+  out.push('', `${plural(result.ports.length, 'port')} in ${plural(result.files.length, 'file')}`);
   return out.join('\n') + '\n';
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

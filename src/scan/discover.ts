@@ -4,6 +4,7 @@
  */
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import { readdir as readdirCallback } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -91,8 +92,17 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     patterns === base
       ? ['**/.gitignore']
       : [...new Set(within!.flatMap((folder) => [...ancestors(folder).map((a) => (a === '.' ? '.gitignore' : `${fg.escapePath(a)}/.gitignore`)), `${fg.escapePath(folder)}/**/.gitignore`]))];
+  // fast-glob skips a folder it cannot read without a word (suppressErrors); its fs adapter lets
+  // us hear of it, so the user learns which part of the tree was not looked at.
+  const unreadable: string[] = [];
+  const readdirNoting = ((folder: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: unknown) => void) =>
+    (readdirCallback as unknown as (p: string, o: unknown, cb: typeof callback) => void)(folder, options, (err, found) => {
+      if (err && (err.code === 'EACCES' || err.code === 'EPERM')) unreadable.push(folder);
+      callback(err, found);
+    })) as unknown as typeof readdirCallback;
   const entries = await fg([...patterns, ...gitignores], {
     cwd: root,
+    fs: { readdir: readdirNoting },
     dot: true,
     ignore: [...ALWAYS_SKIPPED, ...(options.exclude ?? [])],
     followSymbolicLinks: false,
@@ -108,7 +118,10 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     entries.filter((e) => e.name === '.gitignore' && !e.dirent.isDirectory()).map((e) => e.path),
   );
   const explicit = new Set([...(options.envFiles ?? []), ...(options.include ?? [])]);
-  const problems: DiscoveryProblem[] = [];
+  const problems: DiscoveryProblem[] = [...new Set(unreadable)].sort().map((folder) => ({
+    path: path.relative(root, folder).split(path.sep).join('/') || '.',
+    message: 'is a folder that cannot be read (permission denied): nothing below it was scanned',
+  }));
   const files: DiscoveredFile[] = [];
   let realRoot: string | undefined;
   for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {

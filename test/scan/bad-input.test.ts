@@ -15,7 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { scan, type PortFact, type ScanOptions, type ScanResult } from '../../src/scan/scan.js';
 import { compareFindings, type Finding } from '../../src/findings.js';
-import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, REPO_ROOT, runCli, tempDir, testEnv } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
 
 const GOOD_FILE = 'projects/ok/docker-compose.yml';
@@ -41,6 +42,14 @@ const GOOD_PORT = {
   raw: '5001:80',
 };
 const isRoot = process.getuid?.() === 0;
+
+/** `portreg scan --format json` as a user without root's power to read any file. */
+async function scanWithoutOverride(root: string): Promise<{ code: number | null; json: ScanResult }> {
+  const cli = [process.execPath, CLI, 'scan', '--format', 'json'];
+  const argv = isRoot ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--', ...cli] : cli;
+  const { stdout, status } = spawnSync(argv[0]!, argv.slice(1), { cwd: root, env: testEnv(), encoding: 'utf8' });
+  return { code: status, json: JSON.parse(stdout) as ScanResult };
+}
 
 let base: string;
 let cleanup: () => Promise<void>;
@@ -428,17 +437,33 @@ describe('scan(): one bad file among good ones', () => {
     expectGoodFileScanned(r);
   });
 
-  // Root reads anything, so the case means nothing there.
-  it.skipIf(isRoot)('an unreadable file (mode 000)', async () => {
+  // Root reads anything: run as root would, but without the capabilities that override file
+  // modes (setpriv), so mode 000 means for the test what it means for a user.
+  it('an unreadable file (mode 000) is an error; the good file is still read', async () => {
     const root = await repo({ 'projects/locked/docker-compose.yml': 'services:\n  api:\n    ports: ["5002:80"]\n' });
     const locked = path.join(root, 'projects/locked/docker-compose.yml');
     await chmod(locked, 0o000);
     try {
-      const r = await timedScan({ root });
-      expect(r.findings.map(where)).toEqual([unread('parse-error', 'projects/locked/docker-compose.yml', 'cannot be read: permission denied')]);
-      expectGoodFileScanned(r);
+      const r = await scanWithoutOverride(root);
+      expect(r.code).toBe(1);
+      expect(r.json.findings.map(where)).toEqual([unread('parse-error', 'projects/locked/docker-compose.yml', 'cannot be read: permission denied')]);
+      expect(r.json.ports.map(portOf)).toEqual([GOOD_PORT]);
     } finally {
       await chmod(locked, 0o644);
+    }
+  });
+
+  it('an unreadable folder (mode 000) is a warning naming it; the rest of the tree is still read', async () => {
+    const root = await repo({ 'projects/locked/docker-compose.yml': 'services:\n  api:\n    ports: ["5002:80"]\n' });
+    const locked = path.join(root, 'projects/locked');
+    await chmod(locked, 0o000);
+    try {
+      const r = await scanWithoutOverride(root);
+      expect(r.code).toBe(0);
+      expect(r.json.findings.map(where)).toEqual([unread('scan-skipped', 'projects/locked', 'is a folder that cannot be read (permission denied): nothing below it was scanned')]);
+      expect(r.json.ports.map(portOf)).toEqual([GOOD_PORT]);
+    } finally {
+      await chmod(locked, 0o755);
     }
   });
 
