@@ -10,6 +10,9 @@
  *                                 the race they prevent.
  * PORTREG_TEST_FAIL_RENAME_AT=<n> make the n-th rename (0-based) of a multi-file write fail,
  *                                 to show the files already renamed are restored.
+ * PORTREG_TEST_PROGRESS_AFTER_MS=<n> show scan progress on a terminal after n ms (default 1000)
+ *                                 and at every file, so a test sees it on a tiny tree
+ *                                 (read in src/cli/progress.ts).
  */
 
 export type CrashPointName = 'after-temp-write' | 'after-rename';

@@ -11,6 +11,7 @@ import type { Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
 import type { ScanResult } from '../../scan/scan.js';
 import { printJson, type CommandContext, type CommonOptions } from '../context.js';
+import { terminalProgress } from '../progress.js';
 
 interface ScanCommandOptions extends Omit<CommonOptions, "format"> {
   format?: string;
@@ -66,7 +67,7 @@ export function scanCommand(ctx: CommandContext): Command {
 
       // Scan settings come from the config file found from the working folder (globs relative to the root).
       const settings = located?.config?.config ?? (await findConfig(ctx.cwd))?.config ?? {};
-      const progress = makeProgress(ctx, json);
+      const progress = terminalProgress(ctx, json);
       const result = await scan({
         root,
         registry,
@@ -88,25 +89,4 @@ export function scanCommand(ctx: CommandContext): Command {
       }
       if (countBySeverity(result.findings).errors > 0) process.exitCode = ExitCode.Refused;
     });
-}
-
-/** Progress on a terminal, only when the scan runs longer than a second; never in CI or JSON. */
-function makeProgress(ctx: CommandContext, json: boolean) {
-  const enabled = !json && !ctx.env.CI && Boolean(process.stderr.isTTY);
-  const started = Date.now();
-  let shown = false;
-  let last = 0;
-  return {
-    update: (read: number, total: number) => {
-      if (!enabled) return;
-      const now = Date.now();
-      if (now - started < 1000 || now - last < 100) return;
-      last = now;
-      shown = true;
-      process.stderr.write(`\rscanning: ${read} of ${total} files`);
-    },
-    done: () => {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
-  };
 }
