@@ -58,7 +58,7 @@ export const envDrift: Rule = {
       const value = Number(p.text);
       const variable = p.variable!;
       if (registered(p.project, variable)) {
-        disagree(p, value, `the default of ${show(p.file)}`, p.project, variable);
+        disagree(p, value, `${p.source === 'code' ? 'the fallback in' : 'the default of'} ${show(p.file)}`, p.project, variable);
         continue;
       }
       // No registry entry to settle it: the two files must at least agree with each other.
