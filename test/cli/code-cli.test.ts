@@ -70,6 +70,23 @@ describe('portreg lint --code', () => {
     expect(r.code).toBe(0);
   });
 
+  it('with files given, reports on those files only (code files included)', async () => {
+    const dir = await fresh();
+    const r = await cli(['lint', '--code', 'billing/src/worker.ts'], dir);
+    expect(r.stdout).toBe(`billing/src/worker.ts
+  1:15  error    port 5150 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service NAME --purpose "...")  port-unregistered
+  2:24  error    port 5300 is outside the range 5100-5199 of project "billing"  port-out-of-range
+                 ↳ ports.registry.json:9:16 range of project "billing"
+  3:48  error    port 5200 is registered to service "site" of project "web", not to project "billing"  port-foreign
+                 ↳ ports.registry.json:20:27 registered to web/site
+  4:32  error    port 8050 is reserved: Supervisor infrastructure (8000-8099)  port-reserved
+                 ↳ ports.registry.json:5:5 reservation: Supervisor infrastructure
+
+✖ 4 problems (4 errors, 0 warnings)
+`);
+    expect(r.code).toBe(1);
+  });
+
   it('"code": true in portreg.config.json turns it on; a non-boolean is a config error with its place', async () => {
     const dir = await fresh();
     await writeFile(path.join(dir, 'portreg.config.json'), '{ "code": true }\n');
