@@ -41,12 +41,14 @@ billing/src/worker.ts
   1:15  error    port 5150 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service NAME --purpose "...")  port-unregistered
   2:24  error    port 5300 is outside the range 5100-5199 of project "billing"  port-out-of-range
                  ↳ ports.registry.json:9:16 range of project "billing"
+  3:48  error    host port 5200/tcp of the code of project "billing" is also published by service "site" of project "web" (web/compose.yaml:5:10)  port-conflict
+                 ↳ web/compose.yaml:5:10 also published here (5200)
   3:48  error    port 5200 is registered to service "site" of project "web", not to project "billing"  port-foreign
                  ↳ ports.registry.json:20:27 registered to web/site
   4:32  error    port 8050 is reserved: Supervisor infrastructure (8000-8099)  port-reserved
                  ↳ ports.registry.json:5:5 reservation: Supervisor infrastructure
 
-✖ 6 problems (5 errors, 1 warning)
+✖ 7 problems (6 errors, 1 warning)
   1 error and 0 warnings potentially fixable with the \`--fix\` option.
 `;
 
@@ -68,6 +70,20 @@ describe('portreg lint --code', () => {
 ✖ 1 problem (0 errors, 1 warning)
 `);
     expect(r.code).toBe(0);
+  });
+
+  it('port-conflict: code of two projects on one port collides; code and compose of one project do not', async () => {
+    const dir = await fresh();
+    await mkdir(path.join(dir, 'web/src'), { recursive: true });
+    await writeFile(path.join(dir, 'web/src/server.js'), 'app.listen(5150);\n');
+    await writeFile(path.join(dir, 'billing/compose.admin.yaml'), 'services:\n  admin:\n    image: admin\n    ports:\n      - "5110:80"\n');
+    const r = await cli(['lint', '--code', '--format', 'json'], dir);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number; column: number; message: string }[] };
+    expect(report.findings.filter((f) => f.ruleId === 'port-conflict').map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
+      'billing/src/worker.ts:3:48 host port 5200/tcp of the code of project "billing" is also published by service "site" of project "web" (web/compose.yaml:5:10)',
+      'web/src/server.js:1:12 host port 5150/tcp of the code of project "web" is also listened on by the code of project "billing" (billing/src/worker.ts:1:15)',
+    ]);
+    expect(r.code).toBe(1);
   });
 
   it('with files given, reports on those files only (code files included)', async () => {
