@@ -22,8 +22,9 @@
  * - `url`: a host and port the code connects to: a URL or local host:port written in a string
  *   or in the literal text of a template string (`new URL('http://localhost:5000')`,
  *   `` `http://localhost:5000/api` ``; `` `http://localhost:${port}` `` has no literal port), and
- *   a `port` property next to a `host`/`hostname` naming another machine (`{ host: 'db', port:
- *   5432 }`, a client's settings). Like URLs in env files: a reference when the port belongs to
+ *   a `port` property next to a string `host`/`hostname` other than a bind-all address
+ *   (`'0.0.0.0'`, `'::'`), outside a listen call or a server block (`{ host: 'db', port: 5432 }`,
+ *   a client's settings). Like URLs in env files: a reference when the port belongs to
  *   another project, moved along with the service when it is this project's.
  * Everything else is not a port and yields nothing: array indices, `setTimeout(fn, 5000)`,
  * `timeout: 5000`, `delay`, `maxAge`, versions (`'5.0.0'`), arithmetic (`5000 * 2`), sizes,
