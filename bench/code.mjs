@@ -8,8 +8,12 @@
  * proves it); the difference between the two lint rows is the price of loading the compiler and
  * parsing the files. Every measurement is a fresh process; modes alternate within each round.
  * Medians per mode. Results go to bench/results/code-latest.json.
+ *
+ * Then, in this process, how to parse: the scanner's `ts.createSourceFile` plus its walk
+ * (dist/parse/code.js parseCode) against a ts-morph Project on an in-memory file system, over
+ * the TypeScript sources of src/ (syntax only in both; the median of 5 rounds each).
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { environment, environmentLine, fmt, here, median, runNode, table, writeResults } from './common.mjs';
@@ -60,14 +64,47 @@ export async function codeMain(opts) {
     );
     console.log(`\n--code adds ${fmt(ms['portreg lint --code'] - ms['portreg lint'])} ms to portreg lint (loading ts-morph's TypeScript and parsing the code).`);
   }
+  const parsing = crashed ? null : await compareParsers();
   const out = await writeResults('code-latest.json', {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     options: opts,
     environment: environment(),
     result,
+    parsing,
     crashed: crashed ? crashed.message : null,
   });
   console.log(`\nresults: ${out}`);
   return { crashed };
+}
+
+/** parseCode (createSourceFile + walk) vs a ts-morph Project, on the same files. */
+async function compareParsers() {
+  const srcDir = path.join(here, '..', 'src');
+  const names = (await readdir(srcDir, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.validate.ts'));
+  const files = await Promise.all(names.map(async (f) => ({ name: f, text: await readFile(path.join(srcDir, f), 'utf8') })));
+  const { loadTypeScript, parseCode } = await import('../dist/parse/code.js');
+  const { Project } = await import('ts-morph');
+  const ts = await loadTypeScript();
+  const time = (fn) => {
+    const rounds = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      fn();
+      rounds.push(performance.now() - started);
+    }
+    return median(rounds);
+  };
+  const parseCodeMs = time(() => {
+    for (const f of files) parseCode(ts, f.text, f.name);
+  });
+  const projectMs = time(() => {
+    const project = new Project({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
+    for (const f of files) project.createSourceFile(f.name, f.text, { overwrite: true }).getDescendantsOfKind(ts.SyntaxKind.NumericLiteral);
+  });
+  console.log(
+    `\nParsing ${files.length} files of src/ (median of 5 rounds): parseCode ${fmt(parseCodeMs)} ms, ts-morph Project (in-memory) ${fmt(projectMs)} ms ` +
+      `(${(projectMs / parseCodeMs).toFixed(1)}x)`,
+  );
+  return { files: files.length, parseCodeMs, projectMs };
 }
