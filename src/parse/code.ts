@@ -106,7 +106,8 @@ function fact(partial: Pick<RawPortFact, 'kind' | 'span' | 'published' | 'variab
     publishedEnd: null,
     target: null,
     targetEnd: null,
-    protocol: 'tcp',
+    // Not written in code; rules read an unknown protocol as tcp.
+    protocol: null,
     resolved: true,
     host: null,
     ...partial,
