@@ -47,9 +47,6 @@ export function loadTypeScript(): Promise<TypeScriptApi> {
   return loading;
 }
 
-/** File names code scanning reads (bundler and test-runner configs are JavaScript or TypeScript too). */
-export const CODE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
-
 /** A line this long is generated or minified code, not something a person wrote a port into. */
 const MINIFIED_LINE = 2000;
 
