@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"portreg.config.schema.json","title":"portreg configuration","description":"portreg.config.json, .portregrc.json, .portregrc, or the \"portreg\" key of package.json. Paths are relative to the file that names them.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"registry":{"type":"string","minLength":1,"description":"Path to the central ports.registry.json, which may live in another repository (a second checkout)."},"project":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The registry project this repository is, when the registry lives elsewhere."},"include":{"type":"array","items":{"type":"string"},"description":"Extra globs of files to scan, relative to the scanned root (the kind comes from the file name)."},"exclude":{"type":"array","items":{"type":"string"},"description":"Globs never to scan, relative to the scanned root (node_modules, .git and .gitignore'd files are always skipped)."},"docs":{"type":"array","items":{"type":"string"},"description":"Markdown beyond README*.md to scan, for example [\"docs/**/*.md\"]."},"envFiles":{"type":"array","items":{"type":"string"},"description":"Env files beyond the templates (.env.example, .env.sample, .env.template, .env.*.example). A real .env is read only when named here: it may hold secrets."},"rules":{"type":"object","description":"Rule severities: off, warn or error. Unknown rule ids are an error.","additionalProperties":{"enum":["off","warn","error"]}},"baseline":{"type":"string","description":"A baseline file of accepted findings (written by portreg lint --update-baseline), relative to this file."}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"portreg.config.schema.json","title":"portreg configuration","description":"portreg.config.json, .portregrc.json, .portregrc, or the \"portreg\" key of package.json. Paths are relative to the file that names them.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"registry":{"type":"string","minLength":1,"description":"Path to the central ports.registry.json, which may live in another repository (a second checkout)."},"project":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The registry project this repository is, when the registry lives elsewhere."},"include":{"type":"array","items":{"type":"string"},"description":"Extra globs of files to scan, relative to the scanned root (the kind comes from the file name)."},"exclude":{"type":"array","items":{"type":"string"},"description":"Globs never to scan, relative to the scanned root (node_modules, .git and .gitignore'd files are always skipped)."},"docs":{"type":"array","items":{"type":"string"},"description":"Markdown beyond README*.md to scan, for example [\"docs/**/*.md\"]."},"envFiles":{"type":"array","items":{"type":"string"},"description":"Env files beyond the templates (.env.example, .env.sample, .env.template, .env.*.example). A real .env is read only when named here: it may hold secrets."},"rules":{"type":"object","description":"Rule severities: off, warn or error. Unknown rule ids are an error.","additionalProperties":{"enum":["off","warn","error"]}},"code":{"type":"boolean","description":"Also scan TypeScript and JavaScript for port literals (app.listen(5000), port: 5000, process.env.PORT ?? 5000, URLs in strings), as --code does. Off by default: it loads the TypeScript parser."},"baseline":{"type":"string","description":"A baseline file of accepted findings (written by portreg lint --update-baseline), relative to this file."}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
@@ -229,9 +229,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.baseline !== undefined){
-if(typeof data.baseline !== "string"){
-const err16 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.code !== undefined){
+if(typeof data.code !== "boolean"){
+const err16 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -241,14 +241,26 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.baseline !== undefined){
+if(typeof data.baseline !== "string"){
+const err17 = {instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }

@@ -17,6 +17,8 @@ export interface PortregConfig {
   envFiles?: string[];
   rules?: Record<string, 'off' | 'warn' | 'error'>;
   baseline?: string;
+  /** Scan TypeScript and JavaScript too (--code). */
+  code?: boolean;
 }
 
 export interface LoadedConfig {

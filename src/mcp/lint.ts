@@ -62,6 +62,7 @@ export async function lintForMcp(options: { cwd: string; env: NodeJS.ProcessEnv;
         exclude: config?.config.exclude,
         docs: config?.config.docs,
         envFiles: config?.config.envFiles,
+        code: config?.config.code,
         ...(projectRepo ? { project: projectRepo } : {}),
       },
       partial: Boolean(projectRepo),

@@ -11,7 +11,9 @@
  * - url / mention: in a file of P (a compose `environment` URL, an env template URL, a README);
  * - reference: a URL or mention anywhere that the scanner attributes to S of P (a frontend's
  *   `API_URL=http://localhost:5032`, another README's link);
- * - a compose snippet in a README of P.
+ * - a compose snippet in a README of P;
+ * - code (with code scanning on): a port P's code listens on that the scanner attributes to S (by
+ *   S's env variable, or by the port), and URLs in P's code as above.
  * Never a container port (`target`, `expose`, a service's own `PORT`), a port of another service,
  * or a fact in another project that does not point at P. Numbers the scanner does not read as
  * ports (versions, prose, tables of something else) are not facts, so they are never touched.
@@ -21,7 +23,7 @@ import type { Registry } from '../registry/types.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 
 /** Why an occurrence belongs to the service. */
-export type OccurrenceKind = 'compose' | 'env' | 'url' | 'mention' | 'reference' | 'docs';
+export type OccurrenceKind = 'compose' | 'env' | 'url' | 'mention' | 'reference' | 'docs' | 'code';
 
 export interface Occurrence {
   fact: PortFact;
@@ -59,6 +61,11 @@ function classify(fact: PortFact, move: PortMove, registry: Registry): { kind: O
     case 'published':
       if (!inProject) return null;
       if (fact.source === 'compose') return fact.service === move.service ? { kind: 'compose', byNumber: false } : null;
+      if (fact.source === 'code') {
+        if (fact.service !== move.service) return null;
+        const entry = registry.projects[move.project]?.services?.[move.service];
+        return { kind: 'code', byNumber: !(entry?.env && fact.variable === entry.env) };
+      }
       // A compose snippet in a README of the project.
       return serviceOk ? { kind: 'docs', byNumber: false } : null;
     case 'env': {

@@ -25,7 +25,7 @@ export interface Workspace {
   shown(rootRelative: string): string;
 }
 
-export async function openWorkspace(options: { cwd: string; env: NodeJS.ProcessEnv; registry?: string }): Promise<Workspace> {
+export async function openWorkspace(options: { cwd: string; env: NodeJS.ProcessEnv; registry?: string; code?: boolean }): Promise<Workspace> {
   const located = await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env });
   const config = located.config ?? (await findConfig(options.cwd));
   const projectRepo = located.source === 'config' && config?.config.project ? config.config.project : undefined;
@@ -50,6 +50,7 @@ export async function openWorkspace(options: { cwd: string; env: NodeJS.ProcessE
         exclude: config?.config.exclude,
         docs: config?.config.docs,
         envFiles: config?.config.envFiles,
+        code: options.code ?? config?.config.code,
         ...(projectRepo ? { project: projectRepo } : {}),
       }),
     shown: (rootRelative) => posix(path.relative(top, path.join(shownFrom, rootRelative))),

@@ -8,11 +8,16 @@ export function isComposeDefault(p: PortFact): boolean {
   return p.source === 'compose' && p.variable !== null && /^\d+$/.test(p.text) && p.raw.includes('${');
 }
 
+/** A port in code whose digits are the fallback of a variable (`process.env.API_PORT ?? 5000`). */
+export function isCodeDefault(p: PortFact): boolean {
+  return p.source === 'code' && p.kind === 'published' && p.variable !== null && /^\d+$/.test(p.text);
+}
+
 export const envDrift: Rule = {
   meta: {
     id: 'env-drift',
     defaultSeverity: 'error',
-    description: 'The env template, the compose default (${API_PORT:-5000}) and the registry disagree on a port variable.',
+    description: 'The env template, the compose default (${API_PORT:-5000}), the fallback in code (process.env.API_PORT ?? 5000, with --code) and the registry disagree on a port variable.',
     fixable: true,
     scope: 'file',
   },
@@ -49,11 +54,11 @@ export const envDrift: Rule = {
       for (const [variable, p] of vars) disagree(p, p.published!, show(p.file), p.project, variable);
     }
     for (const p of scan.ports) {
-      if (!isComposeDefault(p)) continue;
+      if (!isComposeDefault(p) && !isCodeDefault(p)) continue;
       const value = Number(p.text);
       const variable = p.variable!;
       if (registered(p.project, variable)) {
-        disagree(p, value, `the default of ${show(p.file)}`, p.project, variable);
+        disagree(p, value, `${p.source === 'code' ? 'the fallback in' : 'the default of'} ${show(p.file)}`, p.project, variable);
         continue;
       }
       // No registry entry to settle it: the two files must at least agree with each other.

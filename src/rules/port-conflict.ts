@@ -9,6 +9,8 @@ interface Binding {
   /** The project, or the stack itself for a file no project owns. */
   owner: string;
   service: string;
+  /** A port the code listens on (code scanning), not a compose service's. */
+  code: boolean;
 }
 
 /** Compose binds a port range one port at a time; a runaway range is capped to stay cheap. */
@@ -34,28 +36,35 @@ export const portConflict: Rule = {
   meta: {
     id: 'port-conflict',
     defaultSeverity: 'error',
-    description: 'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects.',
+    description: 'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects (with --code, also a port code listens on).',
     fixable: false,
     scope: 'fleet',
   },
   check({ scan, index, show }) {
     const byPort = new Map<string, Binding[]>();
+    const add = (binding: Binding, end: number) => {
+      for (let port = binding.fact.published!; port <= end; port++) {
+        const key = `${port}/${binding.fact.protocol ?? 'tcp'}`;
+        const list = byPort.get(key);
+        if (list) list.push(binding);
+        else byPort.set(key, [binding]);
+      }
+    };
     for (const stack of scan.stacks) {
       for (const service of stack.services) {
         for (const index of service.ports) {
           const fact = scan.ports[index]!;
           if (fact.published === null || !fact.resolved) continue;
-          const end = Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE);
-          const binding = { fact, index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name };
-          for (let port = fact.published; port <= end; port++) {
-            const key = `${port}/${fact.protocol ?? 'tcp'}`;
-            const list = byPort.get(key);
-            if (list) list.push(binding);
-            else byPort.set(key, [binding]);
-          }
+          add({ fact, index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name, code: false }, Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE));
         }
       }
     }
+    // Ports a project's code listens on (code scanning) collide with other projects' ports. Not
+    // with its own compose ports: the container often runs that very code.
+    scan.ports.forEach((fact, index) => {
+      if (fact.source !== 'code' || fact.kind !== 'published' || !fact.project || fact.published === null || !fact.resolved) return;
+      add({ fact, index, stack: `code:${fact.project}`, owner: fact.project, service: fact.service ?? fact.variable ?? 'code', code: true }, fact.published);
+    });
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
     for (const [key, bindings] of byPort) {
@@ -68,17 +77,19 @@ export const portConflict: Rule = {
           let later = bindings[j]!;
           // Alternative stacks of one project (compose.dev.yaml beside compose.prod.yaml) never run together.
           if (first.owner === later.owner && first.stack !== later.stack && folderOf(first.stack) === folderOf(later.stack)) continue;
+          if (first.owner === later.owner && (first.code || later.code)) continue;
           if (!hostIpsOverlap(first.fact.hostIp, later.fact.hostIp)) continue;
           // The finding goes to the side that does not own the port in the registry.
           if (later.owner === registeredTo && first.owner !== registeredTo) [first, later] = [later, first];
           const id = `${later.index}|${later.service}`;
           if (reported.has(id)) continue;
           reported.add(id);
-          const where = first.owner === later.owner ? `service "${first.service}" of the same stack` : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
+          const who = (b: Binding) => (b.code ? `the code of project "${b.owner}"` : `service "${b.service}"`);
+          const where = first.owner === later.owner ? `service "${first.service}" of the same stack` : first.code ? who(first) : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
           findings.push({
             ...at(later.fact),
-            message: `host port ${key} of service "${later.service}" is also published by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
-            related: [{ ...at(first.fact), message: `also published here (${describePort(first.fact)})` }],
+            message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
+            related: [{ ...at(first.fact), message: `also ${first.code ? 'listened on' : 'published'} here (${describePort(first.fact)})` }],
             key: `${later.owner}|${later.service}|${key}`,
           });
         }

@@ -87,10 +87,10 @@ export class RuleIndex {
   }
 }
 
-/** Host ports a project itself publishes or configures: compose published ports and env template values. */
+/** Host ports a project itself publishes or configures: compose published ports, env template values, ports code listens on. */
 export function isHostPort(p: PortFact): boolean {
   if (p.published === null || !p.resolved) return false;
-  if (p.source === 'compose') return p.kind === 'published';
+  if (p.source === 'compose' || p.source === 'code') return p.kind === 'published';
   if (p.source === 'env') return p.kind === 'env';
   return false;
 }

@@ -9,7 +9,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 
-export type FileKind = 'compose' | 'env' | 'markdown';
+export type FileKind = 'compose' | 'env' | 'markdown' | 'code';
 
 export interface DiscoveredFile {
   /** Relative to the root, with '/' separators. */
@@ -29,6 +29,8 @@ export interface DiscoveryOptions {
   envFiles?: string[];
   /** Only look below these folders (relative to the root): a lint of given files reads their projects, not the tree. */
   within?: string[];
+  /** Also read TypeScript and JavaScript (code scanning, opt-in). */
+  code?: boolean;
 }
 
 export interface DiscoveryProblem {
@@ -40,6 +42,12 @@ export const COMPOSE_GLOB = '**/{docker-,}compose{,.*}.{yml,yaml}';
 export const ENV_TEMPLATE_GLOBS = ['**/.env.example', '**/.env.sample', '**/.env.template', '**/.env.*.example'];
 export const README_GLOB = '**/README*.md';
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
+/** Source files code scanning reads; configs (vite.config.mts, next.config.cjs, ...) have these endings too. */
+export const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+/** Build output, vendored and generated code: not where anyone writes a port by hand. */
+const CODE_SKIPPED = ['**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/.nuxt/**', '**/.svelte-kit/**', '**/coverage/**', '**/vendor/**', '**/*.d.{ts,mts,cts}', '**/*.min.{js,mjs,cjs}', '**/*.bundle.js'];
+const CODE_NAME = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+const CODE_SKIPPED_NAME = picomatch(CODE_SKIPPED, { dot: true });
 
 const COMPOSE_NAME = /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i;
 const ENV_NAME = /^\.env(?:\..+)?$/;
@@ -49,6 +57,7 @@ export function kindOf(file: string): FileKind | null {
   if (COMPOSE_NAME.test(base)) return 'compose';
   if (ENV_NAME.test(base) || base.endsWith('.env')) return 'env';
   if (/\.(?:md|markdown)$/i.test(base)) return 'markdown';
+  if (CODE_NAME.test(base)) return 'code';
   return null;
 }
 
@@ -80,7 +89,7 @@ class GitignoreStack {
 
 export async function discoverFiles(options: DiscoveryOptions): Promise<{ files: DiscoveredFile[]; problems: DiscoveryProblem[] }> {
   const root = path.resolve(options.root);
-  const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
+  const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.code ? [CODE_GLOB] : []), ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
   const patterns =
     within && within.length > 0 && within.length === options.within!.length
@@ -129,6 +138,8 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     if (entry.dirent.isDirectory() || entry.name === '.gitignore') continue;
     const kind = kindOf(file);
     if (!kind) continue;
+    // Code is read only with code scanning on, and never from build output or minified bundles.
+    if (kind === 'code' && (!options.code || CODE_SKIPPED_NAME(file))) continue;
     // A real .env may hold secrets: only when asked for by name or glob.
     if (kind === 'env' && !isEnvTemplate(file) && !matchesAny(file, options.envFiles ?? [])) continue;
     if (gitignore.ignores(file) && !explicit.has(file)) continue;

@@ -94,6 +94,8 @@ export interface ScanOptions {
   within?: string[];
   /** Every file belongs to this project: a project repository that names a central registry. */
   project?: string;
+  /** Also read TypeScript and JavaScript for port literals (loads the TypeScript parser). */
+  code?: boolean;
 }
 
 const READ_CONCURRENCY = 32;
@@ -129,6 +131,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     docs: options.docs,
     envFiles: options.envFiles,
     within: options.within,
+    code: options.code,
   });
   for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
@@ -266,6 +269,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     },
   );
 
+  const codeFiles = discovered.files.filter((f) => f.kind === 'code');
+  if (codeFiles.length > 0) {
+    // The TypeScript parser is heavy: loaded only when there is code to read.
+    const { loadTypeScript, parseCode } = await import('../parse/code.js');
+    const ts = await loadTypeScript();
+    await readEach(codeFiles, (file, text) => {
+      const result = parseCode(ts, text, file.path);
+      record(file, text, result.facts, result.findings);
+    });
+  }
+
   // Files in path order, their ports in document order; stacks refer to ports by index.
   const ordered = [...results.values()].sort((a, b) => (a.info.path < b.info.path ? -1 : a.info.path > b.info.path ? 1 : 0));
   const ports: PortFact[] = [];
@@ -300,7 +314,8 @@ function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
 
 /**
  * Which registry service a port belongs to. Compose ports by compose service (told apart by
- * container port, then by variable); env values by variable; a URL or mention by its port,
+ * container port, then by variable); env values by variable; a port code listens on by its
+ * variable, then by its port within the project; a URL or mention by its port,
  * which makes it a reference when the port belongs to another project.
  */
 class ServiceAttribution {
@@ -331,6 +346,12 @@ class ServiceAttribution {
       const lone = candidates.length === 1 && (candidates[0]![1].containerPort === undefined || candidates[0]![1].containerPort === fact.target) ? candidates[0] : undefined;
       const pick = byTarget.length === 1 ? byTarget[0] : byVariable.length === 1 ? byVariable[0] : lone;
       return { kind: fact.kind, service: pick?.[0] ?? null, referencedProject: null };
+    }
+    if (fact.source === 'code' && fact.kind === 'published' && fact.published !== null) {
+      // A port the code listens on: the service registered with its variable, else the project's
+      // service on that port. Another project's port stays unattributed (port-foreign says so).
+      const pick = (fact.variable ? services.find(([, s]) => s.env === fact.variable) : undefined) ?? services.find(([, s]) => s.port === fact.published);
+      return { kind: 'published', service: pick?.[0] ?? null, referencedProject: null };
     }
     if (fact.kind === 'env' && fact.variable) {
       const pick = services.find(([, s]) => s.env === fact.variable);

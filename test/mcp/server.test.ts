@@ -260,6 +260,16 @@ describe('the MCP server (in memory)', () => {
     expect(text(missing)).toMatch(/^cannot lint nowhere: no such file or folder/);
   });
 
+  it('lints code when the config says "code": true, and not otherwise', async () => {
+    const server = path.join(dir, 'projects/billing/src/server.ts');
+    await mkdir(path.dirname(server), { recursive: true });
+    await writeFile(server, 'app.listen(5050);\n');
+    const brief = (r: CallToolResult) => (r.structuredContent as { findings: { ruleId: string; file: string; line: number; column: number }[] }).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`);
+    expect(brief(await call('lint', {}))).not.toContain('projects/billing/src/server.ts:1:12 port-unregistered');
+    await writeFile(path.join(dir, 'portreg.config.json'), '{ "code": true }\n');
+    expect(brief(await call('lint', {}))).toContain('projects/billing/src/server.ts:1:12 port-unregistered');
+  });
+
   it('refuses to write to a registry with errors, and says which', async () => {
     const text0 = await readFile(registryFile, 'utf8');
     await writeFile(registryFile, text0.replace('"port": 5001', '"port": 6001'));

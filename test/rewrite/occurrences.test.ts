@@ -38,8 +38,8 @@ async function tree(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-async function planFor(dir: string, from = 5032, to = 5033) {
-  const ws = await openWorkspace({ cwd: dir, env: {} });
+async function planFor(dir: string, from = 5032, to = 5033, code = false) {
+  const ws = await openWorkspace({ cwd: dir, env: {}, code });
   const registry = (await loadRegistry(ws.located.path)).data!;
   const prepared = await prepareRewrite(ws, registry, [{ project: 'billing', service: 'postgres', from, to }]);
   return {
@@ -50,6 +50,31 @@ async function planFor(dir: string, from = 5032, to = 5033) {
 }
 
 describe('which occurrences belong to the service', () => {
+  it('code (with code scanning): the listen port tied by variable or port, URLs of the project and references to it; never another service\'s literal or a look-alike', async () => {
+    const files = {
+      'billing/src/db.ts': [
+        'export const dbPort = Number(process.env.DATABASE_PORT) || 5032;',
+        'export const pgPort = process.env.PG_PORT ?? 5032;',
+        'export const cachePort = process.env.REDIS_PORT ?? 5032;',
+        "export const url = 'postgres://app@localhost:5032/app';",
+        'setTimeout(check, 5032);',
+        '',
+      ].join('\n'),
+      'shop/src/client.ts': "export const billingDb = `postgres://localhost:5032/app`;\n",
+    };
+    const r = await planFor(await tree(files), 5032, 5033, true);
+    expect(r.edits).toEqual([
+      'billing/src/db.ts:1:60 code',
+      'billing/src/db.ts:2:46 code',
+      'billing/src/db.ts:4:46 url',
+      'shop/src/client.ts:1:48 reference',
+    ]);
+    expect(r.after['billing/src/db.ts']).toBe(files['billing/src/db.ts'].replace('|| 5032', '|| 5033').replace('?? 5032;\nexport const cache', '?? 5033;\nexport const cache').replace('localhost:5032', 'localhost:5033'));
+    expect(r.after['shop/src/client.ts']).toBe("export const billingDb = `postgres://localhost:5033/app`;\n");
+    // Without code scanning, code is not touched.
+    expect((await planFor(await tree(files))).edits).toEqual([]);
+  });
+
   it('env values: its own variable, or another the scanner ties to its port; never another service\'s variable', async () => {
     const dir = await tree({
       'billing/.env.example': 'DATABASE_PORT=5032\nPG_PORT=5032\nREDIS_PORT=5032\n',

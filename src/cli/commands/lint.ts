@@ -23,6 +23,7 @@ interface LintOptions {
   envFile?: string[];
   baseline?: string;
   updateBaseline?: boolean;
+  code?: boolean;
 }
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'];
@@ -43,6 +44,7 @@ export function lintCommand(ctx: CommandContext): Command {
     .option('--env-file <file...>', 'values for compose interpolation, over the env templates')
     .option('--baseline <file>', 'accept the findings listed in this file (see --update-baseline)')
     .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
+    .option('--code', 'also check port literals in TypeScript and JavaScript (or "code": true in portreg.config.json)')
     .option('--no-color', 'no colours in the output')
     .addHelpText(
       'after',
@@ -78,6 +80,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         exclude: config?.config.exclude,
         docs: config?.config.docs,
         envFiles: config?.config.envFiles,
+        code: Boolean(options.code || config?.config.code),
         extraEnv: await readEnvFiles(ctx.cwd, options.envFile ?? []),
       };
 

@@ -47,13 +47,14 @@ export function reassignCommand(ctx: CommandContext): Command {
       .option('--reason <text>', 'why, kept with the old port in the history')
       .option('--write', 'apply the changes (default: show them)')
       .option('--allow-dirty', 'rewrite files that have uncommitted changes')
+      .option('--code', 'also move port literals in TypeScript and JavaScript (or "code": true in portreg.config.json)')
       .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
       .option('--no-probe', 'do not look at the ports in use on this machine'),
   ).addHelpText('after', REWRITE_HELP);
-  cmd.action(async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean }) => {
+  cmd.action(async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean; code?: boolean }) => {
     if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
     const { runRewrite, openWorkspace, reassignNote, writeReassignment } = await rewriteEngine();
-    const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
+    const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
     const project = options.project ?? ws.located.project;
     if (!project) throw usageError('usage', "required option '--project <name>' not specified (or set \"project\" in portreg.config.json)");
     const port = options.port !== undefined ? parsePort(options.port) : undefined;

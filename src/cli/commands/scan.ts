@@ -17,17 +17,19 @@ interface ScanCommandOptions extends Omit<CommonOptions, "format"> {
   format?: string;
   envFile?: string[];
   useProcessEnv?: boolean;
+  code?: boolean;
 }
 
 export function scanCommand(ctx: CommandContext): Command {
   return new Command('scan')
-    .description('find every port in compose files, env templates and READMEs, with its place, project and service')
+    .description('find every port in compose files, env templates and READMEs (and code, with --code), with its place, project and service')
     .argument('[root]', "the folder to scan (default: the registry's folder, or the repository that names a central registry)")
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
     .option('--format <format>', 'table (for people) or json (the documented contract, schemas/scan.schema.json)', 'table')
     .option('--json', 'short for --format json')
     .option('--env-file <file...>', 'values for compose interpolation, over the env templates next to each compose file')
     .option('--use-process-env', "let this process's environment win over the env files, as Compose does (off: a CI runner's PORT never changes the findings)")
+    .option('--code', 'also read TypeScript and JavaScript for port literals (or "code": true in portreg.config.json)')
     .option('--no-color', 'no colours in the output')
     .addHelpText('after', '\nExit codes: 0 scanned, 1 some files could not be read or parsed (see findings), 2 the scan could not run.')
     .action(async (rootArg: string | undefined, options: ScanCommandOptions) => {
@@ -78,6 +80,7 @@ export function scanCommand(ctx: CommandContext): Command {
         exclude: settings.exclude,
         docs: settings.docs,
         envFiles: settings.envFiles,
+        code: Boolean(options.code || settings.code),
         onProgress: progress.update,
       });
       progress.done();
