@@ -348,9 +348,8 @@ describe('compose bad input', () => {
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const yaml = `x:\n${levels.map((l) => `  ${l}`).join('\n')}\nservices:\n  s:\n    ports: *l\n`;
-    const started = performance.now();
+    // Expanded, this is 9^12 entries: the parse would not end, and the test's timeout says so.
     const r = parseCompose(yaml, 'compose.yaml', { env: {} });
-    expect(performance.now() - started).toBeLessThan(2000);
     // The list of aliases is not a list of ports: each alias is one (bad) entry, never expanded.
     expect(r.findings.length).toBeLessThanOrEqual(9);
     expect(r.facts).toEqual([]);

@@ -391,7 +391,6 @@ describe('parseMarkdown: linear time on adversarial input', () => {
   it.each(cases)('%j repeated (%s)', (unit, _where, wrap) => {
     const t50 = best(wrap(line(unit, 50_000)));
     const t100 = best(wrap(line(unit, 100_000)));
-    expect(t100).toBeLessThan(2_000);
     // Doubling the input must not quadruple the time; 5 ms absorbs timer noise on very fast runs.
     expect(t100).toBeLessThan(4 * t50 + 5);
   });
@@ -400,9 +399,8 @@ describe('parseMarkdown: linear time on adversarial input', () => {
 describe('a Markdown file the Markdown parser would stall on', () => {
   it('is read as plain text, with a warning, and its mentions are still found', () => {
     const text = `${'*a'.repeat(50_000)}\nopen localhost:5000\n`;
-    const started = performance.now();
+    // The complexity guard decides before the parser runs, so this is a fact, not a timing.
     const r = parseMarkdown(text, 'README.md');
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['scan-degraded warning']);
     expect(r.facts.map((f) => [f.published, text.slice(f.span.start, f.span.end)])).toEqual([[5000, '5000']]);
   });
