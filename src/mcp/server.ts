@@ -131,7 +131,7 @@ const listOutput = {
 };
 
 const lintOutput = {
-  root: z.string().describe('the folder the findings are relative to'),
+  root: z.string().describe("the folder the findings' paths start from: the git top folder (the registry's folder outside git)"),
   total: z.number().int(),
   errors: z.number().int(),
   warnings: z.number().int(),
@@ -397,7 +397,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       title: 'Lint configs',
       description: `Check compose files, env templates and READMEs against the registry (as "portreg lint"). Returns the first ${MAX_LINT_FINDINGS} findings, errors first, and counts by rule.`,
       inputSchema: {
-        path: requiredString('path', 'a file or folder to report on').optional().describe("report only on this file or folder (relative to the server's working folder); default: everything the registry governs"),
+        path: requiredString('path', 'a file or folder to report on').optional().describe("report only on this file or folder (relative to the server's working folder), as portreg lint PATH: its project is still read, the rules that compare the whole fleet are skipped; default: everything the registry governs"),
       },
       outputSchema: lintOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
