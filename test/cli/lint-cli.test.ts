@@ -452,6 +452,18 @@ describe('portreg lint: file arguments and paths', () => {
   });
 });
 
+describe('portreg lint: folders and deleted files', () => {
+  it('a folder given reports on every file under it; a deleted file given is no error', async () => {
+    const dir = await fleetRepo();
+    const folder = await lint(dir, ['--format', 'json', 'web']);
+    expect(folder.code).toBe(1);
+    expect((JSON.parse(folder.stdout) as JsonReport).findings.map(brief)).toEqual(FLEET_BRIEF.filter((b) => b.startsWith('web/') && !b.includes(' reference-stale')));
+    expect(folder.stderr).toBe(SKIPPED_STDERR);
+    git(dir, 'rm', '-q', 'stray/compose.yaml');
+    expect(await lint(dir, ['stray/compose.yaml'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
+  });
+});
+
 describe('portreg lint --fix', () => {
   const FIXED = ['billing/.env.example', 'billing/README.md', 'billing/docker-compose.yml', 'web/.env.example', 'web/compose.yaml'];
 
