@@ -28,7 +28,7 @@ const MAX_FIX_PASSES = 10;
 export function lintCommand(ctx: CommandContext): Command {
   return new Command('lint')
     .description('check compose files, env templates and READMEs against the registry')
-    .argument('[files...]', 'report on these files only (pre-commit passes them); their projects and the registry are still read')
+    .argument('[files...]', 'report on these files or folders only (pre-commit passes files); their projects and the registry are still read, and a changed registry adds the projects whose entries changed')
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
