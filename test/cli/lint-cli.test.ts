@@ -628,6 +628,18 @@ describe('portreg lint --fix', () => {
     for (const f of fixes) expect(f.output).toBe(await readFile(path.join(fixedCopy, f.file), 'utf8'));
   });
 
+  it('--fix-dry-run --format sarif: the diff on stderr, so stdout stays a valid SARIF log of what would remain', async () => {
+    const dir = await fleetRepo();
+    const [dry, text] = await Promise.all([lint(dir, ['--fix-dry-run', '--format', 'sarif']), lint(dir, ['--fix-dry-run'])]);
+    expect(dry.code).toBe(1);
+    const diff = text.stdout.slice(0, text.stdout.indexOf('billing/compose.override.yml\n'));
+    expect(diff.startsWith('--- a/billing/.env.example\n')).toBe(true);
+    expect(dry.stderr).toBe(diff);
+    const log = JSON.parse(dry.stdout) as { runs: { results: unknown[] }[] };
+    expect(validateSarif(log)).toBe(true);
+    expect(log.runs[0]!.results).toHaveLength(19);
+  });
+
   it('--fix-dry-run on a clean tree prints nothing and exits 0', async () => {
     const dir = await cleanRepo();
     expect(await lint(dir, ['--fix-dry-run'])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
