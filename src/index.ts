@@ -11,6 +11,10 @@ export { parseCompose } from './parse/compose.js';
 export { parseEnv } from './parse/env.js';
 export { parseMarkdown } from './parse/markdown.js';
 
+export { runLint } from './lint/run-lint.js';
+export type { RunLintOptions, LintRunResult } from './lint/run-lint.js';
+export type { LintFinding } from './lint/lint.js';
+
 export { loadRegistry, parseRegistryText } from './registry/load.js';
 export type { LoadedRegistry } from './registry/load.js';
 export { locateRegistry } from './registry/locate.js';

@@ -22,14 +22,17 @@ function hash(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** The new contents of each file in the plan, without writing anything. */
-export async function previewPlan(root: string, plan: Plan): Promise<AppliedFile[]> {
+/**
+ * The new contents of each file in the plan, without writing anything. `current` holds texts
+ * that stand for the files on disk (the previous passes of a dry run).
+ */
+export async function previewPlan(root: string, plan: Plan, current?: ReadonlyMap<string, Buffer>): Promise<AppliedFile[]> {
   const realRoot = await realpath(root);
   const out: AppliedFile[] = [];
   for (const [file, edits] of [...plan.byFile].sort(([a], [b]) => a.localeCompare(b))) {
     const absolute = path.resolve(root, file);
     await assertEditable(realRoot, absolute, file);
-    const before = await readFile(absolute);
+    const before = current?.get(file) ?? (await readFile(absolute));
     for (const e of edits) {
       if (e.end > before.length) throw new PortregError(`${file}: an edit reaches past the end of the file; it changed since it was scanned`, ExitCode.Refused, 'file-changed');
       if (e.expected !== undefined && before.subarray(e.start, e.end).toString('utf8') !== e.expected) {

@@ -26,8 +26,15 @@ export interface LintOptions {
   registry: LoadedRegistry;
   rules?: Record<string, RuleSetting>;
   scan?: Omit<ScanOptions, 'root' | 'registry' | 'registryDir'>;
-  /** Report only on these files (relative to the root); everything is still analysed. */
-  only?: Set<string>;
+  /**
+   * Report only on these files (relative to the root); everything is still analysed. With
+   * `onlyFolders` and `onlyProjects`, a finding is reported when any of the three takes its file.
+   */
+  only?: ReadonlySet<string>;
+  /** Report on every file under these folders (relative to the root; '' is the root). */
+  onlyFolders?: readonly string[];
+  /** Report on every file of these projects (a changed registry entry). */
+  onlyProjects?: ReadonlySet<string>;
   /** Rules that compare projects need the whole tree; skipped when the tree is partial. */
   partial?: boolean;
   /** How messages name files (default: relative to the root). */
@@ -79,9 +86,21 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const notRun = new Set([...skipped.map((s) => s.ruleId), ...Object.entries(options.rules ?? {}).filter(([, v]) => v === 'off').map(([k]) => k)]);
   findings = applySuppressions(findings, scan, notRun);
   findings = oneErrorPerOccurrence(findings);
-  if (options.only) findings = findings.filter((f) => options.only!.has(f.file));
+  if (options.only || options.onlyFolders || options.onlyProjects) findings = findings.filter(inReportScope(options, scan));
   findings.sort(compareFindings);
   return { findings, scan, skipped };
+}
+
+/** The report's scope: a file given, a file under a folder given, or a file of a project given. */
+function inReportScope(options: LintOptions, scan: ScanResult): (f: LintFinding) => boolean {
+  const projectOf = new Map(scan.files.map((f) => [f.path, f.project]));
+  const folders = options.onlyFolders ?? [];
+  return (f) => {
+    if (options.only?.has(f.file)) return true;
+    if (folders.some((d) => d === '' || f.file === d || f.file.startsWith(d + '/'))) return true;
+    const project = projectOf.get(f.file);
+    return Boolean(project && options.onlyProjects?.has(project));
+  };
 }
 
 /** Of the port rules' errors at one place, keep the most specific. */

@@ -1,6 +1,10 @@
 /**
  * The MCP server over Streamable HTTP (stateless: a fresh server and transport per request,
- * JSON responses). The server can change the registry, so it protects itself:
+ * JSON responses). Stateless because nothing needs a session: every tool call is one request
+ * and one answer that re-reads the registry, the server sends nothing on its own, and the one
+ * thing spanning two calls (a reassign plan) travels in the answer as its planId; so there is
+ * nothing to resume, and a repeated call is simply answered afresh.
+ * The server can change the registry, so it protects itself:
  *
  * - it binds 127.0.0.1 unless told otherwise;
  * - Host and Origin are checked against the names the server answers to, port-agnostic, as

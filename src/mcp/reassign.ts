@@ -24,6 +24,8 @@ export interface ReassignToolRequest {
   port?: number;
   apply?: boolean;
   planId?: string;
+  /** Rewrite files with uncommitted changes too (the CLI's --allow-dirty). */
+  allowDirty?: boolean;
   now: () => Date;
   lock: LockOptions;
   livePorts?: ReadonlySet<string>;
@@ -118,7 +120,7 @@ export async function reassignForMcp(req: ReassignToolRequest): Promise<Reassign
   if (!req.planId) return { kind: 'needs-plan-id', view };
   if (req.planId !== view.planId) return { kind: 'stale', view, given: req.planId };
   if (!prepared) return { kind: 'applied', view: { ...view, applied: true } };
-  if (prepared.dirty.length > 0) return { kind: 'dirty', view };
+  if (prepared.dirty.length > 0 && !req.allowDirty) return { kind: 'dirty', view };
   const now = req.now();
   const { written } = await commitRewrite(ws, prepared, () => writeReassignment(ws.located.path, move, { now, cwd: req.cwd, lock: req.lock }).then(() => undefined));
   await verifyCommitted(ws, prepared);
@@ -135,7 +137,7 @@ export function reassignText(outcome: ReassignToolOutcome): string {
   } else if (outcome.kind === 'needs-plan-id') {
     lines.push(`refused, nothing was written: apply needs the planId of the plan you checked; the plan as it is now is ${v.planId} (below)`);
   } else if (outcome.kind === 'dirty') {
-    lines.push(`refused, nothing was written: ${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call reassign_port again`);
+    lines.push(`refused, nothing was written: ${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)`);
   }
   if (!v.changed) {
     lines.push(`${who} already has port ${v.to}; nothing to change`);
@@ -150,7 +152,7 @@ export function reassignText(outcome: ReassignToolOutcome): string {
   if (outcome.kind === 'applied') {
     lines.push(`wrote ${v.written.length} file${v.written.length === 1 ? '' : 's'}${v.written.length ? ` (${v.written.join(', ')})` : ''} and ${v.registry.file}; a second scan finds every port where the plan put it`);
   } else if (outcome.kind === 'plan') {
-    if (v.dirty.length) lines.push(`${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: applying will be refused until they are committed or stashed`);
+    if (v.dirty.length) lines.push(`${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: applying will be refused until they are committed or stashed, unless allowDirty is true`);
     lines.push(`nothing was written; to apply, call reassign_port with apply: true and planId "${v.planId}"`);
   }
   return lines.join('\n');

@@ -131,7 +131,7 @@ const listOutput = {
 };
 
 const lintOutput = {
-  root: z.string().describe('the folder the findings are relative to'),
+  root: z.string().describe("the folder the findings' paths start from: the git top folder (the registry's folder outside git)"),
   total: z.number().int(),
   errors: z.number().int(),
   warnings: z.number().int(),
@@ -164,7 +164,7 @@ const reassignOutput = {
   files: z.array(z.string()).describe('the files the plan edits'),
   edits: z.array(z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), old: z.string(), new: z.string(), kind: z.string() })),
   written: z.array(z.string()).describe('the files written (with apply)'),
-  dirty: z.array(z.string()).describe('files of the plan with uncommitted changes: applying is refused while there are any'),
+  dirty: z.array(z.string()).describe('files of the plan with uncommitted changes: applying is refused while there are any, unless allowDirty'),
   skippedLive: z.array(z.number().int()).describe('free ports skipped because something listens on them right now (without port)'),
   warnings: z.array(z.string()),
   notes: z.array(z.string()).describe('occurrences left as they are, and places the scan could not read'),
@@ -258,13 +258,14 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       description:
         'Move a service to another port: the registry (the old port stays in its history, in quarantine) and every config that uses it (compose host ports, env templates, URLs, README mentions), as "portreg reassign". ' +
         'Without apply it returns the plan (each edit: file, line, old and new text; the registry change) and its planId, and writes nothing. ' +
-        'With apply: true and the planId of that plan it writes the files, then the registry, and scans again; if the port or the files moved since, it is refused with the new planId. Without port it takes the next free port of the range.',
+        'With apply: true and the planId of that plan it writes the files, then the registry, and scans again; if the port or the files moved since, it is refused with the new planId. Files with uncommitted changes are refused unless allowDirty is true. Without port it takes the next free port of the range.',
       inputSchema: {
         projectName,
         serviceName,
         port: portNumber.optional().describe("the new port (checked: in the project's range, free, not reserved, not in quarantine); default: the next free port of the range"),
         apply: z.boolean({ error: 'apply must be true or false' }).optional().describe('write the plan (needs planId); default false: only show it'),
         planId: requiredString('planId', 'the planId of the plan to apply, as returned without apply').optional().describe('the planId of the plan to apply, as returned by the call without apply'),
+        allowDirty: z.boolean({ error: 'allowDirty must be true or false' }).optional().describe('with apply: rewrite files that have uncommitted changes too (default false: refused, as portreg reassign without --allow-dirty)'),
       },
       outputSchema: reassignOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -281,6 +282,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         port: args.port,
         apply: args.apply,
         planId: args.planId,
+        allowDirty: args.allowDirty,
         now,
         lock,
         livePorts: live,
@@ -397,7 +399,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       title: 'Lint configs',
       description: `Check compose files, env templates and READMEs against the registry (as "portreg lint"). Returns the first ${MAX_LINT_FINDINGS} findings, errors first, and counts by rule.`,
       inputSchema: {
-        path: requiredString('path', 'a file or folder to report on').optional().describe("report only on this file or folder (relative to the server's working folder); default: everything the registry governs"),
+        path: requiredString('path', 'a file or folder to report on').optional().describe("report only on this file or folder (relative to the server's working folder), as portreg lint PATH: its project is still read, the rules that compare the whole fleet are skipped; default: everything the registry governs"),
       },
       outputSchema: lintOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },

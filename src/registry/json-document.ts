@@ -10,19 +10,34 @@ export interface JsonSyntaxProblem {
 }
 
 /**
- * A JSON text parsed with the position of every node, so that problems found
- * in the data can be reported at their line and column in the file.
+ * A JSON text, checked strictly, with the position of every node for reporting problems at
+ * their line and column.
+ *
+ * The position tree is built only when a position is asked for (or when the text has a syntax
+ * problem or a duplicate key, whose positions are the answer): a valid registry of thousands of
+ * services is read on every lint, and most runs report nothing inside it. Without problems, the
+ * check is JSON.parse and one pass that counts the keys written.
  */
 export class JsonDocument {
-  readonly lines: LineIndex;
-  readonly root: Node | undefined;
+  private lineIndex: LineIndex | undefined;
+  private tree: { root: Node | undefined } | undefined;
+  private parsed: { value: unknown } | undefined;
   readonly syntaxProblems: JsonSyntaxProblem[] = [];
 
   constructor(readonly text: string) {
-    this.lines = new LineIndex(text);
+    try {
+      const value: unknown = JSON.parse(text);
+      // JSON.parse keeps the last of two equal keys silently: a key count that differs says there are some.
+      if (countKeysWritten(text) === countKeysParsed(value)) {
+        this.parsed = { value };
+        return;
+      }
+    } catch {
+      // Not JSON: the tree's parser says where and why.
+    }
     const errors: ParseError[] = [];
     // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
-    this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    this.tree = { root: parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false }) };
     // One error at a place is enough: the parser's follow-up errors there only repeat it.
     const seenOffsets = new Set<number>();
     for (const e of errors) {
@@ -35,7 +50,28 @@ export class JsonDocument {
         this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
       }
     }
-    if (this.root) this.findDuplicateKeys(this.root);
+    if (this.tree.root) this.findDuplicateKeys(this.tree.root);
+  }
+
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  /** The root of the position tree (built on first use); undefined for an empty or unparsable text. */
+  get root(): Node | undefined {
+    this.tree ??= { root: parseTree(this.text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false }) };
+    return this.tree.root;
+  }
+
+  /** Whether the text holds a JSON value at all (without building the tree when it parsed). */
+  get hasValue(): boolean {
+    return this.parsed !== undefined || this.root !== undefined;
+  }
+
+  /** The parsed value; only for a text without syntax problems. */
+  value(): unknown {
+    this.parsed ??= { value: JSON.parse(this.text) as unknown };
+    return this.parsed.value;
   }
 
   /** The most common hand-edit mistake gets its own words and points at the comma: its offset, if this is one. */
@@ -103,6 +139,44 @@ export class JsonDocument {
     }
     for (const child of node.children ?? []) this.findDuplicateKeys(child);
   }
+}
+
+/**
+ * How many object keys a valid JSON text writes: a string followed by a colon is a key, and
+ * strings are the only place where the structural characters can hide.
+ */
+function countKeysWritten(text: string): number {
+  let keys = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 34) continue;
+    // Skip to the closing quote, over escapes.
+    for (i++; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 92) i++;
+      else if (c === 34) break;
+    }
+    let j = i + 1;
+    while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13 || text.charCodeAt(j) === 9)) j++;
+    if (text.charCodeAt(j) === 58) keys++;
+  }
+  return keys;
+}
+
+/** How many keys the parsed value kept (one for each pair of equal keys fewer). */
+function countKeysParsed(value: unknown): number {
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const v of value) n += countKeysParsed(v);
+    return n;
+  }
+  if (value !== null && typeof value === 'object') {
+    let n = 0;
+    for (const k in value) {
+      if (Object.prototype.hasOwnProperty.call(value, k)) n += 1 + countKeysParsed((value as Record<string, unknown>)[k]);
+    }
+    return n;
+  }
+  return 0;
 }
 
 function describeParseError(e: ParseError): string {

@@ -68,14 +68,14 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   for (const p of doc.syntaxProblems) {
     result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: p.message, ...loc(p.start, p.end) });
   }
-  if (result.findings.length > 0 || !doc.root) {
-    if (!doc.root && result.findings.length === 0) {
+  if (result.findings.length > 0 || !doc.hasValue) {
+    if (!doc.hasValue && result.findings.length === 0) {
       result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: 'the registry is empty', ...loc(0, 0) });
     }
     return result;
   }
 
-  const raw = JSON.parse(doc.text) as unknown;
+  const raw = doc.value();
   const version = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
   if (typeof version === 'number' && Number.isInteger(version)) {
     result.fileVersion = version;

@@ -40,6 +40,8 @@ export interface JsonReport {
   fixableErrorCount: number;
   fixableWarningCount: number;
   skippedRules: { ruleId: string; reason: string }[];
+  /** --fix-dry-run: each changed file's fixed text, as ESLint's `output`. */
+  fixes?: { file: string; output: string }[];
   findings: JsonFinding[];
 }
 
@@ -84,6 +86,7 @@ export function toJsonReport(input: Parameters<Reporter>[0], context: Parameters
     fixableErrorCount: input.findings.filter((f) => f.fixable && f.severity === 'error').length,
     fixableWarningCount: input.findings.filter((f) => f.fixable && f.severity === 'warning').length,
     skippedRules: input.skipped.map((s) => ({ ruleId: s.ruleId, reason: s.reason })),
+    ...(input.fixes ? { fixes: input.fixes.map((f) => ({ file: f.file, output: f.output })) } : {}),
     findings: input.findings.map(finding),
   };
 }

@@ -6,6 +6,8 @@ export interface ReportInput {
   findings: LintFinding[];
   /** Rules that did not run (a partial tree), and why. */
   skipped: { ruleId: string; reason: string }[];
+  /** With --fix-dry-run: the text each changed file would have (the findings are those that would remain). */
+  fixes?: { file: string; output: string }[];
 }
 
 export interface ReportContext {

@@ -89,6 +89,8 @@ class GitignoreStack {
 
 export async function discoverFiles(options: DiscoveryOptions): Promise<{ files: DiscoveredFile[]; problems: DiscoveryProblem[] }> {
   const root = path.resolve(options.root);
+  // No folders to read (a partial lint of the registry alone, unchanged): nothing to walk.
+  if (options.within && options.within.length === 0) return { files: [], problems: [] };
   const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.code ? [CODE_GLOB] : []), ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
   const patterns =

@@ -96,6 +96,8 @@ export interface ScanOptions {
   project?: string;
   /** Also read TypeScript and JavaScript for port literals (loads the TypeScript parser). */
   code?: boolean;
+  /** Texts to read instead of the files on disk, by root-relative path (lint --fix-dry-run: the fixed texts, unwritten). */
+  overlay?: ReadonlyMap<string, Buffer>;
 }
 
 const READ_CONCURRENCY = 32;
@@ -143,7 +145,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const worker = async () => {
       while (next < files.length) {
         const file = files[next++]!;
-        const outcome = await readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+        const instead = options.overlay?.get(file.path);
+        const outcome = instead ? ({ ok: true, text: instead.toString('utf8') } as const) : await readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
         read++;
         options.onProgress?.(read, seen.size);
         if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);

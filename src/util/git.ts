@@ -1,5 +1,6 @@
 /** The few git questions portreg asks, answered by the git on the PATH. */
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { usageError } from '../errors.js';
 
 function git(args: string[], cwd: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
@@ -16,9 +17,10 @@ export async function gitTopLevel(cwd: string): Promise<string | null> {
 
 /**
  * Files changed since the merge base of REF and HEAD, plus uncommitted and untracked ones,
- * relative to the top folder. Deleted files are listed too: their findings disappear.
+ * relative to the top folder, and the merge base itself. Deleted files are listed too: their
+ * findings disappear.
  */
-export async function changedSince(ref: string, cwd: string): Promise<string[]> {
+export async function changedSince(ref: string, cwd: string): Promise<{ base: string; files: string[] }> {
   const base = await git(['merge-base', ref, 'HEAD'], cwd);
   if (!base.ok) {
     const shallow = (await git(['rev-parse', '--is-shallow-repository'], cwd)).stdout.trim() === 'true';
@@ -29,14 +31,22 @@ export async function changedSince(ref: string, cwd: string): Promise<string[]> 
         : `--changed-since ${ref}: git cannot find the merge base of ${ref} and HEAD (${base.stderr.trim() || 'unknown revision'})`,
     );
   }
+  const mergeBase = base.stdout.trim();
   const [committed, working, untracked] = await Promise.all([
-    git(['diff', '--name-only', '-z', base.stdout.trim(), 'HEAD'], cwd),
+    git(['diff', '--name-only', '-z', mergeBase, 'HEAD'], cwd),
     git(['diff', '--name-only', '-z', 'HEAD'], cwd),
     git(['ls-files', '--others', '--exclude-standard', '-z'], cwd),
   ]);
   const names = new Set<string>();
   for (const r of [committed, working, untracked]) for (const n of r.stdout.split('\0')) if (n) names.add(n);
-  return [...names].sort();
+  return { base: mergeBase, files: [...names].sort() };
+}
+
+/** The text of `file` (an absolute path) at revision `rev`, or null when git has no such file there. */
+export async function fileAtRevision(rev: string, file: string): Promise<string | null> {
+  // `REV:./name` is resolved from the working folder, so no top-level path is needed.
+  const r = await git(['show', `${rev}:./${path.basename(file)}`], path.dirname(file));
+  return r.ok ? r.stdout : null;
 }
 
 /** Files with uncommitted changes (staged or not), relative to the top folder. */

@@ -42,7 +42,7 @@ describe('lazy loading of the TypeScript parser', () => {
     const { code, loads } = await lintRecording(['lint'], path.join(dir, 'off.log'));
     expect(code).toBe(0);
     // The recorder saw the CLI's own graph (the lint command and the scanner were loaded)...
-    expect(loads).toContain('import ../../lint/lint.js');
+    expect(loads).toContain('import ../../lint/run-lint.js');
     expect(loads).toContain('import ../scan/scan.js');
     // ...and nothing of TypeScript, nor the code parser.
     expect(typescriptLoads(loads)).toEqual([]);

@@ -452,6 +452,18 @@ describe('portreg lint: file arguments and paths', () => {
   });
 });
 
+describe('portreg lint: folders and deleted files', () => {
+  it('a folder given reports on every file under it; a deleted file given is no error', async () => {
+    const dir = await fleetRepo();
+    const folder = await lint(dir, ['--format', 'json', 'web']);
+    expect(folder.code).toBe(1);
+    expect((JSON.parse(folder.stdout) as JsonReport).findings.map(brief)).toEqual(FLEET_BRIEF.filter((b) => b.startsWith('web/') && !b.includes(' reference-stale')));
+    expect(folder.stderr).toBe(SKIPPED_STDERR);
+    git(dir, 'rm', '-q', 'stray/compose.yaml');
+    expect(await lint(dir, ['stray/compose.yaml'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
+  });
+});
+
 describe('portreg lint --fix', () => {
   const FIXED = ['billing/.env.example', 'billing/README.md', 'billing/docker-compose.yml', 'web/.env.example', 'web/compose.yaml'];
 
@@ -488,7 +500,7 @@ describe('portreg lint --fix', () => {
     expect(await fileHashes(dir)).toEqual(after);
   });
 
-  it('--fix-dry-run prints the changes as a unified diff, then the report, and writes nothing', async () => {
+  it('--fix-dry-run prints the changes as a unified diff, then the report of what would remain (as ESLint), and writes nothing', async () => {
     const dir = await fleetRepo();
     const before = await fileHashes(dir);
     const r = await lint(dir, ['--fix-dry-run']);
@@ -540,11 +552,97 @@ describe('portreg lint --fix', () => {
       '+      API_URL: http://localhost:5002',
       '',
     ].join('\n');
-    expect(r).toEqual({ code: 1, signal: null, stdout: diff + FLEET_STYLISH, stderr: '' });
+    // What would remain: the fleet's report less the fixable findings, plus the port that
+    // web/.env.example would now document, still unregistered; no fixable hint.
+    const remaining = [
+      'billing/compose.override.yml',
+      '  4:10  warning  service "cache": billing/compose.override.yml adds 1 port to the 2 that billing/docker-compose.yml publishes; Compose appends them rather than replacing: write "ports: !override" to replace  compose-override-append',
+      '  4:10  error    port 5051 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")  port-unregistered',
+      '',
+      'billing/docker-compose.yml',
+      '  10:10  error    port 5050 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")  port-unregistered',
+      '  11:9   error    host port 5100/tcp of service "cache" is also published by service "site" of project "web" (web/compose.yaml:4:23)  port-conflict',
+      '                  ↳ web/compose.yaml:4:23 also published here (5100)',
+      '  11:9   error    port 5100 is registered to service "site" of project "web", not to project "billing"  port-foreign',
+      '                  ↳ ports.registry.json:23:27 registered to web/site',
+      '  14:10  error    port 8051 is reserved: Supervisor infrastructure (8000-8099)  port-reserved',
+      '                  ↳ ports.registry.json:5:5 reservation: Supervisor infrastructure',
+      '  15:10  error    port 6000 is outside the range 5000-5099 of project "billing"  port-out-of-range',
+      '                  ↳ ports.registry.json:11:16 range of project "billing"',
+      '  15:10  warning  port 6000 is one to avoid: browsers refuse to connect to it  port-unsafe',
+      '',
+      'legacy/docker-compose.yml',
+      '  6:10  error    port 5250 is not registered for project "legacy": ask for a port first (portreg allocate --project legacy --service old --purpose "...")  port-unregistered',
+      '  7:7   warning  this portreg-disable comment suppresses nothing (docs-stale): remove it  unused-suppression',
+      '  8:10  warning  port 40000 is in the ephemeral range 32768-60999: an outgoing connection may hold it when the service starts  port-ephemeral',
+      '  8:10  error    port 40000 is outside the range 5200-5299 of project "legacy"  port-out-of-range',
+      '                 ↳ ports.registry.json:27:16 range of project "legacy"',
+      '',
+      'ports.registry.json',
+      '  16:29  warning  service "worker" of project "billing" holds port 5040, but no compose file or env template of the project uses it: release it (portreg release --project billing --service worker) or use it  registry-unused',
+      '',
+      'stray/compose.yaml',
+      '  4:10  error    host port 5100/tcp of service "x" is also published by service "cache" of project "billing" (billing/docker-compose.yml:11:9)  port-conflict',
+      '                 ↳ billing/docker-compose.yml:11:9 also published here (5100)',
+      '',
+      'web/.env.example',
+      '  2:17  error    port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site_admin --purpose "...")  port-unregistered',
+      '',
+      'web/compose.yaml',
+      '  5:29  error    port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site --purpose "...")  port-unregistered',
+      '  6:10  warning  port 22 is below 1024: binding it needs root or CAP_NET_BIND_SERVICE  port-privileged',
+      '  6:10  error    port 22 is reserved: SSH (22)  port-reserved',
+      '                 ↳ ports.registry.json:4:5 reservation: SSH',
+      '  6:10  warning  port 22 is one to avoid: browsers refuse to connect to it  port-unsafe',
+      '',
+      '✖ 19 problems (12 errors, 7 warnings)',
+    ].join('\n') + '\n';
+    expect(r).toEqual({ code: 1, signal: null, stdout: diff + remaining, stderr: '' });
     expect(await fileHashes(dir)).toEqual(before);
     // The diff applies: git takes it as a patch, and the result is what --fix writes.
-    await writeFile(path.join(dir, '..', `${path.basename(dir)}.patch`), diff);
-    git(dir, 'apply', '--check', path.join(dir, '..', `${path.basename(dir)}.patch`));
+    const patch = path.join(dir, '..', `${path.basename(dir)}.patch`);
+    await writeFile(patch, diff);
+    git(dir, 'apply', patch);
+    const patched = await fileHashes(dir);
+    const fixedCopy = await fleetRepo();
+    const fixed = await lint(fixedCopy, ['--fix']);
+    expect(await fileHashes(fixedCopy)).toEqual(patched);
+    // And the report is the one --fix prints after writing.
+    expect(fixed.stdout).toBe(remaining);
+  });
+
+  it('--fix-dry-run --format json: the remaining findings, and each changed file\'s fixed text in "fixes" (ESLint\'s output)', async () => {
+    const dir = await fleetRepo();
+    const before = await fileHashes(dir);
+    const r = await lint(dir, ['--fix-dry-run', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(await fileHashes(dir)).toEqual(before);
+    const report = JSON.parse(r.stdout) as JsonReport & { fixes: { file: string; output: string }[] };
+    expect(validateJson(report)).toBe(true);
+    const fixedCopy = await fleetRepo();
+    const fixed = await lint(fixedCopy, ['--fix', '--format', 'json']);
+    const { fixes, ...rest } = report;
+    expect(rest).toEqual(JSON.parse(fixed.stdout));
+    expect(fixes.map((f) => f.file)).toEqual(['billing/.env.example', 'billing/docker-compose.yml', 'billing/README.md', 'web/.env.example', 'web/compose.yaml']);
+    for (const f of fixes) expect(f.output).toBe(await readFile(path.join(fixedCopy, f.file), 'utf8'));
+  });
+
+  it('--fix-dry-run --format sarif: the diff on stderr, so stdout stays a valid SARIF log of what would remain', async () => {
+    const dir = await fleetRepo();
+    const [dry, text] = await Promise.all([lint(dir, ['--fix-dry-run', '--format', 'sarif']), lint(dir, ['--fix-dry-run'])]);
+    expect(dry.code).toBe(1);
+    const diff = text.stdout.slice(0, text.stdout.indexOf('billing/compose.override.yml\n'));
+    expect(diff.startsWith('--- a/billing/.env.example\n')).toBe(true);
+    expect(dry.stderr).toBe(diff);
+    const log = JSON.parse(dry.stdout) as { runs: { results: unknown[] }[] };
+    expect(validateSarif(log)).toBe(true);
+    expect(log.runs[0]!.results).toHaveLength(19);
+  });
+
+  it('--fix-dry-run on a clean tree prints nothing and exits 0', async () => {
+    const dir = await cleanRepo();
+    expect(await lint(dir, ['--fix-dry-run'])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
   });
 });
 
@@ -617,5 +715,93 @@ describe('portreg lint --baseline', () => {
     // A stale baseline fails a run that allows no warnings.
     expect((await lint(dir, ['--baseline', '.portreg/baseline.json', '--max-warnings', '0'])).code).toBe(1);
     expect(existsSync(path.join(dir, '.portreg/baseline.json'))).toBe(true);
+  });
+});
+
+describe('portreg lint: a changed registry widens the report to the projects whose entries changed', () => {
+  const TWO_PROJECTS = `{
+  "version": 1,
+  "projects": {
+    "app": {
+      "range": { "from": 5100, "to": 5199 },
+      "path": "app",
+      "services": {
+        "api": { "port": 5101, "purpose": "API", "env": "API_PORT" }
+      }
+    },
+    "other": {
+      "range": { "from": 5200, "to": 5299 },
+      "path": "other",
+      "services": {
+        "web": { "port": 5201, "purpose": "site" }
+      }
+    }
+  }
+}
+`;
+
+  /** Two projects; `other` has a finding of its own (an unregistered port) that a change to app's entry must not bring in. */
+  async function twoProjects(): Promise<string> {
+    const dir = await folder('widen');
+    await writeFile(path.join(dir, 'ports.registry.json'), TWO_PROJECTS);
+    await mkdir(path.join(dir, 'app'));
+    await writeFile(path.join(dir, 'app/compose.yaml'), 'services:\n  api:\n    ports:\n      - "${API_PORT:-5101}:8080"\n');
+    await writeFile(path.join(dir, 'app/.env.example'), 'API_PORT=5101\n');
+    await mkdir(path.join(dir, 'other'));
+    await writeFile(path.join(dir, 'other/compose.yaml'), 'services:\n  web:\n    ports:\n      - "5201:80"\n      - "5250:81"\n');
+    initRepo(dir);
+    return dir;
+  }
+
+  /** What a hand edit of app's port to 5102 leaves stale in app's files. */
+  const APP_STALE = [
+    'app/.env.example:1:10 error env-drift (fixable): API_PORT is 5101 in app/.env.example, but registered as 5102 for service "api" of project "app"',
+    'app/compose.yaml:4:22 error env-drift (fixable): API_PORT is 5101 in the default of app/compose.yaml, but registered as 5102 for service "api" of project "app"',
+  ];
+
+  it('pre-commit with only the staged registry named: the findings in that project\'s files, none of the other project', async () => {
+    const dir = await twoProjects();
+    const registry = path.join(dir, 'ports.registry.json');
+    await writeFile(registry, TWO_PROJECTS.replace('"port": 5101', '"port": 5102'));
+    git(dir, 'add', 'ports.registry.json');
+    const r = await lint(dir, ['--format', 'json', 'ports.registry.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('portreg: ports.registry.json changed the entries of app: reporting on their files too\n' + SKIPPED_STDERR);
+    expect((JSON.parse(r.stdout) as JsonReport).findings.map(brief)).toEqual(APP_STALE);
+    // Named from a subfolder (as lint-staged names files, absolute) it is the same.
+    const abs = await runCli(['lint', '--format', 'json', registry], { cwd: path.join(dir, 'other'), env: { ...GIT_ENV_CLEARED, PORTREG_NOW: NOW } });
+    expect(abs.stdout).toBe(r.stdout);
+    // An unchanged registry named alone reports on the registry alone.
+    git(dir, 'commit', '-q', '-m', 'move the api');
+    expect(await lint(dir, ['ports.registry.json'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
+  });
+
+  it('--changed-since: the registry differs from the merge base, so the changed project is reported', async () => {
+    const dir = await twoProjects();
+    await writeFile(path.join(dir, 'ports.registry.json'), TWO_PROJECTS.replace('"port": 5101', '"port": 5102'));
+    commitAll(dir, 'move the api in the registry only');
+    const r = await lint(dir, ['--format', 'json', '--changed-since', 'HEAD~1']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as JsonReport).findings.map(brief)).toEqual(APP_STALE);
+    expect(r.stderr).toBe('portreg: ports.registry.json changed the entries of app: reporting on their files too\n' + SKIPPED_STDERR);
+  });
+
+  it('a project\'s range moved: its files are reported; a new reservation reports on every file', async () => {
+    const dir = await twoProjects();
+    // other's range moves away from its ports: every port of other is now out of range.
+    await writeFile(path.join(dir, 'ports.registry.json'), TWO_PROJECTS.replace('"from": 5200, "to": 5299', '"from": 5300, "to": 5399').replace('"port": 5201', '"port": 5301'));
+    const moved = await lint(dir, ['--format', 'json', 'ports.registry.json']);
+    expect((JSON.parse(moved.stdout) as JsonReport).findings.map(brief)).toEqual([
+      'other/compose.yaml:4:10 error port-mismatch (fixable): service "web" of project "other" is registered on port 5301, but other/compose.yaml gives it 5201',
+      'other/compose.yaml:5:10 error port-mismatch (fixable): service "web" of project "other" is registered on port 5301, but other/compose.yaml gives it 5250',
+    ]);
+    // A reservation concerns every project: every file is reported on.
+    await writeFile(path.join(dir, 'ports.registry.json'), TWO_PROJECTS.replace('"version": 1,', '"version": 1,\n  "reserved": [{ "port": 5250, "reason": "legacy proxy" }],'));
+    const reserved = await lint(dir, ['--format', 'json', 'ports.registry.json']);
+    expect(reserved.stderr).toBe('portreg: ports.registry.json changed in what every project is held to (or is new): reporting on every file\n' + SKIPPED_STDERR);
+    expect((JSON.parse(reserved.stdout) as JsonReport).findings.map(brief)).toEqual([
+      'other/compose.yaml:5:10 error port-reserved: port 5250 is reserved: legacy proxy (5250)',
+      'ports.registry.json:13:16 error registry-range-reserved: range 5200-5299 of project "other" holds reserved port 5250 (legacy proxy)',
+    ]);
   });
 });

@@ -206,4 +206,26 @@ describe.skipIf(!hasPreCommit)('pre-commit hooks (real pre-commit; skipped when 
     },
     INSTALL_TIMEOUT,
   );
+
+  it(
+    'a commit of the registry alone that leaves a project\'s config stale is refused, naming that config',
+    async () => {
+      const config = `repos:\n  - repo: ${hookRepo}\n    rev: ${hookRev}\n    hooks:\n      - id: portreg\n`;
+      const project = await projectRepo('registry-only', { '.pre-commit-config.yaml': config });
+      expect((await run(project, 'pre-commit', ['install'])).code).toBe(0);
+      // The api moves to 5102 in the registry; app/compose.yaml still publishes 5101. Only the registry is staged.
+      await writeFile(path.join(project, 'ports.registry.json'), REGISTRY.replace('"port": 5101', '"port": 5102'));
+      git(project, 'add', 'ports.registry.json');
+      const head = git(project, 'rev-parse', 'HEAD');
+      const commit = await run(project, 'git', ['commit', '-m', 'api to 5102']);
+      expect(commit.code).not.toBe(0);
+      expect(commit.output).toMatch(/^portreg lint\.+Failed$/m);
+      expect(commit.output).toContain('portreg: ports.registry.json changed the entries of app: reporting on their files too\n');
+      expect(commit.output).toContain(
+        'app/compose.yaml\n  4:10  error    service "api" of project "app" is registered on port 5102, but app/compose.yaml gives it 5101  port-mismatch\n',
+      );
+      expect(git(project, 'rev-parse', 'HEAD')).toBe(head);
+    },
+    INSTALL_TIMEOUT,
+  );
 });

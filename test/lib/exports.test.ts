@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
 import * as portreg from '../../src/index.js';
+import { FLEET_BRIEF } from '../fixtures/lint/fleet-expected.js';
+import { tempDir } from '../helpers/cli.js';
 
 describe('the library entry point', () => {
   it('parses Compose port specs with positions', () => {
@@ -20,5 +24,22 @@ describe('the library entry point', () => {
   it('scans a tree', async () => {
     const result = await portreg.scan({ root: new URL('../fixtures/scan/stacks/app/db', import.meta.url).pathname });
     expect(result.ports.map((p) => [p.file, p.published, p.target])).toEqual([['compose.yaml', 5002, 5432]]);
+  });
+
+  it('lints as portreg lint does: the registry found from cwd, the whole tree, or the files given', async () => {
+    const { dir, cleanup } = await tempDir('portreg-lib-lint-');
+    try {
+      await cp(new URL('../fixtures/lint/fleet', import.meta.url).pathname, dir, { recursive: true });
+      const now = new Date('2026-11-25T12:00:00Z');
+      const brief = (f: portreg.LintFinding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.fixable ? ' (fixable)' : ''}: ${f.message}`;
+      const all = await portreg.runLint({ cwd: path.join(dir, 'web'), env: {}, now });
+      expect(all.findings.map(brief)).toEqual(FLEET_BRIEF);
+      expect(all).toMatchObject({ top: dir, skipped: [], registryReadable: true, registryChanged: null });
+      const one = await portreg.runLint({ cwd: dir, env: {}, now, paths: ['web/.env.example'] });
+      expect(one.findings.map(brief)).toEqual(FLEET_BRIEF.filter((b) => b.startsWith('web/.env.example:')));
+      expect(one.skipped.map((s) => s.ruleId)).toEqual(['port-conflict', 'reference-stale', 'registry-unused']);
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -6,7 +6,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createPortregMcpServer } from '../../src/mcp/server.js';
 import { tempDir } from '../helpers/cli.js';
-import { BASIC, copyTree, NOW, treeText } from '../rewrite/helpers.js';
+import { appendFile } from 'node:fs/promises';
+import { BASIC, copyTree, gitOk, NOW, treeText } from '../rewrite/helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -131,5 +132,45 @@ describe('reassign_port', () => {
     const r = await call({ projectName: 'billing', serviceName: 'nope', port: 5033 });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/project "billing" has no service "nope" \(its services: api, redis, worker, postgres\)/);
+  });
+
+  it('refuses files with uncommitted changes, as portreg reassign does, unless allowDirty is true', async () => {
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '-A'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+
+    const planned = await call({ ...postgres, port: 5033 });
+    expect(planned.isError).toBeFalsy();
+    const { planId, dirty } = planned.structuredContent as unknown as Plan & { dirty: string[] };
+    expect(dirty).toEqual(['projects/billing/README.md']);
+    expect(text(planned)).toContain('projects/billing/README.md has uncommitted changes: applying will be refused until they are committed or stashed, unless allowDirty is true');
+
+    const before = await treeText(dir);
+    const refused = await call({ ...postgres, port: 5033, apply: true, planId });
+    expect(refused.isError).toBe(true);
+    expect(refused._meta).toEqual({ code: 'files-dirty' });
+    expect(text(refused).split('\n')[0]).toBe(
+      'refused, nothing was written: projects/billing/README.md has uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)',
+    );
+    expect(await treeText(dir)).toEqual(before);
+    // allowDirty without apply is still only a plan.
+    await call({ ...postgres, port: 5033, planId, allowDirty: true });
+    expect(await treeText(dir)).toEqual(before);
+
+    const applied = await call({ ...postgres, port: 5033, apply: true, planId, allowDirty: true });
+    expect(applied.isError).toBeFalsy();
+    expect(plan(applied)).toMatchObject({ applied: true, planId });
+    expect(plan(applied).written).toHaveLength(8);
+    expect(plan(applied).written).toContain('projects/billing/README.md');
+    // The edit went into the file as it is, work in progress included.
+    const expected = await treeText(path.join(BASIC, 'after-reassign'));
+    expect(await treeText(dir)).toEqual({ ...expected, 'projects/billing/README.md': expected['projects/billing/README.md'] + '\nWork in progress.\n' });
+  });
+
+  it('rejects an allowDirty that is not a boolean', async () => {
+    const r = await call({ ...postgres, port: 5033, allowDirty: 'yes' });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain('allowDirty must be true or false');
   });
 });

@@ -11,6 +11,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadRegistry } from '../../src/registry/load.js';
 import { CLI, tempDir, testEnv } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
+import { appendFile, readFile } from 'node:fs/promises';
+import { BASIC, copyTree, gitOk, treeText } from '../rewrite/helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -130,6 +132,45 @@ describe('portreg mcp over stdio', () => {
       for (let i = 0; i < 8; i++) expect(services[`svc${i}`]!.port).toBe(ports[i]);
     } finally {
       await Promise.all(clients.map(({ client }) => client.close()));
+    }
+  });
+
+  it('in a git repository: lint of a changed registry reports the changed project, and reassign_port takes allowDirty', async () => {
+    const dir = await folder();
+    await copyTree(path.join(BASIC, 'before'), dir);
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '-A'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const registryFile = path.join(dir, 'ports.registry.json');
+    const original = await readFile(registryFile, 'utf8');
+    const { client } = await connect(dir, 'ports.registry.json');
+    try {
+      // Unchanged since HEAD: the registry alone is reported on, and it has nothing.
+      expect((await call(client, 'lint', { path: 'ports.registry.json' })).structuredContent).toMatchObject({ total: 0 });
+      // The registry alone moves postgres (as a hand edit would): billing's configs are now stale.
+      await writeFile(registryFile, original.replace('"port": 5032', '"port": 5034'));
+      const lint = await call(client, 'lint', { path: 'ports.registry.json' });
+      expect(lint.isError).toBeFalsy();
+      const files = new Set((lint.structuredContent as { findings: { file: string }[] }).findings.map((f) => f.file));
+      expect([...files].every((f) => f.startsWith('projects/billing/'))).toBe(true);
+      expect(text(lint)).toContain('projects/billing/.env.example:2:23: error: DATABASE_PORT is 5032 in projects/billing/.env.example, but registered as 5034 for service "postgres" of project "billing" (env-drift)');
+      await writeFile(registryFile, original);
+
+      await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+      const { planId } = (await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033 })).structuredContent as { planId: string };
+      const before = await treeText(dir);
+      const refused = await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033, apply: true, planId });
+      expect(refused.isError).toBe(true);
+      expect(text(refused).split('\n')[0]).toBe(
+        'refused, nothing was written: projects/billing/README.md has uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)',
+      );
+      expect(await treeText(dir)).toEqual(before);
+      const applied = await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033, apply: true, planId, allowDirty: true });
+      expect(applied.isError, text(applied)).toBeFalsy();
+      expect(applied.structuredContent).toMatchObject({ applied: true, from: 5032, to: 5033 });
+      expect(await readFile(path.join(dir, 'projects/billing/README.md'), 'utf8')).toMatch(/localhost:5033 once[\s\S]*Work in progress\.\n$/);
+    } finally {
+      await client.close();
     }
   });
 });

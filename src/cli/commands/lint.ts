@@ -3,12 +3,9 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
-import { checkRuleIds, findConfig, type LoadedConfig } from '../../config/load-config.js';
-import { loadRegistry } from '../../registry/load.js';
-import { locateRegistry } from '../../registry/locate.js';
-import { REGISTRY_FILE_NAME } from '../../registry/types.js';
 import type { CommandContext } from '../context.js';
 import type { LintFinding, LintResult } from '../../lint/lint.js';
+import type { ReportInput } from '../../report/types.js';
 
 interface LintOptions {
   registry?: string;
@@ -32,14 +29,14 @@ const MAX_FIX_PASSES = 10;
 export function lintCommand(ctx: CommandContext): Command {
   return new Command('lint')
     .description('check compose files, env templates and READMEs against the registry')
-    .argument('[files...]', 'report on these files only (pre-commit passes them); their projects and the registry are still read')
+    .argument('[files...]', 'report on these files or folders only (pre-commit passes files); their projects and the registry are still read, and a changed registry adds the projects whose entries changed')
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--max-warnings <n>', 'exit 1 when there are more warnings than this').argParser(nonNegative))
     .option('--quiet', 'report errors only')
     .option('--fix', 'apply the fixes of fixable findings, as byte-exact edits')
-    .option('--fix-dry-run', 'show the changes --fix would make, as a unified diff, and write nothing')
+    .option('--fix-dry-run', 'show the changes --fix would make (a unified diff) and report what would remain; write nothing')
     .option('--changed-since <ref>', 'report on the files changed since the merge base of REF and HEAD')
     .option('--env-file <file...>', 'values for compose interpolation, over the env templates')
     .option('--baseline <file>', 'accept the findings listed in this file (see --update-baseline)')
@@ -55,87 +52,78 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
     )
     .action(async (files: string[], options: LintOptions) => {
       // The pre-commit path loads only what a plain lint needs; fixing and baselines load on demand.
-      const [{ lint, knownRuleIds }, { REPORTERS }, { ALL_RULES }, git] = await Promise.all([
-        import('../../lint/lint.js'),
-        import('../../report/index.js'),
-        import('../../rules/index.js'),
-        import('../../util/git.js'),
-      ]);
+      const [{ prepareLint }, { REPORTERS }, { ALL_RULES }] = await Promise.all([import('../../lint/run-lint.js'), import('../../report/index.js'), import('../../rules/index.js')]);
 
-      // Which registry, which root, which project.
-      const located = await locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env });
-      const config: LoadedConfig | undefined = located.config ?? (await findConfig(ctx.cwd));
-      if (config) checkRuleIds(config, new Set(knownRuleIds()), ctx.cwd);
+      const prepared = await prepareLint({
+        cwd: ctx.cwd,
+        env: ctx.env,
+        registry: options.registry,
+        now: ctx.now(),
+        paths: files,
+        changedSince: options.changedSince,
+        extraEnv: await readEnvFiles(ctx.cwd, options.envFile ?? []),
+        ...(options.code ? { code: true } : {}),
+      });
+      const { tree } = prepared;
+      const config = tree.config;
       // The config may name a baseline (relative to the config file); --baseline wins.
       const baselineOption = options.baseline ?? (config?.config.baseline ? path.relative(ctx.cwd, path.resolve(path.dirname(config.file), config.config.baseline)) : undefined);
       if (options.updateBaseline && !baselineOption) throw usageError('usage', '--update-baseline needs --baseline FILE (or "baseline" in portreg.config.json)');
-      const registry = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
-      const projectRepo = located.source === 'config' && config?.config.project ? config.config.project : undefined;
-      const root = projectRepo && config ? path.dirname(config.file) : path.dirname(located.path);
-      const top = (await git.gitTopLevel(root)) ?? root;
-      const shown = (rootRelative: string) => path.relative(top, path.join(root, rootRelative)).split(path.sep).join('/');
 
-      const scanExtras = {
-        include: config?.config.include,
-        exclude: config?.config.exclude,
-        docs: config?.config.docs,
-        envFiles: config?.config.envFiles,
-        code: Boolean(options.code || config?.config.code),
-        extraEnv: await readEnvFiles(ctx.cwd, options.envFile ?? []),
-      };
-
-      // Scope: the files given (or changed), as paths relative to the root.
-      let given = files.map((f) => path.relative(root, path.resolve(ctx.cwd, f)).split(path.sep).join('/'));
-      if (options.changedSince) {
-        const changed = await git.changedSince(options.changedSince, root);
-        given = [...given, ...changed.map((f) => path.relative(root, path.join(top, f)).split(path.sep).join('/'))];
-      }
-      const partial = files.length > 0 || Boolean(options.changedSince) || Boolean(projectRepo);
-      const registryRel = path.relative(root, located.path).split(path.sep).join('/');
-      const only = files.length > 0 || options.changedSince ? new Set(given) : undefined;
-      const within = only && registry.data && !only.has(registryRel) ? foldersFor(given, registry.data, root, path.dirname(located.path)) : undefined;
-
-      if (!registry.data) {
+      if (!prepared.registry.data) {
         // Not JSON or not the schema: the rules cannot run; report what is wrong with the registry.
-        const findings = registry.findings.map((f) => ({ ...f, file: shown(registryRel), fixable: false }));
-        await emit({ findings, skipped: [] }, options);
+        await emit({ findings: prepared.registryFindings(), skipped: [] }, options);
         process.exitCode = ExitCode.Usage;
         return;
       }
+      const changed = prepared.scope.registryChanged;
+      if (changed?.everything) ctx.stderr(`portreg: ${tree.shown(tree.registryFile)} changed in what every project is held to (or is new): reporting on every file\n`);
+      else if (changed?.projects.length) ctx.stderr(`portreg: ${tree.shown(tree.registryFile)} changed the entries of ${changed.projects.join(', ')}: reporting on their files too\n`);
 
-      const run = () =>
-        lint({
-          root,
-          registry,
-          rules: config?.config.rules,
-          scan: { ...scanExtras, ...(within ? { within } : {}), ...(projectRepo ? { project: projectRepo } : {}) },
-          ...(only ? { only } : {}),
-          partial,
-          show: shown,
-        });
-
-      let result: LintResult = await run();
+      let result: LintResult = await prepared.run();
       let fixedFiles: string[] = [];
+      let dryRun: { file: string; before: Buffer; after: Buffer }[] | undefined;
       if (options.fix || options.fixDryRun) {
-        const [apply, plan, diff] = await Promise.all([import('../../fix/apply.js'), import('../../fix/plan.js'), import('../../fix/diff.js')]);
-        const fix = { ...apply, ...plan, ...diff };
+        const [apply, plan] = await Promise.all([import('../../fix/apply.js'), import('../../fix/plan.js')]);
+        // A dry run keeps each pass's texts in memory and lints them, as --fix would lint the written files.
+        const overlay = new Map<string, Buffer>();
+        const original = new Map<string, Buffer>();
         for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
           const fixes = result.findings.filter((f) => f.fix && (!options.quiet || f.severity === 'error')).map((f) => f.fix!);
           if (fixes.length === 0) break;
-          const plan = fix.planFixes(fixes);
-          const preview = await fix.previewPlan(root, plan);
+          const preview = await apply.previewPlan(tree.root, plan.planFixes(fixes), options.fixDryRun ? overlay : undefined);
           if (options.fixDryRun) {
-            ctx.stdout(fix.unifiedDiff(preview.map((p) => ({ ...p, file: shown(p.file) })), { color: ctx.color && options.color !== false }));
-            break;
+            const changedNow = preview.filter((p) => !p.before.equals(p.after));
+            if (changedNow.length === 0) break;
+            for (const p of changedNow) {
+              if (!original.has(p.file)) original.set(p.file, p.before);
+              overlay.set(p.file, p.after);
+            }
+            result = await prepared.run(overlay);
+            continue;
           }
-          const written = await fix.writeAll(root, preview);
+          const written = await apply.writeAll(tree.root, preview);
           if (written.length === 0) break;
           fixedFiles = [...new Set([...fixedFiles, ...written])];
-          result = await run();
+          result = await prepared.run();
+        }
+        if (options.fixDryRun) {
+          dryRun = [...original]
+            .map(([file, before]) => ({ file: tree.shown(file), before, after: overlay.get(file)! }))
+            .filter((f) => !f.before.equals(f.after))
+            .sort((a, b) => a.file.localeCompare(b.file));
         }
       }
+      if (dryRun && options.format !== 'json') {
+        // The diff comes first, then the report of what would remain; on stderr when stdout is a machine's report.
+        const { unifiedDiff } = await import('../../fix/diff.js');
+        const machine = !options.output && (options.format === 'sarif' || options.format === 'github');
+        const diff = dryRun.length ? unifiedDiff(dryRun, { color: ctx.color && options.color !== false && !machine }) : '';
+        if (machine) ctx.stderr(diff);
+        else ctx.stdout(diff);
+      }
 
-      let findings: LintFinding[] = result.findings.map((f) => ({ ...f, file: shown(f.file), related: f.related?.map((r) => ({ ...r, file: shown(r.file) })) }));
+      let findings: LintFinding[] = prepared.present(result.findings);
       if (baselineOption) {
         const baselineMod = await import('../../lint/baseline.js');
         const baselinePath = path.resolve(ctx.cwd, baselineOption);
@@ -148,21 +136,22 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         const baseline = baselineMod.parseBaseline(await readFile(baselinePath, 'utf8').catch(() => {
           throw usageError('baseline-missing', `cannot read the baseline ${baselineOption}: write it with --update-baseline`);
         }), baselineOption);
-        findings = baselineMod.applyBaseline(findings, baseline, path.relative(top, baselinePath).split(path.sep).join('/'));
+        findings = baselineMod.applyBaseline(findings, baseline, path.relative(tree.top, baselinePath).split(path.sep).join('/'));
         const staleSetting = config?.config.rules?.['baseline-stale'];
         if (staleSetting === 'off') findings = findings.filter((f) => f.ruleId !== 'baseline-stale');
         else if (staleSetting === 'error') findings = findings.map((f) => (f.ruleId === 'baseline-stale' ? { ...f, severity: 'error' as const } : f));
       }
       if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
-      if (fixedFiles.length) ctx.stderr(`portreg: fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}: ${fixedFiles.map(shown).join(', ')}\n`);
+      if (fixedFiles.length) ctx.stderr(`portreg: fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}: ${fixedFiles.map(tree.shown).join(', ')}\n`);
       for (const s of result.skipped) ctx.stderr(`portreg: skipped ${s.ruleId}: ${s.reason}\n`);
-      await emit({ findings, skipped: result.skipped }, options);
+      const fixes = dryRun && options.format === 'json' ? dryRun.map((f) => ({ file: f.file, output: f.after.toString('utf8') })) : undefined;
+      await emit({ findings, skipped: result.skipped, ...(fixes ? { fixes } : {}) }, options);
 
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
       if (errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings)) process.exitCode = ExitCode.Refused;
 
-      async function emit(input: { findings: LintFinding[]; skipped: LintResult['skipped'] }, opts: LintOptions): Promise<void> {
+      async function emit(input: ReportInput, opts: LintOptions): Promise<void> {
         const reporter = REPORTERS[opts.format as keyof typeof REPORTERS];
         const text = reporter(input, {
           color: ctx.color && opts.color !== false && !opts.output,
@@ -212,21 +201,6 @@ async function readEnvFiles(cwd: string, files: string[]): Promise<Record<string
     Object.assign(values, parse(text));
   }
   return values;
-}
-
-/** The folders a partial lint reads: each given file's project folder (or its own folder). */
-function foldersFor(files: string[], registry: { projects: Record<string, { path?: string }> }, root: string, registryDir: string): string[] {
-  const folders = new Set<string>();
-  const projectPaths = Object.values(registry.projects)
-    .map((p) => p.path)
-    .filter((p): p is string => Boolean(p))
-    .map((p) => path.relative(root, path.resolve(registryDir, p)).split(path.sep).join('/'));
-  for (const f of files) {
-    if (f.endsWith(REGISTRY_FILE_NAME)) continue;
-    const owner = projectPaths.filter((p) => f === p || f.startsWith(p + '/')).sort((a, b) => b.length - a.length)[0];
-    folders.add(owner ?? path.posix.dirname(f));
-  }
-  return [...folders];
 }
 
 let version: string | undefined;
