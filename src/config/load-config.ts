@@ -17,6 +17,8 @@ export interface PortregConfig {
   envFiles?: string[];
   rules?: Record<string, 'off' | 'warn' | 'error'>;
   baseline?: string;
+  /** portreg generate: where the root table and the TypeScript module go (relative to the config file). */
+  generate?: { rootDocs?: string; ts?: string };
 }
 
 export interface LoadedConfig {
