@@ -8,6 +8,7 @@ import { checkRuleIds, findConfig } from '../config/load-config.js';
 import { usageError } from '../errors.js';
 import { loadRegistry } from '../registry/load.js';
 import { locateRegistry } from '../registry/locate.js';
+import { generateSettings } from '../generate/settings.js';
 
 export const MAX_LINT_FINDINGS = 50;
 
@@ -65,6 +66,7 @@ export async function lintForMcp(options: { cwd: string; env: NodeJS.ProcessEnv;
         ...(projectRepo ? { project: projectRepo } : {}),
       },
       partial: Boolean(projectRepo),
+      generate: generateSettings(config, root),
     });
     skipped = result.skipped;
     findings = result.findings

@@ -6,6 +6,7 @@ import { ExitCode, usageError } from '../../errors.js';
 import { checkRuleIds, findConfig, type LoadedConfig } from '../../config/load-config.js';
 import { loadRegistry } from '../../registry/load.js';
 import { locateRegistry } from '../../registry/locate.js';
+import { generateSettings } from '../../generate/settings.js';
 import { REGISTRY_FILE_NAME } from '../../registry/types.js';
 import type { CommandContext } from '../context.js';
 import type { LintFinding, LintResult } from '../../lint/lint.js';
@@ -109,6 +110,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
           ...(only ? { only } : {}),
           partial,
           show: shown,
+          generate: generateSettings(config, root),
         });
 
       let result: LintResult = await run();
