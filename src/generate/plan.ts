@@ -45,6 +45,8 @@ export interface GenerateInput {
   targets: FileTarget[];
   settings: GenerateSettings;
   mode: 'write' | 'judge';
+  /** Leave the root table out (allocate --update: an allocation does not change it). */
+  skipRootDocs?: boolean;
 }
 
 export interface GeneratedFile {
@@ -133,7 +135,7 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
         await wholeFile(plan, input, 'supervisor', join(folder, SUPERVISOR_MD), project.name, supervisorMarkdown(project, input.registry));
       }
     }
-    if (target === 'docs') await rootDocs(plan, input, all);
+    if (target === 'docs' && !input.skipRootDocs) await rootDocs(plan, input, all);
   }
   return plan;
 }
