@@ -79,7 +79,7 @@ export function placeDocsRegion(text: string, block: string, eol: string, kind: 
   const lines = splitLines(text);
   const heading = headings(text).find((h) => wanted.test(h.title));
   if (heading) {
-    const i = lines.indexOf(heading.line);
+    const i = lines.findIndex((l) => l.start === heading.line.start);
     const next = lines[i + 1];
     const lastWithout = !next && !text.endsWith('\n');
     let insert = (lastWithout ? eol : '') + eol + block + (next && next.text.trim() !== '' ? eol : '');
