@@ -115,7 +115,9 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
     if (target === 'ts') {
       const file = input.settings.ts ?? DEFAULT_TS_FILE;
       if (input.mode === 'judge' && !input.settings.ts) continue;
-      await wholeFile(plan, input, 'ts', file, null, tsModule(scoped));
+      // One module for the fleet (or the project repository): --project does not narrow it, or
+      // generating one project would drop the others from it.
+      await wholeFile(plan, input, 'ts', file, null, tsModule(input.projectRepo ? all.filter((p) => p.name === input.projectRepo) : all));
       continue;
     }
     for (const project of scoped) {

@@ -29,7 +29,7 @@ export function generateCommand(ctx: CommandContext): Command {
     new Command('generate')
       .description('write what follows from the registry: env templates, README port tables, .supervisor-specific files, a TypeScript module, compose ports entries')
       .argument('<target>', `${TARGETS.join(', ')} (all: env, docs, supervisor, and ts when "generate.ts" is configured)`)
-      .option('--project <name>', 'only this project (default: every project, or the project a config names)')
+      .option('--project <name>', 'only this project (default: every project, or the project a config names); the ts module always holds every project')
       .option('--service <name...>', 'compose: only these services of the project')
       .option('--check', 'write nothing; exit 1 with a diff when a generated file is out of date (for CI)')
       .option('--write', 'write the changes (default: show them as a unified diff)')
