@@ -47,6 +47,11 @@ export interface GenerateInput {
   mode: 'write' | 'judge';
   /** Leave the root table out (allocate --update: an allocation does not change it). */
   skipRootDocs?: boolean;
+  /**
+   * Judge mode, for lint: the files the scan saw markers in (others are not read again), and
+   * the files a partial lint reports on (nothing else is read), so the cost follows the change.
+   */
+  limit?: { markerFiles?: ReadonlySet<string>; only?: ReadonlySet<string> };
 }
 
 export interface GeneratedFile {
@@ -180,6 +185,8 @@ interface RegionHow {
 }
 
 async function regionFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, syntax: MarkerSyntax, body: string[], how: RegionHow): Promise<void> {
+  if (input.limit?.only && !input.limit.only.has(file)) return;
+  if (input.mode === 'judge' && input.limit?.markerFiles && !input.limit.markerFiles.has(file)) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
     if (input.mode === 'judge' || !how.create) return;
@@ -213,6 +220,7 @@ async function regionFile(plan: GeneratePlan, input: GenerateInput, target: File
 }
 
 async function wholeFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, content: string): Promise<void> {
+  if (input.limit?.only && !input.limit.only.has(file)) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
     if (input.mode === 'write') plan.files.push(fileChange(target, file, project, null, content));

@@ -71,6 +71,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       targets: FILE_TARGETS,
       settings: options.generate ?? {},
       mode: 'judge',
+      limit: { markerFiles: new Set(scan.files.filter((f) => f.generated).map((f) => f.path)), ...(options.only ? { only: options.only } : {}) },
     });
   }
 

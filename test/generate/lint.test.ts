@@ -77,6 +77,15 @@ describe('generated-stale', () => {
     expect((await lintDir(dir)).findings.filter((f) => f.ruleId === 'generated-stale')).toEqual([]);
   });
 
+  it('judges only what a partial lint reports on; the scan marks the files that hold markers', async () => {
+    const dir = await copy('basic-expected');
+    await moveApi(dir);
+    const registry = await loadRegistry(path.join(dir, 'ports.registry.json'));
+    const result = await lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, only: new Set(['billing/.env.example']), partial: true });
+    expect(result.findings.filter((f) => f.ruleId === 'generated-stale').map((f) => `${f.file}:${f.line}`)).toEqual(['billing/.env.example:2']);
+    expect(result.scan.files.filter((f) => f.generated).map((f) => f.path)).toEqual(['README.md', 'billing/.env.example', 'billing/README.md', 'web-app/.env.example', 'web-app/README.md']);
+  });
+
   it('reports a start marker without an end, without a fix', async () => {
     const dir = await copy('basic');
     await writeFile(path.join(dir, 'web-app/README.md'), '# Web\n\n<!-- portreg:start -->\nold table\n');
