@@ -109,42 +109,67 @@ export function projectFolder(input: Pick<GenerateInput, 'root' | 'registryDir' 
 
 const join = (folder: string, file: string) => (folder === '.' ? file : `${folder}/${file}`);
 
+/** How many files are looked at at once: lint over thousands of projects must not wait on each lstat in turn. */
+const CONCURRENCY = 32;
+
+type Job = (plan: GeneratePlan) => Promise<void>;
+
 export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> {
-  const plan: GeneratePlan = { files: [], notes: [], problems: [] };
   for (const p of input.projects ?? []) requireProject(input.registry, p);
   const all = projectViews(input.registry);
   const wanted = input.projects ?? (input.projectRepo ? [input.projectRepo] : null);
   const scoped = wanted ? all.filter((p) => wanted.includes(p.name)) : all;
 
+  // Each job fills a plan of its own; they run a few at a time and are joined in this order.
+  const jobs: Job[] = [];
   for (const target of input.targets) {
     if (target === 'ts') {
       const file = input.settings.ts ?? DEFAULT_TS_FILE;
       if (input.mode === 'judge' && !input.settings.ts) continue;
       // One module for the fleet (or the project repository): --project does not narrow it, or
       // generating one project would drop the others from it.
-      await wholeFile(plan, input, 'ts', file, null, tsModule(input.projectRepo ? all.filter((p) => p.name === input.projectRepo) : all));
+      jobs.push((plan) => wholeFile(plan, input, 'ts', file, null, () => tsModule(input.projectRepo ? all.filter((p) => p.name === input.projectRepo) : all)));
       continue;
     }
     for (const project of scoped) {
       const folder = projectFolder(input, project.name);
-      if (folder === null) {
-        if (input.mode === 'write') plan.notes.push(`project "${project.name}" has no path in the registry (or it lies outside ${input.root}): no ${target} files for it`);
-        continue;
-      }
-      if (!(await isFolder(path.join(input.root, folder)))) {
-        if (input.mode === 'write') plan.notes.push(`project "${project.name}": folder ${folder} does not exist: no ${target} files for it`);
-        continue;
-      }
-      if (target === 'env') await envFile(plan, input, project, join(folder, ENV_FILE));
-      else if (target === 'docs') await projectDocs(plan, input, project, join(folder, README_FILE));
-      else {
-        await wholeFile(plan, input, 'supervisor', join(folder, SUPERVISOR_JSON), project.name, supervisorJson(project, input.registry));
-        await wholeFile(plan, input, 'supervisor', join(folder, SUPERVISOR_MD), project.name, supervisorMarkdown(project, input.registry));
-      }
+      jobs.push(async (plan) => {
+        if (folder === null) {
+          if (input.mode === 'write') plan.notes.push(`project "${project.name}" has no path in the registry (or it lies outside ${input.root}): no ${target} files for it`);
+          return;
+        }
+        // Judging reads only files that exist; writing needs the folder to put new ones in.
+        if (input.mode === 'write' && !(await isFolder(path.join(input.root, folder)))) {
+          plan.notes.push(`project "${project.name}": folder ${folder} does not exist: no ${target} files for it`);
+          return;
+        }
+        if (target === 'env') await envFile(plan, input, project, join(folder, ENV_FILE));
+        else if (target === 'docs') await projectDocs(plan, input, project, join(folder, README_FILE));
+        else {
+          await wholeFile(plan, input, 'supervisor', join(folder, SUPERVISOR_JSON), project.name, () => supervisorJson(project, input.registry));
+          await wholeFile(plan, input, 'supervisor', join(folder, SUPERVISOR_MD), project.name, () => supervisorMarkdown(project, input.registry));
+        }
+      });
     }
-    if (target === 'docs' && !input.skipRootDocs) await rootDocs(plan, input, all);
+    if (target === 'docs' && !input.skipRootDocs) {
+      const readmes = new Map(scoped.flatMap((p) => {
+        const folder = projectFolder(input, p.name);
+        return folder === null ? [] : [[join(folder, README_FILE), p.name] as const];
+      }));
+      jobs.push((plan) => rootDocs(plan, input, all, readmes));
+    }
   }
-  return plan;
+
+  const parts: GeneratePlan[] = jobs.map(() => ({ files: [], notes: [], problems: [] }));
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      await jobs[i]!(parts[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
+  return { files: parts.flatMap((p) => p.files), notes: parts.flatMap((p) => p.notes), problems: parts.flatMap((p) => p.problems) };
 }
 
 async function envFile(plan: GeneratePlan, input: GenerateInput, project: ProjectView, file: string): Promise<void> {
@@ -164,13 +189,13 @@ async function projectDocs(plan: GeneratePlan, input: GenerateInput, project: Pr
   });
 }
 
-async function rootDocs(plan: GeneratePlan, input: GenerateInput, projects: ProjectView[]): Promise<void> {
+async function rootDocs(plan: GeneratePlan, input: GenerateInput, projects: ProjectView[], projectReadmes: Map<string, string>): Promise<void> {
   const file = input.settings.rootDocs ?? (input.projectRepo ? null : README_FILE);
   if (file === null) return;
   // One file, one region: a project whose README is the root table's file keeps its own table.
-  const clash = plan.files.find((f) => f.file === file && f.target === 'docs');
-  if (clash) {
-    if (input.mode === 'write') plan.notes.push(`${file} is project "${clash.project}"'s README: no table of all projects there; name another file in "generate": { "rootDocs": ... } of portreg.config.json`);
+  const clash = projectReadmes.get(file);
+  if (clash !== undefined) {
+    if (input.mode === 'write') plan.notes.push(`${file} is project "${clash}"'s README: no table of all projects there; name another file in "generate": { "rootDocs": ... } of portreg.config.json`);
     return;
   }
   await regionFile(plan, input, 'docs', file, null, 'markdown', rootDocsBody(projects), {
@@ -219,13 +244,14 @@ async function regionFile(plan: GeneratePlan, input: GenerateInput, target: File
   plan.files.push(fileChange(target, file, project, text, applyStringEdits(text, [edit]), [edit], { start: r.outerStart, end: r.outerEnd }));
 }
 
-async function wholeFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, content: string): Promise<void> {
+async function wholeFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, make: () => string): Promise<void> {
   if (input.limit?.only && !input.limit.only.has(file)) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
-    if (input.mode === 'write') plan.files.push(fileChange(target, file, project, null, content));
+    if (input.mode === 'write') plan.files.push(fileChange(target, file, project, null, make()));
     return;
   }
+  const content = make();
   const text = before.toString('utf8');
   // A checkout with CRLF line breaks (git autocrlf) is not out of date for that.
   const eol = lineBreakOf(text);
