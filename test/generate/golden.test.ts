@@ -164,6 +164,18 @@ describe('portreg generate (CLI)', () => {
     expect([unknown.code, unknown.stderr]).toEqual([1, 'portreg: project "nope" is unknown: register it with "portreg project add nope" (known projects: billing, web-app)\n']);
   });
 
+  it('--write is all or nothing: a rename that fails midway leaves the tree as it was, new files and folders removed', async () => {
+    const dir = await copy();
+    const before = await readTree(dir);
+    const r = await runCli(['generate', 'all', '--write'], { cwd: dir, env: { PORTREG_TEST_FAIL_RENAME_AT: '8' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('portreg: cannot write web-app/.supervisor-specific/PORTS.md: rename failed (PORTREG_TEST_FAIL_RENAME_AT); nothing was changed\n');
+    expect(await readTree(dir)).toEqual(before);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(path.join(dir, 'billing'))).sort()).toEqual(['.env.example', 'README.md', 'compose.yaml']);
+    expect((await readdir(dir)).sort()).toEqual(['README.md', 'billing', 'portreg.config.json', 'ports.registry.json', 'web-app']);
+  });
+
   it('a start marker without an end is refused with file:line:column, and nothing is written', async () => {
     const dir = await copy();
     await writeFile(path.join(dir, 'billing/README.md'), '# Billing\n\n<!-- portreg:start -->\n| old |\n');
