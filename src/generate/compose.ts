@@ -88,7 +88,7 @@ export async function planCompose(input: { root: string; registry: Registry; sca
       continue;
     }
     if (!file) {
-      const into = composeFiles[0] ?? (view.path ? `${view.path.replace(/\/+$/, '')}/compose.yaml` : 'compose.yaml');
+      const into = composeFiles[0] ?? `a compose.yaml in the folder of project "${input.project}"`;
       plans.push({
         ...base,
         status: 'missing',
