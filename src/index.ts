@@ -29,3 +29,9 @@ export type { Listener } from './live/listeners.js';
 
 export type { Finding, Location, Severity } from './findings.js';
 export { PortregError, ExitCode } from './errors.js';
+
+export { planGenerate, staleFiles, FILE_TARGETS } from './generate/plan.js';
+export type { GenerateInput, GeneratePlan, GeneratedFile, GenerateSettings, FileTarget } from './generate/plan.js';
+export { planCompose, composeEntries } from './generate/compose.js';
+export { allocateWithUpdate } from './generate/update.js';
+export type { AllocateUpdateResult } from './generate/update.js';

@@ -16,6 +16,7 @@ import { psCommand } from './commands/ps.js';
 import { doctorCommand } from './commands/doctor.js';
 import { reassignCommand } from './commands/reassign.js';
 import { migrateCommand } from './commands/migrate.js';
+import { generateCommand } from './commands/generate.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,7 +38,7 @@ export function buildProgram(ctx: CommandContext): Command {
       `
 Exit codes: 0 done, 1 findings or a refusal, 2 usage, configuration or an unreadable registry, 3 the registry lock could not be had in time.`,
     );
-  for (const cmd of [initCommand(ctx), registryCommand(ctx), projectCommand(ctx), allocateCommand(ctx), releaseCommand(ctx), whoCommand(ctx), listCommand(ctx), scanCommand(ctx), lintCommand(ctx), psCommand(ctx), doctorCommand(ctx), mcpCommand(ctx), reassignCommand(ctx), migrateCommand(ctx)]) {
+  for (const cmd of [initCommand(ctx), registryCommand(ctx), projectCommand(ctx), allocateCommand(ctx), releaseCommand(ctx), whoCommand(ctx), listCommand(ctx), scanCommand(ctx), lintCommand(ctx), psCommand(ctx), doctorCommand(ctx), mcpCommand(ctx), reassignCommand(ctx), migrateCommand(ctx), generateCommand(ctx)]) {
     program.addCommand(cmd);
   }
   // Commander exits with 1 on usage errors; ours is 2. Apply to every subcommand.

@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"portreg.config.schema.json","title":"portreg configuration","description":"portreg.config.json, .portregrc.json, .portregrc, or the \"portreg\" key of package.json. Paths are relative to the file that names them.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"registry":{"type":"string","minLength":1,"description":"Path to the central ports.registry.json, which may live in another repository (a second checkout)."},"project":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The registry project this repository is, when the registry lives elsewhere."},"include":{"type":"array","items":{"type":"string"},"description":"Extra globs of files to scan, relative to the scanned root (the kind comes from the file name)."},"exclude":{"type":"array","items":{"type":"string"},"description":"Globs never to scan, relative to the scanned root (node_modules, .git and .gitignore'd files are always skipped)."},"docs":{"type":"array","items":{"type":"string"},"description":"Markdown beyond README*.md to scan, for example [\"docs/**/*.md\"]."},"envFiles":{"type":"array","items":{"type":"string"},"description":"Env files beyond the templates (.env.example, .env.sample, .env.template, .env.*.example). A real .env is read only when named here: it may hold secrets."},"rules":{"type":"object","description":"Rule severities: off, warn or error. Unknown rule ids are an error.","additionalProperties":{"enum":["off","warn","error"]}},"code":{"type":"boolean","description":"Also scan TypeScript and JavaScript for port literals (app.listen(5000), port: 5000, process.env.PORT ?? 5000, URLs in strings), as --code does. Off by default: it loads the TypeScript parser."},"baseline":{"type":"string","description":"A baseline file of accepted findings (written by portreg lint --update-baseline), relative to this file."}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"portreg.config.schema.json","title":"portreg configuration","description":"portreg.config.json, .portregrc.json, .portregrc, or the \"portreg\" key of package.json. Paths are relative to the file that names them.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"registry":{"type":"string","minLength":1,"description":"Path to the central ports.registry.json, which may live in another repository (a second checkout)."},"project":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The registry project this repository is, when the registry lives elsewhere."},"include":{"type":"array","items":{"type":"string"},"description":"Extra globs of files to scan, relative to the scanned root (the kind comes from the file name)."},"exclude":{"type":"array","items":{"type":"string"},"description":"Globs never to scan, relative to the scanned root (node_modules, .git and .gitignore'd files are always skipped)."},"docs":{"type":"array","items":{"type":"string"},"description":"Markdown beyond README*.md to scan, for example [\"docs/**/*.md\"]."},"envFiles":{"type":"array","items":{"type":"string"},"description":"Env files beyond the templates (.env.example, .env.sample, .env.template, .env.*.example). A real .env is read only when named here: it may hold secrets."},"rules":{"type":"object","description":"Rule severities: off, warn or error. Unknown rule ids are an error.","additionalProperties":{"enum":["off","warn","error"]}},"code":{"type":"boolean","description":"Also scan TypeScript and JavaScript for port literals (app.listen(5000), port: 5000, process.env.PORT ?? 5000, URLs in strings), as --code does. Off by default: it loads the TypeScript parser."},"baseline":{"type":"string","description":"A baseline file of accepted findings (written by portreg lint --update-baseline), relative to this file."},"generate":{"type":"object","additionalProperties":false,"description":"Settings of portreg generate. Paths are relative to this file.","properties":{"rootDocs":{"type":"string","minLength":1,"description":"The Markdown file that gets the table of every project and its range (default: README.md beside the registry)."},"ts":{"type":"string","minLength":1,"description":"The TypeScript module of ports (portreg generate ts); when set, portreg generate all writes it too."}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
@@ -253,14 +253,91 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.generate !== undefined){
+let data15 = data.generate;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key2 in data15){
+if(!((key2 === "rootDocs") || (key2 === "ts"))){
+const err18 = {instancePath:instancePath+"/generate",schemaPath:"#/properties/generate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data15.rootDocs !== undefined){
+let data16 = data15.rootDocs;
+if(typeof data16 === "string"){
+if(func3(data16) < 1){
+const err19 = {instancePath:instancePath+"/generate/rootDocs",schemaPath:"#/properties/generate/properties/rootDocs/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/generate/rootDocs",schemaPath:"#/properties/generate/properties/rootDocs/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data15.ts !== undefined){
+let data17 = data15.ts;
+if(typeof data17 === "string"){
+if(func3(data17) < 1){
+const err21 = {instancePath:instancePath+"/generate/ts",schemaPath:"#/properties/generate/properties/ts/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/generate/ts",schemaPath:"#/properties/generate/properties/ts/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/generate",schemaPath:"#/properties/generate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }

@@ -19,6 +19,8 @@ export interface PortregConfig {
   baseline?: string;
   /** Scan TypeScript and JavaScript too (--code). */
   code?: boolean;
+  /** portreg generate: where the root table and the TypeScript module go (relative to the config file). */
+  generate?: { rootDocs?: string; ts?: string };
 }
 
 export interface LoadedConfig {

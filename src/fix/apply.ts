@@ -5,7 +5,7 @@
  * written and the error names the file.
  */
 import { createHash } from 'node:crypto';
-import { lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, realpath, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PortregError, ExitCode } from '../errors.js';
 import { tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
@@ -16,6 +16,8 @@ export interface AppliedFile {
   file: string;
   before: Buffer;
   after: Buffer;
+  /** A file that does not exist yet (a generator's new file): it must still not exist when written. */
+  created?: boolean;
 }
 
 function hash(b: Buffer): string {
@@ -44,6 +46,22 @@ export async function previewPlan(root: string, plan: Plan, current?: ReadonlyMa
   return out;
 }
 
+/** A new file's place: its nearest existing folder lies inside the root, and nothing is there yet. */
+export async function assertCreatable(root: string, file: string): Promise<void> {
+  const realRoot = await realpath(root);
+  const absolute = path.resolve(root, file);
+  if (await lstat(absolute).catch(() => null)) throw new PortregError(`${file} exists already; nothing was written`, ExitCode.Refused, 'file-exists');
+  let folder = path.dirname(absolute);
+  while (!(await lstat(folder).catch(() => null))) folder = path.dirname(folder);
+  const rel = path.relative(realRoot, await realpath(folder));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PortregError(`${file} lies outside ${realRoot}; nothing was written`, ExitCode.Refused, 'file-outside');
+}
+
+/** Checks an existing file before it is edited: inside the root, not a symbolic link. */
+export async function assertFileEditable(root: string, file: string): Promise<void> {
+  await assertEditable(await realpath(root), path.resolve(root, file), file);
+}
+
 async function assertEditable(realRoot: string, absolute: string, shown: string): Promise<void> {
   const info = await lstat(absolute).catch(() => null);
   if (!info) throw new PortregError(`${shown} does not exist; nothing was written`, ExitCode.Refused, 'file-missing');
@@ -53,14 +71,33 @@ async function assertEditable(realRoot: string, absolute: string, shown: string)
   if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PortregError(`${shown} lies outside ${realRoot}; nothing was written`, ExitCode.Refused, 'file-outside');
 }
 
-/** Writes every changed file or none. */
+/** Folders made for new files, deepest last; removed again when the write is undone. */
+async function makeFolders(root: string, files: AppliedFile[]): Promise<string[]> {
+  const made: string[] = [];
+  for (const f of files) {
+    if (!f.created) continue;
+    const first = await mkdir(path.dirname(path.resolve(root, f.file)), { recursive: true });
+    if (first) {
+      for (let d = path.dirname(path.resolve(root, f.file)); d.length >= first.length; d = path.dirname(d)) made.unshift(d);
+    }
+  }
+  return [...new Set(made)].sort((a, b) => a.length - b.length);
+}
+
+async function removeFolders(made: string[]): Promise<void> {
+  for (const d of [...made].reverse()) await rmdir(d).catch(() => {});
+}
+
+/** Writes every changed file or none. New files (`created`) are made, with their folders; undone, they go again. */
 export async function writeAll(root: string, files: AppliedFile[]): Promise<string[]> {
-  const changed = files.filter((f) => !f.before.equals(f.after));
+  const changed = files.filter((f) => f.created || !f.before.equals(f.after));
   const temps: { temp: string; target: string }[] = [];
+  let made: string[] = [];
   try {
+    made = await makeFolders(root, changed);
     for (const f of changed) {
       const target = path.resolve(root, f.file);
-      const mode = (await stat(target)).mode & 0o777;
+      const mode = f.created ? 0o644 : (await stat(target)).mode & 0o777;
       const temp = tempPathFor(target);
       const fh = await open(temp, 'wx', mode);
       try {
@@ -73,11 +110,16 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
     }
     // Last look before the renames: a file edited meanwhile stops everything.
     for (const f of changed) {
+      if (f.created) {
+        if (await lstat(path.resolve(root, f.file)).catch(() => null)) throw new PortregError(`${f.file} appeared while the files were being written; nothing was written`, ExitCode.Refused, 'file-changed');
+        continue;
+      }
       const now = await readFile(path.resolve(root, f.file));
       if (hash(now) !== hash(f.before)) throw new PortregError(`${f.file} changed while the fix was being written; nothing was written`, ExitCode.Refused, 'file-changed');
     }
   } catch (err) {
     await Promise.all(temps.map((t) => unlink(t.temp).catch(() => {})));
+    await removeFolders(made);
     if (err instanceof PortregError) throw err;
     throw new PortregError(`cannot write the fixes: ${(err as Error).message}; nothing was written`, ExitCode.Refused, 'write-failed');
   }
@@ -91,8 +133,10 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
       await Promise.all(temps.slice(i).map((t) => unlink(t.temp).catch(() => {})));
       const restored: string[] = [];
       for (let j = 0; j < i; j++) {
-        await writeFileAtomic(temps[j]!.target, changed[j]!.before).then(() => restored.push(changed[j]!.file), () => {});
+        const undo = changed[j]!.created ? unlink(temps[j]!.target) : writeFileAtomic(temps[j]!.target, changed[j]!.before);
+        await undo.then(() => restored.push(changed[j]!.file), () => {});
       }
+      await removeFolders(made);
       const lost = changed.slice(0, i).map((f) => f.file).filter((f) => !restored.includes(f));
       throw new PortregError(
         `cannot write ${changed[i]!.file}: ${(err as Error).message}; ${lost.length ? `could not restore ${lost.join(', ')}` : 'nothing was changed'}`,

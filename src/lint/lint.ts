@@ -10,9 +10,10 @@ import type { Registry } from '../registry/types.js';
 import { ALL_RULES, CHECK_RULES, PORT_ERROR_PRECEDENCE, RULES_BY_ID } from '../rules/index.js';
 import { fromFinding } from '../rules/reported-rules.js';
 import { RuleIndex } from '../rules/rule-index.js';
-import type { RuleFinding, RuleSetting } from '../rules/types.js';
+import type { RuleContext, RuleFinding, RuleSetting } from '../rules/types.js';
 import type { ScanOptions, ScanResult } from '../scan/scan.js';
 import { scan as runScan } from '../scan/scan.js';
+import type { GenerateSettings } from '../generate/plan.js';
 
 export interface LintFinding extends Finding {
   fixable: boolean;
@@ -39,6 +40,8 @@ export interface LintOptions {
   partial?: boolean;
   /** How messages name files (default: relative to the root). */
   show?: (file: string) => string;
+  /** Where `portreg generate` puts the root table and the TypeScript module (generated-stale compares with them). */
+  generate?: GenerateSettings;
 }
 
 export interface LintResult {
@@ -63,6 +66,21 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const index = new RuleIndex(registry, registryFile, options.registry.doc);
   const raw: { ruleId: string; finding: RuleFinding }[] = [];
   const skipped: LintResult['skipped'] = [];
+  // What the generators would write, for the files that hold generated text: generated-stale judges it.
+  let generated: RuleContext['generated'];
+  if (options.rules?.['generated-stale'] !== 'off') {
+    const { planGenerate, FILE_TARGETS } = await import('../generate/plan.js');
+    generated = await planGenerate({
+      root: options.root,
+      registry,
+      registryDir: path.dirname(options.registry.path),
+      ...(options.scan?.project ? { projectRepo: options.scan.project } : {}),
+      targets: FILE_TARGETS,
+      settings: options.generate ?? {},
+      mode: 'judge',
+      limit: { markerFiles: new Set(scan.files.filter((f) => f.generated).map((f) => f.path)), ...(options.only ? { only: options.only } : {}) },
+    });
+  }
 
   for (const f of options.registry.findings) raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
   for (const f of scan.findings) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
@@ -72,7 +90,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
       continue;
     }
-    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f) })) raw.push({ ruleId: rule.meta.id, finding });
+    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated })) raw.push({ ruleId: rule.meta.id, finding });
   }
 
   let findings: LintFinding[] = [];

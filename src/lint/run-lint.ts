@@ -8,6 +8,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRuleIds } from '../config/load-config.js';
 import { usageError } from '../errors.js';
+import { generateSettings } from '../generate/settings.js';
 import { openGovernedTree, toPosix, type GovernedTree } from '../config/governed-tree.js';
 import { changedProjects } from '../registry/changed-projects.js';
 import { loadRegistry, parseRegistryText, type LoadedRegistry } from '../registry/load.js';
@@ -86,6 +87,7 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
         ...(scope.report ? { only: scope.report.files, onlyFolders: scope.report.folders, onlyProjects: scope.report.projects } : {}),
         partial: scope.partial,
         show: tree.shown,
+        generate: generateSettings(tree.config, tree.root),
       }),
     present: (findings) => findings.map(shownFinding),
     registryFindings: () => registry.findings.map((f) => ({ ...f, file: tree.shown(tree.registryFile), fixable: false })),

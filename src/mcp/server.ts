@@ -74,6 +74,26 @@ const allocateOutput = {
   url: z.string(),
   skippedLive: z.array(z.number().int()).describe('free ports skipped because something listens on them right now'),
   warnings: z.array(z.string()),
+  update: z
+    .object({
+      files: z.array(z.object({ file: z.string(), what: z.string(), created: z.boolean() })).describe('files written, and what changed in each'),
+      compose: z
+        .array(
+          z.object({
+            service: z.string(),
+            composeService: z.string(),
+            status: z.enum(['present', 'insert', 'missing', 'manual']).describe('insert: the entry was added; present: it was there; missing/manual: add the snippet by hand'),
+            file: z.string().nullable(),
+            entries: z.array(z.string()),
+            message: z.string(),
+            snippet: z.string().nullable(),
+          }),
+        )
+        .describe('the compose ports entry of the service'),
+      notes: z.array(z.string()),
+    })
+    .optional()
+    .describe('with update: true, the configs brought along'),
 };
 
 const releaseOutput = {
@@ -227,18 +247,29 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         purpose: requiredString('purpose', 'what the port is for, for example "REST API"').describe('what the port is for, for example "REST API"'),
         port: portNumber.optional().describe("a specific port to take, after checking it is in the project's range and free"),
         env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'env must be an environment variable name, for example API_PORT' }).optional().describe('the environment variable that carries the port, for example API_PORT'),
+        update: z
+          .boolean({ error: 'update must be true or false' })
+          .optional()
+          .describe("also update the project's configs in the same all-or-nothing step: the compose ports entry of the service, .env.example and the README port table (as portreg allocate --update)"),
       },
       outputSchema: allocateOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     guarded('allocate_port', async (args) => {
       const live = shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
-      const a = await allocateAndWrite(
-        await registryPath(),
-        { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env },
-        { now: now(), cwd: options.cwd, lock, livePorts: live },
-      );
-      const summary = allocationSummary(a);
+      const request = { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env };
+      // With update, the configs come along (the same library function as `portreg allocate --update`).
+      let update: { summary: Record<string, unknown>; lines: string[] } | undefined;
+      let a;
+      if (args.update) {
+        const u = await import('../generate/update.js');
+        const updated = await u.allocateWithUpdate(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live });
+        a = updated.allocation;
+        update = { summary: u.updateSummary(updated), lines: u.updateLines(updated) };
+      } else {
+        a = await allocateAndWrite(await registryPath(), request, { now: now(), cwd: options.cwd, lock, livePorts: live });
+      }
+      const summary = { ...allocationSummary(a), ...(update ? { update: update.summary } : {}) };
       if (a.created) log(`portreg mcp: allocated ${a.port} to service "${a.service}" of project "${a.project}"`);
       const lines = [
         a.created
@@ -246,6 +277,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
           : `service "${a.service}" of project "${a.project}" already has port ${a.port} (range ${formatRange(a.range)}): ${summary.url}`,
         ...(a.skippedLive.length ? [`skipped ${a.skippedLive.join(', ')}: in use on this machine right now`] : []),
         ...a.warnings.map((w) => `warning: ${w}`),
+        ...(update?.lines ?? []),
       ];
       return ok(lines.join('\n'), summary);
     }),

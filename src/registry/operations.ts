@@ -4,6 +4,7 @@
  * both front ends take the same lock and make the same checks.
  */
 import { allocatePort, releaseService, type AllocationRequest, type AllocationResult } from './allocator.js';
+import { refusal } from '../errors.js';
 import type { LockOptions } from './lock.js';
 import { loadRegistry } from './load.js';
 import { assertWritable, updateRegistry } from './store.js';
@@ -29,12 +30,16 @@ export type Allocation = Omit<AllocationResult, 'registry'>;
 export async function allocateAndWrite(
   file: string,
   request: AllocationRequest,
-  options: OperationOptions & { livePorts?: ReadonlySet<string> },
+  options: OperationOptions & { livePorts?: ReadonlySet<string>; expectPort?: number },
 ): Promise<Allocation> {
   const { result } = await updateRegistry(
     file,
     (registry) => {
       const r = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts });
+      // Files were already written for this port (allocate --update): another one is a refusal, not a surprise.
+      if (options.expectPort !== undefined && r.port !== options.expectPort) {
+        throw refusal('registry-changed', `the registry changed meanwhile: service "${request.service}" of project "${request.project}" would now get port ${r.port}, not ${options.expectPort}; run the command again`);
+      }
       const { registry: next, ...rest } = r;
       return { registry: r.created ? next : undefined, result: rest };
     },

@@ -6,6 +6,7 @@ import { composeOverrideAppend } from './compose-override-append.js';
 import { docsStale } from './docs-stale.js';
 import { envDrift } from './env-drift.js';
 import { envUndocumented } from './env-undocumented.js';
+import { generatedStale } from './generated-stale.js';
 import { portConflict } from './port-conflict.js';
 import { portEphemeral } from './port-ephemeral.js';
 import { portForeign } from './port-foreign.js';
@@ -38,6 +39,7 @@ export const CHECK_RULES: Rule[] = [
   registryUnused,
   portPrivileged,
   portEphemeral,
+  generatedStale,
 ];
 
 export const ALL_RULES: RuleMeta[] = [...CHECK_RULES.map((r) => r.meta), ...SCAN_RULES, ...REGISTRY_RULES];

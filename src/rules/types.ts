@@ -3,6 +3,7 @@ import type { TextEdit } from '../fix/types.js';
 import type { Registry } from '../registry/types.js';
 import type { ScanResult } from '../scan/scan.js';
 import type { RuleIndex } from './rule-index.js';
+import type { GeneratePlan } from '../generate/plan.js';
 
 export type RuleSetting = 'off' | 'warn' | 'error';
 
@@ -37,6 +38,8 @@ export interface RuleContext {
   index: RuleIndex;
   /** How a file is named in a message (relative to the repository's top, like the report's locations). */
   show: (file: string) => string;
+  /** What `portreg generate` would write, for the files that already hold generated text (generated-stale). */
+  generated?: Pick<GeneratePlan, 'files' | 'problems'>;
 }
 
 export interface Rule {

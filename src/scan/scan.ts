@@ -62,6 +62,8 @@ export interface ScannedFile {
   endsWithNewline: boolean;
   /** For an env file: every key it sets, port or not. */
   variables?: string[];
+  /** The file holds a `portreg:start` marker: `portreg generate` owns part of it (generated-stale judges it). */
+  generated?: boolean;
 }
 
 export interface ScanResult {
@@ -197,6 +199,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         size: bytes.at(text.length),
         endsWithNewline: text.length === 0 || text.endsWith('\n'),
         ...(variables ? { variables } : {}),
+        ...(text.includes('portreg:start') ? { generated: true } : {}),
       },
       ports,
       raw: facts,

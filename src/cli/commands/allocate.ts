@@ -14,6 +14,7 @@ interface AllocateOptions extends CommonOptions {
   containerPort?: string;
   composeService?: string;
   probe?: boolean;
+  update?: boolean;
 }
 
 export function allocateCommand(ctx: CommandContext): Command {
@@ -29,12 +30,17 @@ export function allocateCommand(ctx: CommandContext): Command {
       .option('--container-port <n>', 'the port inside the container')
       .option('--compose-service <name>', 'the compose service, when its name differs from --service')
       .option('--probe', 'skip ports something listens on right now (default, except when CI is set)')
-      .option('--no-probe', 'do not look at the ports in use on this machine'),
+      .option('--no-probe', 'do not look at the ports in use on this machine')
+      .option('--update', "also update the project's configs in the same all-or-nothing step: the compose ports entry, .env.example and the README port table"),
   ).addHelpText(
     'after',
     `
 Plain output is the port number alone, so PORT=$(portreg allocate ...) works.
 The same project and service get their existing port back (idempotent).
+--update: the files are planned against the new allocation and written all or nothing, then the
+registry; if the registry cannot be written, the files get their previous bytes back. What changed
+goes to stderr (the port alone stays on stdout). Without a compose service of that name, it says
+which file to add it to and prints the snippet.
 Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 usage or registry error, 3 registry locked.`,
   );
   cmd.action(async (options: AllocateOptions) => {
@@ -47,23 +53,33 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
     const containerPort = options.containerPort !== undefined ? parsePort(options.containerPort, 'container port') : undefined;
     const explicitProbe = cmd.getOptionValueSource('probe') === 'cli' ? options.probe !== false : undefined;
     const live = shouldProbe(ctx.env, explicitProbe) ? await probeLivePorts() : undefined;
-    const result = await allocateAndWrite(
-      located.path,
-      {
-        project: project!,
-        service: options.service,
-        purpose: options.purpose,
-        port: explicitPort,
-        env: options.env,
-        protocol: options.protocol,
-        containerPort,
-        composeService: options.composeService,
-      },
-      { ...storeOptions(ctx), livePorts: live },
-    );
+    const request = {
+      project: project!,
+      service: options.service,
+      purpose: options.purpose,
+      port: explicitPort,
+      env: options.env,
+      protocol: options.protocol,
+      containerPort,
+      composeService: options.composeService,
+    };
+    let updated: import('../../generate/update.js').AllocateUpdateResult | undefined;
+    let result;
+    if (options.update) {
+      const { allocateWithUpdate } = await import('../../generate/update.js');
+      const store = storeOptions(ctx);
+      updated = await allocateWithUpdate(request, { cwd: ctx.cwd, env: ctx.env, registry: options.registry, now: store.now, lock: store.lock, livePorts: live });
+      result = updated.allocation;
+    } else {
+      result = await allocateAndWrite(located.path, request, { ...storeOptions(ctx), livePorts: live });
+    }
     if (outputFormat(options) === 'json') {
-      printJson(ctx, allocationSummary(result));
+      printJson(ctx, { ...allocationSummary(result), ...(updated ? { update: (await import('../../generate/update.js')).updateSummary(updated) } : {}) });
       return;
+    }
+    if (updated) {
+      const { updateLines } = await import('../../generate/update.js');
+      for (const line of updateLines(updated)) ctx.stderr(`portreg: ${line}\n`);
     }
     for (const w of result.warnings) ctx.stderr(`portreg: warning: ${w}\n`);
     if (result.skippedLive.length) {

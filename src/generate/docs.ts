@@ -1,0 +1,96 @@
+/**
+ * The `docs` target: a port table in each project's README (service, port, purpose, env
+ * variable, local URL) and a table of every project and its range in the root README (or the
+ * file named by `generate.rootDocs`), between `<!-- portreg:start -->` and `<!-- portreg:end -->`.
+ */
+import { formatRange } from '../registry/types.js';
+import { appendAtEnd, splitLines, type StringEdit } from './markers.js';
+import { oneLine } from './env.js';
+import { banner, localUrl, portLabel, type ProjectView } from './view.js';
+
+export const README_FILE = 'README.md';
+
+/** A table cell: one line, pipes escaped. */
+function cell(text: string): string {
+  return oneLine(text).replace(/\|/g, '\\|') || '-';
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+export function projectDocsBody(project: ProjectView): string[] {
+  const intro = `Project \`${project.name}\` owns ports ${formatRange(project.range)}.`;
+  const rows = project.services.map((s) => {
+    const url = localUrl(s);
+    return [cell(s.name), portLabel(s), cell(s.purpose), s.env ? `\`${s.env}\`` : '-', url ? `<${url}>` : '-'];
+  });
+  return [
+    `<!-- ${banner('docs')} -->`,
+    '',
+    intro,
+    '',
+    ...(rows.length ? table(['Service', 'Port', 'Purpose', 'Env variable', 'Local URL'], rows) : ['No ports are allocated yet.']),
+    '',
+  ];
+}
+
+export function rootDocsBody(projects: ProjectView[]): string[] {
+  const rows = projects.map((p) => [cell(p.name), formatRange(p.range), p.path ? `\`${cell(p.path)}\`` : '-', cell(p.description ?? '')]);
+  return [
+    `<!-- ${banner('docs')} -->`,
+    '',
+    ...(rows.length ? table(['Project', 'Range', 'Path', 'Description'], rows) : ['No projects are registered yet.']),
+    '',
+  ];
+}
+
+const ATX = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** ATX headings outside code blocks: their line and text. */
+function headings(text: string) {
+  const out: { line: ReturnType<typeof splitLines>[number]; level: number; title: string }[] = [];
+  let fence: string | null = null;
+  for (const line of splitLines(text)) {
+    const f = FENCE.exec(line.text);
+    if (fence !== null) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
+      continue;
+    }
+    if (f) {
+      fence = f[1]!;
+      continue;
+    }
+    const h = ATX.exec(line.text.replace(/^\uFEFF/, ''));
+    if (h) out.push({ line, level: h[1]!.length, title: h[2]! });
+  }
+  return out;
+}
+
+/**
+ * First run in an existing README: right under a heading that names the ports ("## Ports",
+ * "## Port allocation"; for the root table also "## Port ranges" or "## Projects"), so the
+ * table lands where readers already look; without one, at the end under a new heading of
+ * its own. Hand-written text under that heading stays, below the table.
+ */
+export function placeDocsRegion(text: string, block: string, eol: string, kind: 'project' | 'root'): StringEdit {
+  const wanted = kind === 'project' ? /^ports?\b/i : /^(?:port ranges?|ports?|projects)\b/i;
+  const lines = splitLines(text);
+  const heading = headings(text).find((h) => wanted.test(h.title));
+  if (heading) {
+    const i = lines.findIndex((l) => l.start === heading.line.start);
+    const next = lines[i + 1];
+    const lastWithout = !next && !text.endsWith('\n');
+    let insert = (lastWithout ? eol : '') + eol + block + (next && next.text.trim() !== '' ? eol : '');
+    if (lastWithout) insert = insert.slice(0, insert.length - eol.length);
+    return { start: heading.line.end, end: heading.line.end, text: insert };
+  }
+  const title = kind === 'project' ? '## Ports' : '## Port ranges';
+  return appendAtEnd(text, `${title}${eol}${eol}${block}`, eol);
+}
+
+/** A README that does not exist yet: a title, then the section. */
+export function newReadme(kind: 'project' | 'root', name: string, block: string, eol: string): string {
+  return kind === 'project' ? `# ${name}${eol}${eol}## Ports${eol}${eol}${block}` : `# Port ranges${eol}${eol}${block}`;
+}
