@@ -94,20 +94,7 @@ function oneErrorPerOccurrence(findings: LintFinding[]): LintFinding[] {
     const current = best.get(place);
     if (!current || rank(f) < rank(current)) best.set(place, f);
   }
-  // The kept error takes over the fix of a dropped one at its place (port-reserved has none; the
-  // port-mismatch under it moves the port to the registered one, which ends both).
-  const fixAt = new Map<string, LintFinding['fix']>();
-  for (const f of findings) {
-    const place = `${f.file}|${f.start}|${f.end}`;
-    if (f.severity === 'error' && rank(f) !== -1 && f.fix && !fixAt.has(place)) fixAt.set(place, f.fix);
-  }
-  return findings
-    .filter((f) => f.severity !== 'error' || rank(f) === -1 || best.get(`${f.file}|${f.start}|${f.end}`) === f)
-    .map((f) => {
-      if (f.fix || f.severity !== 'error' || rank(f) === -1) return f;
-      const fix = fixAt.get(`${f.file}|${f.start}|${f.end}`);
-      return fix ? { ...f, fixable: true, fix } : f;
-    });
+  return findings.filter((f) => f.severity !== 'error' || rank(f) === -1 || best.get(`${f.file}|${f.start}|${f.end}`) === f);
 }
 
 /** Findings covered by a `portreg-disable-…` comment are dropped; comments that cover nothing are reported. */
