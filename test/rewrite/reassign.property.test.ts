@@ -86,6 +86,10 @@ const dbPorts = fc.oneof(
     else published(d.lit('target: 5432\n        '));
     if (o.protocol) d.lit('        protocol: tcp\n');
   }),
+  // long syntax in a flow mapping
+  fc.constant((d: Doc) => {
+    d.lit('    ports:\n      - { target: 5432, published: ').planted().lit(', protocol: tcp }\n');
+  }),
   // a flow sequence
   fc.record({ q: fc.constantFrom('"', "'") }).map((o) => (d: Doc) => {
     d.lit(`    ports: [${o.q}`).planted().lit(`:5432${o.q}]\n`);
@@ -97,7 +101,7 @@ const composeFile = fc
     eol,
     header: fc.constantFrom('', '# The app: its API and its database\n', '# Die Anwendung — API und Datenbank 🚀\n'),
     bom: fc.boolean(),
-    url: fc.option(fc.record({ scheme, host: localHost }), { nil: undefined }),
+    url: fc.option(fc.record({ scheme, host: localHost, q: fc.constantFrom('', '"', "'", 'escaped'), list: fc.boolean() }), { nil: undefined }),
     ownPort: fc.boolean(),
     db: dbPorts,
     other: fc.boolean(),
@@ -111,9 +115,19 @@ const composeFile = fc
     d.lit(`services:\n  api:\n    image: example/api:1.2\n    ports:\n      - "${p.api}:8080"${o.trailingSpace ? '  ' : ''}\n`);
     if (o.url || o.ownPort) {
       d.lit('    environment:\n');
-      if (o.url) d.lit(`      DB_URL: ${o.url.scheme}${o.url.host}:`).planted().lit('/app\n');
+      const list = o.url?.list ?? false;
+      if (o.url) {
+        // "escaped": a double-quoted YAML scalar with escapes before the port (\x41 is A, \u00e9 is é)
+        const q = o.url.q === 'escaped' ? '"' : o.url.q;
+        const prefix = o.url.q === 'escaped' ? 'postgres://app:p\\x41ss\\u00e9@' : o.url.scheme;
+        if (list) d.lit(`      - ${q}DB_URL=${prefix}${o.url.host}:`).planted().lit(`/app${q}\n`);
+        else d.lit(`      DB_URL: ${q}${prefix}${o.url.host}:`).planted().lit(`/app${q}\n`);
+      }
       // The API's own PORT is a container port: never moved.
-      if (o.ownPort) d.lit('      PORT: ').decoy().lit('\n');
+      if (o.ownPort) {
+        if (list) d.lit('      - PORT=').decoy().lit('\n');
+        else d.lit('      PORT: ').decoy().lit('\n');
+      }
     }
     d.lit('  db:\n    image: postgres:16\n');
     if (o.comment) d.lit('    # it was on ').decoy().lit(' before, too\n');
@@ -128,7 +142,7 @@ const envFile = fc
     eol,
     bom: fc.boolean(),
     style: fc.constantFrom('plain', 'double', 'single', 'export'),
-    url: fc.option(fc.record({ scheme, host: localHost, q: quote }), { nil: undefined }),
+    url: fc.option(fc.record({ scheme, host: localHost, q: quote, user: fc.constantFrom('', '${DB_USER}@', 'app:s3cr=t@') }), { nil: undefined }),
     comment: fc.boolean(),
     inline: fc.boolean(),
     bare: fc.boolean(),
@@ -142,7 +156,7 @@ const envFile = fc
     if (o.order) api();
     const q = o.style === 'double' ? '"' : o.style === 'single' ? "'" : '';
     d.lit(`${o.style === 'export' ? 'export ' : ''}DB_PORT=${q}`).planted().lit(`${q}${o.inline ? ' # the host port (Straße ✓)' : ''}\n`);
-    if (o.url) d.lit(`DATABASE_URL=${o.url.q}${o.url.scheme}${o.url.host}:`).planted().lit(`/app${o.url.q}\n`);
+    if (o.url) d.lit(`DATABASE_URL=${o.url.q}${o.url.scheme.replace(/[^/]*@$/, '')}${o.url.user}${o.url.host}:`).planted().lit(`/app${o.url.q}\n`);
     // Not a port variable, and no host: a bare number is not a port.
     if (o.bare) d.lit('BATCH_SIZE=').decoy().lit('\n');
     if (!o.order) api();
