@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PortregError, ExitCode } from '../errors.js';
 import { tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
 import { failRenameForTest } from '../util/test-hooks.js';
+import { mapLimit } from '../util/map-limit.js';
 import { applyToBuffer, type Plan } from './plan.js';
 
 export interface AppliedFile {
@@ -22,11 +23,14 @@ function hash(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
+/** Files read, written or synced at once: enough to hide each call's latency, few enough for any file-descriptor limit. */
+const IO_CONCURRENCY = 16;
+
 /** The new contents of each file in the plan, without writing anything. */
 export async function previewPlan(root: string, plan: Plan): Promise<AppliedFile[]> {
   const realRoot = await realpath(root);
-  const out: AppliedFile[] = [];
-  for (const [file, edits] of [...plan.byFile].sort(([a], [b]) => a.localeCompare(b))) {
+  const files = [...plan.byFile].sort(([a], [b]) => a.localeCompare(b));
+  return mapLimit(files, IO_CONCURRENCY, async ([file, edits]) => {
     const absolute = path.resolve(root, file);
     await assertEditable(realRoot, absolute, file);
     const before = await readFile(absolute);
@@ -36,9 +40,8 @@ export async function previewPlan(root: string, plan: Plan): Promise<AppliedFile
         throw new PortregError(`${file}: expected "${e.expected}" at byte ${e.start}, found "${before.subarray(e.start, e.end).toString('utf8')}"; it changed since it was scanned`, ExitCode.Refused, 'file-changed');
       }
     }
-    out.push({ file, before, after: applyToBuffer(before, edits) });
-  }
-  return out;
+    return { file, before, after: applyToBuffer(before, edits) };
+  });
 }
 
 async function assertEditable(realRoot: string, absolute: string, shown: string): Promise<void> {
@@ -55,24 +58,30 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
   const changed = files.filter((f) => !f.before.equals(f.after));
   const temps: { temp: string; target: string }[] = [];
   try {
-    for (const f of changed) {
-      const target = path.resolve(root, f.file);
-      const mode = (await stat(target)).mode & 0o777;
-      const temp = tempPathFor(target);
-      const fh = await open(temp, 'wx', mode);
-      try {
-        await fh.writeFile(f.after);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      temps.push({ temp, target });
+    // Every temporary file written and synced (several at once), in the order of `changed`.
+    const made = new Array<{ temp: string; target: string } | undefined>(changed.length);
+    try {
+      await mapLimit(changed, IO_CONCURRENCY, async (f, i) => {
+        const target = path.resolve(root, f.file);
+        const mode = (await stat(target)).mode & 0o777;
+        const temp = tempPathFor(target);
+        const fh = await open(temp, 'wx', mode);
+        made[i] = { temp, target };
+        try {
+          await fh.writeFile(f.after);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      });
+    } finally {
+      temps.push(...made.filter((t): t is { temp: string; target: string } => t !== undefined));
     }
     // Last look before the renames: a file edited meanwhile stops everything.
-    for (const f of changed) {
+    await mapLimit(changed, IO_CONCURRENCY, async (f) => {
       const now = await readFile(path.resolve(root, f.file));
       if (hash(now) !== hash(f.before)) throw new PortregError(`${f.file} changed while the fix was being written; nothing was written`, ExitCode.Refused, 'file-changed');
-    }
+    });
   } catch (err) {
     await Promise.all(temps.map((t) => unlink(t.temp).catch(() => {})));
     if (err instanceof PortregError) throw err;

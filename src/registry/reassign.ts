@@ -239,8 +239,11 @@ export function migrateRegistry(input: Registry, diff: RegistryDiff, context: Re
   const registry = structuredClone(input);
   const notes: string[] = [];
   const now = context.now.toISOString();
+  // Who holds which port: computed once the offset moves are in (nothing below changes a port).
+  let held: Set<string> | undefined;
   const holders = () => {
-    const held = new Set<string>();
+    if (held) return held;
+    held = new Set<string>();
     for (const p of Object.values(registry.projects)) for (const s of Object.values(p.services ?? {})) for (const pr of serviceProtocols(s.protocol)) held.add(`${s.port}/${pr}`);
     return held;
   };

@@ -20,7 +20,8 @@ export interface Workspace {
   top: string;
   /** The registry file relative to the root. */
   registryFile: string;
-  scan(registry: Registry): Promise<ScanResult>;
+  /** A scan of the root; `within`: only below these folders (root-relative). */
+  scan(registry: Registry, within?: string[]): Promise<ScanResult>;
   /** A root-relative path as the user sees it (relative to the git top folder). */
   shown(rootRelative: string): string;
 }
@@ -41,7 +42,7 @@ export async function openWorkspace(options: { cwd: string; env: NodeJS.ProcessE
     root,
     top,
     registryFile: posix(path.relative(root, located.path)),
-    scan: (registry) =>
+    scan: (registry, within) =>
       scan({
         root,
         registry,
@@ -50,6 +51,7 @@ export async function openWorkspace(options: { cwd: string; env: NodeJS.ProcessE
         exclude: config?.config.exclude,
         docs: config?.config.docs,
         envFiles: config?.config.envFiles,
+        ...(within ? { within } : {}),
         ...(projectRepo ? { project: projectRepo } : {}),
       }),
     shown: (rootRelative) => posix(path.relative(top, path.join(shownFrom, rootRelative))),
