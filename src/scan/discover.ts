@@ -39,6 +39,8 @@ export const COMPOSE_GLOB = '**/{docker-,}compose{,.*}.{yml,yaml}';
 export const ENV_TEMPLATE_GLOBS = ['**/.env.example', '**/.env.sample', '**/.env.template', '**/.env.*.example'];
 export const README_GLOB = '**/README*.md';
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
+/** Up to this many `within` folders get patterns of their own; more are filtered after one walk. */
+const MAX_WITHIN_PATTERNS = 16;
 
 const COMPOSE_NAME = /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i;
 const ENV_NAME = /^\.env(?:\..+)?$/;
@@ -81,10 +83,14 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   const root = path.resolve(options.root);
   const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
-  const patterns =
-    within && within.length > 0 && within.length === options.within!.length
-      ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p.replace(/^\*\*\//, '**/')}`))
-      : base;
+  const limited = within && within.length > 0 && within.length === options.within!.length;
+  // A few folders: patterns below each, so only they are walked. Many folders (a migration of
+  // hundreds of projects): fast-glob matches every entry against every pattern, which grows with
+  // the product; one walk of the tree with the plain patterns, keeping what lies below a folder,
+  // costs a walk and no more.
+  const perFolder = limited && within.length <= MAX_WITHIN_PATTERNS;
+  const below = limited && !perFolder ? new Set(within) : null;
+  const patterns = perFolder ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p.replace(/^\*\*\//, '**/')}`)) : base;
   // One walk finds the files and the .gitignore files that judge them: those in the folders
   // walked, and those above them.
   const gitignores =
@@ -116,6 +122,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     if (entry.dirent.isDirectory() || entry.name === '.gitignore') continue;
     const kind = kindOf(file);
     if (!kind) continue;
+    if (below && !ancestors(file).slice(1).some((folder) => below.has(folder))) continue;
     // A real .env may hold secrets: only when asked for by name or glob.
     if (kind === 'env' && !isEnvTemplate(file) && !matchesAny(file, options.envFiles ?? [])) continue;
     if (gitignore.ignores(file) && !explicit.has(file)) continue;
