@@ -17,14 +17,15 @@ beforeAll(async () => {
   ({ dir: root, cleanup } = await tempDir('portreg-within-'));
   await writeFile(path.join(root, '.gitignore'), 'ignored/\n');
   for (let i = 0; i < 40; i++) {
-    for (const [file, text] of [
+    const files: [string, string][] = [
       ['docker-compose.yml', 'services: {}\n'],
       ['.env.example', 'A_PORT=5000\n'],
       ['README.md', '# p\n'],
       ['nested/README.md', '# nested\n'],
       ['ignored/README.md', '# ignored\n'],
       ['src/index.js', '// not scanned\n'],
-    ]) {
+    ];
+    for (const [file, text] of files) {
       await mkdir(path.dirname(path.join(root, folder(i), file)), { recursive: true });
       await writeFile(path.join(root, folder(i), file), text);
     }
