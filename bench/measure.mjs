@@ -20,6 +20,8 @@
  *   keeping only the registry's data as the CLI does. wallMs covers both (what `portreg scan`
  *   does after start-up); registryMs and scanMs split it.
  * lint-tree: loadRegistry, then lint({ root, registry }) as `portreg lint` without files does.
+ * migrate <root> <from>: `portreg migrate --from <from> --write` in this process (the command
+ *   itself, through commander, with the working folder at the root); wallMs is the command's run.
  * lint-files: loadRegistry, then lint() as `portreg lint <files>` does: `only` = the files,
  *   `partial: true`, `scan.within` = their project folders (the CLI's foldersFor, copied here).
  *   Both lint modes split wallMs into registryMs and lintMs.
@@ -30,9 +32,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distUrl = (p) => pathToFileURL(path.join(here, '..', 'dist', p)).href;
 
-const MODES = ['baseline', 'scan', 'baseline-files', 'lint-files', 'lint-tree'];
+const MODES = ['baseline', 'scan', 'baseline-files', 'lint-files', 'lint-tree', 'migrate'];
 const [mode, rootArg, ...rest] = process.argv.slice(2);
-if (!MODES.includes(mode) || !rootArg || (mode.endsWith('-files') && rest.length === 0)) {
+if (!MODES.includes(mode) || !rootArg || ((mode.endsWith('-files') || mode === 'migrate') && rest.length === 0)) {
   process.stderr.write(`usage: node bench/measure.mjs <${MODES.join('|')}> <root> [files or folders, for the *-files modes]\n`);
   process.exit(2);
 }
@@ -171,8 +173,28 @@ async function lintMode(files) {
   };
 }
 
+/** `portreg migrate --from <from> --write`, in process: the command's own code, its output captured. */
+async function migrateMode(from) {
+  const t0 = performance.now();
+  const [{ migrateCommand }] = await Promise.all([import(distUrl('cli/commands/migrate.js'))]);
+  // The rewrite engine loads when the command runs; load it here so wallMs is the work.
+  await Promise.all([import(distUrl('rewrite/run.js')), import(distUrl('rewrite/workspace.js')), import(distUrl('rewrite/previous-registry.js'))]);
+  const importMs = performance.now() - t0;
+  let stdout = '';
+  let stderr = '';
+  const ctx = { cwd: root, env: { ...process.env, CI: '1' }, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false, now: () => new Date() };
+  const start = performance.now();
+  await migrateCommand(ctx).exitOverride().parseAsync(['--from', from, '--write'], { from: 'user' });
+  const wallMs = performance.now() - start;
+  const wrote = /wrote (\d+) files?/.exec(stderr);
+  if (!wrote) throw new Error(`migrate wrote nothing:\n${stderr.slice(-2000)}`);
+  return { wallMs, importMs, filesWritten: Number(wrote[1]), moves: stdout.trim().split('\n').length - 2 };
+}
+
 const out =
-  mode === 'baseline'
+  mode === 'migrate'
+    ? await migrateMode(rest[0])
+    : mode === 'baseline'
     ? await baseline()
     : mode === 'baseline-files'
       ? await baseline(rest)

@@ -3,15 +3,17 @@
  * Benchmarks (`npm run bench`): the scanner and the linter against bare baselines measured in
  * the same run, so the ratios mean something on a noisy machine.
  *
- *   node bench/run.mjs [--scan] [--lint] [--code] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed 1] [--no-warmup] [--files a,b,c]
+ *   node bench/run.mjs [--scan] [--lint] [--code] [--migrate] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed 1] [--no-warmup] [--files a,b,c]
  *
- * With none of --scan, --lint, --code all run; each picks its benchmark.
+ * With none of --scan, --lint, --code, --migrate, all run; each flag picks its benchmark.
  * scan: `scan` against glob + read + yaml parse of the same files, on synthetic monorepos of
  *   --sizes projects; --runs defaults to 3. Results: bench/results/latest.json.
  * lint: see bench/lint.mjs; a tree whose registry is full (276 projects); --runs defaults to 7;
  *   --files overrides the 3 given files (relative to the tree). Results: bench/results/lint-latest.json.
  * code: see bench/code.mjs; `portreg lint` start-up with code scanning off and on, vs `node -e ''`;
  *   --runs defaults to 7. Results: bench/results/code-latest.json.
+ * migrate: see bench/migrate.mjs; `migrate --from HEAD~1 --write` after 500 of 5,000 projects moved,
+ *   against the whole-tree scan; --runs defaults to 3. Results: bench/results/migrate-latest.json.
  *
  * Every measurement is a fresh child process (bench/measure.mjs); modes alternate
  * (baseline, scan, baseline, scan, ...). Per mode: the median wall time and the max peak RSS.
@@ -21,13 +23,14 @@ import { ensureMonorepo } from './generate.mjs';
 import { environment, environmentLine, fmt, goalLine, measure, mib, summarize, table, writeResults } from './common.mjs';
 import { lintMain } from './lint.mjs';
 import { codeMain } from './code.mjs';
+import { migrateMain } from './migrate.mjs';
 
 const GOAL_SIZE = 5000;
 const GOAL_RATIO = 1.5;
-const USAGE = 'usage: node bench/run.mjs [--scan] [--lint] [--code] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed N] [--no-warmup] [--files a,b,c]\n';
+const USAGE = 'usage: node bench/run.mjs [--scan] [--lint] [--code] [--migrate] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed N] [--no-warmup] [--files a,b,c]\n';
 
 function parseArgs(argv) {
-  const opts = { scan: false, lint: false, code: false, sizes: [100, 1000, 5000], runs: undefined, fresh: false, seed: 1, warmup: true, files: undefined };
+  const opts = { scan: false, lint: false, code: false, migrate: false, sizes: [100, 1000, 5000], runs: undefined, fresh: false, seed: 1, warmup: true, files: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -38,6 +41,7 @@ function parseArgs(argv) {
     if (a === '--scan') opts.scan = true;
     else if (a === '--lint') opts.lint = true;
     else if (a === '--code') opts.code = true;
+    else if (a === '--migrate') opts.migrate = true;
     else if (a.startsWith('--sizes')) opts.sizes = value().split(',').map((s) => Number(s.trim()));
     else if (a.startsWith('--runs')) opts.runs = Number(value());
     else if (a.startsWith('--seed')) opts.seed = Number(value());
@@ -47,7 +51,7 @@ function parseArgs(argv) {
     else if (a === '-h' || a === '--help') usage();
     else usage(`unknown option ${a}`);
   }
-  if (!opts.scan && !opts.lint && !opts.code) opts.scan = opts.lint = opts.code = true;
+  if (!opts.scan && !opts.lint && !opts.code && !opts.migrate) opts.scan = opts.lint = opts.code = opts.migrate = true;
   if (!opts.sizes.length || opts.sizes.some((n) => !Number.isInteger(n) || n < 1)) usage('--sizes takes positive integers, e.g. 100,1000');
   if (opts.runs !== undefined && (!Number.isInteger(opts.runs) || opts.runs < 1)) usage('--runs takes a positive integer');
   if (opts.files && opts.files.length === 0) usage('--files takes files relative to the tree, e.g. projects/p0001/README.md');
@@ -167,6 +171,11 @@ async function main() {
     if (opts.scan || opts.lint) console.log('\n' + '='.repeat(100) + '\n');
     const code = await codeMain({ runs: opts.runs ?? 7, warmup: opts.warmup });
     crashed ??= code.crashed;
+  }
+  if (opts.migrate) {
+    if (opts.scan || opts.lint || opts.code) console.log('\n' + '='.repeat(100) + '\n');
+    const migrate = await migrateMain({ runs: opts.runs ?? 3, fresh: opts.fresh, seed: opts.seed, warmup: opts.warmup });
+    crashed ??= migrate.crashed;
   }
   if (crashed) process.exitCode = 1;
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PortregError, ExitCode } from '../errors.js';
 import { tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
 import { failRenameForTest } from '../util/test-hooks.js';
+import { mapLimit } from '../util/map-limit.js';
 import { applyToBuffer, type Plan } from './plan.js';
 
 export interface AppliedFile {
@@ -24,14 +25,17 @@ function hash(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
+/** Files read, written or synced at once: enough to hide each call's latency, few enough for any file-descriptor limit. */
+const IO_CONCURRENCY = 16;
+
 /**
  * The new contents of each file in the plan, without writing anything. `current` holds texts
  * that stand for the files on disk (the previous passes of a dry run).
  */
 export async function previewPlan(root: string, plan: Plan, current?: ReadonlyMap<string, Buffer>): Promise<AppliedFile[]> {
   const realRoot = await realpath(root);
-  const out: AppliedFile[] = [];
-  for (const [file, edits] of [...plan.byFile].sort(([a], [b]) => a.localeCompare(b))) {
+  const files = [...plan.byFile].sort(([a], [b]) => a.localeCompare(b));
+  return mapLimit(files, IO_CONCURRENCY, async ([file, edits]) => {
     const absolute = path.resolve(root, file);
     await assertEditable(realRoot, absolute, file);
     const before = current?.get(file) ?? (await readFile(absolute));
@@ -41,9 +45,8 @@ export async function previewPlan(root: string, plan: Plan, current?: ReadonlyMa
         throw new PortregError(`${file}: expected "${e.expected}" at byte ${e.start}, found "${before.subarray(e.start, e.end).toString('utf8')}"; it changed since it was scanned`, ExitCode.Refused, 'file-changed');
       }
     }
-    out.push({ file, before, after: applyToBuffer(before, edits) });
-  }
-  return out;
+    return { file, before, after: applyToBuffer(before, edits) };
+  });
 }
 
 /** A new file's place: its nearest existing folder lies inside the root, and nothing is there yet. */
@@ -95,28 +98,34 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
   let made: string[] = [];
   try {
     made = await makeFolders(root, changed);
-    for (const f of changed) {
-      const target = path.resolve(root, f.file);
-      const mode = f.created ? 0o644 : (await stat(target)).mode & 0o777;
-      const temp = tempPathFor(target);
-      const fh = await open(temp, 'wx', mode);
-      try {
-        await fh.writeFile(f.after);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      temps.push({ temp, target });
+    // Every temporary file written and synced (several at once), in the order of `changed`.
+    const written = new Array<{ temp: string; target: string } | undefined>(changed.length);
+    try {
+      await mapLimit(changed, IO_CONCURRENCY, async (f, i) => {
+        const target = path.resolve(root, f.file);
+        const mode = f.created ? 0o644 : (await stat(target)).mode & 0o777;
+        const temp = tempPathFor(target);
+        const fh = await open(temp, 'wx', mode);
+        written[i] = { temp, target };
+        try {
+          await fh.writeFile(f.after);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      });
+    } finally {
+      temps.push(...written.filter((t): t is { temp: string; target: string } => t !== undefined));
     }
     // Last look before the renames: a file edited meanwhile stops everything.
-    for (const f of changed) {
+    await mapLimit(changed, IO_CONCURRENCY, async (f) => {
       if (f.created) {
         if (await lstat(path.resolve(root, f.file)).catch(() => null)) throw new PortregError(`${f.file} appeared while the files were being written; nothing was written`, ExitCode.Refused, 'file-changed');
-        continue;
+        return;
       }
       const now = await readFile(path.resolve(root, f.file));
       if (hash(now) !== hash(f.before)) throw new PortregError(`${f.file} changed while the fix was being written; nothing was written`, ExitCode.Refused, 'file-changed');
-    }
+    });
   } catch (err) {
     await Promise.all(temps.map((t) => unlink(t.temp).catch(() => {})));
     await removeFolders(made);

@@ -29,20 +29,26 @@ function collide(a: TextEdit, b: TextEdit): boolean {
 }
 
 export function planFixes(fixes: Fix[]): Plan {
-  const accepted: TextEdit[] = [];
+  // Accepted edits by file: a fix is checked against its own files' edits only, so a plan of
+  // thousands of files stays linear in the number of files.
+  const acceptedIn = new Map<string, TextEdit[]>();
+  const accepted = (file: string) => acceptedIn.get(file) ?? [];
   let taken = 0;
   let deferred = 0;
   for (const fix of fixes) {
-    if (fix.edits.some((e) => accepted.some((a) => collide(a, e)))) {
+    if (fix.edits.some((e) => accepted(e.file).some((a) => collide(a, e)))) {
       deferred++;
       continue;
     }
     taken++;
-    for (const e of fix.edits) if (!accepted.some((a) => sameEdit(a, e))) accepted.push(e);
+    for (const e of fix.edits) {
+      let list = acceptedIn.get(e.file);
+      if (!list) acceptedIn.set(e.file, (list = []));
+      if (!list.some((a) => sameEdit(a, e))) list.push(e);
+    }
   }
   const byFile = new Map<string, TextEdit[]>();
-  for (const e of accepted) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  for (const list of byFile.values()) list.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const [file, list] of acceptedIn) byFile.set(file, [...list].sort((a, b) => a.start - b.start || a.end - b.end));
   return { byFile, taken, deferred };
 }
 

@@ -145,7 +145,11 @@ const PORT_CELL = new RegExp(String.raw`^[\s\x60*_]*(?<port>${PORT})${PROTO}[\s\
 const MARKER = /<!--\s*portreg:(start|end)\s*-->/g;
 
 /** `file` is part of the parser interface; Markdown always parses, so there are no findings to place. */
-export function parseMarkdown(text: string, file: string): MarkdownParseResult {
+export function parseMarkdown(fileText: string, file: string): MarkdownParseResult {
+  // micromark drops a leading BOM and counts its offsets from after it, which would put every
+  // node-positioned fact (table cells, code blocks) one character early. A space in its place
+  // keeps offsets 1:1 with the file and changes nothing else (a heading may start with a space).
+  const text = fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText;
   const tooComplex = complexity(text);
   if (tooComplex) return parseAsPlainText(text, file, tooComplex);
   const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });

@@ -230,27 +230,37 @@ export interface MigrationRegistryResult {
 }
 
 /**
- * The registry side of a migration, idempotent: ports left behind get a history entry, and
- * removed services a release record, unless the registry already has one or someone now holds
- * the port; so the old ports stay in quarantine. `offset` changes are not applied here: a
- * registry that leaves ports outside their range has errors, and the store never writes such a
- * registry; the migrate command asks for the ports instead (see offsetGuidance).
+ * The registry side of a migration, idempotent: a service of a project whose range moved without
+ * it (`offset`) gets the port at its offset in the new range; ports left behind get a history
+ * entry, and removed services a release record, unless the registry already has one or someone
+ * now holds the port; so the old ports stay in quarantine.
  */
 export function migrateRegistry(input: Registry, diff: RegistryDiff, context: ReassignContext): MigrationRegistryResult {
   const registry = structuredClone(input);
   const notes: string[] = [];
   const now = context.now.toISOString();
+  // Who holds which port: computed once the offset moves are in (nothing below changes a port).
+  let held: Set<string> | undefined;
   const holders = () => {
-    const held = new Set<string>();
+    if (held) return held;
+    held = new Set<string>();
     for (const p of Object.values(registry.projects)) for (const s of Object.values(p.services ?? {})) for (const pr of serviceProtocols(s.protocol)) held.add(`${s.port}/${pr}`);
     return held;
   };
 
-  for (const c of diff.changes.filter((x) => x.how === 'port')) {
+  for (const c of diff.changes.filter((x) => x.how === 'offset')) {
+    const s = registry.projects[c.project]!.services![c.service]!;
+    const move = diff.rangeMoves.find((r) => r.project === c.project)!;
+    s.port = c.to;
+    notes.push(`service "${c.service}" of project "${c.project}": port ${c.from} → ${c.to}, its offset in the new range ${formatRange(move.to)}`);
+  }
+  for (const c of diff.changes) {
     const s = registry.projects[c.project]!.services![c.service]!;
     if ((s.history ?? []).some((h) => h.port === c.from)) continue;
     if (serviceProtocols(s.protocol).some((p) => holders().has(`${c.from}/${p}`))) continue;
-    s.history = [...(s.history ?? []), { port: c.from, until: now, reason: 'migrate' }];
+    const move = diff.rangeMoves.find((r) => r.project === c.project);
+    const reason = c.how === 'offset' && move ? `project moved from ${formatRange(move.from)} to ${formatRange(move.to)}` : 'migrate';
+    s.history = [...(s.history ?? []), { port: c.from, until: now, reason }];
     notes.push(`service "${c.service}" of project "${c.project}": ${c.from} added to its history (quarantine)`);
   }
   if ((registry.quarantineDays ?? 30) > 0) {
@@ -262,20 +272,4 @@ export function migrateRegistry(input: Registry, diff: RegistryDiff, context: Re
     }
   }
   return notes.length > 0 ? { registry, notes } : { notes };
-}
-
-/** For `offset` changes: what to write in the registry, since migrate cannot write a registry with errors. */
-export function offsetGuidance(diff: RegistryDiff): string | null {
-  const offsets = diff.changes.filter((c) => c.how === 'offset');
-  if (offsets.length === 0) return null;
-  const projects = [...new Set(offsets.map((c) => c.project))];
-  const lines = projects.map((p) => {
-    const move = diff.rangeMoves.find((r) => r.project === p)!;
-    const ports = offsets.filter((c) => c.project === p).map((c) => `"${c.service}": ${c.from} → ${c.to}`);
-    return `  project "${p}" moved from ${formatRange(move.from)} to ${formatRange(move.to)}, but its services keep their old ports, outside the new range; at the same offset: ${ports.join(', ')}`;
-  });
-  return (
-    `the registry moves a project's range without its ports, and a registry with errors is never written to:\n${lines.join('\n')}\n` +
-    `give the services those ports in the registry and run migrate again, or put the old range back and run "portreg project move ${projects[0]} --range ${formatRange(diff.rangeMoves.find((r) => r.project === projects[0])!.to)}" (it moves the registry and the configs together)`
-  );
 }

@@ -10,7 +10,7 @@ import { ExitCode, PortregError, refusal } from '../errors.js';
 import { crashPoint, lockDisabledForTest, testDelay } from '../util/test-hooks.js';
 import { removeOrphanTemps, writeFileAtomic } from '../util/atomic-write.js';
 import { acquireLock, type LockOptions } from './lock.js';
-import { loadRegistry, type LoadedRegistry } from './load.js';
+import { loadRegistry, parseRegistryText, type LoadedRegistry } from './load.js';
 import { serializeRegistry } from './serialize.js';
 import type { Registry } from './types.js';
 import type { Finding } from '../findings.js';
@@ -25,6 +25,12 @@ export interface UpdateOptions {
   now?: Date;
   lock?: LockOptions;
   cwd?: string;
+  /**
+   * The change repairs the registry (migrate, after a range was moved by hand without its
+   * ports): a registry that passes its schema but fails its checks is read, and the result is
+   * written only if it passes them all.
+   */
+  repair?: boolean;
 }
 
 export interface UpdateResult<T> {
@@ -70,12 +76,17 @@ export async function updateRegistry<T>(
     if (lock) await removeOrphanTemps(absolute);
     for (let attempt = 1; ; attempt++) {
       const loaded = await loadRegistry(absolute, { now: options.now, cwd: options.cwd });
-      const registry = assertWritable(loaded);
+      const registry = options.repair && loaded.data ? loaded.data : assertWritable(loaded);
       await testDelay();
       const outcome = change(registry, loaded);
-      if (!outcome.registry) return { result: outcome.result, written: false, path: absolute };
+      if (!outcome.registry) {
+        if (options.repair) assertWritable(loaded);
+        return { result: outcome.result, written: false, path: absolute };
+      }
       const text = serializeRegistry(outcome.registry);
       if (text === loaded.text) return { result: outcome.result, written: false, path: absolute };
+      // A repair is written only when it leaves nothing to repair.
+      if (options.repair) assertWritable(parseRegistryText(text, absolute, { now: options.now, cwd: options.cwd }));
       try {
         await writeFileAtomic(absolute, text, {
           beforeRename: async () => {

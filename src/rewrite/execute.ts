@@ -117,9 +117,15 @@ export async function commitRewrite(ws: Workspace, prepared: PreparedRewrite, wr
   return { written };
 }
 
-/** The second scan: every port where the plan said, none of the old ones left. Throws, loudly, when not. */
+/**
+ * The second scan: every port where the plan said, none of the old ones left. Throws, loudly, when not.
+ * Only the folders of the files written are scanned again: every occurrence the plan knows of is in
+ * one of them, and the files elsewhere were not touched (a migration of 500 projects out of 5,000
+ * reads a tenth of the tree twice, not all of it).
+ */
 export async function verifyCommitted(ws: Workspace, prepared: PreparedRewrite): Promise<void> {
-  const rescan = await ws.scan(prepared.attribution);
+  const folders = [...new Set(prepared.applied.map((f) => path.posix.dirname(f.file)))];
+  const rescan = await ws.scan(prepared.attribution, folders.includes('.') ? undefined : folders);
   const problems = verifyRewrite(prepared.rewrite, rescan, prepared.attribution, prepared.select);
   if (problems.length === 0) return;
   throw refusal(

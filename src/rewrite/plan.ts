@@ -75,10 +75,15 @@ export function planRewrite(scan: ScanResult, registry: Registry, moves: readonl
   const conflicts = [...selection.conflicts];
   if (plan.deferred > 0) conflicts.push(`${plan.deferred} edit${plan.deferred === 1 ? '' : 's'} overlap others and cannot be made in one step`);
 
+  const byService = new Map<string, PlannedEdit[]>();
+  for (const e of edits.values()) {
+    const key = `${e.project}\u0000${e.service}`;
+    byService.set(key, [...(byService.get(key) ?? []), e]);
+  }
   const summary: MoveSummary[] = moves
     .filter((m) => m.from !== m.to)
     .map((m) => {
-      const mine = [...edits.values()].filter((e) => e.project === m.project && e.service === m.service);
+      const mine = byService.get(`${m.project}\u0000${m.service}`) ?? [];
       return { ...m, files: [...new Set(mine.map((e) => e.file))].sort((a, b) => a.localeCompare(b)), edits: mine.length };
     });
   return {

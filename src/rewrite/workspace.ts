@@ -8,10 +8,11 @@ import { scan, type ScanResult } from '../scan/scan.js';
 import { openGovernedTree, type GovernedTree } from '../config/governed-tree.js';
 
 export interface Workspace extends GovernedTree {
-  scan(registry: Registry): Promise<ScanResult>;
+  /** A scan of the root; `within`: only below these folders (root-relative). */
+  scan(registry: Registry, within?: string[]): Promise<ScanResult>;
 }
 
 export async function openWorkspace(options: { cwd: string; env: NodeJS.ProcessEnv; registry?: string; code?: boolean }): Promise<Workspace> {
   const tree = await openGovernedTree(options);
-  return { ...tree, scan: (registry) => scan({ ...tree.scanSettings, root: tree.root, registry }) };
+  return { ...tree, scan: (registry, within) => scan({ ...tree.scanSettings, root: tree.root, registry, ...(within ? { within } : {}) }) };
 }

@@ -1,5 +1,5 @@
 import { formatRange, reservationRange } from '../registry/types.js';
-import { at, describePort, isHostPort } from './rule-index.js';
+import { at, describePort, isHostPort, replacePort } from './rule-index.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portReserved: Rule = {
@@ -7,7 +7,7 @@ export const portReserved: Rule = {
     id: 'port-reserved',
     defaultSeverity: 'error',
     description: 'A reserved port or a port in a reserved range (system ports, supervisor infrastructure).',
-    fixable: false,
+    fixable: true,
     scope: 'file',
   },
   check({ scan, index }) {
@@ -18,11 +18,16 @@ export const portReserved: Rule = {
       const first = hard[0];
       if (!first) continue;
       const r = first.reservation;
+      // The service moved away from this port (an import, a reassignment): the fix is its port now.
+      const service = index.service(p.project, p.service);
+      const movedFrom = service && service.port !== p.published && (service.history ?? []).some((h) => h.port === p.published);
+      const fix = movedFrom ? replacePort(p, service.port) : undefined;
       findings.push({
         ...at(p),
         message: `port ${describePort(p)} is reserved: ${r.reason} (${formatRange(reservationRange(r))})${r.owner ? `, for ${r.owner}` : ''}`,
         related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
         key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        ...(fix ? { fix } : {}),
       });
     }
     return findings;

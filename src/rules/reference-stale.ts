@@ -13,7 +13,10 @@ export const referenceStale: Rule = {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       if (p.published === null || !(p.kind === 'url' || p.kind === 'mention' || p.kind === 'reference' || (p.kind === 'env' && p.source !== 'compose'))) continue;
-      const previous = index.previousOwnersOf(p.published).find((o) => o.project !== p.project);
+      const before = index.previousOwnersOf(p.published);
+      // The file's own project had the port: an old port of its own (docs-stale, env-drift), not a reference.
+      if (p.project && before.some((o) => o.project === p.project)) continue;
+      const previous = before.find((o) => o.project !== p.project);
       if (!previous) continue;
       // A port that has an owner now is a reference to that owner, not a stale one.
       if (index.ownerOf(p.published, p.protocol)) continue;

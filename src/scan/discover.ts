@@ -48,6 +48,8 @@ export const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 const CODE_SKIPPED = ['**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/.nuxt/**', '**/.svelte-kit/**', '**/coverage/**', '**/vendor/**', '**/*.d.{ts,mts,cts}', '**/*.min.{js,mjs,cjs}', '**/*.bundle.js'];
 const CODE_NAME = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 const CODE_SKIPPED_NAME = picomatch(CODE_SKIPPED, { dot: true });
+/** Up to this many `within` folders get patterns of their own; more are filtered after one walk. */
+const MAX_WITHIN_PATTERNS = 16;
 
 const COMPOSE_NAME = /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i;
 const ENV_NAME = /^\.env(?:\..+)?$/;
@@ -93,10 +95,14 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   if (options.within && options.within.length === 0) return { files: [], problems: [] };
   const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.code ? [CODE_GLOB] : []), ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
-  const patterns =
-    within && within.length > 0 && within.length === options.within!.length
-      ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p.replace(/^\*\*\//, '**/')}`))
-      : base;
+  const limited = within && within.length > 0 && within.length === options.within!.length;
+  // A few folders: patterns below each, so only they are walked. Many folders (a migration of
+  // hundreds of projects): fast-glob matches every entry against every pattern, which grows with
+  // the product; one walk of the tree with the plain patterns, keeping what lies below a folder,
+  // costs a walk and no more.
+  const perFolder = limited && within.length <= MAX_WITHIN_PATTERNS;
+  const below = limited && !perFolder ? new Set(within) : null;
+  const patterns = perFolder ? within.flatMap((folder) => base.map((p) => `${fg.escapePath(folder)}/${p.replace(/^\*\*\//, '**/')}`)) : base;
   // One walk finds the files and the .gitignore files that judge them: those in the folders
   // walked, and those above them.
   const gitignores =
@@ -142,6 +148,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     if (!kind) continue;
     // Code is read only with code scanning on, and never from build output or minified bundles.
     if (kind === 'code' && (!options.code || CODE_SKIPPED_NAME(file))) continue;
+    if (below && !ancestors(file).slice(1).some((folder) => below.has(folder))) continue;
     // A real .env may hold secrets: only when asked for by name or glob.
     if (kind === 'env' && !isEnvTemplate(file) && !matchesAny(file, options.envFiles ?? [])) continue;
     if (gitignore.ignores(file) && !explicit.has(file)) continue;

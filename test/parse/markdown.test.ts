@@ -427,3 +427,17 @@ describe('database clients', () => {
     ]);
   });
 });
+
+describe('a README that starts with a byte order mark', () => {
+  // Found by test/rewrite/reassign.property.test.ts: micromark counts offsets from after the BOM,
+  // so table cells and code blocks were placed one character early ("500" of "5001").
+  it('places table cells, code blocks and prose mentions on the port digits, as without the mark', () => {
+    const body = '# App\n\n| Service | Port |\n|---|---|\n| db | 5001 |\n\n```yaml\nports:\n  - "5002:5432"\n```\n\nOn localhost:5003.\n';
+    const withBom = parse('\ufeff' + body);
+    const without = parse(body);
+    const brief = (r: MarkdownParseResult) => r.facts.map((f) => [f.published, f.span.start, f.span.end]);
+    expect(brief(withBom)).toEqual(brief(without).map(([port, start, end]) => [port, start! + 1, end! + 1]));
+    expect(brief(without).map(([port]) => port)).toEqual([5001, 5003]);
+    expect(withBom.embedded.map((b) => b.offset)).toEqual(without.embedded.map((b) => b.offset + 1));
+  });
+});

@@ -115,23 +115,51 @@ describe('portreg migrate --from FILE', () => {
     expect(await readTree(dir)).toEqual(after);
   });
 
-  it('a range moved without its ports: refused, with the ports that keep each offset', async () => {
+  it('a range moved by hand without its ports: each service takes its offset in the new range, registry and configs together', async () => {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    await editRegistry(dir, ['"range": { "from": 5200, "to": 5299 }', '"range": { "from": 5400, "to": 5499 }']);
+    await gitOk(['commit', '-q', '-am', 'analytics moves to 5400-5499'], dir);
+    // The registry as edited fails its checks: clickhouse's 5232 is outside the new range.
+    expect((await cli(['registry', 'check'], dir)).code).toBe(1);
+
+    const dry = await cli(['migrate', '--from', 'HEAD~1'], dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      '-        "clickhouse": { "port": 5232, "purpose": "ClickHouse", "env": "CLICKHOUSE_PORT", "containerPort": 8123 }\n' +
+        '+        "clickhouse": { "port": 5432, "purpose": "ClickHouse", "env": "CLICKHOUSE_PORT", "containerPort": 8123, "history": [{ "port": 5232, "until": "2025-06-01T12:00:00.000Z", "reason": "project moved from 5200-5299 to 5400-5499" }] }\n',
+    );
+    expect(dry.stdout.endsWith('analytics | clickhouse | 5232 | 5432 | 2\n')).toBe(true);
+    expect((await git(['status', '--porcelain'], dir)).stdout).toBe('');
+
+    const r = await cli(['migrate', '--from', 'HEAD~1', '--write'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('portreg: ports.registry.json: service "clickhouse" of project "analytics": port 5232 → 5432, its offset in the new range 5400-5499\n');
+    expect(r.stderr).toContain('wrote 2 files: projects/analytics/docker-compose.yml, projects/analytics/README.md, and ports.registry.json');
+    expect(await readFile(path.join(dir, 'projects/analytics/docker-compose.yml'), 'utf8')).toContain('"${CLICKHOUSE_PORT:-5432}:8123"');
+    expect((await cli(['registry', 'check'], dir)).code).toBe(0);
+    // A second run changes nothing.
+    const after = await readTree(dir);
+    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({ code: 0, stderr: 'portreg: warning: project "analytics" moved from 5200-5299 to 5400-5499\nportreg: nothing to change\n' });
+    expect(await readTree(dir)).toEqual(after);
+  });
+
+  it('a range moved onto another project: refused with what would still be wrong, nothing written', async () => {
     const dir = await fresh();
     const old = path.join(root, `old${n++}.json`);
     await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
-    await editRegistry(dir, ['"range": { "from": 5200, "to": 5299 }', '"range": { "from": 5400, "to": 5499 }']);
-    const r = await cli(['migrate', '--from', old], dir);
+    await editRegistry(dir, ['"range": { "from": 5200, "to": 5299 }', '"range": { "from": 5100, "to": 5199 }']);
+    const before = await readTree(dir);
+    const r = await cli(['migrate', '--from', old, '--write'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'portreg: the registry moves a project\'s range without its ports, and a registry with errors is never written to:\n' +
-        '  project "analytics" moved from 5200-5299 to 5400-5499, but its services keep their old ports, outside the new range; at the same offset: "clickhouse": 5232 → 5432\n' +
-        'give the services those ports in the registry and run migrate again, or put the old range back and run "portreg project move analytics --range 5400-5499" (it moves the registry and the configs together)\n',
+      'portreg: ports.registry.json: project "analytics" moved from 5200-5299 to 5100-5199 without its ports; with each service at its offset in the new range, the registry would still have 1 error; ' +
+        'fix it in the registry first (or give the services their ports yourself), nothing was written:\n' +
+        '  range 5100-5199 of project "frontend" overlaps range 5100-5199 of project "analytics" (registry-range-overlap)\n',
     );
-    await editRegistry(dir, ['"clickhouse": { "port": 5232,', '"clickhouse": { "port": 5432,']);
-    const ok = await cli(['migrate', '--from', old, '--write'], dir);
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('analytics | clickhouse | 5232 | 5432 | 2');
-    expect(await readFile(path.join(dir, 'projects/analytics/docker-compose.yml'), 'utf8')).toContain('"${CLICKHOUSE_PORT:-5432}:8123"');
+    expect(await readTree(dir)).toEqual(before);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRegistryText } from '../../src/registry/load.js';
 import { serializeRegistry } from '../../src/registry/serialize.js';
 import { allocatePort } from '../../src/registry/allocator.js';
-import { diffRegistries, migrateRegistry, moveProject, offsetGuidance, reassignService } from '../../src/registry/reassign.js';
+import { diffRegistries, migrateRegistry, moveProject, reassignService } from '../../src/registry/reassign.js';
 import type { Registry } from '../../src/registry/types.js';
 
 const now = new Date('2025-06-01T12:00:00.000Z');
@@ -121,7 +121,6 @@ describe('diffRegistries and migrateRegistry', () => {
       rangeMoves: [{ project: 'web', from: { from: 5100, to: 5199 }, to: { from: 5400, to: 5499 } }],
       removed: [{ project: 'billing', service: 'api', port: 5000 }],
     });
-    expect(offsetGuidance(diff)).toBeNull();
     const step = migrateRegistry(current, diff, { now });
     expect(step.notes).toHaveLength(3);
     expect(step.registry!.projects.billing!.services!.postgres!.history!.at(-1)).toEqual({ port: 5032, until: now.toISOString(), reason: 'migrate' });
@@ -130,12 +129,19 @@ describe('diffRegistries and migrateRegistry', () => {
     expect(migrateRegistry(step.registry!, diffRegistries(old, step.registry!), { now: later })).toEqual({ notes: [] });
   });
 
-  it('a range moved without its ports: the offsets, for the guidance', () => {
+  it('a range moved without its ports: each service gets its offset in the new range, and the old port in its history', () => {
     const current = registry();
     current.projects.web!.range = { from: 5400, to: 5499 };
     const diff = diffRegistries(registry(), current);
     expect(diff.changes).toEqual([{ project: 'web', service: 'web', from: 5100, to: 5400, how: 'offset' }]);
-    expect(offsetGuidance(diff)).toContain('"web": 5100 → 5400');
+    const step = migrateRegistry(current, diff, { now });
+    expect(step.registry!.projects.web!.services!.web).toMatchObject({ port: 5400, history: [{ port: 5100, until: now.toISOString(), reason: 'project moved from 5100-5199 to 5400-5499' }] });
+    expect(step.notes).toEqual([
+      'service "web" of project "web": port 5100 → 5400, its offset in the new range 5400-5499',
+      'service "web" of project "web": 5100 added to its history (quarantine)',
+    ]);
+    // idempotent: the registry now has the ports, the diff says "port" and the history is there
+    expect(migrateRegistry(step.registry!, diffRegistries(registry(), step.registry!), { now: later })).toEqual({ notes: [] });
   });
 
   it('a port that someone holds now gets no history entry (a swap)', () => {

@@ -1,14 +1,15 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { refusal } from '../../errors.js';
+import { refusal, usageError } from '../../errors.js';
 import { createFileExclusive } from '../../util/atomic-write.js';
 import { newRegistry } from '../../registry/defaults.js';
 import { findRegistryUpward } from '../../registry/locate.js';
 import { displayPathFor } from '../../registry/load.js';
 import { REGISTRY_SCHEMA_PATH } from '../../registry/schema.js';
 import { serializeRegistry } from '../../registry/serialize.js';
-import { REGISTRY_FILE_NAME } from '../../registry/types.js';
+import { formatRange, REGISTRY_FILE_NAME, type Registry } from '../../registry/types.js';
+import type { ImportedProject } from '../../registry/import.js';
 import { outputFormat, printJson, type CommandContext, type CommonOptions } from '../context.js';
 
 /**
@@ -32,14 +33,36 @@ function toRelative(from: string, to: string): string {
 export function initCommand(ctx: CommandContext): Command {
   return new Command('init')
     .description(`write a new ${REGISTRY_FILE_NAME} in the current folder, with the system's reserved ports and ranges`)
+    .argument('[root]', 'with --import: the folder to adopt (default: the current folder); the registry is written there')
+    .option('--import', 'register what is there: each project folder gets a range, and its ports (see below)')
     .option('--json', 'machine-readable output')
     .option('--format <format>', 'text or json')
-    .action(async (options: CommonOptions) => {
-      const folder = ctx.cwd;
+    .addHelpText(
+      'after',
+      `
+With --import, an existing tree adopts the registry. A project is a folder that holds a compose
+file, or a README together with an env template (.env.example, ...); it is named after the
+folder. Its services are the host ports its compose files publish and the port variables of its
+env templates. A project whose ports all sit in one free, allowed block of the project space
+(blocks of 100: 5000-5099, 5100-5199, ...) gets that block and keeps its ports; every other
+project gets a free block, and each service a new port there (its old offset where it can),
+with the old port in the service's history. Then "portreg lint --fix" moves the configs (compose
+files, env templates, READMEs) to the new ports, and "portreg lint" passes.
+An existing registry is never overwritten.`,
+    )
+    .action(async (root: string | undefined, options: CommonOptions & { import?: boolean }) => {
+      if (root !== undefined && !options.import) throw usageError('usage', `init takes a folder only with --import (got "${root}")`);
+      const folder = root === undefined ? ctx.cwd : path.resolve(ctx.cwd, root);
       const file = path.join(folder, REGISTRY_FILE_NAME);
       const shown = displayPathFor(file, ctx.cwd);
       const above = await findRegistryUpward(path.dirname(folder));
-      const registry = newRegistry(schemaReferenceFor(folder));
+      let registry = newRegistry(schemaReferenceFor(folder));
+      let imported: Awaited<ReturnType<typeof importTree>> | null = null;
+      if (options.import) {
+        if (existsSync(file)) throw refusal('registry-exists', `${shown} already exists; nothing was written (an import starts a registry; to add a project to this one, use "portreg project add")`);
+        imported = await importTree(folder, registry, ctx.now());
+        registry = imported.registry;
+      }
       // An existing registry is never overwritten, even by a racing second init.
       if (!(await createFileExclusive(file, serializeRegistry(registry)))) {
         throw refusal('registry-exists', `${shown} already exists; nothing was written (check it with "portreg registry check")`);
@@ -48,10 +71,43 @@ export function initCommand(ctx: CommandContext): Command {
         ? [`a registry already exists further up, at ${above}: commands run below ${folder} now use the new one`]
         : [];
       if (outputFormat(options) === 'json') {
-        printJson(ctx, { registry: shown, created: true, warnings });
+        printJson(ctx, { registry: shown, created: true, warnings, ...(imported ? { projects: imported.projects, notes: imported.notes } : {}) });
         return;
       }
       for (const w of warnings) ctx.stderr(`portreg: warning: ${w}\n`);
-      ctx.stdout(`created ${shown} with ${registry.reserved!.length} reservations; next: portreg project add NAME\n`);
+      if (!imported) {
+        ctx.stdout(`created ${shown} with ${registry.reserved!.length} reservations; next: portreg project add NAME\n`);
+        return;
+      }
+      for (const n of imported.notes) ctx.stderr(`portreg: ${n}\n`);
+      ctx.stdout(formatImportTable(imported.projects));
+      const moving = imported.projects.flatMap((p) => p.services).filter((s) => s.old !== s.new).length;
+      ctx.stdout(
+        `\ncreated ${shown} with ${imported.projects.length} project${imported.projects.length === 1 ? '' : 's'}` +
+          (moving ? `; ${moving} port${moving === 1 ? '' : 's'} to move: commit, then run "portreg lint --fix"\n` : '; every port stays where it is\n'),
+      );
     });
+}
+
+/** Scans the folder without a registry and plans the import (the scanner loads only here). */
+async function importTree(folder: string, fresh: Registry, now: Date) {
+  const [{ scan }, { planImport }, { findConfig }] = await Promise.all([import('../../scan/scan.js'), import('../../registry/import.js'), import('../../config/load-config.js')]);
+  const config = await findConfig(folder);
+  const scanned = await scan({ root: folder, registry: null, include: config?.config.include, exclude: config?.config.exclude, docs: config?.config.docs, envFiles: config?.config.envFiles });
+  const unread = scanned.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'scan-skipped').map((f) => `warning: ${f.file}:${f.line}:${f.column}: ${f.message}; ports there are not imported`);
+  const result = planImport(scanned, fresh, { now, rootName: path.basename(folder) });
+  return { ...result, notes: [...unread, ...result.notes] };
+}
+
+/** project | range | service | old | new, one row per service. */
+export function formatImportTable(projects: ImportedProject[]): string {
+  const header = ['project', 'range', 'service', 'old', 'new'];
+  const rows: string[][] = [];
+  for (const p of projects) {
+    if (p.services.length === 0) rows.push([p.project, formatRange(p.range), '-', '-', '-']);
+    p.services.forEach((s, i) => rows.push([i === 0 ? p.project : '', i === 0 ? formatRange(p.range) : '', s.service, String(s.old), s.old === s.new ? `${s.new} (stays)` : String(s.new)]));
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join(' | ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n') + '\n';
 }

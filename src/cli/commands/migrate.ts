@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { refusal } from '../../errors.js';
-import { loadRegistry } from '../../registry/load.js';
-import { diffRegistries, migrateRegistry, offsetGuidance, type MigrationChange } from '../../registry/reassign.js';
+import { diffRegistries, migrateRegistry, type MigrationChange } from '../../registry/reassign.js';
 import { serializeRegistry } from '../../registry/serialize.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
+import { loadRegistry, parseRegistryText } from '../../registry/load.js';
 import { formatRange, serviceProtocols, type Registry } from '../../registry/types.js';
 import { outputFormat, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
@@ -30,10 +30,10 @@ export function migrateCommand(ctx: CommandContext): Command {
     'after',
     `
 Compares the previous registry with this one: services whose port changed, projects whose range
-moved, and removed services (reported; their port recorded as released). A range moved without
-its ports (the services still on their old ports, outside it) is refused with the ports that keep
-each service's offset, to write in the registry first. Then rewrites every occurrence of each old port that belongs to its
-service, as "portreg reassign" does: dry run by default, --write applies, all or nothing.
+moved, and removed services (reported; their port recorded as released). A range moved by hand
+without its ports (the services still on their old ports, outside it) is completed: each service
+gets the port at its offset in the new range, written in the registry with the rest. Then
+rewrites every occurrence of each old port that belongs to its service, as "portreg reassign" does: dry run by default, --write applies, all or nothing.
 A second run finds nothing to change. Files with uncommitted changes are refused unless --allow-dirty.
 Exit codes: 0 done (or planned), 1 refused, 2 usage, registry or git error (a shallow clone that
 lacks the revision), 3 registry locked.`,
@@ -43,12 +43,26 @@ lacks the revision), 3 registry locked.`,
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const previous = await readPreviousRegistry(options.from, ws.located.path, ctx.cwd);
-    // A range moved without its ports makes the registry fail its checks: say what to write first.
-    const guidance = loaded.data ? offsetGuidance(diffRegistries(previous.registry, loaded.data)) : null;
-    if (guidance) throw refusal('registry-incomplete', guidance);
-    const current = assertWritable(loaded);
+    // A range moved by hand without its ports fails the registry's checks; the migration gives
+    // each service its offset in the new range, and may write the registry only if that repairs it.
+    const current = loaded.data ?? assertWritable(loaded);
     const diff = diffRegistries(previous.registry, current);
     const registryStep = migrateRegistry(current, diff, { now: ctx.now() });
+    const repairs = diff.changes.some((c) => c.how === 'offset');
+    if (repairs) {
+      const migrated = parseRegistryText(serializeRegistry(registryStep.registry ?? current), ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
+      const left = migrated.findings.filter((f) => f.severity === 'error');
+      if (left.length > 0) {
+        throw refusal(
+          'registry-invalid',
+          `${loaded.displayPath}: ${diff.rangeMoves.map((r) => `project "${r.project}" moved from ${formatRange(r.from)} to ${formatRange(r.to)}`).join(', ')} without its ports; ` +
+            `with each service at its offset in the new range, the registry would still have ${left.length} error${left.length === 1 ? '' : 's'}; fix ${left.length === 1 ? 'it' : 'them'} in the registry first (or give the services their ports yourself), nothing was written:\n` +
+            left.map((f) => `  ${f.message} (${f.ruleId})`).join('\n'),
+        );
+      }
+    } else {
+      assertWritable(loaded);
+    }
     const ambiguous = heldNow(registryStep.registry ?? current, diff.changes);
     const warnings = [
       ...diff.rangeMoves.map((r) => `project "${r.project}" moved from ${formatRange(r.from)} to ${formatRange(r.to)}`),
@@ -78,7 +92,7 @@ lacks the revision), 3 registry locked.`,
                   const step = migrateRegistry(fresh, again, { now: ctx.now() });
                   return { registry: step.registry, result: step };
                 },
-                storeOptions(ctx),
+                { ...storeOptions(ctx), repair: repairs },
               );
             },
           }
