@@ -23,6 +23,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
+import { fileOffset, relevantBlocks, type RelevantBlocks } from './markdown-mask.js';
 
 export interface EmbeddedBlock {
   lang: 'yaml' | 'env';
@@ -146,9 +147,20 @@ const MARKER = /<!--\s*portreg:(start|end)\s*-->/g;
 
 /** `file` is part of the parser interface; Markdown always parses, so there are no findings to place. */
 export function parseMarkdown(text: string, file: string): MarkdownParseResult {
+  return parseMarkdownSource(text, file, true);
+}
+
+/** The same without skipping blocks: the reference that the skipping is tested against. */
+export function parseMarkdownWhole(text: string, file: string): MarkdownParseResult {
+  return parseMarkdownSource(text, file, false);
+}
+
+function parseMarkdownSource(text: string, file: string, skipBlocks: boolean): MarkdownParseResult {
   const tooComplex = complexity(text);
   if (tooComplex) return parseAsPlainText(text, file, tooComplex);
-  const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  const blocks = skipBlocks ? relevantBlocks(text) : null;
+  const tree = fromMarkdown(blocks?.source ?? text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  if (blocks) toFileOffsets(tree, blocks.segments);
 
   const candidates: Candidate[] = [];
   const embedded: EmbeddedBlock[] = [];
@@ -208,6 +220,23 @@ export function parseMarkdown(text: string, file: string): MarkdownParseResult {
     findings: [],
     embedded: embedded.filter((b) => outside(b.offset)),
   };
+}
+
+/** Moves the offsets of a tree parsed from the relevant blocks alone to the file's (lines and columns are not used). */
+function toFileOffsets(tree: Nodes, segments: RelevantBlocks['segments']): void {
+  if (segments.length === 0) return;
+  const stack: Nodes[] = 'children' in tree ? [...tree.children] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const p = node.position;
+    if (p) {
+      node.position = {
+        start: { ...p.start, offset: fileOffset(segments, p.start.offset!, false) },
+        end: { ...p.end, offset: fileOffset(segments, p.end.offset!, true) },
+      };
+    }
+    if ('children' in node) stack.push(...node.children);
+  }
 }
 
 /**
