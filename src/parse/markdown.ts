@@ -1,7 +1,7 @@
 /**
  * Port mentions in Markdown (READMEs, docs), with exact positions.
  *
- * The document is parsed with mdast-util-from-markdown (+ GFM tables) so that structure decides where we
+ * The document is parsed with mdast-util-from-markdown (+ GFM tables, see markdown-table.ts) so that structure decides where we
  * look: regular expressions only run over the source text of text, inlineCode, code, table-cell and
  * link-destination nodes. HTML (comments included) is never read, nor anything between
  * `<!-- portreg:start -->` and `<!-- portreg:end -->` (regions portreg generates itself).
@@ -20,10 +20,10 @@
  */
 import type { Code, Nodes, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
 import { fileOffset, relevantBlocks, type RelevantBlocks } from './markdown-mask.js';
+import { tableFromMarkdown } from './markdown-table.js';
 
 export interface EmbeddedBlock {
   lang: 'yaml' | 'env';
@@ -43,6 +43,9 @@ export interface MarkdownParseResult extends ParsedFile {
 }
 
 export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'client' | 'docker-ps' | 'table';
+
+/** GFM tables on top of CommonMark; created once, not per file. */
+const PARSE_OPTIONS = { extensions: [gfmTable()], mdastExtensions: [tableFromMarkdown] };
 
 const YAML_LANGS = new Set(['yaml', 'yml']);
 const ENV_LANGS = new Set(['env', 'dotenv', '.env']);
@@ -159,7 +162,7 @@ function parseMarkdownSource(text: string, file: string, skipBlocks: boolean): M
   const tooComplex = complexity(text);
   if (tooComplex) return parseAsPlainText(text, file, tooComplex);
   const blocks = skipBlocks ? relevantBlocks(text) : null;
-  const tree = fromMarkdown(blocks?.source ?? text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  const tree = fromMarkdown(blocks?.source ?? text, PARSE_OPTIONS);
   if (blocks) toFileOffsets(tree, blocks.segments);
 
   const candidates: Candidate[] = [];
