@@ -12,17 +12,54 @@ export interface JsonSyntaxProblem {
 /**
  * A JSON text parsed with the position of every node, so that problems found
  * in the data can be reported at their line and column in the file.
+ *
+ * The position tree is built on first use: a clean registry is read with JSON.parse
+ * (`cleanValue`), and a large one costs a tree only when a problem needs a place.
  */
 export class JsonDocument {
-  readonly lines: LineIndex;
-  readonly root: Node | undefined;
-  readonly syntaxProblems: JsonSyntaxProblem[] = [];
+  private tree: { root: Node | undefined; syntaxProblems: JsonSyntaxProblem[] } | undefined;
+  private lineIndex: LineIndex | undefined;
 
-  constructor(readonly text: string) {
-    this.lines = new LineIndex(text);
+  constructor(readonly text: string) {}
+
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  get root(): Node | undefined {
+    return this.parsed().root;
+  }
+
+  get syntaxProblems(): JsonSyntaxProblem[] {
+    return this.parsed().syntaxProblems;
+  }
+
+  /**
+   * The value, when the text is strict JSON without duplicate keys (then `syntaxProblems` is empty
+   * and `root` is set); undefined when only the position tree can tell what is wrong.
+   */
+  cleanValue(): { value: unknown } | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(this.text);
+    } catch {
+      return undefined;
+    }
+    // JSON.parse keeps the last of two equal keys: fewer keys in the value than in the text means a duplicate.
+    try {
+      return countKeysInText(this.text) === countKeysInValue(value) ? { value } : undefined;
+    } catch {
+      return undefined; // nested deeper than the stack: the tree will say what it says
+    }
+  }
+
+  private parsed(): { root: Node | undefined; syntaxProblems: JsonSyntaxProblem[] } {
+    if (this.tree) return this.tree;
     const errors: ParseError[] = [];
+    const syntaxProblems: JsonSyntaxProblem[] = [];
     // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
-    this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const root = parseTree(this.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    this.tree = { root, syntaxProblems };
     // One error at a place is enough: the parser's follow-up errors there only repeat it.
     const seenOffsets = new Set<number>();
     for (const e of errors) {
@@ -30,12 +67,13 @@ export class JsonDocument {
       seenOffsets.add(e.offset);
       const comma = this.trailingCommaBefore(e);
       if (comma !== undefined) {
-        this.syntaxProblems.push({ message: 'JSON syntax error: trailing comma (JSON allows none before a closing bracket)', start: comma, end: comma + 1 });
+        syntaxProblems.push({ message: 'JSON syntax error: trailing comma (JSON allows none before a closing bracket)', start: comma, end: comma + 1 });
       } else {
-        this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
+        syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
       }
     }
-    if (this.root) this.findDuplicateKeys(this.root);
+    if (root) this.findDuplicateKeys(root, syntaxProblems);
+    return this.tree;
   }
 
   /** The most common hand-edit mistake gets its own words and points at the comma: its offset, if this is one. */
@@ -82,7 +120,7 @@ export class JsonDocument {
   }
 
   /** JSON.parse would silently keep the last of two equal keys: report them instead. */
-  private findDuplicateKeys(node: Node): void {
+  private findDuplicateKeys(node: Node, problems: JsonSyntaxProblem[]): void {
     if (node.type === 'object' && node.children) {
       const seen = new Map<string, Node>();
       for (const prop of node.children) {
@@ -91,7 +129,7 @@ export class JsonDocument {
         const first = seen.get(key.value);
         if (first) {
           const firstPos = this.lines.position(first.offset);
-          this.syntaxProblems.push({
+          problems.push({
             message: `duplicate key "${key.value}" (first at line ${firstPos.line}, column ${firstPos.column}); JSON readers keep only one of them`,
             start: key.offset,
             end: key.offset + key.length,
@@ -101,8 +139,30 @@ export class JsonDocument {
         }
       }
     }
-    for (const child of node.children ?? []) this.findDuplicateKeys(child);
+    for (const child of node.children ?? []) this.findDuplicateKeys(child, problems);
   }
+}
+
+/** Property keys written in a JSON text already known to be valid: strings followed by a colon. */
+function countKeysInText(text: string): number {
+  let keys = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 34 /* " */) continue;
+    i++;
+    while (i < text.length && text.charCodeAt(i) !== 34) i += text.charCodeAt(i) === 92 /* \\ */ ? 2 : 1;
+    let j = i + 1;
+    while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j++;
+    if (text[j] === ':') keys++;
+  }
+  return keys;
+}
+
+function countKeysInValue(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countKeysInValue(v), 0);
+  if (typeof value !== 'object' || value === null) return 0;
+  let n = 0;
+  for (const v of Object.values(value)) n += 1 + countKeysInValue(v);
+  return n;
 }
 
 function describeParseError(e: ParseError): string {

@@ -65,17 +65,21 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   const bytes = new ByteOffsets(text);
   const loc = (start: number, end: number) => ({ file: displayPath, start: bytes.at(start), end: bytes.at(end), ...doc.lines.span(start, end) });
 
-  for (const p of doc.syntaxProblems) {
-    result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: p.message, ...loc(p.start, p.end) });
-  }
-  if (result.findings.length > 0 || !doc.root) {
-    if (!doc.root && result.findings.length === 0) {
-      result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: 'the registry is empty', ...loc(0, 0) });
+  // A clean file (the usual case) is read without building the position tree.
+  const clean = doc.cleanValue();
+  if (!clean) {
+    for (const p of doc.syntaxProblems) {
+      result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: p.message, ...loc(p.start, p.end) });
     }
-    return result;
+    if (result.findings.length > 0 || !doc.root) {
+      if (!doc.root && result.findings.length === 0) {
+        result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: 'the registry is empty', ...loc(0, 0) });
+      }
+      return result;
+    }
   }
 
-  const raw = JSON.parse(doc.text) as unknown;
+  const raw = clean ? clean.value : (JSON.parse(doc.text) as unknown);
   const version = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
   if (typeof version === 'number' && Number.isInteger(version)) {
     result.fileVersion = version;
