@@ -12,7 +12,7 @@
  * - maxRssBytes: process.resourceUsage().maxRSS * 1024 (peak resident set of the whole process).
  *
  * baseline: fast-glob the patterns discoverFiles uses (same options), readFile each file (32 at a
- *   time, as scan does), yaml.parse the compose files; env and Markdown files are read, not parsed.
+ *   time; scan reads synchronously, which costs less), yaml.parse the compose files; env and Markdown files are read, not parsed.
  *   Texts and parsed documents are kept until the end, as scan keeps its inventory.
  * baseline-files: the same, below the given folders only, with the patterns discoverFiles builds
  *   for `within`: each pattern prefixed with `<folder>/`.

@@ -1,7 +1,7 @@
 /**
  * Port mentions in Markdown (READMEs, docs), with exact positions.
  *
- * The document is parsed with mdast-util-from-markdown (+ GFM tables) so that structure decides where we
+ * The document is parsed with mdast-util-from-markdown (+ GFM tables, see markdown-table.ts) so that structure decides where we
  * look: regular expressions only run over the source text of text, inlineCode, code, table-cell and
  * link-destination nodes. HTML (comments included) is never read, nor anything between
  * `<!-- portreg:start -->` and `<!-- portreg:end -->` (regions portreg generates itself).
@@ -20,9 +20,10 @@
  */
 import type { Code, Nodes, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
+import { fileOffset, relevantBlocks, type RelevantBlocks } from './markdown-mask.js';
+import { tableFromMarkdown } from './markdown-table.js';
 
 export interface EmbeddedBlock {
   lang: 'yaml' | 'env';
@@ -42,6 +43,9 @@ export interface MarkdownParseResult extends ParsedFile {
 }
 
 export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'client' | 'docker-ps' | 'table';
+
+/** GFM tables on top of CommonMark; created once, not per file. */
+const PARSE_OPTIONS = { extensions: [gfmTable()], mdastExtensions: [tableFromMarkdown] };
 
 const YAML_LANGS = new Set(['yaml', 'yml']);
 const ENV_LANGS = new Set(['env', 'dotenv', '.env']);
@@ -145,14 +149,25 @@ const PORT_CELL = new RegExp(String.raw`^[\s\x60*_]*(?<port>${PORT})${PROTO}[\s\
 const MARKER = /<!--\s*portreg:(start|end)\s*-->/g;
 
 /** `file` is part of the parser interface; Markdown always parses, so there are no findings to place. */
-export function parseMarkdown(fileText: string, file: string): MarkdownParseResult {
+export function parseMarkdown(text: string, file: string): MarkdownParseResult {
+  return parseMarkdownSource(text, file, true);
+}
+
+/** The same without skipping blocks: the reference that the skipping is tested against. */
+export function parseMarkdownWhole(text: string, file: string): MarkdownParseResult {
+  return parseMarkdownSource(text, file, false);
+}
+
+function parseMarkdownSource(fileText: string, file: string, skipBlocks: boolean): MarkdownParseResult {
   // micromark drops a leading BOM and counts its offsets from after it, which would put every
   // node-positioned fact (table cells, code blocks) one character early. A space in its place
   // keeps offsets 1:1 with the file and changes nothing else (a heading may start with a space).
   const text = fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText;
   const tooComplex = complexity(text);
   if (tooComplex) return parseAsPlainText(text, file, tooComplex);
-  const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  const blocks = skipBlocks ? relevantBlocks(text) : null;
+  const tree = fromMarkdown(blocks?.source ?? text, PARSE_OPTIONS);
+  if (blocks) toFileOffsets(tree, blocks.segments);
 
   const candidates: Candidate[] = [];
   const embedded: EmbeddedBlock[] = [];
@@ -212,6 +227,23 @@ export function parseMarkdown(fileText: string, file: string): MarkdownParseResu
     findings: [],
     embedded: embedded.filter((b) => outside(b.offset)),
   };
+}
+
+/** Moves the offsets of a tree parsed from the relevant blocks alone to the file's (lines and columns are not used). */
+function toFileOffsets(tree: Nodes, segments: RelevantBlocks['segments']): void {
+  if (segments.length === 0) return;
+  const stack: Nodes[] = 'children' in tree ? [...tree.children] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const p = node.position;
+    if (p) {
+      node.position = {
+        start: { ...p.start, offset: fileOffset(segments, p.start.offset!, false) },
+        end: { ...p.end, offset: fileOffset(segments, p.end.offset!, true) },
+      };
+    }
+    if ('children' in node) stack.push(...node.children);
+  }
 }
 
 /**

@@ -1,8 +1,13 @@
 /**
  * Reads one file for the scanner and turns every way it can be unreadable into a message:
  * gone, too large, binary, not UTF-8. The scan goes on with the other files.
+ *
+ * Synchronous on purpose: config files are small and usually in the page cache, where one
+ * synchronous open/stat/read/close costs a fraction of the four thread-pool round trips of the
+ * asynchronous calls (a scan of 15,000 files spent more time there than reading). The scanner
+ * yields to the event loop between batches of files.
  */
-import { lstat, open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -10,17 +15,20 @@ export type ReadOutcome =
   | { ok: true; text: string; bytes: Buffer }
   | { ok: false; message: string; line?: number; column?: number };
 
-export async function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadOutcome> {
-  let handle;
+/** Non-blocking open: a FIFO named like a config file is reported as not a regular file instead of waiting for a writer. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadOutcome {
+  let fd: number | undefined;
   try {
     // One open: the size check and the read look at the same file, even if it is replaced meanwhile.
-    handle = await open(file, 'r');
-    const info = await handle.stat();
+    fd = openSync(file, OPEN_FLAGS);
+    const info = fstatSync(fd);
     if (!info.isFile()) return { ok: false, message: 'is not a regular file' };
     if (info.size > maxBytes) {
       return { ok: false, message: `is ${formatSize(info.size)}, over the ${formatSize(maxBytes)} a config file may have: not read` };
     }
-    const bytes = await handle.readFile();
+    const bytes = readFileSync(fd);
     // A compose name on a binary file: a NUL byte early on is the usual sign.
     if (bytes.subarray(0, 8192).includes(0)) return { ok: false, message: 'is a binary file: not read' };
     const text = bytes.toString('utf8');
@@ -35,7 +43,7 @@ export async function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYT
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      const link = await lstat(file).catch(() => null);
+      const link = lstatOrNull(file);
       return { ok: false, message: link?.isSymbolicLink() ? 'is a broken symbolic link: not read' : 'vanished while the scan was running' };
     }
     if (code === 'EACCES' || code === 'EPERM') return { ok: false, message: 'cannot be read: permission denied' };
@@ -43,7 +51,21 @@ export async function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYT
     if (code === 'EISDIR') return { ok: false, message: 'is not a regular file' };
     return { ok: false, message: `cannot be read: ${(err as Error).message}` };
   } finally {
-    await handle?.close().catch(() => {});
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing was written; a failed close loses nothing.
+      }
+    }
+  }
+}
+
+function lstatOrNull(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
   }
 }
 

@@ -102,7 +102,8 @@ export interface ScanOptions {
   overlay?: ReadonlyMap<string, Buffer>;
 }
 
-const READ_CONCURRENCY = 32;
+/** Files read and parsed between two turns of the event loop (progress output, other requests of a server). */
+const YIELD_EVERY = 64;
 
 /** One file's share of the result, kept until the files are put in order at the end. */
 interface FileResult {
@@ -141,21 +142,22 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const seen = new Set(discovered.files.map((f) => f.path));
   let read = 0;
-  /** Reads files with bounded concurrency and hands each text to `use` as it arrives. */
+  /** Reads each file and hands its text to `use`, letting the event loop run between batches. */
   const readEach = async (files: DiscoveredFile[], use: (file: DiscoveredFile, text: string) => void | Promise<void>) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const file = files[next++]!;
-        const instead = options.overlay?.get(file.path);
-        const outcome = instead ? ({ ok: true, text: instead.toString('utf8') } as const) : await readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-        read++;
-        options.onProgress?.(read, seen.size);
-        if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
-        else await use(file, outcome.text);
+    for (let i = 0; i < files.length; i++) {
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      const file = files[i]!;
+      const instead = options.overlay?.get(file.path);
+      const outcome = instead ? ({ ok: true, text: instead.toString('utf8') } as const) : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+      read++;
+      options.onProgress?.(read, seen.size);
+      if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
+      else {
+        // Only code parsing is asynchronous (its parser loads on first use).
+        const pending = use(file, outcome.text);
+        if (pending) await pending;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+    }
   };
 
   /** Turns one parsed file into port facts, findings and directives. */
