@@ -25,6 +25,7 @@ import { assertWritable } from '../registry/store.js';
 import { openWorkspace } from '../rewrite/workspace.js';
 import { planCompose, type ComposeEntryPlan } from './compose.js';
 import { planGenerate } from './plan.js';
+import { dirtyAmong } from '../util/git.js';
 import { generateSettings } from './settings.js';
 
 export interface AllocateUpdateOptions {
@@ -35,6 +36,8 @@ export interface AllocateUpdateOptions {
   now: Date;
   lock?: LockOptions;
   livePorts?: ReadonlySet<string>;
+  /** Update files with uncommitted changes too (--allow-dirty, MCP allowDirty); refused otherwise, as `reassign` does. */
+  allowDirty?: boolean;
 }
 
 export interface UpdatedFile {
@@ -86,6 +89,17 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
     ...generated.map((f) => ({ file: ws.shown(f.file), what: WHAT[f.target], created: f.created })),
   ];
   for (const f of changes) await (f.created ? assertCreatable(ws.root, f.file) : assertFileEditable(ws.root, f.file));
+  // Someone's unsaved work is not ours to mix with generated edits: refused before anything is written, the registry included.
+  if (!options.allowDirty) {
+    const dirty = (await dirtyAmong(ws.root, changes.filter((f) => !f.created).map((f) => f.file))).map((f) => ws.shown(f));
+    if (dirty.length > 0) {
+      throw refusal(
+        'files-dirty',
+        `${dirty.length === 1 ? 'a file' : `${dirty.length} files`} to update ${dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n${dirty.map((f) => `  ${f}`).join('\n')}`,
+        { files: dirty },
+      );
+    }
+  }
 
   await writeAll(ws.root, changes);
   let allocation: Allocation;

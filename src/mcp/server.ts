@@ -196,6 +196,20 @@ function ok(text: string, structured: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
+/** allocate_port with update refused over uncommitted changes, in the tool's terms. */
+function dirtyRefusal(files: string[]): CallToolResult {
+  return {
+    content: [
+      {
+        type: 'text',
+        text: `refused, nothing was written and no port was allocated: ${files.join(', ')} ${files.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call allocate_port again (or, to update them as they are, with allowDirty: true)`,
+      },
+    ],
+    isError: true,
+    _meta: { code: 'files-dirty' },
+  };
+}
+
 function failure(err: unknown, log: (line: string) => void, tool: string): CallToolResult {
   if (err instanceof PortregError) {
     return { content: [{ type: 'text', text: err.message }], isError: true, _meta: { code: err.code } };
@@ -251,6 +265,10 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
           .boolean({ error: 'update must be true or false' })
           .optional()
           .describe("also update the project's configs in the same all-or-nothing step: the compose ports entry of the service, .env.example and the README port table (as portreg allocate --update)"),
+        allowDirty: z
+          .boolean({ error: 'allowDirty must be true or false' })
+          .optional()
+          .describe('with update: update files that have uncommitted changes too (default false: refused, nothing written, no port allocated, as portreg allocate --update without --allow-dirty)'),
       },
       outputSchema: allocateOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -263,7 +281,14 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       let a;
       if (args.update) {
         const u = await import('../generate/update.js');
-        const updated = await u.allocateWithUpdate(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live });
+        let updated;
+        try {
+          updated = await u.allocateWithUpdate(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live, allowDirty: args.allowDirty });
+        } catch (err) {
+          // The library's words name the CLI flag; an agent needs the tool's argument.
+          if (err instanceof PortregError && err.code === 'files-dirty') return dirtyRefusal(err.details?.files as string[]);
+          throw err;
+        }
         a = updated.allocation;
         update = { summary: u.updateSummary(updated), lines: u.updateLines(updated) };
       } else {

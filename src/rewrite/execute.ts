@@ -3,14 +3,13 @@
  * --write: the files all or nothing, the registry, and a second scan that must find every port
  * where the plan put it.
  */
-import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { previewPlan, writeAll, type AppliedFile } from '../fix/apply.js';
 import type { PortMove } from '../registry/reassign.js';
 import type { Registry } from '../registry/types.js';
 import type { ScanResult } from '../scan/scan.js';
-import { dirtyFiles, gitTopLevel } from '../util/git.js';
+import { dirtyAmong } from '../util/git.js';
 import type { SelectOptions } from './occurrences.js';
 import { planRewrite, verifyRewrite, type RewritePlan } from './plan.js';
 import type { Workspace } from './workspace.js';
@@ -35,22 +34,8 @@ export async function prepareRewrite(ws: Workspace, attribution: Registry, moves
     throw refusal('rewrite-conflict', `the ports cannot be changed in one step; nothing was written:\n${rewrite.conflicts.map((c) => `  ${c}`).join('\n')}`);
   }
   const applied = await previewPlan(ws.root, rewrite.plan);
-  const dirty = await dirtyOf(ws.root, applied.filter((f) => !f.before.equals(f.after)).map((f) => f.file));
+  const dirty = await dirtyAmong(ws.root, applied.filter((f) => !f.before.equals(f.after)).map((f) => f.file));
   return { scan: scanned, rewrite, applied, dirty, attribution, select };
-}
-
-/** Files among `files` (root-relative) that git reports as modified, staged, or untracked. */
-async function dirtyOf(root: string, files: string[]): Promise<string[]> {
-  if (files.length === 0) return [];
-  const top = await gitTopLevel(root);
-  if (!top) return [];
-  const listed = await dirtyFiles(top);
-  const realRoot = await realpath(root);
-  return files.filter((f) => {
-    const rel = path.relative(top, path.join(realRoot, f)).split(path.sep).join('/');
-    // git shows an untracked folder as the folder alone ("new/"), whatever it holds.
-    return listed.some((d) => d === rel || (d.endsWith('/') && rel.startsWith(d)));
-  });
 }
 
 export function refuseDirty(ws: Workspace, prepared: PreparedRewrite): void {

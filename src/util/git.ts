@@ -1,5 +1,6 @@
 /** The few git questions portreg asks, answered by the git on the PATH. */
 import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 
@@ -64,4 +65,18 @@ export async function dirtyFiles(cwd: string): Promise<string[]> {
     if (entry[0] === 'R' || entry[0] === 'C') i++;
   }
   return files;
+}
+
+/** Files among `files` (relative to `root`) that git reports as modified, staged, or untracked; none outside git. */
+export async function dirtyAmong(root: string, files: string[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const top = await gitTopLevel(root);
+  if (!top) return [];
+  const listed = await dirtyFiles(top);
+  const realRoot = await realpath(root);
+  return files.filter((f) => {
+    const rel = path.relative(top, path.join(realRoot, f)).split(path.sep).join('/');
+    // git shows an untracked folder as the folder alone ("new/"), whatever it holds.
+    return listed.some((d) => d === rel || (d.endsWith('/') && rel.startsWith(d)));
+  });
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { acquireLock } from '../../src/registry/lock.js';
 import { allocateAndWrite } from '../../src/registry/operations.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { copyTree, readTree } from '../rewrite/helpers.js';
+import { copyTree, gitOk, readTree } from '../rewrite/helpers.js';
 
 const EXPECTED = path.join(import.meta.dirname, '../fixtures/generate/basic-expected');
 
@@ -145,5 +145,48 @@ describe('portreg allocate --update', () => {
       'the registry changed meanwhile: service "worker" of project "billing" would now get port 5002, not 5007; run the command again',
     );
     expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  it('refuses files with uncommitted changes (nothing written, no port allocated) unless --allow-dirty', async () => {
+    const dir = await fleet();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '-A'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    await appendFile(path.join(dir, 'billing/README.md'), '\nWork in progress.\n');
+    await appendFile(path.join(dir, 'billing/compose.yaml'), '  # todo\n');
+    const before = await readTree(dir);
+
+    const r = await runCli(worker, { cwd: dir });
+    expect(r).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'portreg: 2 files to update have uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n  billing/compose.yaml\n  billing/README.md\n',
+    });
+    // The registry included: no allocation, byte for byte.
+    expect(await readTree(dir)).toEqual(before);
+
+    // A clean file among dirty ones does not matter; with only the README dirty, one file is named.
+    await gitOk(['checkout', '--', 'billing/compose.yaml'], dir);
+    const readmeOnly = await readTree(dir);
+    const one = await runCli([...worker, '--json'], { cwd: dir });
+    expect(one.code).toBe(1);
+    // --json: the refusal as JSON on stdout, with the files.
+    expect(JSON.parse(one.stdout)).toEqual({
+      error: {
+        code: 'files-dirty',
+        message: 'a file to update has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n  billing/README.md',
+        files: ['billing/README.md'],
+      },
+    });
+    expect(await readTree(dir)).toEqual(readmeOnly);
+
+    const allowed = await runCli([...worker, '--allow-dirty'], { cwd: dir });
+    expect([allowed.code, allowed.stdout]).toEqual([0, '5002\n']);
+    expect(await read(dir, 'ports.registry.json')).toContain('"worker": { "port": 5002');
+    // The generated row went into the README as it is, the work in progress kept.
+    const readme = await read(dir, 'billing/README.md');
+    expect(readme).toContain('| worker | 5002 | Background jobs | `WORKER_PORT` | <http://localhost:5002> |\n');
+    expect(readme.endsWith('\nWork in progress.\n')).toBe(true);
   });
 });

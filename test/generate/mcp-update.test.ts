@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CLI, tempDir, testEnv } from '../helpers/cli.js';
-import { copyTree, readTree } from '../rewrite/helpers.js';
+import { copyTree, gitOk, readTree } from '../rewrite/helpers.js';
 
 const EXPECTED = path.join(import.meta.dirname, '../fixtures/generate/basic-expected');
 
@@ -86,5 +86,34 @@ describe('MCP allocate_port with update: true', () => {
     const cli = await runCli(['allocate', '--project', 'billing', '--service', 'worker', '--purpose', 'Background jobs', '--env', 'WORKER_PORT', '--update'], { cwd: cliDir });
     expect(cli.stdout).toBe('5002\n');
     expect(await readTree(dir)).toEqual(await readTree(cliDir));
+  });
+
+  it('refuses files with uncommitted changes (nothing written, no port allocated) unless allowDirty: true', async () => {
+    const dir = await copyTree(EXPECTED, path.join(root, 'dirty'));
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '-A'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    await appendFile(path.join(dir, 'billing/.env.example'), 'DEBUG=1\n');
+    const before = await readTree(dir);
+    const args = { projectName: 'billing', serviceName: 'worker', purpose: 'Background jobs', env: 'WORKER_PORT', update: true };
+    const client = await connect(dir);
+    try {
+      const refused = (await client.callTool({ name: 'allocate_port', arguments: args })) as CallToolResult;
+      expect(refused.isError).toBe(true);
+      expect(refused._meta).toEqual({ code: 'files-dirty' });
+      expect(text(refused)).toBe(
+        'refused, nothing was written and no port was allocated: billing/.env.example has uncommitted changes; commit or stash them first, then call allocate_port again (or, to update them as they are, with allowDirty: true)',
+      );
+      expect(await readTree(dir)).toEqual(before);
+
+      const allowed = (await client.callTool({ name: 'allocate_port', arguments: { ...args, allowDirty: true } })) as CallToolResult;
+      expect(allowed.isError, text(allowed)).toBeFalsy();
+      expect((allowed.structuredContent as { port: number }).port).toBe(5002);
+    } finally {
+      await client.close();
+    }
+    const env = await readFile(path.join(dir, 'billing/.env.example'), 'utf8');
+    expect(env).toContain('# worker: Background jobs\nWORKER_PORT=5002\n');
+    expect(env.endsWith('LOG_LEVEL=info\nDEBUG=1\n')).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ interface AllocateOptions extends CommonOptions {
   composeService?: string;
   probe?: boolean;
   update?: boolean;
+  allowDirty?: boolean;
 }
 
 export function allocateCommand(ctx: CommandContext): Command {
@@ -31,7 +32,8 @@ export function allocateCommand(ctx: CommandContext): Command {
       .option('--compose-service <name>', 'the compose service, when its name differs from --service')
       .option('--probe', 'skip ports something listens on right now (default, except when CI is set)')
       .option('--no-probe', 'do not look at the ports in use on this machine')
-      .option('--update', "also update the project's configs in the same all-or-nothing step: the compose ports entry, .env.example and the README port table"),
+      .option('--update', "also update the project's configs in the same all-or-nothing step: the compose ports entry, .env.example and the README port table")
+      .option('--allow-dirty', 'with --update: update files that have uncommitted changes'),
   ).addHelpText(
     'after',
     `
@@ -40,7 +42,8 @@ The same project and service get their existing port back (idempotent).
 --update: the files are planned against the new allocation and written all or nothing, then the
 registry; if the registry cannot be written, the files get their previous bytes back. What changed
 goes to stderr (the port alone stays on stdout). Without a compose service of that name, it says
-which file to add it to and prints the snippet.
+which file to add it to and prints the snippet. Files with uncommitted changes are refused (exit 1,
+nothing written, no port allocated) unless --allow-dirty.
 Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 usage or registry error, 3 registry locked.`,
   );
   cmd.action(async (options: AllocateOptions) => {
@@ -68,7 +71,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
     if (options.update) {
       const { allocateWithUpdate } = await import('../../generate/update.js');
       const store = storeOptions(ctx);
-      updated = await allocateWithUpdate(request, { cwd: ctx.cwd, env: ctx.env, registry: options.registry, now: store.now, lock: store.lock, livePorts: live });
+      updated = await allocateWithUpdate(request, { cwd: ctx.cwd, env: ctx.env, registry: options.registry, now: store.now, lock: store.lock, livePorts: live, allowDirty: options.allowDirty });
       result = updated.allocation;
     } else {
       result = await allocateAndWrite(located.path, request, { ...storeOptions(ctx), livePorts: live });
