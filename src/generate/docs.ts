@@ -72,14 +72,29 @@ function headings(text: string) {
  * First run in an existing README: right under a heading that names the ports ("## Ports",
  * "## Port allocation"; for the root table also "## Port ranges" or "## Projects"), so the
  * table lands where readers already look; without one, at the end under a new heading of
- * its own. Hand-written text under that heading stays, below the table.
+ * its own. Hand-written text under that heading stays, below the table. A project README's
+ * hand-written port table in that section (a table with a Port column) is taken over: the
+ * generated region takes its place, as the env target takes over `API_PORT=` lines, so the
+ * README does not end up with two tables that disagree.
  */
 export function placeDocsRegion(text: string, block: string, eol: string, kind: 'project' | 'root'): StringEdit {
   const wanted = kind === 'project' ? /^ports?\b/i : /^(?:port ranges?|ports?|projects)\b/i;
   const lines = splitLines(text);
-  const heading = headings(text).find((h) => wanted.test(h.title));
+  const all = headings(text);
+  const heading = all.find((h) => wanted.test(h.title));
   if (heading) {
     const i = lines.findIndex((l) => l.start === heading.line.start);
+    if (kind === 'project') {
+      // The section's own text, up to the next heading of any level: a subsection's table (partners' ports) is not the project's.
+      const next = all.find((h) => h.line.start > heading.line.start);
+      const end = next ? lines.findIndex((l) => l.start === next.line.start) : lines.length;
+      const hand = handPortTable(lines, i + 1, end);
+      if (hand) {
+        // The last row without a line break (end of file): the block does not add one.
+        const noBreak = hand.last.end === hand.last.contentEnd;
+        return { start: hand.first.start, end: hand.last.end, text: noBreak ? block.slice(0, block.length - eol.length) : block };
+      }
+    }
     const next = lines[i + 1];
     const lastWithout = !next && !text.endsWith('\n');
     let insert = (lastWithout ? eol : '') + eol + block + (next && next.text.trim() !== '' ? eol : '');
@@ -88,6 +103,45 @@ export function placeDocsRegion(text: string, block: string, eol: string, kind: 
   }
   const title = kind === 'project' ? '## Ports' : '## Port ranges';
   return appendAtEnd(text, `${title}${eol}${eol}${block}`, eol);
+}
+
+type Line = ReturnType<typeof splitLines>[number];
+
+const DELIMITER_ROW = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+/** A table row's cells, the outer pipes dropped (escaped pipes stay inside their cell). */
+function cells(row: string): string[] {
+  const body = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  return body.split(/(?<!\\)\|/).map((c) => c.trim());
+}
+
+/**
+ * The first GFM table among lines [from, to), outside fenced code, whose header has a Port
+ * column ("Port", "Ports", "Host port", in bold or code too): its first and last line.
+ */
+function handPortTable(lines: Line[], from: number, to: number): { first: Line; last: Line } | null {
+  let fence: string | null = null;
+  for (let i = from; i < to; i++) {
+    const text = lines[i]!.text;
+    const f = FENCE.exec(text);
+    if (fence !== null) {
+      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
+      continue;
+    }
+    if (f) {
+      fence = f[1]!;
+      continue;
+    }
+    const delimiter = lines[i + 1];
+    if (i + 1 >= to || !delimiter || !text.includes('|') || !delimiter.text.includes('|') || !DELIMITER_ROW.test(delimiter.text)) continue;
+    const header = cells(text);
+    if (header.length !== cells(delimiter.text).length) continue;
+    if (!header.some((c) => /^ports?\b|\bports?$/i.test(c.replace(/[*_`]/g, '').trim()))) continue;
+    let last = i + 1;
+    while (last + 1 < to && lines[last + 1]!.text.trim() !== '' && lines[last + 1]!.text.includes('|')) last++;
+    return { first: lines[i]!, last: lines[last]! };
+  }
+  return null;
 }
 
 /** A README that does not exist yet: a title, then the section. */
