@@ -10,7 +10,8 @@
  *
  * What counts as a port, and its kind (how the lint rules see it):
  * - `published`: a port the program listens on or is configured to serve on: the first argument
- *   of a `.listen(...)` call (`app.listen(5000)`, `server.listen({ port: 5000 })`), a property or
+ *   of a `.listen(...)` call or of a bare `listen(...)` (`app.listen(5000)`, `server.listen({ port:
+ *   5000 })`, `listen(5000)`), each element of a port list (`ports: [5000, 5001]`), a property or
  *   variable named like a port (`port: 5000`, `PORT: 5000`, `apiPort = 5000`, `const API_PORT =
  *   5000`, `server: { port }` and `devServer: { port }` in bundler configs), a parameter default
  *   (`function start(port = 5000)`), and the fallback of a port variable (`process.env.PORT ??
@@ -51,6 +52,8 @@ export function loadTypeScript(): Promise<TypeScriptApi> {
 const MINIFIED_LINE = 2000;
 
 const PORT_NAME = /^(?:port|PORT|Port|[A-Za-z0-9$]*[a-z0-9]Port|[A-Za-z0-9$]*_(?:PORT|port))$/;
+/** The name of a list of ports (`ports: [5000, 5001]`, `API_PORTS`, `extraPorts`): its elements are ports. */
+const PORTS_NAME = /^(?:ports?|PORTS?|Ports?|[A-Za-z0-9$]*[a-z0-9]Ports?|[A-Za-z0-9$]*_(?:PORTS?|ports?))$/;
 /** Objects whose `port` is where a dev server or test server listens. */
 const SERVER_KEYS = new Set(['server', 'devServer', 'preview', 'webServer', 'listen']);
 /** A `host` that binds every address says where to listen, not whom to call. */
@@ -121,6 +124,11 @@ function literalPort(ts: TypeScriptApi, sf: TS.SourceFile, literal: TS.NumericLi
   const start = literal.getStart(sf) + (ts.isStringLiteral(literal) ? 1 : 0);
   const span = { start, end: start + digits.length };
 
+  // An element of an array literal is a port only where the array is a port list (`ports: [5000, 5001]`).
+  let element: TS.Expression = literal;
+  while (ts.isParenthesizedExpression(element.parent) || ts.isAsExpression(element.parent)) element = element.parent;
+  if (ts.isArrayLiteralExpression(element.parent)) return portListElement(ts, sf, element, element.parent, port, span);
+
   // Climb through what leaves the value a port: parentheses and casts, the fallback of a
   // `??`/`||`/`?:`, and a conversion (`Number(...)`, `parseInt(...)`).
   let value: TS.Expression = literal;
@@ -179,8 +187,33 @@ function literalPort(ts: TypeScriptApi, sf: TS.SourceFile, literal: TS.NumericLi
   return null;
 }
 
+/**
+ * `[5000, 5001]` as the value of a port-named property or variable (`ports: [...]`, `const
+ * API_PORTS = [...] as const`, `server: { ports: [...] }`): each element is a port the program
+ * serves on. Arrays anywhere else (`retries: [5000]`, `listen([5000])`) are not port lists.
+ */
+function portListElement(ts: TypeScriptApi, sf: TS.SourceFile, element: TS.Expression, array: TS.ArrayLiteralExpression, port: number, span: RawPortFact['span']): RawPortFact | null {
+  let list: TS.Expression = array;
+  while (ts.isParenthesizedExpression(list.parent) || ts.isAsExpression(list.parent) || ts.isSatisfiesExpression(list.parent)) list = list.parent;
+  const holder = list.parent;
+  const raw = element.getText(sf);
+  if (ts.isPropertyAssignment(holder) && holder.initializer === list) {
+    const name = propertyName(ts, holder.name);
+    if (name === null || !PORTS_NAME.test(name)) return null;
+    const owner = ts.isObjectLiteralExpression(holder.parent) ? objectOwner(ts, holder.parent) : null;
+    return fact({ kind: 'published', span, published: port, variable: null, raw, context: `${owner !== null ? `${owner}.` : ''}${name}[]` });
+  }
+  if ((ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === list && ts.isIdentifier(holder.name) && PORTS_NAME.test(holder.name.text)) {
+    return fact({ kind: 'published', span, published: port, variable: null, raw, context: `${holder.name.text}[]` });
+  }
+  return null;
+}
+
+/** `app.listen(...)`, `server.listen(...)`, and a bare `listen(...)` (an imported or destructured listen function). */
 function isListenCall(ts: TypeScriptApi, node: TS.Node): node is TS.CallExpression {
-  return ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'listen';
+  if (!ts.isCallExpression(node)) return false;
+  const callee = node.expression;
+  return (ts.isPropertyAccessExpression(callee) && callee.name.text === 'listen') || (ts.isIdentifier(callee) && callee.text === 'listen');
 }
 
 function propertyName(ts: TypeScriptApi, name: TS.PropertyName): string | null {

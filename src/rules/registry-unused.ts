@@ -12,7 +12,13 @@ export const registryUnused: Rule = {
   check({ scan, registry, index }) {
     const used = new Set<string>();
     const scannedProjects = new Set<string>();
-    for (const f of scan.files) if (f.project) scannedProjects.add(f.project);
+    // Projects whose code was read (--code): a port the code listens on counts as a use there.
+    const codeProjects = new Set<string>();
+    for (const f of scan.files) {
+      if (!f.project) continue;
+      scannedProjects.add(f.project);
+      if (f.kind === 'code') codeProjects.add(f.project);
+    }
     // A file that did not parse hides what it uses: say nothing rather than something wrong.
     const unreadable = new Set(scan.findings.filter((f) => f.ruleId === 'parse-error').map((f) => scan.files.find((x) => x.path === f.file)?.project));
     for (const p of scan.ports) {
@@ -26,7 +32,7 @@ export const registryUnused: Rule = {
         if (used.has(`${project}/${service}`)) continue;
         findings.push({
           ...index.registryLocation(['projects', project, 'services', service, 'port']),
-          message: `service "${service}" of project "${project}" holds port ${s.port}, but no compose file or env template of the project uses it: release it (portreg release --project ${project} --service ${service}) or use it`,
+          message: `service "${service}" of project "${project}" holds port ${s.port}, but no ${codeProjects.has(project) ? 'compose file, env template or code' : 'compose file or env template'} of the project uses it: release it (portreg release --project ${project} --service ${service}) or use it`,
           key: `${project}|${service}|${s.port}`,
         });
       }

@@ -72,6 +72,31 @@ describe('portreg lint --code', () => {
     expect(r.code).toBe(0);
   });
 
+  it('registry-unused names code among the configs searched only for a project whose code was read', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'ports.registry.json');
+    const registry = JSON.parse(await read(dir, 'ports.registry.json')) as { projects: Record<string, { services: Record<string, unknown> }> };
+    registry.projects['billing']!.services['jobs'] = { port: 5120, purpose: 'Jobs' };
+    registry.projects['web']!.services['cache'] = { port: 5220, purpose: 'Cache' };
+    await writeFile(file, JSON.stringify(registry, null, 2) + '\n');
+    const unused = async (args: string[]) => {
+      const r = await cli([...args, '--format', 'json'], dir);
+      const report = JSON.parse(r.stdout) as { findings: { ruleId: string; message: string }[] };
+      return report.findings.filter((f) => f.ruleId === 'registry-unused').map((f) => f.message);
+    };
+    expect(await unused(['lint', '--code'])).toEqual([
+      'service "jobs" of project "billing" holds port 5120, but no compose file, env template or code of the project uses it: release it (portreg release --project billing --service jobs) or use it',
+      // web has no code files: its code was not searched, and the message does not claim it was.
+      'service "cache" of project "web" holds port 5220, but no compose file or env template of the project uses it: release it (portreg release --project web --service cache) or use it',
+    ]);
+    // Without --code, no project's code is searched (and admin, used only in code, is reported).
+    expect(await unused(['lint'])).toEqual([
+      'service "admin" of project "billing" holds port 5110, but no compose file or env template of the project uses it: release it (portreg release --project billing --service admin) or use it',
+      'service "jobs" of project "billing" holds port 5120, but no compose file or env template of the project uses it: release it (portreg release --project billing --service jobs) or use it',
+      'service "cache" of project "web" holds port 5220, but no compose file or env template of the project uses it: release it (portreg release --project web --service cache) or use it',
+    ]);
+  });
+
   it('port-conflict: code of two projects on one port collides; code and compose of one project do not', async () => {
     const dir = await fresh();
     await mkdir(path.join(dir, 'web/src'), { recursive: true });

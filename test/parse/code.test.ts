@@ -76,6 +76,35 @@ describe('parseCode: ports the code listens on', () => {
   });
 });
 
+describe('parseCode: port lists and a bare listen()', () => {
+  it('reads each element of an array under a port-named property or variable, and a bare listen(); look-alikes stay silent', () => {
+    expect(factsOf('port-lists/servers.ts')).toEqual([
+      { line: 3, column: 33, port: 5000, kind: 'published', variable: null, context: 'ports[]', host: null },
+      { line: 3, column: 39, port: 5001, kind: 'published', variable: null, context: 'ports[]', host: null },
+      // retries: [5000, 6000] is no port list
+      { line: 4, column: 27, port: 5002, kind: 'published', variable: null, context: 'API_PORTS[]', host: null },
+      { line: 4, column: 34, port: 5003, kind: 'published', variable: null, context: 'API_PORTS[]', host: null },
+      { line: 5, column: 32, port: 5004, kind: 'published', variable: null, context: 'extraPorts[]', host: null },
+      { line: 6, column: 40, port: 5005, kind: 'published', variable: null, context: 'server.ports[]', host: null },
+      { line: 7, column: 8, port: 5006, kind: 'published', variable: null, context: 'listen()', host: null },
+      { line: 8, column: 16, port: 5007, kind: 'published', variable: null, context: 'listen({ port })', host: null },
+      // Below: sizes, listener(), relisten(), .listen.call(), an array inside ports: [...], arithmetic
+      // and conversions in a list, listen([...]): nothing. A singular port: [5000] is a port list too.
+      { line: 13, column: 48, port: 5000, kind: 'published', variable: null, context: 'port[]', host: null },
+    ]);
+  });
+
+  it.each([
+    ['an array under a name that is no port list', 'const o = { timeouts: [5000, 5001], support: [5000], transports: [5000] };'],
+    ['a function whose name only contains listen', 'listener(5000); relisten(5000); listenTo(5000); onListen(5000);'],
+    ['a listen function given an array', 'listen([5000]);'],
+    ['an array of arrays under ports', 'const o = { ports: [[5000, 5001]] };'],
+    ['an array passed to something else', 'setPorts([5000]); const x = [5000].length;'],
+  ])('%s', (_what, source) => {
+    expect(parseCode(ts, source, 'x.ts').facts).toEqual([]);
+  });
+});
+
 describe('parseCode: config files', () => {
   it('vite: server.port and preview.port listen, the proxy target is a URL', () => {
     expect(factsOf('config-objects/vite.config.ts')).toEqual([
