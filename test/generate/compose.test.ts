@@ -105,4 +105,34 @@ describe('compose ports entries', () => {
     const again = await runCli(['generate', 'compose', '--project', 'billing', '--check'], { cwd: dir });
     expect([again.code, again.stdout, again.stderr]).toEqual([0, '', 'portreg: every generated file is current\n']);
   });
+
+  it('generate compose --check counts only entries it would insert: a missing service, a host-network one and a different port exit 0', async () => {
+    const dir = path.join(root, `cli${n++}`);
+    await mkdir(path.join(dir, 'billing'), { recursive: true });
+    await writeRegistry(dir, {
+      billing: { range: { from: 5000, to: 5099 }, path: 'billing', services: { w: worker, ghost: { port: 5005, purpose: 'g' }, h: { port: 5006, purpose: 'h' }, api: { port: 5001, purpose: 'api' } } },
+    });
+    await writeFile(path.join(dir, 'billing/compose.yaml'), 'services:\n  w:\n    image: w\n    ports:\n      - "${WORKER_PORT:-5003}:9000"\n  h:\n    network_mode: host\n  api:\n    ports:\n      - "5009:80"\n');
+    const check = await runCli(['generate', 'compose', '--project', 'billing', '--check'], { cwd: dir });
+    expect([check.code, check.stdout]).toEqual([0, '']);
+    expect(check.stderr).toBe(
+      [
+        'portreg: no compose service "ghost" in billing/compose.yaml: add it to billing/compose.yaml with:',
+        'services:',
+        '  ghost:',
+        '    ports:',
+        '      - "5005:5005"',
+        'portreg: h in billing/compose.yaml: it uses network_mode: host, where ports are not published; add by hand:',
+        'services:',
+        '  h:',
+        '    ports:',
+        '      - "5006:5006"',
+        'portreg: every generated file is current',
+        '',
+      ].join('\n'),
+    );
+    // And --help says so.
+    const help = await runCli(['generate', '--help'], { cwd: dir });
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('compose --check counts only the entries it would insert into an existing compose service');
+  });
 });

@@ -44,6 +44,10 @@ the first of its variables was set, taking over those lines, else at the end). T
 .supervisor-specific files and the TypeScript module are generated whole.
 Without --write: a unified diff of what would change, exit 0. --check: the same diff, exit 1 when
 anything is out of date. --write: every file or none.
+compose --check counts only the entries it would insert into an existing compose service: a service
+missing from the compose files (its snippet is printed), one it cannot edit by itself (printed to add
+by hand), or one that publishes a different port (port-mismatch's to report, reassign's to move)
+does not make it exit 1.
 Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or registry error.`,
   );
   cmd.action(async (target: string, options: GenerateOptions) => {
