@@ -209,6 +209,44 @@ describe('uncommitted changes', () => {
   });
 });
 
+describe('uncommitted changes: project move and migrate refuse them as reassign does', () => {
+  const REFUSED = 'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
+
+  async function dirtyRepo(): Promise<string> {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    return dir;
+  }
+
+  it('project move --write', async () => {
+    const dir = await dirtyRepo();
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+    const args = ['project', 'move', 'billing', '--range', '5300-5399', '--write'];
+    expect(await cli(args, dir)).toMatchObject({ code: 1, stdout: '', stderr: REFUSED });
+    expect(await readTree(dir)).toEqual(before);
+    const allowed = await cli([...args, '--allow-dirty'], dir);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('billing | postgres | 5032 | 5332 | 8');
+  });
+
+  it('migrate --from HEAD~1 --write', async () => {
+    const dir = await dirtyRepo();
+    const registry = path.join(dir, 'ports.registry.json');
+    await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
+    await gitOk(['commit', '-q', '-am', 'reallocate postgres'], dir);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({ code: 1, stdout: '', stderr: REFUSED });
+    expect(await readTree(dir)).toEqual(before);
+    const allowed = await cli(['migrate', '--from', 'HEAD~1', '--write', '--allow-dirty'], dir);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('billing | postgres | 5032 | 5033 | 8');
+  });
+});
+
 describe('a crash between two renames', () => {
   const TEMP = /^\.(.+)\.\d+\.[0-9a-f]{8}\.tmp$/;
   /** The temporary files left in the tree, as the files they were to replace. */
