@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, open, readFile, realpath, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PortregError, ExitCode } from '../errors.js';
-import { tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
-import { failRenameForTest } from '../util/test-hooks.js';
+import { removeOrphanTempsBeside, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { crashPoint, failRenameForTest } from '../util/test-hooks.js';
 import { mapLimit } from '../util/map-limit.js';
 import { applyToBuffer, type Plan } from './plan.js';
 
@@ -97,6 +97,9 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
   const temps: { temp: string; target: string }[] = [];
   let made: string[] = [];
   try {
+    // A write killed between two renames left temporary files beside the files not yet renamed:
+    // the run that writes those files again (the repair) clears them.
+    await removeOrphanTempsBeside(changed.map((f) => path.resolve(root, f.file)));
     made = await makeFolders(root, changed);
     // Every temporary file written and synced (several at once), in the order of `changed`.
     const written = new Array<{ temp: string; target: string } | undefined>(changed.length);
@@ -136,6 +139,7 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
   // old bytes back, so the tree is never left half-moved.
   for (let i = 0; i < temps.length; i++) {
     try {
+      if (i === 1) crashPoint('between-renames');
       failRenameForTest(i);
       await rename(temps[i]!.temp, temps[i]!.target);
     } catch (err) {

@@ -25,6 +25,7 @@
  * quarantine meanwhile.
  */
 import path from 'node:path';
+import { refusal } from '../errors.js';
 import { isEnvTemplate } from '../scan/discover.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 import { isHostPort } from '../rules/rule-index.js';
@@ -322,7 +323,13 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
       const ports = choosePorts(trial, d, block, context.now);
       if (ports) placed = { range: block, ports };
     }
-    if (!placed) throw new Error(`no free block of ${size} ports is left in the project space ${formatRange(space)} for project "${d.project}"`);
+    if (!placed) {
+      // A tree with more projects than the space has free blocks (277 blocks of 100 in 5000-32767): refused whole.
+      throw refusal(
+        'space-full',
+        `no free block of ${size} ports is left in the project space ${formatRange(space)} for project "${d.project}" (${results.size} of ${drafts.length} projects placed); nothing was written`,
+      );
+    }
     register(d, placed.range);
     d.services.forEach((s, i) => allocate(d, s, placed!.ports[i]!));
     results.set(d.project, { project: d.project, path: d.folder, range: placed.range, kept: false, services: d.services.map((s, i) => ({ ...s, new: placed!.ports[i]! })) });

@@ -66,24 +66,40 @@ async function syncFolder(folder: string): Promise<void> {
  * Called while holding the lock, so no live writer of ours owns them.
  */
 export async function removeOrphanTemps(file: string): Promise<string[]> {
-  const folder = path.dirname(file);
-  const prefix = `.${path.basename(file)}.`;
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return removed;
+  return removeOrphanTempsBeside([file]);
+}
+
+/**
+ * Removes the temporary files that killed writers left beside any of `files` (absolute paths):
+ * a multi-file write killed between two renames leaves one beside every file not yet renamed.
+ * Each folder is read once. A temp whose process still runs is someone's write in progress: kept.
+ */
+export async function removeOrphanTempsBeside(files: readonly string[]): Promise<string[]> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const f of files) {
+    const names = byFolder.get(path.dirname(f)) ?? new Set<string>();
+    names.add(path.basename(f));
+    byFolder.set(path.dirname(f), names);
   }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
-    await unlink(path.join(folder, name)).then(() => removed.push(name), () => {});
+  const removed: string[] = [];
+  for (const [folder, bases] of byFolder) {
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      // .<base>.<pid>.<8 hex>.tmp, as tempPathFor names them
+      const m = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+      if (!m || !bases.has(m[1]!)) continue;
+      const pid = Number(m[2]);
+      if (pid === process.pid || processAlive(pid)) continue;
+      await unlink(path.join(folder, name)).then(() => removed.push(path.join(folder, name)), () => {});
+    }
   }
   return removed;
 }
-
 
 /**
  * Creates a file that must not exist yet, complete or not at all: the content is made durable

@@ -3,7 +3,8 @@
  * unless a PORTREG_TEST_* variable is set, and are documented only here.
  *
  * PORTREG_TEST_CRASH_AT=<point>  SIGKILL this process at that point of a registry write
- *                                 (after-temp-write, after-rename).
+ *                                 (after-temp-write, after-rename), or of a multi-file write
+ *                                 (between-renames: after the first file is renamed into place).
  * PORTREG_TEST_DELAY_MS=<n>       sleep n ms between reading the registry and writing it,
  *                                 to widen the window a lock must protect.
  * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
@@ -15,7 +16,7 @@
  *                                 (read in src/cli/progress.ts).
  */
 
-export type CrashPointName = 'after-temp-write' | 'after-rename';
+export type CrashPointName = 'after-temp-write' | 'after-rename' | 'between-renames';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PORTREG_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

@@ -640,6 +640,22 @@ describe('portreg lint --fix', () => {
     expect(log.runs[0]!.results).toHaveLength(19);
   });
 
+  it('fixes a staged file as pre-commit gives it: no refusal of uncommitted changes (unlike reassign), the index left as staged', async () => {
+    const dir = await fleetRepo();
+    const file = path.join(dir, 'billing/docker-compose.yml');
+    const staged = '# being changed in this commit\n' + (await readFile(file, 'utf8'));
+    await writeFile(file, staged);
+    git(dir, 'add', 'billing/docker-compose.yml');
+    const r = await lint(dir, ['--fix', 'billing/docker-compose.yml']);
+    expect(r.code).toBe(1); // what --fix cannot fix remains
+    expect(r.stderr.split('\n')[0]).toBe('portreg: fixed 1 file: billing/docker-compose.yml');
+    expect(r.stderr).not.toContain('uncommitted');
+    expect(await readFile(file, 'utf8')).toBe(staged.replace('"${API_PORT:-5001}:8080"', '"${API_PORT:-5002}:8080"').replace('"5033:5432"', '"5032:5432"'));
+    // The fix is in the working tree for the user (or pre-commit, which then fails the commit) to stage.
+    expect(git(dir, 'show', ':billing/docker-compose.yml')).toBe(staged);
+    expect(git(dir, 'status', '--porcelain', '--', 'billing')).toBe('MM billing/docker-compose.yml\n');
+  });
+
   it('--fix-dry-run on a clean tree prints nothing and exits 0', async () => {
     const dir = await cleanRepo();
     expect(await lint(dir, ['--fix-dry-run'])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });

@@ -93,3 +93,24 @@ describe('planImport', () => {
     ]);
   });
 });
+
+describe('planImport in a full project space', () => {
+  it('refuses with the project that found no block and how many were placed (exit 1, not an internal error)', async () => {
+    for (const [folder, port] of [['a', '3000'], ['b', '3001'], ['c', '3002']] as const) {
+      await mkdir(path.join(root, folder), { recursive: true });
+      await writeFile(path.join(root, folder, 'docker-compose.yml'), compose(['web', [`${port}:80`]]));
+    }
+    const fresh = { ...newRegistry('schema.json'), projectSpace: { from: 5000, to: 5199 } };
+    let thrown: unknown;
+    try {
+      planImport(await scan({ root, registry: null }), fresh, { now: NOW, rootName: 'mono' });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({
+      exitCode: 1,
+      code: 'space-full',
+      message: 'no free block of 100 ports is left in the project space 5000-5199 for project "c" (2 of 3 projects placed); nothing was written',
+    });
+  });
+});

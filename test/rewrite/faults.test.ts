@@ -208,3 +208,103 @@ describe('uncommitted changes', () => {
     expect(allowed.stderr).toContain('wrote 8 files');
   });
 });
+
+describe('uncommitted changes: project move and migrate refuse them as reassign does', () => {
+  const REFUSED = 'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
+
+  async function dirtyRepo(): Promise<string> {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    return dir;
+  }
+
+  it('project move --write', async () => {
+    const dir = await dirtyRepo();
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+    const args = ['project', 'move', 'billing', '--range', '5300-5399', '--write'];
+    expect(await cli(args, dir)).toMatchObject({ code: 1, stdout: '', stderr: REFUSED });
+    expect(await readTree(dir)).toEqual(before);
+    const allowed = await cli([...args, '--allow-dirty'], dir);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('billing | postgres | 5032 | 5332 | 8');
+  });
+
+  it('migrate --from HEAD~1 --write', async () => {
+    const dir = await dirtyRepo();
+    const registry = path.join(dir, 'ports.registry.json');
+    await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
+    await gitOk(['commit', '-q', '-am', 'reallocate postgres'], dir);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({ code: 1, stdout: '', stderr: REFUSED });
+    expect(await readTree(dir)).toEqual(before);
+    const allowed = await cli(['migrate', '--from', 'HEAD~1', '--write', '--allow-dirty'], dir);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('billing | postgres | 5032 | 5033 | 8');
+  });
+});
+
+describe('a crash between two renames', () => {
+  const TEMP = /^\.(.+)\.\d+\.[0-9a-f]{8}\.tmp$/;
+  /** The temporary files left in the tree, as the files they were to replace. */
+  const temps = async (dir: string) =>
+    [...(await readTree(dir)).keys()].filter((f) => TEMP.test(path.posix.basename(f))).map((f) => path.posix.join(path.posix.dirname(f), TEMP.exec(path.posix.basename(f))![1]!));
+
+  it('the registry claims nothing; lint reports the half-moved files; the next reassign repairs them and clears the temporary files, lint --fix the rest', async () => {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const before = await BEFORE();
+    const after = await readTree(path.join(BASIC, 'after-reassign'));
+
+    const killed = await cli(reassignArgs, dir, { PORTREG_TEST_CRASH_AT: 'between-renames' });
+    expect(killed.signal).toBe('SIGKILL');
+    // Files are written before the registry: the first file renamed (in path order) holds the new port,
+    // every other file and the registry the old one.
+    const crashed = await readTree(dir);
+    expect(crashed.get('ports.registry.json')).toEqual(before.get('ports.registry.json'));
+    expect(crashed.get('projects/billing/.env.example')).toEqual(after.get('projects/billing/.env.example'));
+    for (const [file, bytes] of before) if (file !== 'projects/billing/.env.example') expect(crashed.get(file), file).toEqual(bytes);
+    expect((await temps(dir)).sort()).toEqual([
+      'projects/billing/README.md',
+      'projects/billing/compose.ci.yaml',
+      'projects/billing/compose.prod.yaml',
+      'projects/billing/compose.test.yaml',
+      'projects/billing/docker-compose.yml',
+      'projects/frontend/.env.example',
+      'projects/frontend/README.md',
+    ]);
+
+    const reported = await cli(['lint'], dir);
+    expect(reported.code).toBe(1);
+    expect(reported.stdout).toContain(
+      'projects/billing/.env.example\n  2:23  error    DATABASE_PORT is 5033 in projects/billing/.env.example, but registered as 5032 for service "postgres" of project "billing"  env-drift\n',
+    );
+
+    const repaired = await cli(reassignArgs, dir);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stderr).toContain('portreg: wrote 7 files: projects/billing/compose.ci.yaml, projects/billing/compose.prod.yaml, projects/billing/compose.test.yaml, projects/billing/docker-compose.yml, projects/billing/README.md, projects/frontend/.env.example, projects/frontend/README.md, and ports.registry.json');
+    expect(await temps(dir)).toEqual([]);
+    // The env template already said 5033, so the scan read the compose mapping as 5033 and left its
+    // default: lint names it, and lint --fix moves it.
+    const left = await readTree(dir);
+    const compose = 'projects/billing/docker-compose.yml';
+    expect(left.get(compose)!.toString()).toBe(after.get(compose)!.toString().replace('${DATABASE_PORT:-5033}', '${DATABASE_PORT:-5032}'));
+    for (const [file, bytes] of after) if (file !== compose) expect(left.get(file), file).toEqual(bytes);
+    const stale = await cli(['lint'], dir);
+    expect(stale.stdout).toContain(
+      '  13:27  error    DATABASE_PORT is 5032 in the default of projects/billing/docker-compose.yml, but registered as 5033 for service "postgres" of project "billing"  env-drift\n',
+    );
+
+    const fixed = await cli(['lint', '--fix'], dir);
+    expect(fixed.stderr).toBe('portreg: fixed 2 files: projects/billing/.env.example, projects/billing/docker-compose.yml\n');
+    expect(fixed.stdout).not.toContain('env-drift');
+    // lint --fix also documents REDIS_PORT (env-undocumented), which reassign does not touch.
+    const env = 'projects/billing/.env.example';
+    expect(await readTree(dir)).toEqual(new Map([...after].map(([f, b]) => [f, f === env ? Buffer.concat([b, Buffer.from('REDIS_PORT=5002\n')]) : b])));
+  });
+});

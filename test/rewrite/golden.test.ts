@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli, tempDir, testEnv } from '../helpers/cli.js';
 import { BASIC, copyTree, NOW, readTree, treeText } from './helpers.js';
 
 let root: string;
@@ -114,6 +115,27 @@ describe('dry run and output formats', () => {
     expect(r.stdout).toContain(`+        "postgres": { "port": 5033, "purpose": "Main database", "env": "DATABASE_PORT", "containerPort": 5432, "history": [{ "port": 5032, "until": "${NOW}" }] }`);
     expect(r.stdout).not.toContain('\u001b['); // no colours off a terminal
     expect(r.stdout.endsWith('billing | postgres | 5032 | 5033 | 8\n')).toBe(true);
+  });
+
+  it('colours the diff on a terminal (a pseudo-terminal from util-linux script), and writes nothing', async () => {
+    const dir = await fresh();
+    const command = [process.execPath, CLI, 'reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: testEnv({ PORTREG_NOW: NOW, NO_COLOR: undefined }), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith(
+      [
+        '\x1b[1m--- a/projects/billing/.env.example\x1b[22m',
+        '\x1b[1m+++ b/projects/billing/.env.example\x1b[22m',
+        '\x1b[36m@@ -1,5 +1,5 @@\x1b[39m',
+        ' API_PORT=5001',
+        '\x1b[31m-export DATABASE_PORT="5032"\x1b[39m',
+        "\x1b[31m-DATABASE_URL='postgres://app:secret@localhost:5032/app'\x1b[39m",
+        '\x1b[32m+export DATABASE_PORT="5033"\x1b[39m',
+        "\x1b[32m+DATABASE_URL='postgres://app:secret@localhost:5033/app'\x1b[39m",
+        '',
+      ].join('\r\n'),
+    )).toBe(true);
+    expect(await readTree(dir)).toEqual(await readTree(path.join(BASIC, 'before')));
   });
 
   it('--format json prints the plan: every edit with file, line, old and new text', async () => {

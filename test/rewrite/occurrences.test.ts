@@ -94,6 +94,18 @@ describe('which occurrences belong to the service', () => {
     expect(r.skipped).toEqual(['billing/compose.yaml:4:10 part of the range 5032-5033: change the range by hand']);
   });
 
+  it('README prose: "port 5032" moves with the service; a bare 5032, "ports 5032-5033" and a code block are left', async () => {
+    const dir = await tree({
+      'billing/README.md':
+        '# Billing\n\nThe database listens on port 5032; Redis on port 5002.\nWe keep 5032 invoices, in ports 5032-5033.\n\n```\nport 5032 was taken\n```\n',
+    });
+    const r = await planFor(dir);
+    expect(r.edits).toEqual(['billing/README.md:3:30 docs']);
+    expect(r.after['billing/README.md']).toBe(
+      '# Billing\n\nThe database listens on port 5033; Redis on port 5002.\nWe keep 5032 invoices, in ports 5032-5033.\n\n```\nport 5032 was taken\n```\n',
+    );
+  });
+
   it('other projects: only what points at this project\'s port; a file outside every project counts as a reference', async () => {
     const dir = await tree({
       'shop/.env.example': 'WEB_PORT=5100\nDB_URL=postgres://localhost:5032/shop\n',
