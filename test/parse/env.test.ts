@@ -398,7 +398,7 @@ describe('cost', () => {
     // pattern quadruples whatever the load.
     const best = (t: string) => {
       let min = Infinity;
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const started = performance.now();
         parseEnv(t, 'big.env');
         min = Math.min(min, performance.now() - started);
@@ -408,6 +408,7 @@ describe('cost', () => {
     best(text.slice(0, 2000));
     const half = best(text.slice(0, K / 2));
     const whole = best(text);
-    expect(whole).toBeLessThan(4 * half + 5);
+    // Linear is 2x; quadratic 4x. The margin absorbs a collection landing in one run.
+    expect(whole).toBeLessThan(3.5 * half + 15);
   });
 });

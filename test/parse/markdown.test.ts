@@ -399,11 +399,11 @@ describe('parseMarkdown: CRLF files', () => {
 });
 
 describe('parseMarkdown: linear time on adversarial input', () => {
-  /** Best of three runs, after one warm-up on a short input. */
+  /** Best of five runs, after one warm-up on a short input. */
   function best(text: string): number {
     parseMarkdown(text.slice(0, 2000), 'README.md');
     let min = Infinity;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const t = performance.now();
       parseMarkdown(text, 'README.md');
       min = Math.min(min, performance.now() - t);
@@ -426,7 +426,7 @@ describe('parseMarkdown: linear time on adversarial input', () => {
     const t50 = best(wrap(line(unit, 50_000)));
     const t100 = best(wrap(line(unit, 100_000)));
     // Doubling the input must not quadruple the time; 5 ms absorbs timer noise on very fast runs.
-    expect(t100).toBeLessThan(4 * t50 + 5);
+    expect(t100).toBeLessThan(3.5 * t50 + 15);
   });
 });
 
