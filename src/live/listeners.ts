@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import type { ContainerPort } from './containers.js';
 
 export interface Listener {
   protocol: 'tcp' | 'udp';
@@ -22,6 +23,8 @@ export interface Listener {
   pid: number | null;
   /** Short process name where visible. */
   command: string | null;
+  /** The container that publishes this port (`docker ps`), when one does. */
+  container?: string;
 }
 
 export type SocketEntry = Omit<Listener, 'pid' | 'command'>;
@@ -31,6 +34,13 @@ export interface ListListenersOptions {
   procRoot?: string;
   /** Map sockets to owning processes (walks /proc/<pid>/fd). Default true. */
   includeProcesses?: boolean;
+  /**
+   * Also ask the Docker engine for running containers' published ports. Default: true unless
+   * procRoot is given (a fixture procfs says nothing about this machine's containers).
+   */
+  containers?: boolean;
+  /** The docker command for that (default `docker` on PATH). */
+  docker?: string;
 }
 
 const TCP_LISTEN = '0A';
@@ -118,6 +128,10 @@ export async function listListeners(options: ListListenersOptions = {}): Promise
   } else {
     listeners = [];
   }
+  if (options.containers ?? options.procRoot === undefined) {
+    const { listContainerPorts } = await import('./containers.js');
+    mergeContainerPorts(listeners, await listContainerPorts({ docker: options.docker }));
+  }
   return listeners.sort(
     (a, b) =>
       a.port - b.port ||
@@ -131,6 +145,18 @@ export async function listListeners(options: ListListenersOptions = {}): Promise
 export async function livePorts(options: ListListenersOptions = {}): Promise<Set<string>> {
   const listeners = await listListeners({ ...options, includeProcesses: options.includeProcesses ?? false });
   return new Set(listeners.map((l) => `${l.port}/${l.protocol}`));
+}
+
+/**
+ * Names the container behind a socket docker-proxy holds for it; a mapping no socket shows
+ * (no userland proxy) becomes a listener of its own.
+ */
+function mergeContainerPorts(listeners: Listener[], ports: readonly ContainerPort[]): void {
+  for (const c of ports) {
+    const held = listeners.find((l) => l.port === c.port && l.protocol === c.protocol && l.address === c.address);
+    if (held) held.container ??= c.container;
+    else listeners.push({ protocol: c.protocol, family: c.family, address: c.address, port: c.port, inode: null, pid: null, command: null, container: c.container });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

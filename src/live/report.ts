@@ -27,6 +27,8 @@ export interface LiveListener {
   /** Null where the process cannot be seen (another user's, without root). */
   pid: number | null;
   command: string | null;
+  /** The container that publishes the port (`docker ps`), or null. */
+  container: string | null;
   /** The registered service on this port and protocol; null: unregistered. */
   owner: LiveOwner | null;
   reservations: LiveReservation[];
@@ -85,6 +87,7 @@ function joinListener(registry: Registry, l: Listener, owners: Map<string, LiveO
     port: l.port,
     pid: l.pid,
     command: l.command,
+    container: l.container ?? null,
     owner: owners.get(`${l.port}/${l.protocol}`) ?? null,
     reservations,
     rangeOf,
@@ -96,14 +99,15 @@ export function formatEndpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-/** `pid 4242 (node)`, or a note that the process cannot be seen. */
-export function formatProcess(l: { pid: number | null; command: string | null }): string {
+/** `pid 4242 (node)`, `container billing-api-1`, or a note that the process cannot be seen. */
+export function formatProcess(l: { pid: number | null; command: string | null; container?: string | null }): string {
+  if (l.container) return l.pid === null ? `container ${l.container}` : `container ${l.container}, pid ${l.pid}${l.command ? ` (${l.command})` : ''}`;
   if (l.pid === null) return 'a process this user cannot see (another user\'s, or outside this process namespace)';
   return `pid ${l.pid}${l.command ? ` (${l.command})` : ''}`;
 }
 
 /** One line for a listener: `tcp 127.0.0.1:5001 pid 4242 (node)`. */
-export function describeListener(l: { protocol: string; address: string; port: number; pid: number | null; command: string | null }): string {
+export function describeListener(l: { protocol: string; address: string; port: number; pid: number | null; command: string | null; container?: string | null }): string {
   return `${l.protocol} ${formatEndpoint(l.address, l.port)} ${formatProcess(l)}`;
 }
 

@@ -21,7 +21,7 @@ export function psCommand(ctx: CommandContext): Command {
     }
     const out: string[] = [];
     out.push(`listening (${report.listeners.length}):`);
-    const rows = report.listeners.map((l) => [l.protocol, formatEndpoint(l.address, l.port), l.pid === null ? '-' : String(l.pid), l.command ?? (l.pid === null ? '(not visible)' : ''), describeOwner(l)]);
+    const rows = report.listeners.map((l) => [l.protocol, formatEndpoint(l.address, l.port), l.pid === null ? '-' : String(l.pid), commandColumn(l), describeOwner(l)]);
     out.push(...table([['PROTO', 'ADDRESS', 'PID', 'COMMAND', 'OWNER'], ...rows]).map((line) => `  ${line}`));
     if (report.onReserved.length) {
       out.push('', `on reserved ports (${report.onReserved.length}):`);
@@ -34,6 +34,13 @@ export function psCommand(ctx: CommandContext): Command {
     out.push(...table(report.notListening.map((s) => [`${s.port}/${s.protocol}`, `${s.project}/${s.service}`, s.purpose])).map((line) => `  ${line}`));
     ctx.stdout(out.join('\n') + '\n');
   });
+}
+
+/** `node`; `docker-proxy (container billing-api-1)`; `container billing-api-1` without a proxy. */
+function commandColumn(l: { pid: number | null; command: string | null; container: string | null }): string {
+  const command = l.command ?? (l.pid === null && !l.container ? '(not visible)' : '');
+  if (!l.container) return command;
+  return command ? `${command} (container ${l.container})` : `container ${l.container}`;
 }
 
 /** Aligned columns, the last one ragged. */
