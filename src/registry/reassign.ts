@@ -115,10 +115,11 @@ export interface MoveProjectResult {
 
 /**
  * Gives a project a new range; every service keeps its offset inside the range
- * (5032 in 5000-5099 is 5332 in 5300-5399). The range passes the checks of `project add`
- * (no overlap with another project or a reserved range); every port those of `allocate --port`.
+ * (5032 in 5000-5099 is 5332 in 5300-5399) unless `ports` names its new port. The range passes
+ * the checks of `project add` (no overlap with another project or a reserved range); every port
+ * those of `allocate --port`.
  */
-export function moveProject(input: Registry, name: string, range: PortRange, context: ReassignContext): MoveProjectResult {
+export function moveProject(input: Registry, name: string, range: PortRange, context: ReassignContext, ports: Record<string, number> = {}): MoveProjectResult {
   const project = requireProject(input, name);
   const old = project.range;
   const same = old.from === range.from && old.to === range.to;
@@ -131,19 +132,28 @@ export function moveProject(input: Registry, name: string, range: PortRange, con
   const warnings = [...added.warnings];
 
   const entries = Object.entries(project.services ?? {});
+  for (const [service, port] of Object.entries(ports)) {
+    if (!project.services?.[service]) throw refusal('unknown-service', `project "${name}" has no service "${service}" (it has ${entries.map(([n]) => n).join(', ') || 'none'})`);
+    if (!inRange(port, range)) throw refusal('port-out-of-range', `port ${port} for service "${service}" lies outside the new range ${formatRange(range)}`);
+  }
   const plan: PortMove[] = [];
   for (const [service, s] of entries) {
+    const told = ports[service];
+    if (told !== undefined) {
+      plan.push({ project: name, service, from: s.port, to: told });
+      continue;
+    }
     if (!inRange(s.port, old)) {
       throw refusal(
         'port-out-of-range',
-        `service "${service}" of project "${name}" has port ${s.port}, outside the project's range ${formatRange(old)}, so it has no offset to keep: reassign it into the range first`,
+        `service "${service}" of project "${name}" has port ${s.port}, outside the project's range ${formatRange(old)}, so it has no offset to keep: name its new port with --port ${service}=PORT, or reassign it into the range first`,
       );
     }
     const to = range.from + (s.port - old.from);
     if (!inRange(to, range)) {
       throw refusal(
         'range-too-small',
-        `range ${formatRange(range)} is too small for project "${name}": service "${service}" is at offset ${s.port - old.from} (port ${s.port}), which would be ${to}`,
+        `range ${formatRange(range)} is too small for project "${name}": service "${service}" is at offset ${s.port - old.from} (port ${s.port}), which would be ${to}; name its new port with --port ${service}=PORT`,
       );
     }
     plan.push({ project: name, service, from: s.port, to });

@@ -253,6 +253,30 @@ describe('a second run, the history, the quarantine', () => {
     const small = await cli(['project', 'move', 'billing', '--range', '5400-5409'], dir);
     expect(small.code).toBe(1);
     expect(small.stderr).toContain('range 5400-5409 is too small for project "billing": service "postgres" is at offset 32');
+    const badPort = await cli(['project', 'move', 'billing', '--range', '5400-5409', '--port', 'postgres:5409'], dir);
+    expect(badPort).toMatchObject({ code: 2, stderr: 'portreg: --port takes SERVICE=PORT, for example --port api=5310 (got "postgres:5409")\n' });
     expect(await readTree(dir)).toEqual(await readTree(path.join(BASIC, 'before')));
+  });
+
+  it('project move --port: a named service takes that port, the others keep their offsets', async () => {
+    const dir = await fresh();
+    const r = await cli(['project', 'move', 'billing', '--range', '5400-5409', '--port', 'postgres=5409', '--write'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'project | service  | old  | new  | files changed',
+        '--------|----------|------|------|--------------',
+        'billing | api      | 5001 | 5401 | 6',
+        'billing | redis    | 5002 | 5402 | 1',
+        'billing | worker   | 5003 | 5403 | 1',
+        'billing | postgres | 5032 | 5409 | 8',
+        '',
+      ].join('\n'),
+    );
+    expect((await cli(['registry', 'check'], dir)).code).toBe(0);
+    const compose = (await treeText(dir))['projects/billing/docker-compose.yml']!;
+    expect(line(compose, 'DATABASE_URL')).toBe('      DATABASE_URL: postgres://app:secret@localhost:5409/app');
+    expect(line(compose, 'DATABASE_PORT')).toBe('      - "${DATABASE_PORT:-5409}:5432"');
+    expect(line(compose, 'API_PORT')).toBe('      - "${API_PORT:-5401}:8080"');
   });
 });

@@ -104,6 +104,28 @@ describe('moveProject', () => {
   });
 });
 
+describe('moveProject with ports named', () => {
+  it('gives a named service the port it is told, the others their offset; the range too small for an offset is no longer a refusal', () => {
+    const r = moveProject(registry(), 'billing', { from: 5300, to: 5320 }, { now }, { postgres: 5310 });
+    expect(r.moves).toEqual([
+      { project: 'billing', service: 'api', from: 5000, to: 5300 },
+      { project: 'billing', service: 'postgres', from: 5032, to: 5310 },
+    ]);
+    expect(r.registry.projects.billing!.services!.postgres!.port).toBe(5310);
+    expect(errors(r.registry)).toEqual([]);
+  });
+
+  it('refuses an unknown service, a port outside the new range, and a port already taken', () => {
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { cache: 5310 })).toThrow('project "billing" has no service "cache" (it has api, postgres)');
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { api: 5400 })).toThrow('port 5400 for service "api" lies outside the new range 5300-5399');
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { api: 5332 })).toThrow('port 5332 is taken by service "api" of project "billing"');
+  });
+
+  it('says how to name a port when an offset does not fit', () => {
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5320 }, { now })).toThrow('which would be 5332; name its new port with --port postgres=PORT');
+  });
+});
+
 describe('diffRegistries and migrateRegistry', () => {
   it('finds changed ports, moved ranges and removed services; records history and releases once', () => {
     const old = registry();

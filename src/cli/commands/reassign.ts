@@ -98,16 +98,18 @@ export function projectMoveCommand(ctx: CommandContext): Command {
       .description('give a project a new range; each service keeps its offset, and its configs move with it')
       .argument('<name>', 'project name')
       .requiredOption('--range <from-to>', 'the new range, for example 5300-5399')
+      .option('--port <service=port...>', "a service's port in the new range, instead of its old offset (repeatable)")
       .option('--write', 'apply the changes (default: show them)')
       .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
   ).addHelpText('after', REWRITE_HELP);
-  cmd.action(async (name: string, options: RewriteFlags & { range: string }) => {
+  cmd.action(async (name: string, options: RewriteFlags & { range: string; port?: string[] }) => {
     const range = parseRangeArg(options.range);
+    const ports = parseServicePorts(options.port ?? []);
     const { runRewrite, openWorkspace } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const registry = assertWritable(loaded);
-    const planned = moveProject(registry, name, range, { now: ctx.now() });
+    const planned = moveProject(registry, name, range, { now: ctx.now() }, ports);
     if (!planned.changed) {
       if (outputFormat(options) === 'json') ctx.stdout(JSON.stringify({ dryRun: !options.write, changed: false, project: name, range }, null, 2) + '\n');
       ctx.stderr(`portreg: project "${name}" already has range ${formatRange(range)}; nothing to change\n`);
@@ -135,7 +137,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
           await updateRegistry(
             ws.located.path,
             (fresh) => {
-              const again = moveProject(fresh, name, range, { now: ctx.now() });
+              const again = moveProject(fresh, name, range, { now: ctx.now() }, ports);
               if (!sameMoves(again.moves, planned.moves)) {
                 throw refusal('registry-changed', `the services of project "${name}" changed meanwhile; run the command again`);
               }
@@ -159,4 +161,16 @@ async function rewriteEngine() {
     import('../../rewrite/reassign.js'),
   ]);
   return { runRewrite, openWorkspace, readPreviousRegistry, reassignNote, writeReassignment };
+}
+
+/** `--port api=5310 --port db=5332` into { api: 5310, db: 5332 }. */
+function parseServicePorts(values: string[]): Record<string, number> {
+  const ports: Record<string, number> = {};
+  for (const value of values) {
+    const m = /^([^=\s]+)=(\d{1,5})$/.exec(value);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw usageError('usage', `--port takes SERVICE=PORT, for example --port api=5310 (got "${value}")`);
+    if (m[1]! in ports) throw usageError('usage', `--port names service "${m[1]}" twice`);
+    ports[m[1]!] = Number(m[2]);
+  }
+  return ports;
 }
