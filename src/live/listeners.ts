@@ -41,6 +41,8 @@ export interface ListListenersOptions {
   containers?: boolean;
   /** The docker command for that (default `docker` on PATH). */
   docker?: string;
+  /** Read with lsof even where /proc/net exists (what other systems get; tests use it on Linux). */
+  viaLsof?: boolean;
 }
 
 const TCP_LISTEN = '0A';
@@ -117,7 +119,7 @@ export function parseLsofOutput(text: string): Listener[] {
 /** Everything listening right now. Never throws; returns [] when nothing can be read. */
 export async function listListeners(options: ListListenersOptions = {}): Promise<Listener[]> {
   const includeProcesses = options.includeProcesses ?? true;
-  const fromProc = await readProcNet(options.procRoot ?? '/proc');
+  const fromProc = options.viaLsof ? null : await readProcNet(options.procRoot ?? '/proc');
   let listeners: Listener[];
   if (fromProc) {
     listeners = fromProc.map((s) => ({ ...s, pid: null, command: null }));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -204,6 +205,8 @@ const hasIPv6Loopback = await new Promise<boolean>((resolve) => {
   probe.listen(0, '::1', () => probe.close(() => resolve(true)));
 });
 
+const hasLsof = spawnSync('lsof', ['-v']).error === undefined;
+
 describe('listListeners on this machine', () => {
   const servers: net.Server[] = [];
   let udp: dgram.Socket;
@@ -239,6 +242,17 @@ describe('listListeners on this machine', () => {
   it('reports a TCP listener on 0.0.0.0', () => expectOwn('tcp', 4, '0.0.0.0', ports.any4!));
   it.skipIf(!hasIPv6Loopback)('reports a TCP listener on ::1', () => expectOwn('tcp', 6, '::1', ports.loopback6!));
   it('reports a bound UDP socket', () => expectOwn('udp', 4, '127.0.0.1', ports.udp!));
+
+  // The fallback other systems get, run for real here: .ci/run installs lsof.
+  it.skipIf(!hasLsof && !process.env.CI)('finds the same sockets through the real lsof, with this process as owner', async () => {
+    const listeners = await listListeners({ viaLsof: true, containers: false });
+    const own = (protocol: string, family: number, address: string, port: number) =>
+      expect(listeners).toContainEqual({ protocol, family, address, port, inode: null, pid: process.pid, command: expect.stringMatching(/node/) });
+    own('tcp', 4, '127.0.0.1', ports.loopback4!);
+    own('tcp', 4, '0.0.0.0', ports.any4!);
+    if (hasIPv6Loopback) own('tcp', 6, '::1', ports.loopback6!);
+    own('udp', 4, '127.0.0.1', ports.udp!);
+  });
 
   it('livePorts contains them', async () => {
     const live = await livePorts();
