@@ -42,7 +42,7 @@ export interface MarkdownParseResult extends ParsedFile {
   embedded: EmbeddedBlock[];
 }
 
-export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'client' | 'docker-ps' | 'table';
+export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'client' | 'docker-ps' | 'prose-port' | 'table';
 
 /** GFM tables on top of CommonMark; created once, not per file. */
 const PARSE_OPTIONS = { extensions: [gfmTable()], mdastExtensions: [tableFromMarkdown] };
@@ -69,6 +69,8 @@ interface Pattern {
   /** Flags `gd`; a named group `port` holds the host port. */
   re: RegExp;
   details(g: Groups): Partial<Details> | null;
+  /** Read in prose (text nodes) only: in code, `port 5001` is as often a tool's message as a port. */
+  proseOnly?: boolean;
 }
 
 const re = (source: string, flags = '') => new RegExp(source, `gd${flags}`);
@@ -140,6 +142,15 @@ const PATTERNS: Pattern[] = [
     re: re(String.raw`(?<![\w.-])(?<host>localhost|host\.docker\.internal|${IPV4}|${IPV6}):(?<port>${PORT})${END}`, 'i'),
     details: (g) => (isIpv4Like(g.host!) && !validIpv4(g.host!) ? null : { host: unbracket(g.host) }),
   },
+  {
+    // Prose with port context: "listens on port 8000", "Port 5032 is the database". The word itself is
+    // the context (a bare number in prose is not a port); `--port 5000` (a flag), `ports 5000-5099`
+    // (a range: plural, and END refuses a `-`) and `port 1.2` (END refuses `.` before a digit) stay out.
+    context: 'prose-port',
+    re: re(String.raw`(?<![\w$.-])port[ \t]+(?<port>${PORT})${END}`, 'i'),
+    details: () => ({}),
+    proseOnly: true,
+  },
 ];
 
 /** A table header that names the host port column: Port, Ports, Host port, Published port(s), Local port. */
@@ -197,6 +208,8 @@ function parseMarkdownSource(fileText: string, file: string, skipBlocks: boolean
         continue;
       }
       case 'text':
+        scan(text.slice(start, end), start, candidates, true);
+        continue;
       case 'inlineCode':
         scan(text.slice(start, end), start, candidates);
         continue;
@@ -330,8 +343,9 @@ interface Candidate {
 }
 
 /** Runs every pattern over `source`, which stands at `base` in the file. */
-function scan(source: string, base: number, out: Candidate[]): void {
+function scan(source: string, base: number, out: Candidate[], prose = false): void {
   for (const [rank, pattern] of PATTERNS.entries()) {
+    if (pattern.proseOnly && !prose) continue;
     pattern.re.lastIndex = 0;
     for (let m = pattern.re.exec(source); m; m = pattern.re.exec(source)) {
       const groups = m.groups!;

@@ -159,6 +159,40 @@ describe('parseMarkdown: each recognised form', () => {
   });
 });
 
+describe('parseMarkdown: the word "port" before a number, in prose', () => {
+  // Issue #3 leaves out "numbers in prose with no port context": the word port is that context.
+  const prose: [text: string, port: string][] = [
+    ['The API listens on port 8000.\n', '8000'],
+    ['Port 5032 is the database.\n', '5032'],
+    ['It moved to PORT 6000, see above.\n', '6000'],
+    ['Open *port 5001* in the browser.\n', '5001'],
+    ['- web: port\t5100\n', '5100'],
+  ];
+  it.each(prose)('%j', (text, port) => {
+    const start = text.indexOf(port);
+    expect(parse(text).facts).toEqual([
+      mention({ span: { start, end: start + port.length }, published: Number(port), raw: text.slice(text.search(/port/i), start + port.length), context: 'prose-port' }),
+    ]);
+  });
+
+  const notPorts = [
+    'Use ports 5000-5099 for billing.\n', // a range, and plural
+    'The port 5000-5010 block.\n',
+    'port 1.2 of the protocol\n', // a version
+    'the port 8000:80 mapping\n', // a mapping, not a host port
+    'Pass --port 5000 to the server.\n', // a flag, without a known client
+    'passport 5000 and support 5000\n',
+    'port 0 and port 65536\n',
+    'a port\n\n5000 users\n',
+    'In `port 5000`, code\n', // inline code: a tool's words as often as a port
+    '```\nport 5001 was service "api"\n```\n', // a code block: a tool's output
+    '```bash\nport 5001\n```\n',
+  ];
+  it.each(notPorts)('not a port: %j', (text) => {
+    expect(parse(text).facts).toEqual([]);
+  });
+});
+
 describe('parseMarkdown: things that are not ports', () => {
   const notPorts = [
     '1.2.3',
@@ -385,7 +419,7 @@ describe('parseMarkdown: linear time on adversarial input', () => {
     ...['localhost:', '-p ', '1:1:', '[::', 'http://a:', 'PORT=', 'lsof ', '-p 1:', '0.0.0.0:1->', '1.1.1.1:', 'a.'].map(
       (unit): [string, string, (s: string) => string] => [unit, 'code block', (s) => '```sh\n' + s + '\n```\n'],
     ),
-    ...['localhost:', '-p ', '1:1:', 'http://a:'].map((unit): [string, string, (s: string) => string] => [unit, 'prose', (s) => s]),
+    ...['localhost:', '-p ', '1:1:', 'http://a:', 'port ', 'port 1', 'Port 1.', 'port \t'].map((unit): [string, string, (s: string) => string] => [unit, 'prose', (s) => s]),
   ];
 
   it.each(cases)('%j repeated (%s)', (unit, _where, wrap) => {
