@@ -404,6 +404,8 @@ class ComposeWalker {
       }
     }
     for (const { key, valueNode, valueOffset } of pairs) {
+      // Without a digit or a `$`, interpolation leaves the value as it is and it holds no port: not traced.
+      if (!/[\d$]/.test(typeof valueNode.value === 'string' ? valueNode.value : String(valueNode.source ?? valueNode.value))) continue;
       const traced = this.traceScalar(valueNode);
       if (!traced) continue;
       const value = traced.value.text.slice(valueOffset);

@@ -142,18 +142,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const seen = new Set(discovered.files.map((f) => f.path));
   let read = 0;
+  /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
+  let byteLength: number | undefined;
   /** Reads each file and hands its text to `use`, letting the event loop run between batches. */
   const readEach = async (files: DiscoveredFile[], use: (file: DiscoveredFile, text: string) => void | Promise<void>) => {
     for (let i = 0; i < files.length; i++) {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const file = files[i]!;
       const instead = options.overlay?.get(file.path);
-      const outcome = instead ? ({ ok: true, text: instead.toString('utf8') } as const) : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+      const outcome = instead ? ({ ok: true, text: instead.toString('utf8'), bytes: instead } as const) : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
       read++;
       options.onProgress?.(read, seen.size);
       if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
       else {
         // Only code parsing is asynchronous (its parser loads on first use).
+        byteLength = outcome.bytes.length;
         const pending = use(file, outcome.text);
         if (pending) await pending;
       }
@@ -163,7 +166,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   /** Turns one parsed file into port facts, findings and directives. */
   const record = (file: DiscoveredFile, text: string, facts: RawPortFact[], parserFindings: Finding[], variables?: string[]) => {
     const lines = new LineIndex(text);
-    const bytes = new ByteOffsets(text);
+    const bytes = new ByteOffsets(text, byteLength);
     const project = mapper.projectOf(file.path);
     const ports: PortFact[] = [];
     for (const raw of facts) {

@@ -5,9 +5,10 @@
 export class ByteOffsets {
   private readonly table: Uint32Array | null;
 
-  constructor(text: string) {
+  /** `byteLength`, when the caller knows it (it read the bytes): equal to the text's length only for ASCII, which spares the check. */
+  constructor(text: string, byteLength?: number) {
     // eslint-disable-next-line no-control-regex
-    if (/^[\x00-\x7f]*$/.test(text)) {
+    if (byteLength === text.length || (byteLength === undefined && /^[\x00-\x7f]*$/.test(text))) {
       this.table = null;
       return;
     }

@@ -3,25 +3,30 @@
  * Lines end at \n (a \r before it belongs to the line ending, not to a column).
  */
 export class LineIndex {
-  private readonly lineStarts: number[] = [0];
+  /** Built on the first lookup: most files a scan reads place no finding, and many no port either. */
+  private starts: number[] | undefined;
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    }
+  constructor(readonly text: string) {}
+
+  private get lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    for (let nl = this.text.indexOf('\n'); nl !== -1; nl = this.text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    return (this.starts = starts);
   }
 
   /** 1-based line and column of a 0-based offset. */
   position(offset: number): { line: number; column: number } {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= clamped) lo = mid;
+      if (starts[mid]! <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: clamped - this.lineStarts[lo]! + 1 };
+    return { line: lo + 1, column: clamped - starts[lo]! + 1 };
   }
 
   /** A location covering [start, end). */
