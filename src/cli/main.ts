@@ -3,20 +3,41 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, PortregError } from '../errors.js';
 import type { CommandContext } from './context.js';
-import { allocateCommand, releaseCommand } from './commands/allocate.js';
-import { initCommand } from './commands/init.js';
-import { listCommand } from './commands/list.js';
-import { projectCommand } from './commands/project.js';
-import { registryCommand } from './commands/registry.js';
-import { scanCommand } from './commands/scan.js';
-import { lintCommand } from './commands/lint.js';
-import { whoCommand } from './commands/who.js';
-import { mcpCommand } from './commands/mcp.js';
-import { psCommand } from './commands/ps.js';
-import { doctorCommand } from './commands/doctor.js';
-import { reassignCommand } from './commands/reassign.js';
-import { migrateCommand } from './commands/migrate.js';
-import { generateCommand } from './commands/generate.js';
+
+type CommandFactory = (ctx: CommandContext) => Promise<Command>;
+
+/**
+ * Every command, in the order help lists them. Each module is imported only when its command runs
+ * (help and unknown commands load them all): `portreg lint` does not load the MCP server or the
+ * migration planner, and `portreg --version` loads no command at all.
+ */
+const COMMANDS: [name: string, load: CommandFactory][] = [
+  ['init', async (ctx) => (await import('./commands/init.js')).initCommand(ctx)],
+  ['registry', async (ctx) => (await import('./commands/registry.js')).registryCommand(ctx)],
+  ['project', async (ctx) => (await import('./commands/project.js')).projectCommand(ctx)],
+  ['allocate', async (ctx) => (await import('./commands/allocate.js')).allocateCommand(ctx)],
+  ['release', async (ctx) => (await import('./commands/allocate.js')).releaseCommand(ctx)],
+  ['who', async (ctx) => (await import('./commands/who.js')).whoCommand(ctx)],
+  ['list', async (ctx) => (await import('./commands/list.js')).listCommand(ctx)],
+  ['scan', async (ctx) => (await import('./commands/scan.js')).scanCommand(ctx)],
+  ['lint', async (ctx) => (await import('./commands/lint.js')).lintCommand(ctx)],
+  ['ps', async (ctx) => (await import('./commands/ps.js')).psCommand(ctx)],
+  ['doctor', async (ctx) => (await import('./commands/doctor.js')).doctorCommand(ctx)],
+  ['mcp', async (ctx) => (await import('./commands/mcp.js')).mcpCommand(ctx)],
+  ['reassign', async (ctx) => (await import('./commands/reassign.js')).reassignCommand(ctx)],
+  ['migrate', async (ctx) => (await import('./commands/migrate.js')).migrateCommand(ctx)],
+  ['generate', async (ctx) => (await import('./commands/generate.js')).generateCommand(ctx)],
+];
+
+/** The commands `argv` needs: the one it names, none for a bare --version, all otherwise (help, suggestions). */
+function commandsFor(argv: string[]): [string, CommandFactory][] {
+  // The program's own options (--version, --help) take no value: the first other word names the command.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = first === undefined ? undefined : COMMANDS.find(([name]) => name === first);
+  if (named) return [named];
+  if (first === undefined && argv.length > 0 && argv.every((a) => a === '-v' || a === '--version')) return [];
+  return COMMANDS;
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +48,7 @@ function wantsJson(argv: string[]): boolean {
   return argv.includes('--json') || argv.some((a, i) => (a === '--format' && argv[i + 1] === 'json') || a === '--format=json');
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+export async function buildProgram(ctx: CommandContext, argv?: string[]): Promise<Command> {
   const program = new Command('portreg')
     .description('Keep network ports straight across projects that share machines: a port registry in git, a safe allocator, and checks for configs.')
     .version(packageVersion(), '-v, --version')
@@ -38,9 +59,8 @@ export function buildProgram(ctx: CommandContext): Command {
       `
 Exit codes: 0 done, 1 findings or a refusal, 2 usage, configuration or an unreadable registry, 3 the registry lock could not be had in time.`,
     );
-  for (const cmd of [initCommand(ctx), registryCommand(ctx), projectCommand(ctx), allocateCommand(ctx), releaseCommand(ctx), whoCommand(ctx), listCommand(ctx), scanCommand(ctx), lintCommand(ctx), psCommand(ctx), doctorCommand(ctx), mcpCommand(ctx), reassignCommand(ctx), migrateCommand(ctx), generateCommand(ctx)]) {
-    program.addCommand(cmd);
-  }
+  const wanted = argv ? commandsFor(argv) : COMMANDS;
+  for (const cmd of await Promise.all(wanted.map(([, load]) => load(ctx)))) program.addCommand(cmd);
   // Commander exits with 1 on usage errors; ours is 2. Apply to every subcommand.
   const override = (c: Command) => {
     c.exitOverride();
@@ -51,8 +71,8 @@ Exit codes: 0 done, 1 findings or a refusal, 2 usage, configuration or an unread
 }
 
 export async function run(argv: string[], ctx: CommandContext): Promise<number> {
-  const program = buildProgram(ctx);
   try {
+    const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
   } catch (err) {
