@@ -4,7 +4,7 @@
  * file named by `generate.rootDocs`), between `<!-- portreg:start -->` and `<!-- portreg:end -->`.
  */
 import { formatRange } from '../registry/types.js';
-import { appendAtEnd, splitLines, type StringEdit } from './markers.js';
+import { appendAtEnd, FenceTracker, splitLines, type StringEdit } from './markers.js';
 import { oneLine } from './env.js';
 import { banner, localUrl, portLabel, type ProjectView } from './view.js';
 
@@ -46,22 +46,13 @@ export function rootDocsBody(projects: ProjectView[]): string[] {
 }
 
 const ATX = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** ATX headings outside code blocks: their line and text. */
 function headings(text: string) {
   const out: { line: ReturnType<typeof splitLines>[number]; level: number; title: string }[] = [];
-  let fence: string | null = null;
+  const fences = new FenceTracker();
   for (const line of splitLines(text)) {
-    const f = FENCE.exec(line.text);
-    if (fence !== null) {
-      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
-      continue;
-    }
-    if (f) {
-      fence = f[1]!;
-      continue;
-    }
+    if (fences.inCode(line.text)) continue;
     const h = ATX.exec(line.text.replace(/^\uFEFF/, ''));
     if (h) out.push({ line, level: h[1]!.length, title: h[2]! });
   }
@@ -120,18 +111,10 @@ function cells(row: string): string[] {
  * column ("Port", "Ports", "Host port", in bold or code too): its first and last line.
  */
 function handPortTable(lines: Line[], from: number, to: number): { first: Line; last: Line } | null {
-  let fence: string | null = null;
+  const fences = new FenceTracker();
   for (let i = from; i < to; i++) {
     const text = lines[i]!.text;
-    const f = FENCE.exec(text);
-    if (fence !== null) {
-      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = null;
-      continue;
-    }
-    if (f) {
-      fence = f[1]!;
-      continue;
-    }
+    if (fences.inCode(text)) continue;
     const delimiter = lines[i + 1];
     if (i + 1 >= to || !delimiter || !text.includes('|') || !delimiter.text.includes('|') || !DELIMITER_ROW.test(delimiter.text)) continue;
     const header = cells(text);

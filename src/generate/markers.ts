@@ -31,6 +31,29 @@ const MARKDOWN_MARKER = /^ {0,3}<!--[ \t]*portreg:(start|end)[ \t]*-->[ \t]*$/;
 const ENV_MARKER = /^[ \t]*#[ \t]*portreg:(start|end)(?![\w:-])/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
+/**
+ * Follows fenced code blocks line by line, so that markers, headings and tables written inside
+ * a code sample are not taken for the real thing. A closing fence is the opening's character,
+ * at least as long, with nothing after it.
+ */
+export class FenceTracker {
+  private fence: string | null = null;
+
+  /** True for a fence line or a line inside a fenced block. Call once per line, in order. */
+  inCode(line: string): boolean {
+    const f = FENCE.exec(line);
+    if (this.fence !== null) {
+      if (f && f[1]![0] === this.fence[0] && f[1]!.length >= this.fence.length && /^\s*$/.test(line.slice(f[0].length))) this.fence = null;
+      return true;
+    }
+    if (f) {
+      this.fence = f[1]!;
+      return true;
+    }
+    return false;
+  }
+}
+
 export const MARKERS: Record<MarkerSyntax, { start: string; end: string }> = {
   markdown: { start: '<!-- portreg:start -->', end: '<!-- portreg:end -->' },
   env: { start: '# portreg:start', end: '# portreg:end' },
@@ -70,20 +93,10 @@ export function lineBreakOf(text: string): '\n' | '\r\n' {
  */
 function markerLines(text: string, syntax: MarkerSyntax): { kind: 'start' | 'end'; line: Line }[] {
   const out: { kind: 'start' | 'end'; line: Line }[] = [];
-  let fence: string | null = null;
+  const fences = new FenceTracker();
   for (const line of splitLines(text)) {
     const body = line.start === 0 ? line.text.replace(/^\uFEFF/, '') : line.text;
-    if (syntax === 'markdown') {
-      const f = FENCE.exec(body);
-      if (fence !== null) {
-        if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && /^\s*$/.test(body.slice(f[0].length))) fence = null;
-        continue;
-      }
-      if (f) {
-        fence = f[1]!;
-        continue;
-      }
-    }
+    if (syntax === 'markdown' && fences.inCode(body)) continue;
     const m = (syntax === 'markdown' ? MARKDOWN_MARKER : ENV_MARKER).exec(body);
     if (m) out.push({ kind: m[1] as 'start' | 'end', line });
   }
