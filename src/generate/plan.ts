@@ -109,6 +109,17 @@ export function projectFolder(input: Pick<GenerateInput, 'root' | 'registryDir' 
 
 const join = (folder: string, file: string) => (folder === '.' ? file : `${folder}/${file}`);
 
+/** Whether judge mode would read any of the target's files in this folder (the limits of GenerateInput). */
+function judgeable(input: GenerateInput, target: FileTarget, folder: string): boolean {
+  const files = target === 'supervisor' ? [SUPERVISOR_JSON, SUPERVISOR_MD] : target === 'env' ? [ENV_FILE] : [README_FILE];
+  const { only, markerFiles } = input.limit ?? {};
+  // Region files are judged only where the scan saw markers; whole files wherever they exist.
+  return files.some((f) => {
+    const file = join(folder, f);
+    return (!only || only.has(file)) && (target === 'supervisor' || !markerFiles || markerFiles.has(file));
+  });
+}
+
 /** How many files are looked at at once: lint over thousands of projects must not wait on each lstat in turn. */
 const CONCURRENCY = 32;
 
@@ -133,6 +144,9 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
     }
     for (const project of scoped) {
       const folder = projectFolder(input, project.name);
+      // Judging: a project none of whose files could be judged costs nothing (no body built, no
+      // lstat), so a lint of three files does not pay for every project in the registry.
+      if (input.mode === 'judge' && folder !== null && !judgeable(input, target, folder)) continue;
       jobs.push(async (plan) => {
         if (folder === null) {
           if (input.mode === 'write') plan.notes.push(`project "${project.name}" has no path in the registry (or it lies outside ${input.root}): no ${target} files for it`);
