@@ -91,7 +91,7 @@ function portOf(p: PortFact) {
 }
 
 /** scan() must resolve (a bad file is a finding, never an exception); a hang is caught by the test's timeout. */
-async function timedScan(options: ScanOptions): Promise<ScanResult> {
+async function scanOrFail(options: ScanOptions): Promise<ScanResult> {
   try {
     return await scan(options);
   } catch (err) {
@@ -392,7 +392,7 @@ describe('scan(): one bad file among good ones', () => {
     it(c.name, async () => {
       const root = await repo();
       await buildCase(c, root);
-      const r = await timedScan({ root });
+      const r = await scanOrFail({ root });
       expect(r.findings.map(where)).toEqual(c.findings);
       expectGoodFileScanned(r);
       c.check?.(r);
@@ -402,7 +402,7 @@ describe('scan(): one bad file among good ones', () => {
   it('a 50 MB compose file is skipped by its size, without being read', async () => {
     const line = '# ' + 'x'.repeat(97) + '\n';
     const root = await repo({ 'projects/huge/docker-compose.yml': Buffer.alloc(50 * 1024 * 1024, line) });
-    const r = await timedScan({ root });
+    const r = await scanOrFail({ root });
     expect(r.findings.map(where)).toEqual([
       unread('parse-error', 'projects/huge/docker-compose.yml', 'is 50.0 MiB, over the 10.0 MiB a config file may have: not read'),
     ]);
@@ -416,7 +416,7 @@ describe('scan(): one bad file among good ones', () => {
     // Discovery is done when the first file has been read; the last of the many is not read yet.
     const victim = 'projects/many/compose.p099.yaml';
     let deleted = false;
-    const r = await timedScan({
+    const r = await scanOrFail({
       root,
       onProgress: (read) => {
         if (read === 1) {
@@ -467,11 +467,11 @@ describe('scan(): one bad file among good ones', () => {
     for (const c of CASES) {
       const root = await repo();
       await buildCase(c, root);
-      alone.push(...(await timedScan({ root })).findings);
+      alone.push(...(await scanOrFail({ root })).findings);
     }
     const root = await repo();
     for (const c of CASES) await buildCase(c, root);
-    const r = await timedScan({ root });
+    const r = await scanOrFail({ root });
     expect(r.findings.map(where)).toEqual([...alone].sort(compareFindings).map(where));
     expectGoodFileScanned(r);
   });
@@ -504,7 +504,7 @@ function blockFlood(): string {
  * The built library's scan() in a worker thread, so that a parser stuck in synchronous code
  * fails this test at the deadline instead of stalling the whole run.
  */
-async function scanInWorker(root: string, deadlineMs: number): Promise<{ result: ScanResult; ms: number }> {
+async function scanInWorker(root: string, deadlineMs: number): Promise<ScanResult> {
   const entry = path.join(REPO_ROOT, 'dist/index.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
   const code = `
@@ -513,7 +513,6 @@ async function scanInWorker(root: string, deadlineMs: number): Promise<{ result:
       .then((m) => m.scan({ root: workerData.root }))
       .then((result) => parentPort.postMessage({ result }), (err) => parentPort.postMessage({ error: String((err && err.stack) || err) }));
   `;
-  const started = performance.now();
   const worker = new Worker(code, { eval: true, workerData: { entry: pathToFileURL(entry).href, root } });
   try {
     const message = await new Promise<{ result?: ScanResult; error?: string }>((resolve, reject) => {
@@ -528,7 +527,7 @@ async function scanInWorker(root: string, deadlineMs: number): Promise<{ result:
       });
     });
     if (message.error) throw new Error(`scan() threw instead of reporting a finding: ${message.error}`);
-    return { result: message.result!, ms: performance.now() - started };
+    return message.result!;
   } finally {
     await worker.terminate();
   }
@@ -540,7 +539,7 @@ describe('scan(): a README built to stall a Markdown parser', () => {
     expect(text).toHaveLength(100_000);
     const root = await repo({ 'projects/docs/README.md': text });
     // The worker is stopped after 20 s: a parser that stalls fails the test instead of hanging the run.
-    const { result: r } = await scanInWorker(root, 20_000);
+    const r = await scanInWorker(root, 20_000);
     // Either parsed (fast) with nothing to say, or read as plain text with the scan-degraded warning.
     const said = r.findings.map(where);
     expect(said.length).toBeLessThanOrEqual(1);
