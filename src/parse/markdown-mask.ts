@@ -38,8 +38,20 @@ export interface RelevantBlocks {
   segments: Segment[];
 }
 
-/** The chunks worth parsing, or null when the whole file must be parsed. */
+/** The chunks worth parsing, one after the other, or null when the whole file must be parsed. */
 export function relevantBlocks(text: string): RelevantBlocks | null {
+  const chunks = relevantChunks(text);
+  return chunks && joinChunks(text, chunks);
+}
+
+/** `text[start, end)`: a chunk, or the lines before the first chunk. */
+export interface Chunk {
+  start: number;
+  end: number;
+}
+
+/** The chunks worth parsing, in file order, or null when the whole file must be parsed. */
+export function relevantChunks(text: string): Chunk[] | null {
   if (text.includes(']:') || /\r(?!\n)/.test(text) || text.indexOf('\uFEFF', 1) !== -1) return null;
 
   let state: { kind: 'normal' } | { kind: 'fence'; char: string; length: number } | { kind: 'comment' } = { kind: 'normal' };
@@ -75,23 +87,28 @@ export function relevantBlocks(text: string): RelevantBlocks | null {
     lineStart = lineEnd + 1;
   }
 
+  const chunks: Chunk[] = [];
+  if ((chunkStarts[0] ?? text.length) > 0) chunks.push({ start: 0, end: chunkStarts[0] ?? text.length });
+  for (let i = 0; i < chunkStarts.length; i++) {
+    const start = chunkStarts[i]!;
+    const end = chunkStarts[i + 1] ?? text.length;
+    if (KEEP.test(text.slice(start, end))) chunks.push({ start, end });
+  }
+  return chunks;
+}
+
+/** The given chunks of `text` (in file order) one after the other, with the map back to the file. */
+export function joinChunks(text: string, chunks: readonly Chunk[]): RelevantBlocks {
   const pieces: string[] = [];
   const segments: Segment[] = [];
   let length = 0;
-  const keep = (from: number, to: number) => {
+  for (const { start: from, end: to } of chunks) {
     const last = segments.at(-1);
     if (last && last.fileStart + (length - last.start) === from) {
       // Adjacent to the previous kept piece: one segment.
     } else segments.push({ start: length, fileStart: from });
     pieces.push(text.slice(from, to));
     length += to - from;
-  };
-  if ((chunkStarts[0] ?? text.length) > 0) keep(0, chunkStarts[0] ?? text.length);
-  for (let i = 0; i < chunkStarts.length; i++) {
-    const start = chunkStarts[i]!;
-    const end = chunkStarts[i + 1] ?? text.length;
-    const chunk = text.slice(start, end);
-    if (KEEP.test(chunk)) keep(start, end);
   }
   return { source: pieces.join(''), segments };
 }

@@ -18,11 +18,12 @@
  * YAML and env code blocks are not read here: they go back to the caller in `embedded`, to be parsed with
  * the compose and env parsers.
  */
-import type { Code, Nodes, Table } from 'mdast';
+import type { Code, Nodes, Root, RootContent, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
-import { fileOffset, relevantBlocks, type RelevantBlocks } from './markdown-mask.js';
+import { fileOffset, joinChunks, relevantChunks, type Chunk, type RelevantBlocks } from './markdown-mask.js';
+import { simpleBlocks } from './markdown-simple.js';
 import { tableFromMarkdown } from './markdown-table.js';
 
 export interface EmbeddedBlock {
@@ -176,9 +177,7 @@ function parseMarkdownSource(fileText: string, file: string, skipBlocks: boolean
   const text = fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText;
   const tooComplex = complexity(text);
   if (tooComplex) return parseAsPlainText(text, file, tooComplex);
-  const blocks = skipBlocks ? relevantBlocks(text) : null;
-  const tree = fromMarkdown(blocks?.source ?? text, PARSE_OPTIONS);
-  if (blocks) toFileOffsets(tree, blocks.segments);
+  const tree = skipBlocks ? parseRelevant(text) : fromMarkdown(text, PARSE_OPTIONS);
 
   const candidates: Candidate[] = [];
   const embedded: EmbeddedBlock[] = [];
@@ -240,6 +239,32 @@ function parseMarkdownSource(fileText: string, file: string, skipBlocks: boolean
     findings: [],
     embedded: embedded.filter((b) => outside(b.offset)),
   };
+}
+
+/**
+ * The tree of the chunks that could hold a port: simple chunks read directly (markdown-simple.ts),
+ * the others parsed together by micromark, their offsets taken back to the file's. Children are in
+ * file order, as in a whole-file tree. The whole file is parsed when the chunks cannot be told apart.
+ */
+function parseRelevant(text: string): Root {
+  const chunks = relevantChunks(text);
+  if (!chunks) return fromMarkdown(text, PARSE_OPTIONS);
+  const read: RootContent[] = [];
+  const rest: Chunk[] = [];
+  for (const chunk of chunks) {
+    const nodes = simpleBlocks(text, chunk.start, chunk.end);
+    if (nodes) read.push(...nodes);
+    else rest.push(chunk);
+  }
+  // The walk reads only offsets (lines and columns come from scan.ts).
+  const position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: text.length } };
+  if (rest.length === 0) return { type: 'root', children: read, position };
+  const blocks = joinChunks(text, rest);
+  const tree = fromMarkdown(blocks.source, PARSE_OPTIONS);
+  toFileOffsets(tree, blocks.segments);
+  if (read.length === 0) return tree;
+  const children = [...read, ...tree.children].sort((a, b) => a.position!.start.offset! - b.position!.start.offset!);
+  return { type: 'root', children, position };
 }
 
 /** Moves the offsets of a tree parsed from the relevant blocks alone to the file's (lines and columns are not used). */

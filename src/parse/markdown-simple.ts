@@ -1,0 +1,231 @@
+/**
+ * The mdast nodes of a Markdown chunk that is simple enough to read without micromark: paragraphs
+ * of plain text, ATX headings, fenced code blocks and pipe tables. micromark is most of a scan's
+ * time, yet the chunks of a README that hold ports are nearly always of these shapes.
+ *
+ * A chunk (see markdown-mask.ts) starts in column 1 after a blank line and parses the same alone as
+ * in its file. This module accepts a chunk only when every line is one micromark reads in exactly
+ * one way, and returns null otherwise, so that the chunk goes to micromark:
+ * - no inline syntax in text but inline links (`[label](url)`, see LINK): none of `` ` * _ [ ] < & \ | ``,
+ *   so a paragraph or heading is text nodes around links, each running over its whole source (line
+ *   endings and inner spaces included);
+ * - no line in a paragraph that could start or interrupt another block or make it a setext heading
+ *   (`# > - + * = _ | < ~` and backtick, a digit, or 4+ columns of indentation);
+ * - fences in column 1 with an info string free of escapes and entities, closed inside the chunk;
+ * - tables whose every line starts and ends with `|`, with as many cells in each row as in the
+ *   header, cells of plain text or one code span;
+ * - LF line endings only, no trailing hard-break spaces, nothing after a blank line but blank lines.
+ *
+ * The nodes carry file offsets only (line and column are 0): the walk in markdown.ts reads offsets,
+ * and scan.ts computes lines and columns itself. The equivalence with micromark is a property test
+ * (test/parse/markdown-mask.test.ts) over generated documents and real Markdown files.
+ */
+import type { Code, Heading, InlineCode, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+
+/** Characters that may start inline syntax (or, for `|`, a table); a text containing one is not simple. */
+const INLINE_SYNTAX = /[`*_[\]<&\\|]/;
+/** A paragraph line's first character that could start another block, or a setext underline. */
+const BLOCK_START = /^(?:[#>\-+*=_|<~`]|\d)/;
+const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
+const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+const ATX_HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
+const DELIMITER_CELL = /^[ \t]*:?-+:?[ \t]*$/;
+const CODE_CELL = /^(`)([^`]+)`$/;
+/**
+ * An inline link on one line, `[label](destination)`: a label of plain text, a destination with no
+ * blank, no parenthesis, bracket, angle bracket, quote, backtick, backslash or entity (so no title).
+ * With no link reference definition in the file (markdown-mask.ts gives up on `]:`), nothing else
+ * in brackets is a link.
+ */
+const LINK = /\[([^[\]`*_<>&\\|!\n]+)\]\(([^\s()<>"'`&\\[\]]*)\)/g;
+
+/** The chunk `text[start, end)` as mdast nodes, or null when micromark must read it. */
+export function simpleBlocks(text: string, start: number, end: number): RootContent[] | null {
+  if (text.includes('\r', start) && text.indexOf('\r', start) < end) return null;
+  const lines = splitLines(text, start, end);
+  const nodes: RootContent[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    const content = text.slice(line.start, line.end);
+    if (isBlank(content)) {
+      // After a blank line only blank lines may follow: an indented line there continues or starts
+      // a block this module does not model (a list item, indented code).
+      if (lines.slice(i).some((l) => !isBlank(text.slice(l.start, l.end)))) return null;
+      break;
+    }
+    // Each block this module reads starts in column 1.
+    if (content[0] === ' ' || content[0] === '\t') return null;
+
+    const fence = FENCE_OPEN.exec(content);
+    const heading = ATX_HEADING.exec(content);
+    let taken: { node: RootContent; lines: number } | null;
+    if (fence) taken = fencedCode(text, lines, i, fence[1]!, fence[2]!);
+    else if (heading) taken = atxHeading(text, line, heading[1]!.length);
+    else if (content[0] === '|') taken = table(text, lines, i);
+    else taken = paragraph(text, lines, i);
+    if (!taken) return null;
+    nodes.push(taken.node);
+    i += taken.lines;
+  }
+  return nodes;
+}
+
+interface Line {
+  /** Offset of the line's first character. */
+  start: number;
+  /** Offset of its `\n` (or the chunk's end). */
+  end: number;
+}
+
+function splitLines(text: string, start: number, end: number): Line[] {
+  const lines: Line[] = [];
+  let at = start;
+  while (at < end) {
+    const nl = text.indexOf('\n', at);
+    const lineEnd = nl === -1 || nl >= end ? end : nl;
+    lines.push({ start: at, end: lineEnd });
+    at = lineEnd + 1;
+  }
+  return lines;
+}
+
+const isBlank = (s: string) => /^[ \t]*$/.test(s);
+
+function position(start: number, end: number) {
+  return { start: { line: 0, column: 0, offset: start }, end: { line: 0, column: 0, offset: end } };
+}
+
+function textNode(text: string, start: number, end: number): Text {
+  return { type: 'text', value: text.slice(start, end), position: position(start, end) };
+}
+
+/** A run of plain lines up to a blank line or the chunk's end. */
+function paragraph(text: string, lines: Line[], first: number): { node: Paragraph; lines: number } | null {
+  let last = first;
+  for (let i = first; i < lines.length; i++) {
+    const raw = text.slice(lines[i]!.start, lines[i]!.end);
+    if (isBlank(raw)) break;
+    const stripped = raw.replace(/^[ \t]+/, '');
+    // 4+ columns of indentation continue a paragraph in CommonMark; rare, and not worth modelling.
+    if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;
+    if (BLOCK_START.test(stripped) || / {2}$/.test(raw)) return null;
+    // Plain text around inline links; an image (`![`) is not a link.
+    const outside = raw.replace(LINK, (link: string, _label: string, _url: string, offset: number) => (raw[offset - 1] === '!' ? '[' : ' '.repeat(link.length)));
+    if (INLINE_SYNTAX.test(outside)) return null;
+    last = i;
+  }
+  const start = lines[first]!.start;
+  const lastLine = text.slice(lines[last]!.start, lines[last]!.end);
+  // The text runs to the last non-blank character; the paragraph to the end of its last line.
+  const end = lines[last]!.start + lastLine.replace(/[ \t]+$/, '').length;
+  const children: PhrasingContent[] = [];
+  let at = start;
+  for (const m of text.slice(start, end).matchAll(LINK)) {
+    const linkStart = start + m.index;
+    const linkEnd = linkStart + m[0].length;
+    if (linkStart > at) children.push(paragraphText(text, at, linkStart));
+    const label = paragraphText(text, linkStart + 1, linkStart + 1 + m[1]!.length);
+    children.push({ type: 'link', url: m[2]!, title: null, children: [label], position: position(linkStart, linkEnd) });
+    at = linkEnd;
+  }
+  if (end > at) children.push(paragraphText(text, at, end));
+  const node: Paragraph = { type: 'paragraph', children, position: position(start, lines[last]!.end) };
+  return { node, lines: last - first + 1 };
+}
+
+/** A text node of a paragraph; its value as micromark gives it: no blanks around line endings. */
+function paragraphText(text: string, start: number, end: number): Text {
+  return { type: 'text', value: text.slice(start, end).replace(/[ \t]*\n[ \t]*/g, '\n'), position: position(start, end) };
+}
+
+/** `# Title`: one line; a heading holding `#` beyond its opening (a closing sequence) is not simple. */
+function atxHeading(text: string, line: Line, depth: number): { node: Heading; lines: number } | null {
+  const raw = text.slice(line.start, line.end);
+  const contentStart = line.start + depth + (raw.slice(depth).length - raw.slice(depth).replace(/^[ \t]+/, '').length);
+  const content = text.slice(contentStart, line.end).replace(/[ \t]+$/, '');
+  if (content.includes('#') || INLINE_SYNTAX.test(content)) return null;
+  const children = content === '' ? [] : [textNode(text, contentStart, contentStart + content.length)];
+  return { node: { type: 'heading', depth: depth as Heading['depth'], children, position: position(line.start, line.end) }, lines: 1 };
+}
+
+/** A fence in column 1, closed inside the chunk. */
+function fencedCode(text: string, lines: Line[], first: number, marker: string, info: string): { node: Code; lines: number } | null {
+  if (/[\\&]/.test(info) || (marker[0] === '`' && info.includes('`'))) return null;
+  for (let i = first + 1; i < lines.length; i++) {
+    const close = FENCE_CLOSE.exec(text.slice(lines[i]!.start, lines[i]!.end));
+    if (!close || close[1]![0] !== marker[0] || close[1]!.length < marker.length) continue;
+    const words = info.trim().split(/[ \t]+/);
+    const value = i === first + 1 ? '' : text.slice(lines[first + 1]!.start, lines[i - 1]!.end);
+    const node: Code = {
+      type: 'code',
+      lang: words[0] || null,
+      meta: words.length > 1 ? info.trim().slice(words[0]!.length).trim() : null,
+      value,
+      position: position(lines[first]!.start, lines[i]!.end),
+    };
+    return { node, lines: i - first + 1 };
+  }
+  return null;
+}
+
+/** A pipe table: header, delimiter row, then rows, every line between pipes. */
+function table(text: string, lines: Line[], first: number): { node: Table; lines: number } | null {
+  const header = row(text, lines[first]!, false);
+  const delimiter = lines[first + 1] && cellsOf(text, lines[first + 1]!);
+  if (!header || !delimiter || delimiter.length !== header.children.length) return null;
+  if (!delimiter.every((c) => DELIMITER_CELL.test(text.slice(c.start, c.end)))) return null;
+  const rows: TableRow[] = [header];
+  let i = first + 2;
+  for (; i < lines.length && !isBlank(text.slice(lines[i]!.start, lines[i]!.end)); i++) {
+    const r = row(text, lines[i]!, true);
+    if (!r || r.children.length !== header.children.length) return null;
+    rows.push(r);
+  }
+  // The table ends with its last row, or with the delimiter row when it has no body.
+  const delimiterLine = lines[first + 1]!;
+  const end = rows.length > 1 ? rows.at(-1)!.position!.end.offset! : delimiterLine.end;
+  return { node: { type: 'table', align: null, children: rows, position: position(lines[first]!.start, end) }, lines: i - first };
+}
+
+/** One row's cells; a cell is plain text or (in a body row) one code span. */
+function row(text: string, line: Line, allowCode: boolean): TableRow | null {
+  const cells = cellsOf(text, line);
+  if (!cells) return null;
+  const children: TableCell[] = [];
+  for (const [index, cell] of cells.entries()) {
+    const raw = text.slice(cell.start, cell.end);
+    const leading = raw.length - raw.replace(/^[ \t]+/, '').length;
+    const trimmed = raw.trim();
+    const from = cell.start + leading;
+    const to = from + trimmed.length;
+    let content: (Text | InlineCode)[] = [];
+    const code = allowCode ? CODE_CELL.exec(trimmed) : null;
+    if (code) {
+      // A code span's value drops one space at each end when both ends have one (and it is not all spaces).
+      const inner = code[2]!;
+      const value = inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner;
+      if (inner.trim() === '' || inner.includes('\\')) return null;
+      content = [{ type: 'inlineCode', value, position: position(from, to) }];
+    } else if (INLINE_SYNTAX.test(trimmed)) return null;
+    else if (trimmed !== '') content = [textNode(text, from, to)];
+    // A cell runs from its opening pipe to just before the next one (the last one to the line's end).
+    const cellStart = cell.start - 1;
+    const cellEnd = index === cells.length - 1 ? line.end : cell.end;
+    children.push({ type: 'tableCell', children: content, position: position(cellStart, cellEnd) });
+  }
+  return { type: 'tableRow', children, position: position(line.start, line.end) };
+}
+
+/** The spans between the pipes of `| a | b |`; null unless the line starts and ends with a pipe. */
+function cellsOf(text: string, line: Line): { start: number; end: number }[] | null {
+  const raw = text.slice(line.start, line.end).replace(/[ \t]+$/, '');
+  if (raw.length < 2 || raw[0] !== '|' || raw.at(-1) !== '|' || raw.includes('\\')) return null;
+  const cells: { start: number; end: number }[] = [];
+  let from = 1;
+  for (let at = raw.indexOf('|', 1); at !== -1; at = raw.indexOf('|', at + 1)) {
+    cells.push({ start: line.start + from, end: line.start + at });
+    from = at + 1;
+  }
+  return cells;
+}

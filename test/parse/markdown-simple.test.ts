@@ -1,0 +1,195 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import type { Nodes } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { describe, expect, it } from 'vitest';
+import { relevantChunks } from '../../src/parse/markdown-mask.js';
+import { simpleBlocks } from '../../src/parse/markdown-simple.js';
+import { tableFromMarkdown } from '../../src/parse/markdown-table.js';
+import { parseMarkdown, parseMarkdownWhole } from '../../src/parse/markdown.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What the walk in markdown.ts reads of a tree: each node's type, offsets, value and language, in order. */
+function shape(nodes: readonly Nodes[]): unknown[] {
+  const out: unknown[] = [];
+  const visit = (n: Nodes) => {
+    const row: unknown[] = [n.type, n.position?.start.offset, n.position?.end.offset];
+    if ('value' in n) row.push(n.value);
+    if (n.type === 'code') row.push(n.lang ?? null, n.meta ?? null);
+    out.push(row);
+    if ('children' in n) n.children.forEach(visit);
+  };
+  nodes.forEach(visit);
+  return out;
+}
+
+/** micromark's nodes for `text[start, end)` parsed alone, at file offsets. */
+function micromarkShape(text: string, start: number, end: number): unknown[] {
+  const tree = fromMarkdown(text.slice(start, end), { extensions: [gfmTable()], mdastExtensions: [tableFromMarkdown] });
+  return shape(tree.children).map((row) => {
+    const r = row as [string, number, number, ...unknown[]];
+    return [r[0], r[1] + start, r[2] + start, ...r.slice(3)];
+  });
+}
+
+const README = [
+  '# p0042',
+  '',
+  'Quotes tenants audit metrics.',
+  '',
+  '```bash',
+  'cp .env.example .env',
+  'curl http://localhost:5422/health',
+  '```',
+  '',
+  'Then open http://localhost:5421 in a browser.',
+  '',
+  '## Ports',
+  '',
+  '| Service | Port | Purpose |',
+  '|---|:-:|---|',
+  '| api | 5422 | REST API |',
+  '| web | `5421` | Web front end |',
+  '| db | ` 5429 ` |  |',
+  '',
+].join('\n');
+
+describe('simpleBlocks', () => {
+  it('reads a generated README without micromark, as micromark reads it', () => {
+    const chunks = relevantChunks(README)!;
+    expect(chunks.map((c) => README.slice(c.start, c.end).split('\n')[0])).toEqual(['```bash', 'Then open http://localhost:5421 in a browser.', '| Service | Port | Purpose |']);
+    for (const c of chunks) {
+      const nodes = simpleBlocks(README, c.start, c.end);
+      expect(nodes, README.slice(c.start, c.end)).not.toBeNull();
+      expect(shape(nodes!)).toEqual(micromarkShape(README, c.start, c.end));
+    }
+    const facts = parseMarkdown(README, 'README.md').facts;
+    expect(facts.map((f) => [f.published, f.context])).toEqual([
+      [5422, 'url'],
+      [5421, 'url'],
+      [5422, 'table'],
+      [5421, 'table'],
+      [5429, 'table'],
+    ]);
+    expect(parseMarkdown(README, 'README.md')).toEqual(parseMarkdownWhole(README, 'README.md'));
+  });
+
+  it.each([
+    ['inline code in prose', 'see `localhost:5000`\n'],
+    ['emphasis', 'see *localhost:5000*\n'],
+    ['a link with a title', 'see [x](http://localhost:5000 "t")\n'],
+    ['an image', 'see ![x](http://localhost:5000)\n'],
+    ['a link over two lines', 'see [x\ny](http://localhost:5000)\n'],
+    ['an entity', 'a &amp; localhost:5000\n'],
+    ['a list', 'text\n- localhost:5000\n'],
+    ['a setext underline', 'localhost:5000\n---\n'],
+    ['a hard break', 'localhost:5000  \nnext\n'],
+    ['a tab', 'see\tlocalhost:5000\n'],
+    ['CRLF line endings', 'see localhost:5000\r\n'],
+    ['an unclosed fence', '```\nlocalhost:5000\n'],
+    ['a heading with a closing sequence', '# Port 5000 #\n'],
+    ['a table row without its closing pipe', '| Port |\n|---|\n| 5000\n'],
+    ['a table row with more cells than the header', '| Port |\n|---|\n| 5000 | x |\n'],
+    ['a delimiter row that does not match the header', '| Port | x |\n|---|\n| 5000 |\n'],
+    ['an indented line after a blank line', 'see localhost:5000\n\n    code\n'],
+    ['a code span in a header cell', '| `Port` |\n|---|\n| 5000 |\n'],
+  ])('leaves %s to micromark', (_, text) => {
+    expect(simpleBlocks(text, 0, text.length)).toBeNull();
+    expect(parseMarkdown(text, 'README.md')).toEqual(parseMarkdownWhole(text, 'README.md'));
+  });
+
+  it('gives the nodes micromark gives, for every chunk it accepts from generated documents', () => {
+    const lines = [
+      'see http://localhost:5000 now', 'port 5001', '  indented localhost:5002', 'trailing space localhost:5003 ', 'PORT=5004',
+      '# Title 5005', '###### h6 localhost:5006', '#', '# ', '#\tTab 5007', '####### seven', '#5008',
+      '```', '```yaml', '```env title="x"', '```bash  meta words', '~~~', '~~~yaml', '````', '   ```', '```  ', 'services:', '  api:',
+      '    ports:', '      - "5009:80"', 'API_PORT=5010',
+      '| Port | Service |', '|Port|Service|', '| Ports |', '|---|---|', '|---|---|  ', '|:--|--:|', '| --- |', '|---|', '| 5011 | api |', '|5012|api|',
+      '| `5013` | api |', '| ` 5014 ` | x |', '| `` | y |', '| 5015 |', '|  | z |', '| 5016 | a | b |', '| Port | x |  ', '|',
+      '- item 5017', '1. one', '> quote localhost:5018', '===', '---', '***', '___', '<!-- x -->', '`localhost:5019`', 'a | b',
+      'a\\', 'x &amp; y', 'hard break  ', '5020 first', '    four spaces', 'It calls [p0001](../p0001/README.md) at http://localhost:5021.',
+      '![img](x.png) localhost:5023', '[a](b c) localhost:5025', '[a]: http://localhost:5035',
+    ];
+    let accepted = 0;
+    const check = (text: string) => {
+      for (const c of relevantChunks(text) ?? []) {
+        const nodes = simpleBlocks(text, c.start, c.end);
+        if (!nodes) continue;
+        accepted++;
+        expect(shape(nodes), JSON.stringify(text.slice(c.start, c.end))).toEqual(micromarkShape(text, c.start, c.end));
+      }
+      expect(parseMarkdown(text, 'README.md')).toEqual(parseMarkdownWhole(text, 'README.md'));
+    };
+    // Blocks of the simple shapes, some with a line that is not (most chunks accepted, the rest near misses).
+    const pick = (...xs: string[]) => fc.constantFrom(...xs);
+    const mostly = <T,>(clean: fc.Arbitrary<T>, miss: fc.Arbitrary<T>) => fc.oneof({ arbitrary: clean, weight: 8 }, { arbitrary: miss, weight: 1 });
+    const links = [
+      'It calls [p0001](../p0001/README.md) at http://localhost:5021.', '[a](http://localhost:5022)', '![img](x.png) localhost:5023', '[a] (b) localhost:5024',
+      '[a](b c) localhost:5025', '[](x) localhost:5026', '[ a ](b) port 5027', 'see [x](y)', '[a](<b>)', '[a](b "t") 5028', '[a](b(c)) port 5029',
+      '([a](b)) localhost:5030', '[a](b)[c](d) port 5031', '[port 5032](http://localhost:5033)', '[a](some_file.md) port 5034',
+    ];
+    const prose = mostly(pick('see http://localhost:5000 now', 'port 5001', 'trailing space localhost:5003 ', 'words', '  indented localhost:5002', 'PORT=5004', ...links), pick('a | b', 'hard break  ', '5000 first'));
+    const cell = mostly(pick(' 5011 ', '5012', ' `5013` ', ' ` 5014 ` ', '  ', ' api '), pick(' `` ', ' *5015* ', '`a`b'));
+    const block = fc.oneof(
+      fc.array(prose, { minLength: 1, maxLength: 3 }),
+      fc.tuple(pick('#', '##', '######', '#######'), mostly(pick(' Title 5005', '\tTab 5007', '', ' '), pick(' x #', ' `5006`'))).map(([h, t]) => [h + t]),
+      fc.tuple(fc.integer({ min: 1, max: 3 }), mostly(pick('|'), pick('')), mostly(pick('|', '|  '), pick('')), pick('---', ':--', '--:', ':-:', ' --- ')).chain(([n, open, close, dash]) =>
+        fc.tuple(fc.array(mostly(fc.array(cell, { minLength: n, maxLength: n }), fc.array(cell, { minLength: n + 1, maxLength: n + 1 })), { maxLength: 3 })).map(([rows]) => [
+          open + Array.from({ length: n }, (_, i) => (i === 0 ? ' Port ' : ' Service ')).join('|') + close,
+          open + Array.from({ length: n }, () => dash).join('|') + close,
+          ...rows.map((r) => open + r.join('|') + close),
+        ]),
+      ),
+      fc.tuple(mostly(pick('```', '~~~', '````', '```yaml', '```env title="x"', '```bash  meta words'), pick('```a\\b', '```a&amp;')), fc.array(pick('services:', '      - "5009:80"', '', 'API_PORT=5010', 'curl localhost:5016'), { maxLength: 3 }), mostly(pick('```', '~~~', '````', '   ```', '```  '), pick(''))).map(
+        ([open, body, close]) => [open, ...body, close],
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(block, fc.boolean()), { minLength: 1, maxLength: 6 }), (blocks) => {
+        check(blocks.map(([lines, blankAfter]) => lines.join('\n') + (blankAfter ? '\n\n' : '\n')).join(''));
+      }),
+      { numRuns: 800 },
+    );
+    // About 40% of the kept chunks of these documents are simple; the rest hold a near miss.
+    expect(accepted).toBeGreaterThan(300);
+    // Any mix of the tricky lines.
+    const line = fc.oneof({ arbitrary: fc.constantFrom('', 'words', 'more words'), weight: 1 }, { arbitrary: fc.constantFrom(...lines), weight: 3 });
+    fc.assert(
+      fc.property(fc.array(fc.array(line, { minLength: 1, maxLength: 5 }), { maxLength: 8 }), (runs) => {
+        check(runs.map((b) => b.join('\n')).join('\n\n') + '\n');
+      }),
+      { numRuns: 700 },
+    );
+    expect(accepted).toBeGreaterThan(450);
+  });
+
+  it('gives the result of a whole-file parse on real Markdown (the Markdown files of the installed packages)', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.md$/i.test(e.name)) files.push(p);
+      }
+    };
+    walk(path.join(repo, 'node_modules'));
+    walk(path.join(repo, 'docs'));
+    expect(files.length).toBeGreaterThan(100);
+    let simpleChunks = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const c of relevantChunks(text) ?? []) {
+        const nodes = simpleBlocks(text, c.start, c.end);
+        if (!nodes) continue;
+        simpleChunks++;
+        expect(shape(nodes), `${file}: ${JSON.stringify(text.slice(c.start, c.end))}`).toEqual(micromarkShape(text, c.start, c.end));
+      }
+      expect(parseMarkdown(text, file), file).toEqual(parseMarkdownWhole(text, file));
+    }
+    expect(simpleChunks).toBeGreaterThan(100);
+  });
+});
