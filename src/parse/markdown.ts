@@ -72,6 +72,8 @@ interface Pattern {
   details(g: Groups): Partial<Details> | null;
   /** Read in prose (text nodes) only: in code, `port 5001` is as often a tool's message as a port. */
   proseOnly?: boolean;
+  /** Text that every match contains: a quick test that spares the pattern most text nodes. */
+  needs: RegExp;
 }
 
 const re = (source: string, flags = '') => new RegExp(source, `gd${flags}`);
@@ -85,6 +87,7 @@ const PATTERNS: Pattern[] = [
     // `docker run -p 5000:80`, `-p 127.0.0.1:5000:80/udp`, `--publish 5000:80`, `--publish=5000:80`.
     // A lone `-p 5000` publishes a container port on a random host port: not a host port, not matched.
     context: 'docker-publish',
+    needs: /-p|--publish/,
     re: re(
       String.raw`(?<![\w-])(?:-p|--publish)(?:=|[ \t]*)(?<q>["']?)(?:(?<ip>${IPV4}|${IPV6}):)?(?<port>${PORT}):(?<target>${PORT})${PROTO}${END}\k<q>`,
     ),
@@ -93,6 +96,7 @@ const PATTERNS: Pattern[] = [
   {
     // `docker ps` PORTS column: `0.0.0.0:5000->80/tcp`, `:::5000->80/tcp`, `[::]:5000->80/tcp`.
     context: 'docker-ps',
+    needs: /->/,
     re: re(String.raw`(?<![\w.:\[\]-])(?<ip>${IPV4}|${IPV6}|::):(?<port>${PORT})->(?<target>${PORT})\/(?<proto>tcp|udp|sctp)`),
     details: (g) => ({ hostIp: unbracket(g.ip), target: Number(g.target), protocol: protocol(g.proto) }),
   },
@@ -100,6 +104,7 @@ const PATTERNS: Pattern[] = [
     // Any scheme and any host, service names included: `http://api:5000/x`, `postgres://u:p@db:5432/app`.
     // The optional userinfo is one class run ending in `@`, so it cannot be confused with host:port.
     context: 'url',
+    needs: /:\/\//,
     re: re(
       String.raw`(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/(?:[^\s\/@]*@)?(?<host>[\w.-]+|\[[0-9A-Fa-f:.]+\]):(?<port>${PORT})${END}`,
     ),
@@ -109,6 +114,7 @@ const PATTERNS: Pattern[] = [
     // `lsof -i :5000`, `lsof -ti:5000`, `lsof -nP -iTCP:5000`, `kill $(lsof -ti:5000)`. The `-…i` flag must
     // follow `lsof` on the same command within a bounded window, which keeps repeated `lsof` linear.
     context: 'lsof',
+    needs: /lsof/,
     re: re(
       String.raw`(?<![\w-])lsof\b[^\n|;&]{0,80}?[ \t]-[A-Za-z]{0,8}i[ \t]*(?<proto>[46]?(?:tcp|udp|TCP|UDP))?:(?<port>${PORT})${END}`,
     ),
@@ -119,6 +125,7 @@ const PATTERNS: Pattern[] = [
     // Only after the client's name on the same command (bounded window, as for lsof): for mysql `-p` is
     // the password, so its port flag is `-P`.
     context: 'client',
+    needs: /psql|pg_|redis-cli|valkey-cli/,
     re: re(
       String.raw`(?<![\w-])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_isready|redis-cli|valkey-cli)\b[^\n|;&]{0,80}?[ \t](?:-p[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`,
     ),
@@ -126,6 +133,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     context: 'client',
+    needs: /mysql|mariadb|mongo/,
     re: re(String.raw`(?<![\w-])(?:mysql|mysqladmin|mysqldump|mariadb|mongosh|mongo)\b[^\n|;&]{0,80}?[ \t](?:-P[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`),
     details: () => ({}),
   },
@@ -133,6 +141,7 @@ const PATTERNS: Pattern[] = [
     // `PORT=5000`, `export API_PORT="5000"`. Only keys named PORT or *_PORT; the lookbehind keeps
     // `server.port=` (Java properties) and mid-identifier starts out.
     context: 'env-assignment',
+    needs: /=/,
     re: re(String.raw`(?<![\w$.-])(?<variable>[A-Za-z_][A-Za-z0-9_]*)=(?<q>["']?)(?<port>${PORT})\k<q>${END}`),
     details: (g) => (/(?:^|_)PORT$/i.test(g.variable!) ? { variable: g.variable! } : null),
   },
@@ -140,6 +149,7 @@ const PATTERNS: Pattern[] = [
     // `localhost:5000`, `127.0.0.1:5000`, `0.0.0.0:5000`, `[::1]:5000`, `host.docker.internal:5000`.
     // Only hosts that are addresses: `name:number` in prose is far more often a tag or a line reference.
     context: 'host-port',
+    needs: /:/,
     re: re(String.raw`(?<![\w.-])(?<host>localhost|host\.docker\.internal|${IPV4}|${IPV6}):(?<port>${PORT})${END}`, 'i'),
     details: (g) => (isIpv4Like(g.host!) && !validIpv4(g.host!) ? null : { host: unbracket(g.host) }),
   },
@@ -148,11 +158,14 @@ const PATTERNS: Pattern[] = [
     // the context (a bare number in prose is not a port); `--port 5000` (a flag), `ports 5000-5099`
     // (a range: plural, and END refuses a `-`) and `port 1.2` (END refuses `.` before a digit) stay out.
     context: 'prose-port',
+    needs: /port/i,
     re: re(String.raw`(?<![\w$.-])port[ \t]+(?<port>${PORT})${END}`, 'i'),
     details: () => ({}),
     proseOnly: true,
   },
 ];
+
+const ANY_PORT_DIGIT = /[1-9]/;
 
 /** A table header that names the host port column: Port, Ports, Host port, Published port(s), Local port. */
 const PORT_HEADER = /^(?:host|published|public|local)?ports?$/;
@@ -369,8 +382,10 @@ interface Candidate {
 
 /** Runs every pattern over `source`, which stands at `base` in the file. */
 function scan(source: string, base: number, out: Candidate[], prose = false): void {
+  // Every pattern ends in a port, whose first digit is 1-9.
+  if (!ANY_PORT_DIGIT.test(source)) return;
   for (const [rank, pattern] of PATTERNS.entries()) {
-    if (pattern.proseOnly && !prose) continue;
+    if ((pattern.proseOnly && !prose) || !pattern.needs.test(source)) continue;
     pattern.re.lastIndex = 0;
     for (let m = pattern.re.exec(source); m; m = pattern.re.exec(source)) {
       const groups = m.groups!;
