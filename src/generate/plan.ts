@@ -133,6 +133,7 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
 
   // Each job fills a plan of its own; they run a few at a time and are joined in this order.
   const jobs: Job[] = [];
+  const folders = new Map(scoped.map((p) => [p.name, projectFolder(input, p.name)]));
   for (const target of input.targets) {
     if (target === 'ts') {
       const file = input.settings.ts ?? DEFAULT_TS_FILE;
@@ -143,7 +144,7 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
       continue;
     }
     for (const project of scoped) {
-      const folder = projectFolder(input, project.name);
+      const folder = folders.get(project.name)!;
       // Judging: a project none of whose files could be judged costs nothing (no body built, no
       // lstat), so a lint of three files does not pay for every project in the registry.
       if (input.mode === 'judge' && folder !== null && !judgeable(input, target, folder)) continue;
@@ -167,7 +168,7 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
     }
     if (target === 'docs' && !input.skipRootDocs) {
       const readmes = new Map(scoped.flatMap((p) => {
-        const folder = projectFolder(input, p.name);
+        const folder = folders.get(p.name)!;
         return folder === null ? [] : [[join(folder, README_FILE), p.name] as const];
       }));
       jobs.push((plan) => rootDocs(plan, input, all, readmes));

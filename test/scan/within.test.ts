@@ -46,6 +46,22 @@ describe('discoverFiles within folders', () => {
     expect(files.map((f) => f.path).sort()).toEqual(expected(folders));
   });
 
+  it('honours the .gitignore files between the root and a folder, and inside it', async () => {
+    const { dir, cleanup: done } = await tempDir('portreg-within-levels-');
+    try {
+      for (const file of ['projects/a/README.md', 'projects/a/docs-old/README.md', 'projects/a/sub/README.md', 'projects/a/sub/tmp/README.md', 'projects/b/README.md']) {
+        await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+        await writeFile(path.join(dir, file), '# x\n');
+      }
+      await writeFile(path.join(dir, 'projects/.gitignore'), 'docs-old/\n');
+      await writeFile(path.join(dir, 'projects/a/sub/.gitignore'), 'tmp/\n');
+      const { files } = await discoverFiles({ root: dir, within: ['projects/a'] });
+      expect(files.map((f) => f.path)).toEqual(['projects/a/README.md', 'projects/a/sub/README.md']);
+    } finally {
+      await done();
+    }
+  });
+
   it('many folders (past the pattern limit): the same files as folder by folder, nothing else', async () => {
     const folders = Array.from({ length: 25 }, (_, i) => folder(i * 1 + (i >= 12 ? 3 : 0)));
     const { files } = await discoverFiles({ root, within: folders });
