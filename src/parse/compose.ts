@@ -89,19 +89,29 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/** An interpolated scalar; `offsets` (value index → file offset, see scalarOffsets) is filled on first use. */
+type Traced = { value: TracedValue; offsets?: number[] | null };
+
 type Report = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => void;
 
 class ComposeWalker {
   private aliasBudget = 10_000;
   private aliasBudgetReported = false;
+  /**
+   * The values, copied once: the copy (a plain object, own enumerable keys only) is what variables
+   * are looked up in, as before, without copying the whole env again for every scalar.
+   */
+  private readonly env: TemplateEnv;
 
   constructor(
     private readonly text: string,
     private readonly doc: Document.Parsed,
-    private readonly env: TemplateEnv,
+    env: TemplateEnv,
     private readonly result: ComposeParseResult,
     private readonly report: Report,
-  ) {}
+  ) {
+    this.env = { ...env };
+  }
 
   walk(): void {
     const root = this.doc.contents;
@@ -253,7 +263,7 @@ class ComposeWalker {
   }
 
   /** Entries of one spec that came from one range collapse into one fact with its end. */
-  private factsFromSpec(model: ComposeServiceModel, node: Scalar, traced: { value: TracedValue; offsets: number[] | null }, entries: PortSpecEntry[]): RawPortFact[] {
+  private factsFromSpec(model: ComposeServiceModel, node: Scalar, traced: Traced, entries: PortSpecEntry[]): RawPortFact[] {
     const facts: RawPortFact[] = [];
     const first = entries[0];
     if (!first) return facts;
@@ -492,10 +502,10 @@ class ComposeWalker {
   }
 
   /** Interpolates a scalar like Compose; an invalid template becomes a finding. */
-  private traceScalar(node: Scalar, standIns: TemplateEnv = {}): { value: TracedValue; offsets: number[] | null } | null {
+  private traceScalar(node: Scalar, standIns?: TemplateEnv): Traced | null {
     const raw = typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
     try {
-      return { value: interpolateTraced(raw, { ...this.env, ...standIns }), offsets: scalarOffsets(this.text, node) };
+      return { value: interpolateTraced(raw, standIns ? { ...this.env, ...standIns } : this.env) };
     } catch (err) {
       if (!(err instanceof InterpolationError)) throw err;
       const offsets = scalarOffsets(this.text, node);
@@ -506,10 +516,13 @@ class ComposeWalker {
   }
 
   /** The source span of [start, end) of an interpolated scalar value. */
-  private sourceSpan(node: Scalar, traced: { value: TracedValue; offsets: number[] | null }, start: number, end: number) {
+  private sourceSpan(node: Scalar, traced: Traced, start: number, end: number) {
     const located = traceSpan(traced.value, start, end);
+    if (located.span.end === 0) return { span: spanOf(node), variable: located.variable?.name ?? null };
+    // Mapped on first use: most traced scalars (network_mode, protocol, env values without a port) never need it.
+    if (traced.offsets === undefined) traced.offsets = scalarOffsets(this.text, node);
     const offsets = traced.offsets;
-    if (!offsets || located.span.end === 0) return { span: spanOf(node), variable: located.variable?.name ?? null };
+    if (!offsets) return { span: spanOf(node), variable: located.variable?.name ?? null };
     const s = offsets[located.span.start];
     const e = offsets[located.span.end - 1];
     if (s === undefined || e === undefined) return { span: spanOf(node), variable: located.variable?.name ?? null };
