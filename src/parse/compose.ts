@@ -89,19 +89,29 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/** An interpolated scalar; `offsets` (value index → file offset, see scalarOffsets) is filled on first use. */
+type Traced = { value: TracedValue; offsets?: number[] | null };
+
 type Report = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => void;
 
 class ComposeWalker {
   private aliasBudget = 10_000;
   private aliasBudgetReported = false;
+  /**
+   * The values, copied once: the copy (a plain object, own enumerable keys only) is what variables
+   * are looked up in, as before, without copying the whole env again for every scalar.
+   */
+  private readonly env: TemplateEnv;
 
   constructor(
     private readonly text: string,
     private readonly doc: Document.Parsed,
-    private readonly env: TemplateEnv,
+    env: TemplateEnv,
     private readonly result: ComposeParseResult,
     private readonly report: Report,
-  ) {}
+  ) {
+    this.env = { ...env };
+  }
 
   walk(): void {
     const root = this.doc.contents;
@@ -253,7 +263,7 @@ class ComposeWalker {
   }
 
   /** Entries of one spec that came from one range collapse into one fact with its end. */
-  private factsFromSpec(model: ComposeServiceModel, node: Scalar, traced: { value: TracedValue; offsets: number[] | null }, entries: PortSpecEntry[]): RawPortFact[] {
+  private factsFromSpec(model: ComposeServiceModel, node: Scalar, traced: Traced, entries: PortSpecEntry[]): RawPortFact[] {
     const facts: RawPortFact[] = [];
     const first = entries[0];
     if (!first) return facts;
@@ -409,30 +419,22 @@ class ComposeWalker {
       const traced = this.traceScalar(valueNode);
       if (!traced) continue;
       const value = traced.value.text.slice(valueOffset);
-      const base = { source: 'compose' as const, composeService: model.name, hostIp: null, publishedEnd: null, targetEnd: null, protocol: null, resolved: true, context: key };
       if (isPortVariable(key) && /^\d{1,5}$/.test(value.trim())) {
         const port = Number(value.trim());
         if (port < 1 || port > 65535) continue;
         const lead = valueOffset + value.indexOf(value.trim());
         const located = this.sourceSpan(valueNode, traced, lead, lead + value.trim().length);
         // A service's own PORT is the port it listens on inside the container.
-        this.result.facts.push({ ...base, kind: 'env', span: located.span, published: null, target: port, variable: located.variable ?? key, raw: value });
+        this.result.facts.push(envFact(model.name, key, 'env', located.span, null, port, located.variable ?? key, value));
         continue;
       }
       for (const hp of findHostPorts(value)) {
         const located = this.sourceSpan(valueNode, traced, valueOffset + hp.start, valueOffset + hp.end);
         // A host that is a service of this file is reached on the container network: a container port.
         const containerSide = serviceNames.has(hp.host);
-        this.result.facts.push({
-          ...base,
-          kind: 'url',
-          span: located.span,
-          published: containerSide ? null : hp.port,
-          target: containerSide ? hp.port : null,
-          variable: located.variable,
-          raw: hp.raw,
-          host: hp.host,
-        });
+        const fact = envFact(model.name, key, 'url', located.span, containerSide ? null : hp.port, containerSide ? hp.port : null, located.variable, hp.raw);
+        fact.host = hp.host;
+        this.result.facts.push(fact);
       }
     }
   }
@@ -500,10 +502,10 @@ class ComposeWalker {
   }
 
   /** Interpolates a scalar like Compose; an invalid template becomes a finding. */
-  private traceScalar(node: Scalar, standIns: TemplateEnv = {}): { value: TracedValue; offsets: number[] | null } | null {
+  private traceScalar(node: Scalar, standIns?: TemplateEnv): Traced | null {
     const raw = typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
     try {
-      return { value: interpolateTraced(raw, { ...this.env, ...standIns }), offsets: scalarOffsets(this.text, node) };
+      return { value: interpolateTraced(raw, standIns ? { ...this.env, ...standIns } : this.env) };
     } catch (err) {
       if (!(err instanceof InterpolationError)) throw err;
       const offsets = scalarOffsets(this.text, node);
@@ -514,10 +516,13 @@ class ComposeWalker {
   }
 
   /** The source span of [start, end) of an interpolated scalar value. */
-  private sourceSpan(node: Scalar, traced: { value: TracedValue; offsets: number[] | null }, start: number, end: number) {
+  private sourceSpan(node: Scalar, traced: Traced, start: number, end: number) {
     const located = traceSpan(traced.value, start, end);
+    if (located.span.end === 0) return { span: spanOf(node), variable: located.variable?.name ?? null };
+    // Mapped on first use: most traced scalars (network_mode, protocol, env values without a port) never need it.
+    if (traced.offsets === undefined) traced.offsets = scalarOffsets(this.text, node);
     const offsets = traced.offsets;
-    if (!offsets || located.span.end === 0) return { span: spanOf(node), variable: located.variable?.name ?? null };
+    if (!offsets) return { span: spanOf(node), variable: located.variable?.name ?? null };
     const s = offsets[located.span.start];
     const e = offsets[located.span.end - 1];
     if (s === undefined || e === undefined) return { span: spanOf(node), variable: located.variable?.name ?? null };
@@ -541,6 +546,29 @@ class ComposeWalker {
       );
     }
   }
+}
+
+/**
+ * A fact of an `environment` value, written out in full: an object spread per fact (`{ ...base, ... }`)
+ * was the parser's costliest line. The key order is the one the spread gave, so JSON output is unchanged.
+ */
+function envFact(service: string, key: string, kind: 'env' | 'url', span: Span, published: number | null, target: number | null, variable: string | null, raw: string): RawPortFact {
+  return {
+    source: 'compose',
+    composeService: service,
+    hostIp: null,
+    publishedEnd: null,
+    targetEnd: null,
+    protocol: null,
+    resolved: true,
+    context: key,
+    kind,
+    span,
+    published,
+    target,
+    variable,
+    raw,
+  };
 }
 
 function tryParseSpec(text: string): boolean {

@@ -29,8 +29,10 @@ const LOCAL_HOST_PORT = /(?<![\w.:/@-])(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.
 
 export function findHostPorts(value: string): HostPort[] {
   const found: HostPort[] = [];
+  // Every pattern needs a ':' before the port, and a URL needs '://': most values have neither.
+  if (!value.includes(':')) return found;
   const taken = new Set<number>();
-  for (const m of value.matchAll(URL_PORT)) {
+  if (value.includes('://')) for (const m of value.matchAll(URL_PORT)) {
     const port = Number(m[3]);
     if (port < 1 || port > 65535) continue;
     const end = m.index + m[0].length;

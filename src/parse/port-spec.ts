@@ -70,6 +70,17 @@ export function parsePortNumber(raw: string): number {
   const negative = raw[0] === '-';
   let i = raw[0] === '+' || negative ? 1 : 0;
   if (i === raw.length) fail('invalid syntax');
+  if (raw.length - i <= 15) {
+    // Up to 15 digits a double is exact and no 64-bit limit can be reached: the same checks without BigInt.
+    let small = 0;
+    for (; i < raw.length; i++) {
+      const digit = raw.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) fail('invalid syntax');
+      small = small * 10 + digit;
+    }
+    if (negative ? small !== 0 : small > 65535) fail('value out of range (0–65535)');
+    return small;
+  }
   let n = 0n;
   for (; i < raw.length; i++) {
     const digit = raw.charCodeAt(i) - 48;

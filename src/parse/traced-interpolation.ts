@@ -14,12 +14,17 @@ export interface CharOrigin {
 
 export interface TracedValue {
   text: string;
+  /** Empty when `verbatim`: then character i came from offset i, with no variable. */
   origins: CharOrigin[];
+  /** The template had no `$`: the text is the template itself, and no origins were built. */
+  verbatim?: boolean;
   /** Variables evaluated with no value and no operator (Compose would put ""). */
   missing: string[];
 }
 
 export function interpolateTraced(template: string, env: TemplateEnv): TracedValue {
+  // Without a `$` there is nothing to interpolate (most values): no parse, no per-character origins.
+  if (!template.includes('$')) return { text: template, origins: [], missing: [], verbatim: true };
   const out: TracedValue = { text: '', origins: [], missing: [] };
   evaluate(parseTemplate(template), template, env, null, out);
   return out;
@@ -90,6 +95,13 @@ function evaluate(parts: TemplatePart[], template: string, env: TemplateEnv, out
  * it, else the whole variable reference.
  */
 export function traceSpan(traced: TracedValue, start: number, end: number): { span: { start: number; end: number }; variable: VariablePart | null; literal: boolean } {
+  if (traced.verbatim) {
+    // What the general case below gives for origins { offset: i, variable: null }, clamped like slice().
+    const length = traced.text.length;
+    const s = start < 0 ? Math.max(length + start, 0) : Math.min(start, length);
+    const e = end < 0 ? Math.max(length + end, 0) : Math.min(end, length);
+    return e > s ? { span: { start: s, end: e }, variable: null, literal: true } : { span: { start: 0, end: 0 }, variable: null, literal: false };
+  }
   const origins = traced.origins.slice(start, end);
   const variable = origins.find((o) => o.variable)?.variable ?? null;
   const offsets = origins.map((o) => o.offset);

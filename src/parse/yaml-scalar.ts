@@ -12,7 +12,7 @@ export function scalarOffsets(source: string, node: Scalar): number[] | null {
   const value = String(node.source ?? node.value);
   switch (node.type) {
     case Scalar.PLAIN:
-      return written === value ? value.split('').map((_, i) => start + i) : null;
+      return written === value ? consecutive(start, value.length) : null;
     case Scalar.QUOTE_SINGLE:
       return mapQuoted(written, value, start, (s, i) => (s[i] === "'" && s[i + 1] === "'" ? 2 : 1));
     case Scalar.QUOTE_DOUBLE:
@@ -20,6 +20,12 @@ export function scalarOffsets(source: string, node: Scalar): number[] | null {
     default:
       return null;
   }
+}
+
+function consecutive(start: number, length: number): number[] {
+  const offsets = new Array<number>(length);
+  for (let i = 0; i < length; i++) offsets[i] = start + i;
+  return offsets;
 }
 
 /** Walks the text inside the quotes, one value character per step of `width` source characters. */

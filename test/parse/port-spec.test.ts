@@ -469,6 +469,17 @@ const numberCases: [input: string, expected: number | string][] = [
   ['99999999999999999999', 'value out of range'],
   ['9223372036854775808', 'value out of range'],
   ['9223372036854775807', 'value out of range (0–65535)'],
+  // Up to 15 digits are read without BigInt: both sides of that boundary give the same answers.
+  ['999999999999999', 'value out of range (0–65535)'],
+  ['000000000000080', 80],
+  ['0000000000000080', 80],
+  ['+000000000065535', 65535],
+  ['-000000000000000', 0],
+  ['-0000000000000000', 0],
+  ['12345678901234x', 'invalid syntax'],
+  ['-9223372036854775808', 'value out of range (0–65535)'],
+  ['-9223372036854775809', 'value out of range'],
+  ['18446744073709551616', 'value out of range'],
 ];
 
 describe('parsePortNumber', () => {
