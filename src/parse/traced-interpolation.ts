@@ -49,7 +49,7 @@ function evaluate(parts: TemplatePart[], template: string, env: TemplateEnv, out
       continue;
     }
     const variable = outer ?? part;
-    const value = env[part.name];
+    const value = Object.hasOwn(env, part.name) ? env[part.name] : undefined;
     const set = value !== undefined;
     const nonEmpty = set && value !== '';
     const useValue = () => {

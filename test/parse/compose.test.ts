@@ -73,6 +73,17 @@ describe('compose short syntax', () => {
 });
 
 describe('compose interpolation', () => {
+  it('looks variables up in the env itself: a name like toString is unset unless the env sets it', () => {
+    const yaml = `services:
+  api:
+    ports:
+      - "\${toString:-5000}:3000"
+      - "\${constructor:-5001}:3001"
+`;
+    expect(facts(yaml, {})).toEqual(['published api 5000:3000/tcp $toString @4:22 "5000"', 'published api 5001:3001/tcp $constructor @5:25 "5001"']);
+    expect(facts(yaml, { toString: '5002' })[0]).toBe('published api 5002:3000/tcp $toString @4:22 "5000"');
+  });
+
   it('reports the variable, the resolved value and the position of the default digits', () => {
     const yaml = `services:
   api:
