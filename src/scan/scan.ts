@@ -10,7 +10,7 @@ import type { Registry } from '../registry/types.js';
 import { serviceProtocols, type Service } from '../registry/types.js';
 import { parseCompose, type ComposeParseResult } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
-import { parseMarkdown } from '../parse/markdown.js';
+import { readMarkdown, type MarkdownParseResult, type TreeParser } from '../parse/markdown-facts.js';
 import { LineIndex } from '../util/text-position.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
 import { detach } from '../util/detach.js';
@@ -159,7 +159,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       options.onProgress?.(read, seen.size);
       if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
       else {
-        // Only code parsing is asynchronous (its parser loads on first use).
+        // Asynchronous only when a parser loads on first use (micromark, TypeScript).
         byteLength = outcome.bytes.length;
         const pending = use(file, outcome.text);
         if (pending) await pending;
@@ -281,21 +281,31 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     pending = added.filter((f) => f.kind === 'compose');
   }
 
+  /** One Markdown file's facts, the ports of its yaml and env code blocks among them. */
+  const recordMarkdown = (file: DiscoveredFile, text: string, result: MarkdownParseResult) => {
+    const facts = [...result.facts];
+    // Snippets in docs are read for the ports they name; a fragment that is not a whole
+    // compose file is normal there, so their parse errors are not reported.
+    for (const block of result.embedded) {
+      const inner = block.lang === 'yaml' ? parseCompose(block.text, file.path, { env: {} }).facts : parseEnv(block.text, file.path).facts;
+      for (const f of inner) {
+        facts.push({ ...f, source: 'markdown', span: { start: f.span.start + block.offset, end: f.span.end + block.offset }, context: `${block.lang} block` });
+      }
+    }
+    facts.sort((a, b) => a.span.start - b.span.start);
+    record(file, text, facts, result.findings);
+  };
+  // micromark loads when the first file needs more than the simple shapes (markdown-simple.ts).
+  let markdownTree: TreeParser | null = null;
   await readEach(
     discovered.files.filter((f) => f.kind === 'markdown'),
     (file, text) => {
-      const result = parseMarkdown(text, file.path);
-      const facts = [...result.facts];
-      // Snippets in docs are read for the ports they name; a fragment that is not a whole
-      // compose file is normal there, so their parse errors are not reported.
-      for (const block of result.embedded) {
-        const inner = block.lang === 'yaml' ? parseCompose(block.text, file.path, { env: {} }).facts : parseEnv(block.text, file.path).facts;
-        for (const f of inner) {
-          facts.push({ ...f, source: 'markdown', span: { start: f.span.start + block.offset, end: f.span.end + block.offset }, context: `${block.lang} block` });
-        }
-      }
-      facts.sort((a, b) => a.span.start - b.span.start);
-      record(file, text, facts, result.findings);
+      const result = readMarkdown(text, file.path, markdownTree);
+      if (result) return recordMarkdown(file, text, result);
+      return import('../parse/markdown-tree.js').then((loaded) => {
+        markdownTree = loaded.markdownTree;
+        recordMarkdown(file, text, readMarkdown(text, file.path, markdownTree)!);
+      });
     },
   );
 

@@ -1,0 +1,540 @@
+/**
+ * Port mentions in Markdown (READMEs, docs), with exact positions.
+ *
+ * The document is read into mdast nodes so that structure decides where we look: the chunks of the
+ * simple shapes by markdown-simple.ts, the rest by micromark (markdown-tree.ts, + GFM tables).
+ * Regular expressions only run over the source text of text, inlineCode, code, table-cell and
+ * link-destination nodes. HTML (comments included) is never read, nor anything between
+ * `<!-- portreg:start -->` and `<!-- portreg:end -->` (regions portreg generates itself).
+ *
+ * Patterns always run over the RAW source slice of a node (not the node's decoded `value`), so a match
+ * index plus the node's start offset is a file offset. Every pattern needs strong context (a known host,
+ * a URL scheme, `-p`, `lsof`, a `*_PORT=` key, docker-ps arrows, a Port table column): a bare number or a
+ * `name:number` pair (versions, image tags, times, `file.ts:120`) is never a port.
+ *
+ * Linear time: each pattern is a sequence of single character classes with no nested or overlapping
+ * quantifiers, and patterns that could start anywhere inside a long run are anchored by a lookbehind,
+ * so a failed attempt costs O(1) or O(length of a run that no other attempt re-reads).
+ *
+ * YAML and env code blocks are not read here: they go back to the caller in `embedded`, to be parsed with
+ * the compose and env parsers.
+ */
+import type { Code, Nodes, Root, RootContent, Table } from 'mdast';
+import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
+import { fileOffset, joinChunks, relevantChunks, type Chunk, type RelevantBlocks } from './markdown-mask.js';
+import { simpleBlocks } from './markdown-simple.js';
+
+export interface EmbeddedBlock {
+  lang: 'yaml' | 'env';
+  /**
+   * The block's content, aligned with the file: `text[i]` is the file's character at `offset + i`.
+   * It starts at the beginning of the first content line; container prefixes (list indentation,
+   * blockquote `>` markers) are blanked to spaces so the lines keep their relative indentation.
+   * Without a container (the usual case) this is exactly the file's text.
+   */
+  text: string;
+  /** Offset of text[0] in the file. */
+  offset: number;
+}
+
+export interface MarkdownParseResult extends ParsedFile {
+  embedded: EmbeddedBlock[];
+}
+
+export type MentionContext = 'url' | 'host-port' | 'docker-publish' | 'env-assignment' | 'lsof' | 'client' | 'docker-ps' | 'prose-port' | 'table';
+
+/** A Markdown parser with positions (markdown-tree.ts: micromark with GFM tables), for what markdown-simple.ts cannot read. */
+export type TreeParser = (source: string) => Root;
+
+const YAML_LANGS = new Set(['yaml', 'yml']);
+const ENV_LANGS = new Set(['env', 'dotenv', '.env']);
+
+// Building blocks. PORT has no leading zero (so `:0` and `:080` are not ports); END stops a port that
+// goes on as a word, a range or a dotted/colon continuation (`localhost:5000abc`, `:5000-5010`, `:1.2`).
+const PORT = String.raw`[1-9]\d{0,4}`;
+const END = String.raw`(?![\w-]|[.:]\w)`;
+const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+// Bracketed IPv6; the `:` split point is unambiguous because the first class has no `:`.
+const IPV6 = String.raw`\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\]`;
+const PROTO = String.raw`(?:\/(?<proto>tcp|udp|sctp))?`;
+
+type Groups = Record<string, string | undefined>;
+
+/** What a pattern adds to a mention besides the port; null rejects the match. */
+type Details = Pick<RawPortFact, 'host' | 'hostIp' | 'target' | 'protocol' | 'variable'>;
+
+interface Pattern {
+  context: Exclude<MentionContext, 'table'>;
+  /** Flags `gd`; a named group `port` holds the host port. */
+  re: RegExp;
+  details(g: Groups): Partial<Details> | null;
+  /** Read in prose (text nodes) only: in code, `port 5001` is as often a tool's message as a port. */
+  proseOnly?: boolean;
+  /** Text that every match contains: a quick test that spares the pattern most text nodes. */
+  needs: RegExp;
+}
+
+const re = (source: string, flags = '') => new RegExp(source, `gd${flags}`);
+
+/**
+ * In priority order: when two patterns find the same port digits (`http://localhost:5000` is also
+ * `localhost:5000`), the first one wins.
+ */
+const PATTERNS: Pattern[] = [
+  {
+    // `docker run -p 5000:80`, `-p 127.0.0.1:5000:80/udp`, `--publish 5000:80`, `--publish=5000:80`.
+    // A lone `-p 5000` publishes a container port on a random host port: not a host port, not matched.
+    context: 'docker-publish',
+    needs: /-p|--publish/,
+    re: re(
+      String.raw`(?<![\w-])(?:-p|--publish)(?:=|[ \t]*)(?<q>["']?)(?:(?<ip>${IPV4}|${IPV6}):)?(?<port>${PORT}):(?<target>${PORT})${PROTO}${END}\k<q>`,
+    ),
+    details: (g) => ({ hostIp: unbracket(g.ip), target: Number(g.target), protocol: protocol(g.proto) }),
+  },
+  {
+    // `docker ps` PORTS column: `0.0.0.0:5000->80/tcp`, `:::5000->80/tcp`, `[::]:5000->80/tcp`.
+    context: 'docker-ps',
+    needs: /->/,
+    re: re(String.raw`(?<![\w.:\[\]-])(?<ip>${IPV4}|${IPV6}|::):(?<port>${PORT})->(?<target>${PORT})\/(?<proto>tcp|udp|sctp)`),
+    details: (g) => ({ hostIp: unbracket(g.ip), target: Number(g.target), protocol: protocol(g.proto) }),
+  },
+  {
+    // Any scheme and any host, service names included: `http://api:5000/x`, `postgres://u:p@db:5432/app`.
+    // The optional userinfo is one class run ending in `@`, so it cannot be confused with host:port.
+    context: 'url',
+    needs: /:\/\//,
+    re: re(
+      String.raw`(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/(?:[^\s\/@]*@)?(?<host>[\w.-]+|\[[0-9A-Fa-f:.]+\]):(?<port>${PORT})${END}`,
+    ),
+    details: (g) => ({ host: unbracket(g.host) }),
+  },
+  {
+    // `lsof -i :5000`, `lsof -ti:5000`, `lsof -nP -iTCP:5000`, `kill $(lsof -ti:5000)`. The `-…i` flag must
+    // follow `lsof` on the same command within a bounded window, which keeps repeated `lsof` linear.
+    context: 'lsof',
+    needs: /lsof/,
+    re: re(
+      String.raw`(?<![\w-])lsof\b[^\n|;&]{0,80}?[ \t]-[A-Za-z]{0,8}i[ \t]*(?<proto>[46]?(?:tcp|udp|TCP|UDP))?:(?<port>${PORT})${END}`,
+    ),
+    details: (g) => ({ protocol: g.proto ? protocol(g.proto.replace(/^[46]/, '').toLowerCase()) : null }),
+  },
+  {
+    // Database clients' port flags: `psql -h localhost -p 5032`, `redis-cli -p 6380`, `pg_isready --port=5432`.
+    // Only after the client's name on the same command (bounded window, as for lsof): for mysql `-p` is
+    // the password, so its port flag is `-P`.
+    context: 'client',
+    needs: /psql|pg_|redis-cli|valkey-cli/,
+    re: re(
+      String.raw`(?<![\w-])(?:psql|pg_dump|pg_dumpall|pg_restore|pg_isready|redis-cli|valkey-cli)\b[^\n|;&]{0,80}?[ \t](?:-p[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`,
+    ),
+    details: () => ({}),
+  },
+  {
+    context: 'client',
+    needs: /mysql|mariadb|mongo/,
+    re: re(String.raw`(?<![\w-])(?:mysql|mysqladmin|mysqldump|mariadb|mongosh|mongo)\b[^\n|;&]{0,80}?[ \t](?:-P[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`),
+    details: () => ({}),
+  },
+  {
+    // `PORT=5000`, `export API_PORT="5000"`. Only keys named PORT or *_PORT; the lookbehind keeps
+    // `server.port=` (Java properties) and mid-identifier starts out.
+    context: 'env-assignment',
+    needs: /=/,
+    re: re(String.raw`(?<![\w$.-])(?<variable>[A-Za-z_][A-Za-z0-9_]*)=(?<q>["']?)(?<port>${PORT})\k<q>${END}`),
+    details: (g) => (/(?:^|_)PORT$/i.test(g.variable!) ? { variable: g.variable! } : null),
+  },
+  {
+    // `localhost:5000`, `127.0.0.1:5000`, `0.0.0.0:5000`, `[::1]:5000`, `host.docker.internal:5000`.
+    // Only hosts that are addresses: `name:number` in prose is far more often a tag or a line reference.
+    context: 'host-port',
+    needs: /:/,
+    re: re(String.raw`(?<![\w.-])(?<host>localhost|host\.docker\.internal|${IPV4}|${IPV6}):(?<port>${PORT})${END}`, 'i'),
+    details: (g) => (isIpv4Like(g.host!) && !validIpv4(g.host!) ? null : { host: unbracket(g.host) }),
+  },
+  {
+    // Prose with port context: "listens on port 8000", "Port 5032 is the database". The word itself is
+    // the context (a bare number in prose is not a port); `--port 5000` (a flag), `ports 5000-5099`
+    // (a range: plural, and END refuses a `-`) and `port 1.2` (END refuses `.` before a digit) stay out.
+    context: 'prose-port',
+    needs: /port/i,
+    re: re(String.raw`(?<![\w$.-])port[ \t]+(?<port>${PORT})${END}`, 'i'),
+    details: () => ({}),
+    proseOnly: true,
+  },
+];
+
+const ANY_PORT_DIGIT = /[1-9]/;
+
+/** A table header that names the host port column: Port, Ports, Host port, Published port(s), Local port. */
+const PORT_HEADER = /^(?:host|published|public|local)?ports?$/;
+/** A table cell that is only a port, perhaps in backticks or bold, perhaps with a protocol. */
+const PORT_CELL = new RegExp(String.raw`^[\s\x60*_]*(?<port>${PORT})${PROTO}[\s\x60*_]*$`, 'd');
+const MARKER = /<!--\s*portreg:(start|end)\s*-->/g;
+
+/**
+ * The port mentions of a Markdown file. `tree` parses what markdown-simple.ts cannot read; without
+ * it, a file that needs it gives null (the caller loads the parser and asks again), so that the
+ * ~80 ms of loading micromark are paid only when a README needs more than the simple shapes.
+ * `skipBlocks` false parses the whole file: the reference the skipping is tested against.
+ */
+export function readMarkdown(fileText: string, file: string, tree: TreeParser | null, skipBlocks = true): MarkdownParseResult | null {
+  // micromark drops a leading BOM and counts its offsets from after it, which would put every
+  // node-positioned fact (table cells, code blocks) one character early. A space in its place
+  // keeps offsets 1:1 with the file and changes nothing else (a heading may start with a space).
+  const text = fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText;
+  const tooComplex = complexity(text);
+  if (tooComplex) return parseAsPlainText(text, file, tooComplex);
+  const root = skipBlocks ? parseRelevant(text, tree) : tree && tree(text);
+  if (!root) return null;
+
+  const candidates: Candidate[] = [];
+  const embedded: EmbeddedBlock[] = [];
+  const markers: { offset: number; end: number; kind: string }[] = [];
+
+  // Pre-order walk with an explicit stack: deeply nested input must not overflow the call stack.
+  const stack: Nodes[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    if (start === undefined || end === undefined) continue;
+
+    switch (node.type) {
+      case 'html':
+        // Raw HTML and comments are never read, except to find the generated-region markers.
+        for (const m of text.slice(start, end).matchAll(MARKER)) {
+          markers.push({ offset: start + m.index, end: start + m.index + m[0].length, kind: m[1]! });
+        }
+        continue;
+      case 'code': {
+        const content = codeContent(text, node);
+        if (!content) continue;
+        const lang = embeddedLang(node.lang);
+        if (lang) embedded.push({ lang, ...content });
+        else scan(content.text, content.offset, candidates);
+        continue;
+      }
+      case 'text':
+        scan(text.slice(start, end), start, candidates, true);
+        continue;
+      case 'inlineCode':
+        scan(text.slice(start, end), start, candidates);
+        continue;
+      case 'link': {
+        // The destination `](http://localhost:5000 "title")` is not a child node; read what follows the label.
+        const from = node.children.at(-1)?.position?.end.offset ?? start;
+        scan(text.slice(from, end), from, candidates);
+        break;
+      }
+      case 'image':
+      case 'definition':
+        // No children: alt text / label and destination are read together.
+        scan(text.slice(start, end), start, candidates);
+        continue;
+      case 'table':
+        tableFacts(text, node, candidates);
+        break; // the cells' own text is still read by the walk, for `localhost:5000`-style mentions
+    }
+    if ('children' in node) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
+
+  const generated = generatedRegions(markers, text.length);
+  const outside = (offset: number) => !generated.some((r) => offset >= r.start && offset < r.end);
+  return {
+    facts: dedupe(candidates).filter((f) => outside(f.span.start)),
+    findings: [],
+    embedded: embedded.filter((b) => outside(b.offset)),
+  };
+}
+
+/**
+ * The tree of the chunks that could hold a port: simple chunks read directly (markdown-simple.ts),
+ * the others parsed together by micromark, their offsets taken back to the file's. Children are in
+ * file order, as in a whole-file tree. The whole file is parsed when the chunks cannot be told apart.
+ */
+function parseRelevant(text: string, tree: TreeParser | null): Root | null {
+  const chunks = relevantChunks(text);
+  if (!chunks) return tree && tree(text);
+  const read: RootContent[] = [];
+  const rest: Chunk[] = [];
+  for (const chunk of chunks) {
+    const nodes = simpleBlocks(text, chunk.start, chunk.end);
+    if (nodes) read.push(...nodes);
+    else rest.push(chunk);
+  }
+  // The walk reads only offsets (lines and columns come from scan.ts).
+  const position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: text.length } };
+  if (rest.length === 0) return { type: 'root', children: read, position };
+  if (!tree) return null;
+  const blocks = joinChunks(text, rest);
+  const parsed = tree(blocks.source);
+  toFileOffsets(parsed, blocks.segments);
+  if (read.length === 0) return parsed;
+  const children = [...read, ...parsed.children].sort((a, b) => a.position!.start.offset! - b.position!.start.offset!);
+  return { type: 'root', children, position };
+}
+
+/** Moves the offsets of a tree parsed from the relevant blocks alone to the file's (lines and columns are not used). */
+function toFileOffsets(tree: Nodes, segments: RelevantBlocks['segments']): void {
+  if (segments.length === 0) return;
+  const stack: Nodes[] = 'children' in tree ? [...tree.children] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const p = node.position;
+    if (p) {
+      node.position = {
+        start: { ...p.start, offset: fileOffset(segments, p.start.offset!, false) },
+        end: { ...p.end, offset: fileOffset(segments, p.end.offset!, true) },
+      };
+    }
+    if ('children' in node) stack.push(...node.children);
+  }
+}
+
+/**
+ * micromark's time grows faster than the input on some shapes: emphasis and link delimiters in
+ * one paragraph (`*a` repeated), deeply nested lists or quotes, thousands of setext headings.
+ * No real README comes near these limits; a file past one is read as plain text, with a
+ * warning, so a scan never stalls on it. The checks are one linear pass.
+ */
+const LIMITS = { delimiters: 3_000, nesting: 16, indentation: 64, setextLines: 1_000 };
+
+export function complexity(text: string): string | null {
+  let delimiters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // * _ [ ] ` <
+    if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 60) delimiters++;
+  }
+  if (delimiters > LIMITS.delimiters) return `over ${LIMITS.delimiters} emphasis and link delimiters (* _ [ ] \` <)`;
+  let setext = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let i = start;
+    let indent = 0;
+    let markers = 0;
+    // Leading whitespace, quote markers and list markers: how deep the line nests.
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32) indent++;
+      else if (c === 9) indent += 4;
+      else if (c === 62 /* > */ || ((c === 45 || c === 43 || c === 42) && text.charCodeAt(i + 1) === 32)) markers++;
+      else if (c >= 48 && c <= 57) {
+        let j = i;
+        while (j < end && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+        if ((text[j] === '.' || text[j] === ')') && text.charCodeAt(j + 1) === 32) {
+          markers++;
+          i = j;
+        } else break;
+      } else break;
+    }
+    if (markers > LIMITS.nesting) return `a line nested over ${LIMITS.nesting} lists or quotes deep (line ${lineOf(text, start)})`;
+    if (indent > LIMITS.indentation) return `a line indented over ${LIMITS.indentation} columns (line ${lineOf(text, start)})`;
+    if (i < end && /^[=-]+[ \t\r]*$/.test(text.slice(i, end)) && ++setext > LIMITS.setextLines) return `over ${LIMITS.setextLines} heading underlines`;
+    start = end + 1;
+  }
+  return null;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function parseAsPlainText(text: string, file: string, why: string): MarkdownParseResult {
+  const candidates: Candidate[] = [];
+  scan(text, 0, candidates);
+  const markers = [...text.matchAll(MARKER)].map((m) => ({ offset: m.index, end: m.index + m[0].length, kind: m[1]! }));
+  const generated = generatedRegions(markers, text.length);
+  const outside = (offset: number) => !generated.some((r) => offset >= r.start && offset < r.end);
+  return {
+    facts: dedupe(candidates).filter((f) => outside(f.span.start)),
+    findings: [
+      {
+        ruleId: 'scan-degraded',
+        severity: 'warning',
+        message: `${file} has ${why}: read as plain text, so tables and code blocks are not recognised`,
+        file,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
+    ],
+    embedded: [],
+  };
+}
+
+/** A fact and the rank of the pattern that found it (lower wins when two find the same digits). */
+interface Candidate {
+  fact: RawPortFact;
+  rank: number;
+}
+
+/** Runs every pattern over `source`, which stands at `base` in the file. */
+function scan(source: string, base: number, out: Candidate[], prose = false): void {
+  // Every pattern ends in a port, whose first digit is 1-9.
+  if (!ANY_PORT_DIGIT.test(source)) return;
+  for (const [rank, pattern] of PATTERNS.entries()) {
+    if ((pattern.proseOnly && !prose) || !pattern.needs.test(source)) continue;
+    pattern.re.lastIndex = 0;
+    for (let m = pattern.re.exec(source); m; m = pattern.re.exec(source)) {
+      const groups = m.groups!;
+      const details = pattern.details(groups);
+      const published = Number(groups.port);
+      if (!details || published > 65535) continue;
+      const [s, e] = m.indices!.groups!.port!;
+      out.push({ fact: mention(pattern.context, { start: base + s, end: base + e }, published, m[0], details), rank });
+    }
+  }
+}
+
+/** One fact per port occurrence, in file order: the highest-priority pattern that found those digits wins. */
+function dedupe(candidates: Candidate[]): RawPortFact[] {
+  const byStart = new Map<number, Candidate>();
+  for (const c of candidates) {
+    const seen = byStart.get(c.fact.span.start);
+    if (!seen || c.rank < seen.rank) byStart.set(c.fact.span.start, c);
+  }
+  return [...byStart.values()].map((c) => c.fact).sort((a, b) => a.span.start - b.span.start);
+}
+
+function mention(
+  context: MentionContext,
+  span: Span,
+  published: number,
+  raw: string,
+  details: Partial<Details>,
+): RawPortFact {
+  return {
+    source: 'markdown',
+    kind: 'mention',
+    span,
+    composeService: null,
+    hostIp: details.hostIp ?? null,
+    published,
+    publishedEnd: null,
+    target: details.target ?? null,
+    targetEnd: null,
+    protocol: details.protocol ?? null,
+    variable: details.variable ?? null,
+    resolved: true,
+    raw,
+    host: details.host ?? null,
+    context,
+  };
+}
+
+/**
+ * Port cells of a GFM table: columns whose header reads Port / Ports / Host port (any case, any
+ * spacing or punctuation), in rows after the header, when the cell is just a port number.
+ */
+function tableFacts(text: string, table: Table, out: Candidate[]): void {
+  const [header, ...rows] = table.children;
+  if (!header) return;
+  const columns = new Set<number>();
+  header.children.forEach((cell, i) => {
+    if (PORT_HEADER.test(plainText(cell).toLowerCase().replace(/[^a-z]/g, ''))) columns.add(i);
+  });
+  for (const row of rows) {
+    for (const i of columns) {
+      const cell = row.children[i];
+      const from = cell?.children[0]?.position?.start.offset;
+      const to = cell?.children.at(-1)?.position?.end.offset;
+      if (from === undefined || to === undefined) continue;
+      const raw = text.slice(from, to);
+      const m = PORT_CELL.exec(raw);
+      if (!m || Number(m.groups!.port) > 65535) continue;
+      const [s, e] = m.indices!.groups!.port!;
+      const details = { protocol: protocol(m.groups!.proto) };
+      const fact = mention('table', { start: from + s, end: from + e }, Number(m.groups!.port), raw, details);
+      out.push({ fact, rank: PATTERNS.length });
+    }
+  }
+}
+
+/** The text of a phrasing subtree (enough for a header cell). */
+function plainText(node: Nodes): string {
+  if ('value' in node && (node.type === 'text' || node.type === 'inlineCode')) return node.value;
+  return 'children' in node ? node.children.map((c) => plainText(c)).join('') : '';
+}
+
+/**
+ * A code block's content as a file-aligned string. Content lines start on the line after the opening
+ * fence (fenced) or on the node's own line (indented). The node's `value` has each line's container
+ * prefix and fence indentation removed; we take the source lines instead and blank exactly that prefix,
+ * so offsets stay 1:1 with the file and YAML indentation stays consistent. Null for an empty block.
+ */
+function codeContent(text: string, node: Code): { text: string; offset: number } | null {
+  if (node.value === '') return null;
+  const start = node.position!.start.offset!;
+  const fenced = text[start] === '`' || text[start] === '~';
+  let lineStart = fenced ? text.indexOf('\n', start) + 1 : text.lastIndexOf('\n', start - 1) + 1;
+  if (fenced && lineStart === 0) return null;
+
+  const offset = lineStart;
+  const parts: string[] = [];
+  const lines = node.value.split('\n');
+  lines.forEach((valueLine, i) => {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl === -1 ? text.length : nl;
+    // Compare without the \r of a CRLF ending (the value keeps \r on all but its last line).
+    const sourceLine = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const wanted = valueLine.replace(/\r$/, '');
+    // A tab partly eaten by indentation shows up as spaces in `value`; then keep the line as written.
+    const prefix = sourceLine.endsWith(wanted) ? sourceLine.length - wanted.length : 0;
+    const isLast = i === lines.length - 1;
+    const through = isLast ? lineStart + sourceLine.length : Math.min(lineEnd + 1, text.length);
+    parts.push(' '.repeat(prefix) + text.slice(lineStart + prefix, through));
+    lineStart = through;
+  });
+  return { text: parts.join(''), offset };
+}
+
+function embeddedLang(lang: string | null | undefined): EmbeddedBlock['lang'] | null {
+  // `yaml title="compose.yaml"` puts the title in `meta`; `yaml:compose.yaml` or `yaml{3}` stay in `lang`.
+  const name = (lang ?? '').toLowerCase().split(/[:{,]/)[0]!;
+  if (YAML_LANGS.has(name)) return 'yaml';
+  if (ENV_LANGS.has(name)) return 'env';
+  return null;
+}
+
+/**
+ * Spans between a start marker's end and the next end marker's start. A start without an end runs to
+ * the end of the file: half a generated region is still generated text.
+ */
+function generatedRegions(markers: { offset: number; end: number; kind: string }[], length: number): Span[] {
+  const regions: Span[] = [];
+  let open: number | null = null;
+  for (const m of [...markers].sort((a, b) => a.offset - b.offset)) {
+    if (m.kind === 'start' && open === null) open = m.end;
+    else if (m.kind === 'end' && open !== null) {
+      regions.push({ start: open, end: m.offset });
+      open = null;
+    }
+  }
+  if (open !== null) regions.push({ start: open, end: length });
+  return regions;
+}
+
+function protocol(p: string | undefined): Protocol | null {
+  return p === 'tcp' || p === 'udp' || p === 'sctp' ? p : null;
+}
+
+function unbracket(host: string | undefined): string | null {
+  if (host === undefined) return null;
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+function isIpv4Like(host: string): boolean {
+  return /^\d/.test(host);
+}
+
+function validIpv4(host: string): boolean {
+  return host.split('.').every((octet) => Number(octet) <= 255);
+}
