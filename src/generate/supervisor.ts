@@ -9,9 +9,9 @@ import { MARKERS } from './markers.js';
 import { oneLine } from './env.js';
 import { banner, localUrl, portLabel, type ProjectView } from './view.js';
 
-export const SUPERVISOR_DIR = '.supervisor-specific';
-export const SUPERVISOR_JSON = `${SUPERVISOR_DIR}/ports.json`;
-export const SUPERVISOR_MD = `${SUPERVISOR_DIR}/PORTS.md`;
+import { SUPERVISOR_DIR, SUPERVISOR_JSON, SUPERVISOR_MD } from './judged-files.js';
+
+export { SUPERVISOR_DIR, SUPERVISOR_JSON, SUPERVISOR_MD };
 
 function reservations(registry: Registry) {
   return (registry.reserved ?? []).map((r) => ({

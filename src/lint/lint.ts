@@ -14,6 +14,7 @@ import type { RuleContext, RuleFinding, RuleSetting } from '../rules/types.js';
 import type { ScanOptions, ScanResult } from '../scan/scan.js';
 import { scan as runScan } from '../scan/scan.js';
 import type { GenerateSettings } from '../generate/plan.js';
+import { mayJudgeAny } from '../generate/judged-files.js';
 
 export interface LintFinding extends Finding {
   fixable: boolean;
@@ -68,7 +69,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const skipped: LintResult['skipped'] = [];
   // What the generators would write, for the files that hold generated text: generated-stale judges it.
   let generated: RuleContext['generated'];
-  if (options.rules?.['generated-stale'] !== 'off') {
+  const markerFiles = new Set(scan.files.filter((f) => f.generated).map((f) => f.path));
+  // A lint of given files none of which the generators own skips them, modules and all.
+  if (options.rules?.['generated-stale'] !== 'off' && (!options.only || mayJudgeAny(options.only, markerFiles, options.generate?.ts))) {
     const { planGenerate, FILE_TARGETS } = await import('../generate/plan.js');
     generated = await planGenerate({
       root: options.root,
@@ -78,7 +81,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       targets: FILE_TARGETS,
       settings: options.generate ?? {},
       mode: 'judge',
-      limit: { markerFiles: new Set(scan.files.filter((f) => f.generated).map((f) => f.path)), ...(options.only ? { only: options.only } : {}) },
+      limit: { markerFiles, ...(options.only ? { only: options.only } : {}) },
     });
   }
 

@@ -86,6 +86,17 @@ describe('generated-stale', () => {
     expect(result.scan.files.filter((f) => f.generated).map((f) => f.path)).toEqual(['README.md', 'billing/.env.example', 'billing/README.md', 'web-app/.env.example', 'web-app/README.md']);
   });
 
+  it('a partial lint judges the whole generated files it is given (supervisor files, the TypeScript module) and nothing for other files', async () => {
+    const dir = await copy('basic-expected');
+    await moveApi(dir);
+    const registry = await loadRegistry(path.join(dir, 'ports.registry.json'));
+    const partial = async (files: string[]) =>
+      (await lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, only: new Set(files), partial: true })).findings.filter((f) => f.ruleId === 'generated-stale').map((f) => f.file);
+    expect(await partial(['billing/.supervisor-specific/PORTS.md', 'src/ports.ts'])).toEqual(['billing/.supervisor-specific/PORTS.md', 'src/ports.ts']);
+    expect(await partial(['billing/.supervisor-specific/ports.json'])).toEqual(['billing/.supervisor-specific/ports.json']);
+    expect(await partial(['billing/compose.yaml'])).toEqual([]);
+  });
+
   it('reports a start marker without an end, without a fix', async () => {
     const dir = await copy('basic');
     await writeFile(path.join(dir, 'web-app/README.md'), '# Web\n\n<!-- portreg:start -->\nold table\n');
