@@ -1,7 +1,7 @@
 /**
- * Leaves out the top-level blocks of a Markdown file that cannot hold a port, so that micromark (most
- * of a scan's time) only tokenizes the blocks that matter. The kept blocks are parsed one after the
- * other, and `fileOffset` takes the parser's offsets back to the file's.
+ * Leaves out the top-level blocks of a Markdown file that cannot hold a port, so that only the blocks
+ * that matter are read: each kept chunk by markdown-simple.ts when it can, the others by micromark,
+ * one after the other (`joinChunks`), with `fileOffset` taking the parser's offsets back to the file's.
  *
  * A file is cut into chunks at a blank line followed by a line that starts in column 1. Outside a
  * fenced code block or an HTML block, such a line closes every open block (lists, quotes, paragraphs,
