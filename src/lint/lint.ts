@@ -118,10 +118,15 @@ function inReportScope(options: LintOptions, scan: ScanResult): (f: LintFinding)
   const folders = options.onlyFolders ?? [];
   return (f) => {
     if (options.only?.has(f.file)) return true;
-    if (folders.some((d) => d === '' || f.file === d || f.file.startsWith(d + '/'))) return true;
+    if (underAny(f.file, folders)) return true;
     const project = projectOf.get(f.file);
     return Boolean(project && options.onlyProjects?.has(project));
   };
+}
+
+/** Whether a root-relative file lies in one of the folders ('' is the root). */
+export function underAny(file: string, folders: readonly string[]): boolean {
+  return folders.some((d) => d === '' || file === d || file.startsWith(d + '/'));
 }
 
 /** Of the port rules' errors at one place, keep the most specific. */

@@ -11,10 +11,10 @@ import { usageError } from '../errors.js';
 import { generateSettings } from '../generate/settings.js';
 import { openGovernedTree, toPosix, type GovernedTree } from '../config/governed-tree.js';
 import { changedProjects } from '../registry/changed-projects.js';
-import { loadRegistry, parseRegistryText, type LoadedRegistry } from '../registry/load.js';
+import { loadRegistry, parseRegistryText, withSemanticChecks, type LoadedRegistry } from '../registry/load.js';
 import type { Registry } from '../registry/types.js';
 import { changedSince, fileAtRevision, gitTopLevel } from '../util/git.js';
-import { knownRuleIds, lint, type LintFinding, type LintResult } from './lint.js';
+import { knownRuleIds, lint, underAny, type LintFinding, type LintResult } from './lint.js';
 
 export interface RunLintOptions {
   /** Where relative paths (the registry, the paths given) are resolved. */
@@ -70,8 +70,11 @@ export interface PreparedLint {
 export async function prepareLint(options: RunLintOptions): Promise<PreparedLint> {
   const tree = await openGovernedTree(options);
   if (tree.config) checkRuleIds(tree.config, new Set(knownRuleIds()), options.cwd);
-  const registry = await loadRegistry(tree.located.path, { now: options.now, cwd: options.cwd });
-  const scope = await resolveScope(tree, registry, options);
+  const loaded = await loadRegistry(tree.located.path, { now: options.now, cwd: options.cwd, semantics: false });
+  const scope = await resolveScope(tree, loaded, options);
+  // The registry's semantic checks report on the registry file alone: a lint whose report leaves
+  // that file out (a pre-commit run on a few other files) would drop them, so they are not run.
+  const registry = reportsOnFile(scope, tree.registryFile) ? withSemanticChecks(loaded, { now: options.now }) : loaded;
   const rules = tree.config?.config.rules;
   const shownFinding = (f: LintFinding): LintFinding => ({ ...f, file: tree.shown(f.file), related: f.related?.map((r) => ({ ...r, file: tree.shown(r.file) })) });
   return {
@@ -114,6 +117,11 @@ export async function runLint(options: RunLintOptions): Promise<LintRunResult> {
 }
 
 // ---- scope --------------------------------------------------------------------------------
+
+/** Whether the report covers this file (by name or folder; the registry file belongs to no project). */
+function reportsOnFile(scope: LintScope, file: string): boolean {
+  return !scope.report || scope.report.files.has(file) || underAny(file, scope.report.folders);
+}
 
 async function resolveScope(tree: GovernedTree, registry: LoadedRegistry, options: RunLintOptions): Promise<LintScope> {
   const given = options.paths ?? [];

@@ -28,6 +28,12 @@ export interface LoadOptions {
   /** Clock for quarantine checks (tests pin it). */
   now?: Date;
   cwd?: string;
+  /**
+   * Run the semantic checks (overlapping ranges, a port twice, ...); default true. A partial lint
+   * that does not report on the registry file leaves them out, and withSemanticChecks adds them
+   * when it does.
+   */
+  semantics?: boolean;
 }
 
 export function displayPathFor(absolute: string, cwd = process.cwd()): string {
@@ -107,16 +113,21 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   }
 
   result.data = data as Registry;
-  result.findings.push(
-    ...checkRegistrySemantics(result.data, { file: displayPath, doc, now: options.now ?? new Date() }).map((f) => ({
-      ...f,
-      start: bytes.at(f.start!),
-      end: bytes.at(f.end!),
-      related: f.related?.map((r) => ({ ...r, start: bytes.at(r.start!), end: bytes.at(r.end!) })),
-    })),
-  );
-  result.findings.sort(compareFindings);
-  return result;
+  if (options.semantics === false) return result;
+  return withSemanticChecks(result, options);
+}
+
+/** A registry that passed the schema, with the findings of the semantic checks added (in order). */
+export function withSemanticChecks(loaded: LoadedRegistry, options: Pick<LoadOptions, 'now'> = {}): LoadedRegistry {
+  if (!loaded.data) return loaded;
+  const bytes = new ByteOffsets(loaded.text);
+  const semantic = checkRegistrySemantics(loaded.data, { file: loaded.displayPath, doc: loaded.doc, now: options.now ?? new Date() }).map((f) => ({
+    ...f,
+    start: bytes.at(f.start!),
+    end: bytes.at(f.end!),
+    related: f.related?.map((r) => ({ ...r, start: bytes.at(r.start!), end: bytes.at(r.end!) })),
+  }));
+  return { ...loaded, findings: [...loaded.findings, ...semantic].sort(compareFindings) };
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -325,6 +325,22 @@ describe('portreg lint: exit codes', () => {
     expect(await lint(dir, [])).toEqual(expected);
   });
 
+  it("reports the registry's own errors when the report covers the registry file, and only then", async () => {
+    const dir = await cleanRepo(',\n        "worker": { "port": 5101, "purpose": "Worker" }');
+    const duplicate =
+      'ports.registry.json\n' +
+      '  12:29  error    port 5101/tcp of service "worker" of project "app" is already given to service "api" of project "app"  registry-port-duplicate\n' +
+      '                  ↳ ports.registry.json:11:26 first allocation of 5101/tcp\n';
+    const named = await lint(dir, ['ports.registry.json']);
+    expect([named.code, named.stdout]).toEqual([1, duplicate + '\n✖ 1 problem (1 error, 0 warnings)\n']);
+    const root = await lint(dir, ['.']);
+    expect([root.code, root.stdout]).toEqual([1, duplicate + '\n✖ 1 problem (1 error, 0 warnings)\n']);
+    expect((await lint(dir, [])).stdout).toContain(duplicate);
+    // A lint of another file (a pre-commit run that does not touch the registry) reports nothing of it.
+    const other = await lint(dir, ['app/compose.yaml']);
+    expect([other.code, other.stdout]).toEqual([0, '']);
+  });
+
   it('exits 2 on a registry that is not JSON, printing the registry findings', async () => {
     const dir = await fleetRepo();
     await writeFile(path.join(dir, 'ports.registry.json'), '{\n  "version": 1,\n  "projects": {\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { loadRegistry, parseRegistryText } from '../../src/registry/load.js';
+import { loadRegistry, parseRegistryText, withSemanticChecks } from '../../src/registry/load.js';
 import { PortregError } from '../../src/errors.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/registry');
@@ -27,6 +27,18 @@ describe('registry checks on a hand-edited registry', () => {
     // The span covers the value: "5001" on line 13 runs from column 26 to 30.
     const dup = loaded.findings.find((f) => f.ruleId === 'registry-port-duplicate')!;
     expect([dup.line, dup.column, dup.endLine, dup.endColumn]).toEqual([13, 26, 13, 30]);
+  });
+
+  it('without the semantic checks, loads the data alone; withSemanticChecks then gives what a full load gives', async () => {
+    const file = path.join(FIXTURES, 'hand-edited.json');
+    const full = await loadRegistry(file, { now: NOW, cwd: FIXTURES });
+    const schemaOnly = await loadRegistry(file, { now: NOW, cwd: FIXTURES, semantics: false });
+    expect(schemaOnly.findings).toEqual([]);
+    expect(schemaOnly.data).toEqual(full.data);
+    expect(withSemanticChecks(schemaOnly, { now: NOW })).toEqual(full);
+    // A registry that fails the schema has no data to check: its findings stay as they are.
+    const broken = await loadRegistry(path.join(FIXTURES, 'schema-errors.json'), { now: NOW, cwd: FIXTURES, semantics: false });
+    expect(withSemanticChecks(broken, { now: NOW }).findings).toEqual(broken.findings);
   });
 
   it('words schema errors with their JSON path and points at keys for unknown properties and bad names', async () => {
