@@ -22,7 +22,8 @@
  * lint-tree: loadRegistry, then lint({ root, registry }) as `portreg lint` without files does.
  * migrate <root> <from>: `portreg migrate --from <from> --write` in this process (the command
  *   itself, through commander, with the working folder at the root); wallMs is the command's run.
- * lint-files: loadRegistry, then lint() as `portreg lint <files>` does: `only` = the files,
+ * lint-files: loadRegistry (without its semantic checks unless the registry is one of the files,
+ *   as prepareLint), then lint() as `portreg lint <files>` does: `only` = the files,
  *   `partial: true`, `scan.within` = their project folders (the CLI's foldersFor, copied here).
  *   Both lint modes split wallMs into registryMs and lintMs.
  */
@@ -147,7 +148,9 @@ async function lintMode(files) {
 
   const start = performance.now();
   const registryPath = path.join(root, REGISTRY_FILE_NAME);
-  const registry = await loadRegistry(registryPath, { now: new Date(), cwd: root });
+  // As prepareLint: the registry's semantic checks run only when the report covers the registry file.
+  const semantics = !files || files.includes(REGISTRY_FILE_NAME);
+  const registry = await loadRegistry(registryPath, { now: new Date(), cwd: root, semantics });
   if (!registry.data) throw new Error(`the generated registry does not load: ${registry.findings.slice(0, 3).map((f) => f.message).join('; ')}`);
   const registryMs = performance.now() - start;
   // As the CLI: `only` and `within` when files are given; `within` is left out when the registry
