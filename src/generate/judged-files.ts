@@ -3,8 +3,6 @@
  * files asks whether any of them could be judged by generated-stale before paying for the
  * generators' modules and plan (about 20 ms of a 100 ms pre-commit lint).
  */
-import path from 'node:path';
-
 export const SUPERVISOR_DIR = '.supervisor-specific';
 export const SUPERVISOR_JSON = `${SUPERVISOR_DIR}/ports.json`;
 export const SUPERVISOR_MD = `${SUPERVISOR_DIR}/PORTS.md`;
@@ -15,11 +13,8 @@ export const SUPERVISOR_MD = `${SUPERVISOR_DIR}/PORTS.md`;
  * TypeScript module. The same limits planGenerate applies in judge mode (plan.ts).
  */
 export function mayJudgeAny(only: ReadonlySet<string>, markerFiles: ReadonlySet<string>, tsFile: string | undefined): boolean {
-  for (const file of only) {
-    if (markerFiles.has(file) || file === tsFile) return true;
-    const name = path.posix.basename(file);
-    const folder = path.posix.basename(path.posix.dirname(file));
-    if (folder === SUPERVISOR_DIR && (name === path.posix.basename(SUPERVISOR_JSON) || name === path.posix.basename(SUPERVISOR_MD))) return true;
-  }
+  // plan.ts joins a project's folder ('.' for a project repository) and these names.
+  const supervisorFile = (file: string) => [SUPERVISOR_JSON, SUPERVISOR_MD].some((name) => file === name || file.endsWith(`/${name}`));
+  for (const file of only) if (markerFiles.has(file) || file === tsFile || supervisorFile(file)) return true;
   return false;
 }

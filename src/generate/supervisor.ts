@@ -8,9 +8,9 @@ import { formatRange, reservationRange, type Registry } from '../registry/types.
 import { MARKERS } from './markers.js';
 import { oneLine } from './env.js';
 import { banner, localUrl, portLabel, type ProjectView } from './view.js';
-
 import { SUPERVISOR_DIR, SUPERVISOR_JSON, SUPERVISOR_MD } from './judged-files.js';
 
+// The names live with mayJudgeAny, which lint loads without the generators.
 export { SUPERVISOR_DIR, SUPERVISOR_JSON, SUPERVISOR_MD };
 
 function reservations(registry: Registry) {

@@ -97,21 +97,15 @@ type Report = (ruleId: string, severity: 'error' | 'warning', span: Span, messag
 class ComposeWalker {
   private aliasBudget = 10_000;
   private aliasBudgetReported = false;
-  /**
-   * The values, copied once: the copy (a plain object, own enumerable keys only) is what variables
-   * are looked up in, as before, without copying the whole env again for every scalar.
-   */
-  private readonly env: TemplateEnv;
 
   constructor(
     private readonly text: string,
     private readonly doc: Document.Parsed,
-    env: TemplateEnv,
+    /** Looked up with Object.hasOwn (traced-interpolation.ts): a plain object, never copied per scalar. */
+    private readonly env: TemplateEnv,
     private readonly result: ComposeParseResult,
     private readonly report: Report,
-  ) {
-    this.env = { ...env };
-  }
+  ) {}
 
   walk(): void {
     const root = this.doc.contents;

@@ -30,7 +30,7 @@ const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const ATX_HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
 const DELIMITER_CELL = /^[ \t]*:?-+:?[ \t]*$/;
-const CODE_CELL = /^(`)([^`]+)`$/;
+const CODE_CELL = /^`([^`]+)`$/;
 /**
  * An inline link on one line, `[label](destination)`: a label of plain text, a destination with no
  * blank, no parenthesis, bracket, angle bracket, quote, backtick, backslash or entity (so no title).
@@ -41,7 +41,8 @@ const LINK = /\[([^[\]`*_<>&\\|!\n]+)\]\(([^\s()<>"'`&\\[\]]*)\)/g;
 
 /** The chunk `text[start, end)` as mdast nodes, or null when micromark must read it. */
 export function simpleBlocks(text: string, start: number, end: number): RootContent[] | null {
-  if (text.includes('\r', start) && text.indexOf('\r', start) < end) return null;
+  // Looks at the chunk alone: a search to the end of the file per chunk would make a file of many chunks quadratic.
+  if (text.slice(start, end).includes('\r')) return null;
   const lines = splitLines(text, start, end);
   const nodes: RootContent[] = [];
   let i = 0;
@@ -195,17 +196,18 @@ function row(text: string, line: Line, allowCode: boolean): TableRow | null {
   const children: TableCell[] = [];
   for (const [index, cell] of cells.entries()) {
     const raw = text.slice(cell.start, cell.end);
+    // Spaces and tabs only: other white space (a no-break space) is content to micromark.
     const leading = raw.length - raw.replace(/^[ \t]+/, '').length;
-    const trimmed = raw.trim();
+    const trimmed = raw.slice(leading).replace(/[ \t]+$/, '');
     const from = cell.start + leading;
     const to = from + trimmed.length;
     let content: (Text | InlineCode)[] = [];
     const code = allowCode ? CODE_CELL.exec(trimmed) : null;
     if (code) {
-      // A code span's value drops one space at each end when both ends have one (and it is not all spaces).
-      const inner = code[2]!;
-      const value = inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner;
-      if (inner.trim() === '' || inner.includes('\\')) return null;
+      const inner = code[1]!;
+      if (/^[ \t]*$/.test(inner) || inner.includes('\\')) return null;
+      // A code span's value drops one space at each end when both ends have one.
+      const value = inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') ? inner.slice(1, -1) : inner;
       content = [{ type: 'inlineCode', value, position: position(from, to) }];
     } else if (INLINE_SYNTAX.test(trimmed)) return null;
     else if (trimmed !== '') content = [textNode(text, from, to)];

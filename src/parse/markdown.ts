@@ -5,8 +5,7 @@
 import { readMarkdown, type MarkdownParseResult } from './markdown-facts.js';
 import { markdownTree } from './markdown-tree.js';
 
-export type { EmbeddedBlock, MarkdownParseResult, MentionContext } from './markdown-facts.js';
-export { complexity } from './markdown-facts.js';
+export type { MarkdownParseResult } from './markdown-facts.js';
 
 export function parseMarkdown(text: string, file: string): MarkdownParseResult {
   return readMarkdown(text, file, markdownTree)!;

@@ -106,10 +106,10 @@ export interface ScanOptions {
 /** Files read and parsed between two turns of the event loop (progress output, other requests of a server). */
 const YIELD_EVERY = 64;
 
-/** One file's share of the result, kept until the files are put in order at the end. */
 /** A file's entry before stacks are known; `stack` is added last, as the JSON contract orders it. */
 type FileInfo = Omit<ScannedFile, 'stack'> & { stack?: string | null };
 
+/** One file's share of the result, kept until the files are put in order at the end. */
 interface FileResult {
   info: FileInfo;
   ports: PortFact[];

@@ -132,8 +132,8 @@ describe('simpleBlocks', () => {
       '[a](b c) localhost:5025', '[](x) localhost:5026', '[ a ](b) port 5027', 'see [x](y)', '[a](<b>)', '[a](b "t") 5028', '[a](b(c)) port 5029',
       '([a](b)) localhost:5030', '[a](b)[c](d) port 5031', '[port 5032](http://localhost:5033)', '[a](some_file.md) port 5034',
     ];
-    const prose = mostly(pick('see http://localhost:5000 now', 'port 5001', 'trailing space localhost:5003 ', 'words', '  indented localhost:5002', 'PORT=5004', ...links), pick('a | b', 'hard break  ', '5000 first'));
-    const cell = mostly(pick(' 5011 ', '5012', ' `5013` ', ' ` 5014 ` ', '  ', ' api '), pick(' `` ', ' *5015* ', '`a`b'));
+    const prose = mostly(pick('see http://localhost:5000 now', 'port 5001', 'trailing space localhost:5003 ', 'words', '  indented localhost:5002', 'PORT=5004', 'no-break space localhost:5005\u00a0', '\u00a0leading no-break space port 5006', ...links), pick('a | b', 'hard break  ', '5000 first'));
+    const cell = mostly(pick(' 5011 ', '5012', ' `5013` ', ' ` 5014 ` ', '  ', ' api ', ' \u00a05015\u00a0 ', '\t5016\t'), pick(' `` ', ' *5015* ', '`a`b', ' `\t` '));
     const block = fc.oneof(
       fc.array(prose, { minLength: 1, maxLength: 3 }),
       fc.tuple(pick('#', '##', '######', '#######'), mostly(pick(' Title 5005', '\tTab 5007', '', ' '), pick(' x #', ' `5006`'))).map(([h, t]) => [h + t]),

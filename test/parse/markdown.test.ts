@@ -420,6 +420,10 @@ describe('parseMarkdown: linear time on adversarial input', () => {
       (unit): [string, string, (s: string) => string] => [unit, 'code block', (s) => '```sh\n' + s + '\n```\n'],
     ),
     ...['localhost:', '-p ', '1:1:', 'http://a:', 'port ', 'port 1', 'Port 1.', 'port \t'].map((unit): [string, string, (s: string) => string] => [unit, 'prose', (s) => s]),
+    // Thousands of short chunks, each read by markdown-simple.ts (or handed to micromark): per-chunk work must not look past the chunk.
+    ...['see localhost:5000\n\n', '| Port |\n|---|\n| 5000 |\n\n', '```sh\ncurl localhost:5000\n```\n\n', 'see *localhost:5000*\n\n'].map(
+      (unit): [string, string, (s: string) => string] => [unit, 'short chunks', (s) => s],
+    ),
   ];
 
   it.each(cases)('%j repeated (%s)', (unit, _where, wrap) => {
