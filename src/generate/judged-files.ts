@@ -7,14 +7,28 @@ export const SUPERVISOR_DIR = '.supervisor-specific';
 export const SUPERVISOR_JSON = `${SUPERVISOR_DIR}/ports.json`;
 export const SUPERVISOR_MD = `${SUPERVISOR_DIR}/PORTS.md`;
 
+/** What judge mode reads (GenerateInput.limit): the files a partial lint reports on, the files the scan saw markers in. */
+export interface JudgeLimit {
+  only?: ReadonlySet<string>;
+  markerFiles?: ReadonlySet<string>;
+}
+
 /**
- * Whether judging the given files could find anything: one of them holds a generated region (the
- * scan saw its markers), is a project's supervisor file (generated whole), or is the configured
- * TypeScript module. The same limits planGenerate applies in judge mode (plan.ts).
+ * Whether judge mode reads this file: one the report covers, and for a file with a generated region
+ * (not a whole generated file), one the scan saw markers in. The one rule planGenerate and lint share.
+ */
+export function judged(limit: JudgeLimit | undefined, file: string, whole: boolean): boolean {
+  return (!limit?.only || limit.only.has(file)) && (whole || !limit?.markerFiles || limit.markerFiles.has(file));
+}
+
+/**
+ * Whether judging the given files could find anything, decided from names alone: one of them is
+ * judged as a region file, a project's supervisor file or the configured TypeScript module.
  */
 export function mayJudgeAny(only: ReadonlySet<string>, markerFiles: ReadonlySet<string>, tsFile: string | undefined): boolean {
+  const limit = { only, markerFiles };
   // plan.ts joins a project's folder ('.' for a project repository) and these names.
   const supervisorFile = (file: string) => [SUPERVISOR_JSON, SUPERVISOR_MD].some((name) => file === name || file.endsWith(`/${name}`));
-  for (const file of only) if (markerFiles.has(file) || file === tsFile || supervisorFile(file)) return true;
+  for (const file of only) if (judged(limit, file, file === tsFile || supervisorFile(file))) return true;
   return false;
 }

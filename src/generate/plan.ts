@@ -20,6 +20,7 @@ import { README_FILE, newReadme, placeDocsRegion, projectDocsBody, rootDocsBody 
 import { applyStringEdits, findRegion, lineBreakOf, regionText, type MarkerSyntax, type StringEdit } from './markers.js';
 import { SUPERVISOR_JSON, SUPERVISOR_MD, supervisorJson, supervisorMarkdown } from './supervisor.js';
 import { DEFAULT_TS_FILE, tsModule } from './ts.js';
+import { judged, type JudgeLimit } from './judged-files.js';
 import { projectViews, type ProjectView } from './view.js';
 
 export type FileTarget = 'env' | 'docs' | 'supervisor' | 'ts';
@@ -51,7 +52,7 @@ export interface GenerateInput {
    * Judge mode, for lint: the files the scan saw markers in (others are not read again), and
    * the files a partial lint reports on (nothing else is read), so the cost follows the change.
    */
-  limit?: { markerFiles?: ReadonlySet<string>; only?: ReadonlySet<string> };
+  limit?: JudgeLimit;
 }
 
 export interface GeneratedFile {
@@ -112,12 +113,8 @@ const join = (folder: string, file: string) => (folder === '.' ? file : `${folde
 /** Whether judge mode would read any of the target's files in this folder (the limits of GenerateInput). */
 function judgeable(input: GenerateInput, target: FileTarget, folder: string): boolean {
   const files = target === 'supervisor' ? [SUPERVISOR_JSON, SUPERVISOR_MD] : target === 'env' ? [ENV_FILE] : [README_FILE];
-  const { only, markerFiles } = input.limit ?? {};
   // Region files are judged only where the scan saw markers; whole files wherever they exist.
-  return files.some((f) => {
-    const file = join(folder, f);
-    return (!only || only.has(file)) && (target === 'supervisor' || !markerFiles || markerFiles.has(file));
-  });
+  return files.some((f) => judged(input.limit, join(folder, f), target === 'supervisor'));
 }
 
 /** How many files are looked at at once: lint over thousands of projects must not wait on each lstat in turn. */
@@ -225,8 +222,7 @@ interface RegionHow {
 }
 
 async function regionFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, syntax: MarkerSyntax, body: string[], how: RegionHow): Promise<void> {
-  if (input.limit?.only && !input.limit.only.has(file)) return;
-  if (input.mode === 'judge' && input.limit?.markerFiles && !input.limit.markerFiles.has(file)) return;
+  if (!judged(input.limit, file, input.mode !== 'judge')) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
     if (input.mode === 'judge' || !how.create) return;
@@ -260,7 +256,7 @@ async function regionFile(plan: GeneratePlan, input: GenerateInput, target: File
 }
 
 async function wholeFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, make: () => string): Promise<void> {
-  if (input.limit?.only && !input.limit.only.has(file)) return;
+  if (!judged(input.limit, file, true)) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
     if (input.mode === 'write') plan.files.push(fileChange(target, file, project, null, make()));
