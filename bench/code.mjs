@@ -57,12 +57,11 @@ export async function codeMain(opts) {
     result = { medians: ms, exitCodes: Object.fromEntries(Object.entries(runs).map(([m, list]) => [m, list[0].exitCode])), runs };
     console.log(`\nMedian spawn-to-exit time over ${opts.runs} run(s):\n`);
     console.log(
-      table([
-        ['command', 'ms', 'over node -e \'\''],
-        ...Object.entries(ms).map(([m, v]) => [m, fmt(v), m === "node -e ''" ? '' : `+${fmt(v - node)} ms`]),
-      ]),
+      table([['command', 'ms', "over node -e ''"], ...Object.entries(ms).map(([m, v]) => [m, fmt(v), m === "node -e ''" ? '' : `+${fmt(v - node)} ms`])]),
     );
-    console.log(`\n--code adds ${fmt(ms['portreg lint --code'] - ms['portreg lint'])} ms to portreg lint (loading ts-morph's TypeScript and parsing the code).`);
+    console.log(
+      `\n--code adds ${fmt(ms['portreg lint --code'] - ms['portreg lint'])} ms to portreg lint (loading ts-morph's TypeScript and parsing the code).`,
+    );
   }
   const parsing = crashed ? null : await compareParsers();
   const out = await writeResults('code-latest.json', {

@@ -19,20 +19,15 @@ export const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
 export function runNode(args, { cwd, okCodes = [0], label = args.join(' ') } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    execFile(
-      process.execPath,
-      args,
-      { cwd, timeout: CHILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
-      (err, stdout, stderr) => {
-        const processMs = performance.now() - started;
-        const code = err ? err.code : 0;
-        if (err && (err.killed || typeof code !== 'number' || !okCodes.includes(code))) {
-          reject(new Error(`${label} failed (${err.killed ? 'timed out' : `exit ${code ?? err.signal}`}):\n${stderr || err.message}`));
-          return;
-        }
-        resolve({ stdout, stderr, code, processMs });
-      },
-    );
+    execFile(process.execPath, args, { cwd, timeout: CHILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      const processMs = performance.now() - started;
+      const code = err ? err.code : 0;
+      if (err && (err.killed || typeof code !== 'number' || !okCodes.includes(code))) {
+        reject(new Error(`${label} failed (${err.killed ? 'timed out' : `exit ${code ?? err.signal}`}):\n${stderr || err.message}`));
+        return;
+      }
+      resolve({ stdout, stderr, code, processMs });
+    });
   });
 }
 
@@ -87,7 +82,14 @@ export function table(rows) {
 
 export function environment() {
   const cpus = os.cpus();
-  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: cpus.length, cpuModel: cpus[0]?.model, loadavg: os.loadavg(), totalMemBytes: os.totalmem() };
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model,
+    loadavg: os.loadavg(),
+    totalMemBytes: os.totalmem(),
+  };
 }
 
 export function environmentLine() {

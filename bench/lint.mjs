@@ -26,11 +26,7 @@ const CLI = path.join(here, '..', 'dist', 'cli', 'main.js');
 /** Three files in three projects spread over the tree, one of each kind. */
 export function defaultFiles(count) {
   const name = (i) => `projects/p${String(i).padStart(4, '0')}`;
-  return [
-    `${name(Math.floor(count * 0.1))}/docker-compose.yml`,
-    `${name(Math.floor(count * 0.5))}/.env.example`,
-    `${name(Math.floor(count * 0.9))}/README.md`,
-  ];
+  return [`${name(Math.floor(count * 0.1))}/docker-compose.yml`, `${name(Math.floor(count * 0.5))}/.env.example`, `${name(Math.floor(count * 0.9))}/README.md`];
 }
 
 /** The project folder of a generated project's file (projects/pNNNN/...); else the file's folder, as foldersFor. */
@@ -75,7 +71,12 @@ export async function runLintBench(opts) {
         const r = await one(mode);
         runs[mode].push(r);
         const wall = r.wallMs ?? r.processMs;
-        const extra = r.wallMs !== undefined ? `  ${fmt(mib(r.maxRssBytes), 1).padStart(7)} MiB` : r.exitCode !== undefined ? `  (process, exit ${r.exitCode})` : '  (process)';
+        const extra =
+          r.wallMs !== undefined
+            ? `  ${fmt(mib(r.maxRssBytes), 1).padStart(7)} MiB`
+            : r.exitCode !== undefined
+              ? `  (process, exit ${r.exitCode})`
+              : '  (process)';
         process.stdout.write(`  run ${i + 1}/${opts.runs} ${mode.padEnd(14)} ${fmt(wall).padStart(7)} ms${extra}\n`);
       }
     }
@@ -108,7 +109,14 @@ export async function runLintBench(opts) {
     lintFiles: lf,
     baseline: bt,
     lintTree: lt,
-    cli: { processMs: cliMs, nodeStartMs: nodeMs, versionMs, baselineMs: cliBaselineMs, exitCode: runs['cli-files'][0].exitCode, stderr: runs['cli-files'][0].stderr },
+    cli: {
+      processMs: cliMs,
+      nodeStartMs: nodeMs,
+      versionMs,
+      baselineMs: cliBaselineMs,
+      exitCode: runs['cli-files'][0].exitCode,
+      stderr: runs['cli-files'][0].stderr,
+    },
     filesWallRatio: lf.wallMs / bf.wallMs,
     filesRssRatio: lf.maxRssBytes / bf.maxRssBytes,
     treeWallRatio: lt.wallMs / bt.wallMs,
@@ -119,7 +127,8 @@ export async function runLintBench(opts) {
     runs,
   };
 
-  if (String(first.within) !== String(folders)) console.log(`  note: lint-files read ${first.within?.join(' ') ?? 'the whole tree'}, baseline-files ${folders.join(' ')}`);
+  if (String(first.within) !== String(folders))
+    console.log(`  note: lint-files read ${first.within?.join(' ') ?? 'the whole tree'}, baseline-files ${folders.join(' ')}`);
   console.log(
     `\n  lint-files wall = loadRegistry ${fmt(lf.registryMs)} ms + lint() ${fmt(lf.lintMs)} ms; ${lf.files} files, ${lf.ports} ports, ${lf.findings} findings; ` +
       `skipped on a partial tree: ${first.skipped.join(', ') || 'none'}\n` +
@@ -127,16 +136,43 @@ export async function runLintBench(opts) {
       `  imports (not in wall): baseline-files ${fmt(bf.importMs)} ms, lint ${fmt(lf.importMs)} ms; process totals: baseline-files ${fmt(bf.processMs)} ms, lint-files ${fmt(lf.processMs)} ms\n` +
       `  CPU time (user+sys, whole process): baseline-files ${fmt(bf.cpuMs)} ms, lint-files ${fmt(lf.cpuMs)} ms (ratio ${(lf.cpuMs / bf.cpuMs).toFixed(2)}x); baseline ${fmt(bt.cpuMs)} ms, lint-tree ${fmt(lt.cpuMs)} ms (ratio ${(lt.cpuMs / bt.cpuMs).toFixed(2)}x)\n` +
       `  CLI on 3 files (spawn to exit): ${fmt(cliMs)} ms, exit ${entry.cli.exitCode} = node -e 0 ${fmt(nodeMs)} ms + loading main.js (\`portreg --version\` ${fmt(versionMs)} ms - node -e 0) ` +
-        `${fmt(versionMs - nodeMs)} ms + the rest ${fmt(cliMs - versionMs)} ms (lint-files: imports ${fmt(lf.importMs)} ms, work ${fmt(lf.wallMs)} ms)\n` +
-        `  the 3-file lint() is ${((lf.wallMs / lt.wallMs) * 100).toFixed(0)}% of the whole-tree lint()`,
+      `${fmt(versionMs - nodeMs)} ms + the rest ${fmt(cliMs - versionMs)} ms (lint-files: imports ${fmt(lf.importMs)} ms, work ${fmt(lf.wallMs)} ms)\n` +
+      `  the 3-file lint() is ${((lf.wallMs / lt.wallMs) * 100).toFixed(0)}% of the whole-tree lint()`,
   );
 
   console.log(`\nMedian wall time over ${opts.runs} run(s) (lint rows: work only, after imports; CLI row: spawn to exit) and max peak RSS:\n`);
   const head = ['scenario', 'files read', 'baseline ms', 'lint ms', 'ratio', 'baseline RSS MiB', 'lint RSS MiB', 'RSS ratio'];
   const rows = [
-    ['3 files: lint() vs baseline-files', `${lf.files} / ${bf.files}`, fmt(bf.wallMs), fmt(lf.wallMs), `${entry.filesWallRatio.toFixed(2)}x`, fmt(mib(bf.maxRssBytes), 1), fmt(mib(lf.maxRssBytes), 1), `${entry.filesRssRatio.toFixed(2)}x`],
-    ['whole tree: lint() vs baseline', `${lt.files} / ${bt.files}`, fmt(bt.wallMs), fmt(lt.wallMs), `${entry.treeWallRatio.toFixed(2)}x`, fmt(mib(bt.maxRssBytes), 1), fmt(mib(lt.maxRssBytes), 1), `${entry.treeRssRatio.toFixed(2)}x`],
-    ['3 files, CLI end to end vs node -e 0 + baseline-files', `${lf.files} / ${bf.files}`, `${fmt(nodeMs)} + ${fmt(bf.wallMs)}`, fmt(cliMs), `${entry.cliRatio.toFixed(2)}x`, '', '', ''],
+    [
+      '3 files: lint() vs baseline-files',
+      `${lf.files} / ${bf.files}`,
+      fmt(bf.wallMs),
+      fmt(lf.wallMs),
+      `${entry.filesWallRatio.toFixed(2)}x`,
+      fmt(mib(bf.maxRssBytes), 1),
+      fmt(mib(lf.maxRssBytes), 1),
+      `${entry.filesRssRatio.toFixed(2)}x`,
+    ],
+    [
+      'whole tree: lint() vs baseline',
+      `${lt.files} / ${bt.files}`,
+      fmt(bt.wallMs),
+      fmt(lt.wallMs),
+      `${entry.treeWallRatio.toFixed(2)}x`,
+      fmt(mib(bt.maxRssBytes), 1),
+      fmt(mib(lt.maxRssBytes), 1),
+      `${entry.treeRssRatio.toFixed(2)}x`,
+    ],
+    [
+      '3 files, CLI end to end vs node -e 0 + baseline-files',
+      `${lf.files} / ${bf.files}`,
+      `${fmt(nodeMs)} + ${fmt(bf.wallMs)}`,
+      fmt(cliMs),
+      `${entry.cliRatio.toFixed(2)}x`,
+      '',
+      '',
+      '',
+    ],
   ];
   console.log(table([head, ...rows]));
 
@@ -146,7 +182,9 @@ export async function runLintBench(opts) {
   ].map((g) => ({ ...g, met: g.ratio <= LINT_GOAL_RATIO }));
   console.log('');
   for (const g of goals) console.log(goalLine(g));
-  console.log(`(no goal) CLI lint on 3 files, end to end: ${entry.cliRatio.toFixed(2)}x node -e 0 + baseline-files (${fmt(cliMs)} ms vs ${fmt(cliBaselineMs)} ms)`);
+  console.log(
+    `(no goal) CLI lint on 3 files, end to end: ${entry.cliRatio.toFixed(2)}x node -e 0 + baseline-files (${fmt(cliMs)} ms vs ${fmt(cliBaselineMs)} ms)`,
+  );
   return { entry, goals, crashed };
 }
 

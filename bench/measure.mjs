@@ -97,7 +97,12 @@ async function scanMode() {
   const { registry, registryFindings } = await (async () => {
     const loaded = await loadRegistry(path.join(root, 'ports.registry.json'));
     if (!loaded.data || hasErrors(loaded.findings)) {
-      throw new Error(`the generated registry has errors: ${loaded.findings.slice(0, 3).map((f) => f.message).join('; ')}`);
+      throw new Error(
+        `the generated registry has errors: ${loaded.findings
+          .slice(0, 3)
+          .map((f) => f.message)
+          .join('; ')}`,
+      );
     }
     return { registry: loaded.data, registryFindings: loaded.findings.length };
   })();
@@ -151,7 +156,13 @@ async function lintMode(files) {
   // As prepareLint: the registry's semantic checks run only when the report covers the registry file.
   const semantics = !files || files.includes(REGISTRY_FILE_NAME);
   const registry = await loadRegistry(registryPath, { now: new Date(), cwd: root, semantics });
-  if (!registry.data) throw new Error(`the generated registry does not load: ${registry.findings.slice(0, 3).map((f) => f.message).join('; ')}`);
+  if (!registry.data)
+    throw new Error(
+      `the generated registry does not load: ${registry.findings
+        .slice(0, 3)
+        .map((f) => f.message)
+        .join('; ')}`,
+    );
   const registryMs = performance.now() - start;
   // As the CLI: `only` and `within` when files are given; `within` is left out when the registry
   // itself is one of them.
@@ -198,12 +209,12 @@ const out =
   mode === 'migrate'
     ? await migrateMode(rest[0])
     : mode === 'baseline'
-    ? await baseline()
-    : mode === 'baseline-files'
-      ? await baseline(rest)
-      : mode === 'scan'
-        ? await scanMode()
-        : await lintMode(mode === 'lint-files' ? rest : undefined);
+      ? await baseline()
+      : mode === 'baseline-files'
+        ? await baseline(rest)
+        : mode === 'scan'
+          ? await scanMode()
+          : await lintMode(mode === 'lint-files' ? rest : undefined);
 const totalMs = performance.now();
 const usage = process.resourceUsage();
 const mem = process.memoryUsage();

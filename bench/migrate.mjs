@@ -28,17 +28,28 @@ const VERSION = 1;
 const run = promisify(execFile);
 
 const git = (args, cwd) =>
-  run('git', ['-c', 'user.name=portreg bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  run(
+    'git',
+    ['-c', 'user.name=portreg bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args],
+    {
+      cwd,
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
 
 /** The git repository of the benchmark, built once and cached. */
 async function ensureMigrateRepo(opts) {
   const base = await ensureMonorepo(PROJECTS, { seed: opts.seed, fresh: opts.fresh });
   const root = path.join(os.tmpdir(), 'portreg-bench', `migrate-v${VERSION}-n${PROJECTS}-s${opts.seed}`);
   const manifest = path.join(root, '.git', 'portreg-bench.json');
-  if (!opts.fresh && !base.generated && (await stat(manifest).then(() => true, () => false))) {
+  if (
+    !opts.fresh &&
+    !base.generated &&
+    (await stat(manifest).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return { ...JSON.parse(await readFile(manifest, 'utf8')), root, generated: false };
   }
   const t0 = performance.now();
@@ -82,7 +93,9 @@ async function reset(root) {
 /** @param {{ runs: number, fresh: boolean, seed: number, warmup: boolean }} opts */
 export async function migrateMain(opts) {
   const startedAt = new Date();
-  console.log(`portreg migrate benchmark: ${PROJECTS} projects, every ${MOVED_EVERY}th moved to a new range; ${opts.runs} run(s) per mode, alternating; ${environmentLine()}`);
+  console.log(
+    `portreg migrate benchmark: ${PROJECTS} projects, every ${MOVED_EVERY}th moved to a new range; ${opts.runs} run(s) per mode, alternating; ${environmentLine()}`,
+  );
   let crashed = null;
   const runs = { scan: [], migrate: [] };
   let repo;
@@ -118,7 +131,13 @@ export async function migrateMain(opts) {
   if (runs.scan.length && runs.migrate.length) {
     const s = summarize(runs.scan);
     const m = summarize(runs.migrate);
-    entry = { scan: s, migrate: { ...m, filesWritten: runs.migrate[0].filesWritten }, wallRatio: m.wallMs / s.wallMs, cpuRatio: m.cpuMs / s.cpuMs, rssRatio: m.maxRssBytes / s.maxRssBytes };
+    entry = {
+      scan: s,
+      migrate: { ...m, filesWritten: runs.migrate[0].filesWritten },
+      wallRatio: m.wallMs / s.wallMs,
+      cpuRatio: m.cpuMs / s.cpuMs,
+      rssRatio: m.maxRssBytes / s.maxRssBytes,
+    };
     console.log(`\nMedian wall time (work only, after imports), CPU time and max peak RSS over ${runs.scan.length} run(s):\n`);
     console.log(
       table([
@@ -128,7 +147,11 @@ export async function migrateMain(opts) {
         ['ratio', `${entry.wallRatio.toFixed(2)}x`, `${entry.cpuRatio.toFixed(2)}x`, `${entry.rssRatio.toFixed(2)}x`],
       ]),
     );
-    goals.push({ name: `migrate ≤ ${MIGRATE_GOAL_RATIO}x the whole-tree scan's wall time`, ratio: entry.wallRatio, met: entry.wallRatio <= MIGRATE_GOAL_RATIO });
+    goals.push({
+      name: `migrate ≤ ${MIGRATE_GOAL_RATIO}x the whole-tree scan's wall time`,
+      ratio: entry.wallRatio,
+      met: entry.wallRatio <= MIGRATE_GOAL_RATIO,
+    });
     console.log('');
     for (const g of goals) console.log(goalLine(g));
   }

@@ -21,14 +21,25 @@ import { ensureMonorepo } from './generate.mjs';
 const { root } = await ensureMonorepo(Number(process.argv[2] ?? 5000));
 console.log(`files of ${root}`);
 const load = async (pat) => Promise.all((await fg(pat, { cwd: root, dot: true })).map((f) => readFile(path.join(root, f), 'utf8')));
-const md = await load('projects/*/README.md'), yml = await load('projects/*/docker-compose.yml'), env = await load('projects/*/.env.example');
+const md = await load('projects/*/README.md'),
+  yml = await load('projects/*/docker-compose.yml'),
+  env = await load('projects/*/.env.example');
 // Rows are measured round-robin, ROUNDS times, and the fastest round is kept: the machine is shared.
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const rows = [];
 const time = (name, fn, texts) => rows.push({ name, fn, texts, best: Infinity });
 time('parseMarkdown (portreg)', (t) => parseMarkdown(t, 'README.md'), md);
 time('fromMarkdown + gfm table (mdast tree)', (t) => fromMarkdown(t, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] }), md);
-time('micromark events only (no mdast)', (t) => postprocess(parse({ extensions: [gfmTable()] }).document().write(preprocess()(t, undefined, true))), md);
+time(
+  'micromark events only (no mdast)',
+  (t) =>
+    postprocess(
+      parse({ extensions: [gfmTable()] })
+        .document()
+        .write(preprocess()(t, undefined, true)),
+    ),
+  md,
+);
 time('regex prefilter /localhost|:\\d|port/i', (t) => /localhost|127\.0\.0\.1|:\d{2,5}\b|port/i.test(t), md);
 time('parseCompose (portreg)', (t) => parseCompose(t, 'docker-compose.yml', { env: {} }), yml);
 time('YAML.parseAllDocuments (what parseCompose uses)', (t) => YAML.parseAllDocuments(t, { merge: true, uniqueKeys: true, prettyErrors: false }), yml);
@@ -44,5 +55,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 for (const r of rows) {
-  console.log(`${r.name.padEnd(48)} ${r.best.toFixed(0).padStart(6)} ms  ${((1000 * r.best) / r.texts.length).toFixed(0).padStart(5)} µs/file  (${r.texts.length} files)`);
+  console.log(
+    `${r.name.padEnd(48)} ${r.best.toFixed(0).padStart(6)} ms  ${((1000 * r.best) / r.texts.length).toFixed(0).padStart(5)} µs/file  (${r.texts.length} files)`,
+  );
 }

@@ -27,10 +27,22 @@ import { migrateMain } from './migrate.mjs';
 
 const GOAL_SIZE = 5000;
 const GOAL_RATIO = 1.5;
-const USAGE = 'usage: node bench/run.mjs [--scan] [--lint] [--code] [--migrate] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed N] [--no-warmup] [--files a,b,c]\n';
+const USAGE =
+  'usage: node bench/run.mjs [--scan] [--lint] [--code] [--migrate] [--sizes 100,1000,5000] [--runs N] [--fresh] [--seed N] [--no-warmup] [--files a,b,c]\n';
 
 function parseArgs(argv) {
-  const opts = { scan: false, lint: false, code: false, migrate: false, sizes: [100, 1000, 5000], runs: undefined, fresh: false, seed: 1, warmup: true, files: undefined };
+  const opts = {
+    scan: false,
+    lint: false,
+    code: false,
+    migrate: false,
+    sizes: [100, 1000, 5000],
+    runs: undefined,
+    fresh: false,
+    seed: 1,
+    warmup: true,
+    files: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -42,10 +54,17 @@ function parseArgs(argv) {
     else if (a === '--lint') opts.lint = true;
     else if (a === '--code') opts.code = true;
     else if (a === '--migrate') opts.migrate = true;
-    else if (a.startsWith('--sizes')) opts.sizes = value().split(',').map((s) => Number(s.trim()));
+    else if (a.startsWith('--sizes'))
+      opts.sizes = value()
+        .split(',')
+        .map((s) => Number(s.trim()));
     else if (a.startsWith('--runs')) opts.runs = Number(value());
     else if (a.startsWith('--seed')) opts.seed = Number(value());
-    else if (a.startsWith('--files')) opts.files = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a.startsWith('--files'))
+      opts.files = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--fresh') opts.fresh = true;
     else if (a === '--no-warmup') opts.warmup = false;
     else if (a === '-h' || a === '--help') usage();
@@ -87,7 +106,9 @@ async function scanMain(opts) {
         for (const mode of ['baseline', 'scan']) {
           const r = await measure(mode, repo.root);
           runs[mode].push(r);
-          process.stdout.write(`  run ${i + 1}/${opts.runs} ${mode.padEnd(8)} ${fmt(r.wallMs).padStart(7)} ms  ${fmt(mib(r.maxRssBytes), 1).padStart(7)} MiB\n`);
+          process.stdout.write(
+            `  run ${i + 1}/${opts.runs} ${mode.padEnd(8)} ${fmt(r.wallMs).padStart(7)} ms  ${fmt(mib(r.maxRssBytes), 1).padStart(7)} MiB\n`,
+          );
         }
       }
     } catch (err) {

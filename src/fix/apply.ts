@@ -40,9 +40,14 @@ export async function previewPlan(root: string, plan: Plan, current?: ReadonlyMa
     await assertEditable(realRoot, absolute, file);
     const before = current?.get(file) ?? (await readFile(absolute));
     for (const e of edits) {
-      if (e.end > before.length) throw new PortregError(`${file}: an edit reaches past the end of the file; it changed since it was scanned`, ExitCode.Refused, 'file-changed');
+      if (e.end > before.length)
+        throw new PortregError(`${file}: an edit reaches past the end of the file; it changed since it was scanned`, ExitCode.Refused, 'file-changed');
       if (e.expected !== undefined && before.subarray(e.start, e.end).toString('utf8') !== e.expected) {
-        throw new PortregError(`${file}: expected "${e.expected}" at byte ${e.start}, found "${before.subarray(e.start, e.end).toString('utf8')}"; it changed since it was scanned`, ExitCode.Refused, 'file-changed');
+        throw new PortregError(
+          `${file}: expected "${e.expected}" at byte ${e.start}, found "${before.subarray(e.start, e.end).toString('utf8')}"; it changed since it was scanned`,
+          ExitCode.Refused,
+          'file-changed',
+        );
       }
     }
     return { file, before, after: applyToBuffer(before, edits) };
@@ -57,7 +62,8 @@ export async function assertCreatable(root: string, file: string): Promise<void>
   let folder = path.dirname(absolute);
   while (!(await lstat(folder).catch(() => null))) folder = path.dirname(folder);
   const rel = path.relative(realRoot, await realpath(folder));
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PortregError(`${file} lies outside ${realRoot}; nothing was written`, ExitCode.Refused, 'file-outside');
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    throw new PortregError(`${file} lies outside ${realRoot}; nothing was written`, ExitCode.Refused, 'file-outside');
 }
 
 /** Checks an existing file before it is edited: inside the root, not a symbolic link. */
@@ -68,10 +74,12 @@ export async function assertFileEditable(root: string, file: string): Promise<vo
 async function assertEditable(realRoot: string, absolute: string, shown: string): Promise<void> {
   const info = await lstat(absolute).catch(() => null);
   if (!info) throw new PortregError(`${shown} does not exist; nothing was written`, ExitCode.Refused, 'file-missing');
-  if (info.isSymbolicLink()) throw new PortregError(`${shown} is a symbolic link: portreg never writes through one; nothing was written`, ExitCode.Refused, 'file-symlink');
+  if (info.isSymbolicLink())
+    throw new PortregError(`${shown} is a symbolic link: portreg never writes through one; nothing was written`, ExitCode.Refused, 'file-symlink');
   const real = await realpath(absolute);
   const rel = path.relative(realRoot, real);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new PortregError(`${shown} lies outside ${realRoot}; nothing was written`, ExitCode.Refused, 'file-outside');
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    throw new PortregError(`${shown} lies outside ${realRoot}; nothing was written`, ExitCode.Refused, 'file-outside');
 }
 
 /** Folders made for new files, deepest last; removed again when the write is undone. */
@@ -123,11 +131,13 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
     // Last look before the renames: a file edited meanwhile stops everything.
     await mapLimit(changed, IO_CONCURRENCY, async (f) => {
       if (f.created) {
-        if (await lstat(path.resolve(root, f.file)).catch(() => null)) throw new PortregError(`${f.file} appeared while the files were being written; nothing was written`, ExitCode.Refused, 'file-changed');
+        if (await lstat(path.resolve(root, f.file)).catch(() => null))
+          throw new PortregError(`${f.file} appeared while the files were being written; nothing was written`, ExitCode.Refused, 'file-changed');
         return;
       }
       const now = await readFile(path.resolve(root, f.file));
-      if (hash(now) !== hash(f.before)) throw new PortregError(`${f.file} changed while the fix was being written; nothing was written`, ExitCode.Refused, 'file-changed');
+      if (hash(now) !== hash(f.before))
+        throw new PortregError(`${f.file} changed while the fix was being written; nothing was written`, ExitCode.Refused, 'file-changed');
     });
   } catch (err) {
     await Promise.all(temps.map((t) => unlink(t.temp).catch(() => {})));
@@ -147,10 +157,16 @@ export async function writeAll(root: string, files: AppliedFile[]): Promise<stri
       const restored: string[] = [];
       for (let j = 0; j < i; j++) {
         const undo = changed[j]!.created ? unlink(temps[j]!.target) : writeFileAtomic(temps[j]!.target, changed[j]!.before);
-        await undo.then(() => restored.push(changed[j]!.file), () => {});
+        await undo.then(
+          () => restored.push(changed[j]!.file),
+          () => {},
+        );
       }
       await removeFolders(made);
-      const lost = changed.slice(0, i).map((f) => f.file).filter((f) => !restored.includes(f));
+      const lost = changed
+        .slice(0, i)
+        .map((f) => f.file)
+        .filter((f) => !restored.includes(f));
       throw new PortregError(
         `cannot write ${changed[i]!.file}: ${(err as Error).message}; ${lost.length ? `could not restore ${lost.join(', ')}` : 'nothing was changed'}`,
         ExitCode.Refused,

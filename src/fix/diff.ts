@@ -7,7 +7,9 @@ export function unifiedDiff(files: { file: string; before: Buffer; after: Buffer
   const out: string[] = [];
   for (const f of files) {
     if (f.before.equals(f.after) && !f.created) continue;
-    const patch = createTwoFilesPatch(f.created ? '/dev/null' : `a/${f.file}`, `b/${f.file}`, f.before.toString('utf8'), f.after.toString('utf8'), '', '', { context: 3 });
+    const patch = createTwoFilesPatch(f.created ? '/dev/null' : `a/${f.file}`, `b/${f.file}`, f.before.toString('utf8'), f.after.toString('utf8'), '', '', {
+      context: 3,
+    });
     for (const raw of patch.split('\n').slice(1)) {
       // jsdiff ends the ---/+++ lines with a tab before the (empty) header.
       const line = raw.startsWith('---') || raw.startsWith('+++') ? raw.replace(/\t$/, '') : raw;

@@ -48,7 +48,11 @@ export function planFixes(fixes: Fix[]): Plan {
     }
   }
   const byFile = new Map<string, TextEdit[]>();
-  for (const [file, list] of acceptedIn) byFile.set(file, [...list].sort((a, b) => a.start - b.start || a.end - b.end));
+  for (const [file, list] of acceptedIn)
+    byFile.set(
+      file,
+      [...list].sort((a, b) => a.start - b.start || a.end - b.end),
+    );
   return { byFile, taken, deferred };
 }
 

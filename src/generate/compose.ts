@@ -84,7 +84,13 @@ export async function planCompose(input: { root: string; registry: Registry; sca
     const published = input.scan.ports.some((p) => p.source === 'compose' && p.project === input.project && p.service === s.name && p.kind === 'published');
     const file = composeFiles.find((f) => findService(texts.get(f)!, s.composeService) !== null) ?? null;
     if (published) {
-      plans.push({ ...base, status: 'present', file, message: `${s.composeService} publishes port ${s.port} already${file ? ` (${file})` : ''}`, snippet: null });
+      plans.push({
+        ...base,
+        status: 'present',
+        file,
+        message: `${s.composeService} publishes port ${s.port} already${file ? ` (${file})` : ''}`,
+        snippet: null,
+      });
       continue;
     }
     if (!file) {
@@ -102,7 +108,13 @@ export async function planCompose(input: { root: string; registry: Registry; sca
     const group = byTarget.get(key) ?? { file, composeService: s.composeService, services: [] };
     group.services.push(s);
     byTarget.set(key, group);
-    plans.push({ ...base, status: 'insert', file, message: `add ${entries.map((e) => `"${e}"`).join(', ')} to the ports of ${s.composeService} in ${file}`, snippet: null });
+    plans.push({
+      ...base,
+      status: 'insert',
+      file,
+      message: `add ${entries.map((e) => `"${e}"`).join(', ')} to the ports of ${s.composeService} in ${file}`,
+      snippet: null,
+    });
   }
 
   const editsByFile = new Map<string, StringEdit[]>();
@@ -113,7 +125,11 @@ export async function planCompose(input: { root: string; registry: Registry; sca
     if (typeof edit === 'string') {
       for (const p of plans) {
         if (p.status === 'insert' && p.file === group.file && p.composeService === group.composeService) {
-          Object.assign(p, { status: 'manual', message: `${group.composeService} in ${group.file}: ${edit}; add by hand:`, snippet: composeSnippet(group.composeService, p.entries) });
+          Object.assign(p, {
+            status: 'manual',
+            message: `${group.composeService} in ${group.file}: ${edit}; add by hand:`,
+            snippet: composeSnippet(group.composeService, p.entries),
+          });
         }
       }
       continue;

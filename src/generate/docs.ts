@@ -102,7 +102,10 @@ const DELIMITER_ROW = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[
 
 /** A table row's cells, the outer pipes dropped (escaped pipes stay inside their cell). */
 function cells(row: string): string[] {
-  const body = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const body = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return body.split(/(?<!\\)\|/).map((c) => c.trim());
 }
 

@@ -147,7 +147,8 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
       if (input.mode === 'judge' && folder !== null && !judgeable(input, target, folder)) continue;
       jobs.push(async (plan) => {
         if (folder === null) {
-          if (input.mode === 'write') plan.notes.push(`project "${project.name}" has no path in the registry (or it lies outside ${input.root}): no ${target} files for it`);
+          if (input.mode === 'write')
+            plan.notes.push(`project "${project.name}" has no path in the registry (or it lies outside ${input.root}): no ${target} files for it`);
           return;
         }
         // Judging reads only files that exist; writing needs the folder to put new ones in.
@@ -164,10 +165,12 @@ export async function planGenerate(input: GenerateInput): Promise<GeneratePlan> 
       });
     }
     if (target === 'docs' && !input.skipRootDocs) {
-      const readmes = new Map(scoped.flatMap((p) => {
-        const folder = folders.get(p.name)!;
-        return folder === null ? [] : [[join(folder, README_FILE), p.name] as const];
-      }));
+      const readmes = new Map(
+        scoped.flatMap((p) => {
+          const folder = folders.get(p.name)!;
+          return folder === null ? [] : [[join(folder, README_FILE), p.name] as const];
+        }),
+      );
       jobs.push((plan) => rootDocs(plan, input, all, readmes));
     }
   }
@@ -207,7 +210,10 @@ async function rootDocs(plan: GeneratePlan, input: GenerateInput, projects: Proj
   // One file, one region: a project whose README is the root table's file keeps its own table.
   const clash = projectReadmes.get(file);
   if (clash !== undefined) {
-    if (input.mode === 'write') plan.notes.push(`${file} is project "${clash}"'s README: no table of all projects there; name another file in "generate": { "rootDocs": ... } of portreg.config.json`);
+    if (input.mode === 'write')
+      plan.notes.push(
+        `${file} is project "${clash}"'s README: no table of all projects there; name another file in "generate": { "rootDocs": ... } of portreg.config.json`,
+      );
     return;
   }
   await regionFile(plan, input, 'docs', file, null, 'markdown', rootDocsBody(projects), {
@@ -221,7 +227,16 @@ interface RegionHow {
   create: ((block: string) => string) | null;
 }
 
-async function regionFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, syntax: MarkerSyntax, body: string[], how: RegionHow): Promise<void> {
+async function regionFile(
+  plan: GeneratePlan,
+  input: GenerateInput,
+  target: FileTarget,
+  file: string,
+  project: string | null,
+  syntax: MarkerSyntax,
+  body: string[],
+  how: RegionHow,
+): Promise<void> {
   if (!judged(input.limit, file, input.mode !== 'judge')) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
@@ -241,7 +256,12 @@ async function regionFile(plan: GeneratePlan, input: GenerateInput, target: File
   if (found.kind === 'unclosed' || found.kind === 'stray-end') {
     const at = lines.position(found.at);
     const what = found.kind === 'unclosed' ? 'a portreg:start marker without a portreg:end after it' : 'a portreg:end marker without a portreg:start before it';
-    plan.problems.push({ target, file, ...at, message: `${file}:${at.line}:${at.column}: ${what}: add the missing marker (or remove this one) so the generated region is clear` });
+    plan.problems.push({
+      target,
+      file,
+      ...at,
+      message: `${file}:${at.line}:${at.column}: ${what}: add the missing marker (or remove this one) so the generated region is clear`,
+    });
     return;
   }
   if (found.kind === 'none') {
@@ -255,7 +275,14 @@ async function regionFile(plan: GeneratePlan, input: GenerateInput, target: File
   plan.files.push(fileChange(target, file, project, text, applyStringEdits(text, [edit]), [edit], { start: r.outerStart, end: r.outerEnd }));
 }
 
-async function wholeFile(plan: GeneratePlan, input: GenerateInput, target: FileTarget, file: string, project: string | null, make: () => string): Promise<void> {
+async function wholeFile(
+  plan: GeneratePlan,
+  input: GenerateInput,
+  target: FileTarget,
+  file: string,
+  project: string | null,
+  make: () => string,
+): Promise<void> {
   if (!judged(input.limit, file, true)) return;
   const before = await readIfFile(path.join(input.root, file));
   if (!before) {
@@ -272,7 +299,15 @@ async function wholeFile(plan: GeneratePlan, input: GenerateInput, target: FileT
 }
 
 /** The file's change as bytes, with byte-exact edits (only the ones that change something). */
-function fileChange(target: FileTarget, file: string, project: string | null, before: string | null, after: string, edits: StringEdit[] = [], where = { start: 0, end: 0 }): GeneratedFile {
+function fileChange(
+  target: FileTarget,
+  file: string,
+  project: string | null,
+  before: string | null,
+  after: string,
+  edits: StringEdit[] = [],
+  where = { start: 0, end: 0 },
+): GeneratedFile {
   const beforeText = before ?? '';
   const lines = new LineIndex(beforeText);
   const bytes = new ByteOffsets(beforeText);

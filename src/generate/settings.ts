@@ -6,6 +6,10 @@ import type { GenerateSettings } from './plan.js';
 export function generateSettings(config: LoadedConfig | undefined, root: string): GenerateSettings {
   const g = config?.config.generate;
   if (!g || !config) return {};
-  const rel = (p: string) => path.relative(root, path.resolve(path.dirname(config.file), p)).split(path.sep).join('/');
+  const rel = (p: string) =>
+    path
+      .relative(root, path.resolve(path.dirname(config.file), p))
+      .split(path.sep)
+      .join('/');
   return { ...(g.rootDocs ? { rootDocs: rel(g.rootDocs) } : {}), ...(g.ts ? { ts: rel(g.ts) } : {}) };
 }

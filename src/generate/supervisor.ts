@@ -41,15 +41,17 @@ export function supervisorJson(project: ProjectView, registry: Registry): string
   };
   // One line per service and per reservation, as in the registry: one change is a one-line diff.
   const list = (items: unknown[]) => (items.length ? `[\n${items.map((i) => `    ${JSON.stringify(i)}`).join(',\n')}\n  ]` : '[]');
-  return [
-    '{',
-    `  "$comment": ${JSON.stringify(doc.$comment)},`,
-    `  "project": ${JSON.stringify(doc.project)},`,
-    `  "range": ${JSON.stringify(doc.range)},`,
-    `  "services": ${list(doc.services)},`,
-    `  "reserved": ${list(doc.reserved)}`,
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      '{',
+      `  "$comment": ${JSON.stringify(doc.$comment)},`,
+      `  "project": ${JSON.stringify(doc.project)},`,
+      `  "range": ${JSON.stringify(doc.range)},`,
+      `  "services": ${list(doc.services)},`,
+      `  "reserved": ${list(doc.reserved)}`,
+      '}',
+    ].join('\n') + '\n'
+  );
 }
 
 function cell(text: string): string {
@@ -77,7 +79,9 @@ export function supervisorMarkdown(project: ProjectView, registry: Registry): st
     lines.push('| Service | Port | Purpose | Env variable | Container port | Local URL |', '|---|---|---|---|---|---|');
     for (const s of project.services) {
       const url = localUrl(s);
-      lines.push(`| ${cell(s.name)} | ${portLabel(s)} | ${cell(s.purpose)} | ${s.env ? `\`${s.env}\`` : '-'} | ${s.containerPort ?? '-'} | ${url ? `<${url}>` : '-'} |`);
+      lines.push(
+        `| ${cell(s.name)} | ${portLabel(s)} | ${cell(s.purpose)} | ${s.env ? `\`${s.env}\`` : '-'} | ${s.containerPort ?? '-'} | ${url ? `<${url}>` : '-'} |`,
+      );
     }
   }
   lines.push('', '## Reserved', '', 'Never used by a project (error), or avoided unless asked for (warning).', '');
@@ -85,7 +89,8 @@ export function supervisorMarkdown(project: ProjectView, registry: Registry): st
   if (reserved.length === 0) lines.push('No reservations.');
   else {
     lines.push('| Ports | Reason | Severity | Owner |', '|---|---|---|---|');
-    for (const r of reserved) lines.push(`| ${formatRange(r.range)}${r.protocol ? `/${r.protocol}` : ''} | ${cell(r.reason)} | ${r.severity} | ${r.owner ? cell(r.owner) : '-'} |`);
+    for (const r of reserved)
+      lines.push(`| ${formatRange(r.range)}${r.protocol ? `/${r.protocol}` : ''} | ${cell(r.reason)} | ${r.severity} | ${r.owner ? cell(r.owner) : '-'} |`);
   }
   lines.push('', MARKERS.markdown.end);
   return lines.join('\n') + '\n';

@@ -79,19 +79,29 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
   const regions = await planGenerate({ ...base, targets: ['env', 'docs'], mode: 'write' });
   const existing = await planGenerate({ ...base, targets: ['supervisor', 'ts'], mode: 'judge' });
   const problems = [...regions.problems, ...existing.problems];
-  if (problems.length) throw refusal('markers-invalid', `cannot update the project's files; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
+  if (problems.length)
+    throw refusal('markers-invalid', `cannot update the project's files; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
   const compose = await planCompose({ root: ws.root, registry: next, scan: await ws.scan(next), project: dry.project, services: [dry.service] });
 
   const generated = [...regions.files, ...existing.files].filter((f) => f.created || !f.before.equals(f.after));
   const changes: AppliedFile[] = [...compose.files.map((f) => ({ file: f.file, before: f.before, after: f.after })), ...generated];
   const files: UpdatedFile[] = [
-    ...compose.files.map((f) => ({ file: ws.shown(f.file), what: `ports of compose service "${compose.services.find((s) => s.file === f.file)?.composeService}"`, created: false })),
+    ...compose.files.map((f) => ({
+      file: ws.shown(f.file),
+      what: `ports of compose service "${compose.services.find((s) => s.file === f.file)?.composeService}"`,
+      created: false,
+    })),
     ...generated.map((f) => ({ file: ws.shown(f.file), what: WHAT[f.target], created: f.created })),
   ];
   for (const f of changes) await (f.created ? assertCreatable(ws.root, f.file) : assertFileEditable(ws.root, f.file));
   // Someone's unsaved work is not ours to mix with generated edits: refused before anything is written, the registry included.
   if (!options.allowDirty) {
-    const dirty = (await dirtyAmong(ws.root, changes.filter((f) => !f.created).map((f) => f.file))).map((f) => ws.shown(f));
+    const dirty = (
+      await dirtyAmong(
+        ws.root,
+        changes.filter((f) => !f.created).map((f) => f.file),
+      )
+    ).map((f) => ws.shown(f));
     if (dirty.length > 0) {
       throw refusal(
         'files-dirty',
@@ -104,7 +114,13 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
   await writeAll(ws.root, changes);
   let allocation: Allocation;
   try {
-    allocation = await allocateAndWrite(ws.located.path, request, { now: options.now, cwd: options.cwd, lock: options.lock, livePorts: options.livePorts, expectPort: dry.port });
+    allocation = await allocateAndWrite(ws.located.path, request, {
+      now: options.now,
+      cwd: options.cwd,
+      lock: options.lock,
+      livePorts: options.livePorts,
+      expectPort: dry.port,
+    });
   } catch (err) {
     await restore(ws.root, changes, (f) => ws.shown(f), err);
     if (changes.length === 0) throw err;
@@ -115,7 +131,13 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
       err instanceof PortregError ? err.code : 'registry-unwritable',
     );
   }
-  return { allocation, files, compose: compose.services.map((c) => ({ ...c, file: c.file === null ? null : ws.shown(c.file) })), notes: regions.notes, changes };
+  return {
+    allocation,
+    files,
+    compose: compose.services.map((c) => ({ ...c, file: c.file === null ? null : ws.shown(c.file) })),
+    notes: regions.notes,
+    changes,
+  };
 }
 
 /** Puts the files back as they were: previous bytes, new files removed. */
@@ -123,7 +145,10 @@ async function restore(root: string, changes: AppliedFile[], shown: (f: string) 
   const existing = changes.filter((f) => !f.created && !f.before.equals(f.after));
   const created = changes.filter((f) => f.created);
   try {
-    await writeAll(root, existing.map((f) => ({ file: f.file, before: f.after, after: f.before })));
+    await writeAll(
+      root,
+      existing.map((f) => ({ file: f.file, before: f.after, after: f.before })),
+    );
     for (const f of created) await unlink(path.join(root, f.file));
   } catch (restoreError) {
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -151,7 +176,15 @@ export function updateLines(result: AllocateUpdateResult): string[] {
 export function updateSummary(u: AllocateUpdateResult) {
   return {
     files: u.files,
-    compose: u.compose.map((c) => ({ service: c.service, composeService: c.composeService, status: c.status, file: c.file, entries: c.entries, message: c.message, snippet: c.snippet })),
+    compose: u.compose.map((c) => ({
+      service: c.service,
+      composeService: c.composeService,
+      status: c.status,
+      file: c.file,
+      entries: c.entries,
+      message: c.message,
+      snippet: c.snippet,
+    })),
     notes: u.notes,
   };
 }

@@ -85,7 +85,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     });
   }
 
-  for (const f of options.registry.findings) raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
+  for (const f of options.registry.findings)
+    raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
   for (const f of scan.findings) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
   for (const rule of CHECK_RULES) {
     if (options.rules?.[rule.meta.id] === 'off') continue;
@@ -93,7 +94,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
       continue;
     }
-    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated })) raw.push({ ruleId: rule.meta.id, finding });
+    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated }))
+      raw.push({ ruleId: rule.meta.id, finding });
   }
 
   let findings: LintFinding[] = [];
@@ -104,7 +106,12 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     findings.push({ ...location, ruleId, severity, fixable: Boolean(fix), ...(fix ? { fix } : {}), ...(key ? { key } : {}) });
   }
   // Suppressions first: silencing the most specific error must not hide a second one silently.
-  const notRun = new Set([...skipped.map((s) => s.ruleId), ...Object.entries(options.rules ?? {}).filter(([, v]) => v === 'off').map(([k]) => k)]);
+  const notRun = new Set([
+    ...skipped.map((s) => s.ruleId),
+    ...Object.entries(options.rules ?? {})
+      .filter(([, v]) => v === 'off')
+      .map(([k]) => k),
+  ]);
   findings = applySuppressions(findings, scan, notRun);
   findings = oneErrorPerOccurrence(findings);
   if (options.only || options.onlyFolders || options.onlyProjects) findings = findings.filter(inReportScope(options, scan));
@@ -158,14 +165,26 @@ function applySuppressions(findings: LintFinding[], scan: ScanResult, notRun: Se
       kept.push(directiveFinding(d, 'error', `unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in a portreg-disable comment`));
     } else if (!used.has(i) && !(d.rules.length > 0 && d.rules.every((r) => notRun.has(r)))) {
       // A comment for a rule that did not run this time (off, or skipped on a partial tree) may still be needed.
-      kept.push(directiveFinding(d, 'warning', `this portreg-disable comment suppresses nothing${d.rules.length ? ` (${d.rules.join(', ')})` : ''}: remove it`));
+      kept.push(
+        directiveFinding(d, 'warning', `this portreg-disable comment suppresses nothing${d.rules.length ? ` (${d.rules.join(', ')})` : ''}: remove it`),
+      );
     }
   });
   return kept;
 }
 
 function directiveFinding(d: ScanResult['directives'][number], severity: Severity, message: string): LintFinding {
-  return { ruleId: 'unused-suppression', severity, message, file: d.file, line: d.line, column: d.column, endLine: d.line, endColumn: d.column, fixable: false };
+  return {
+    ruleId: 'unused-suppression',
+    severity,
+    message,
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    endLine: d.line,
+    endColumn: d.column,
+    fixable: false,
+  };
 }
 
 export function knownRuleIds(): string[] {

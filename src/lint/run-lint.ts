@@ -76,7 +76,11 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
   // that file out (a pre-commit run on a few other files) would drop them, so they are not run.
   const registry = reportsOnFile(scope, tree.registryFile) ? withSemanticChecks(loaded, { now: options.now }) : loaded;
   const rules = tree.config?.config.rules;
-  const shownFinding = (f: LintFinding): LintFinding => ({ ...f, file: tree.shown(f.file), related: f.related?.map((r) => ({ ...r, file: tree.shown(r.file) })) });
+  const shownFinding = (f: LintFinding): LintFinding => ({
+    ...f,
+    file: tree.shown(f.file),
+    related: f.related?.map((r) => ({ ...r, file: tree.shown(r.file) })),
+  });
   return {
     tree,
     registry,
@@ -134,7 +138,8 @@ async function resolveScope(tree: GovernedTree, registry: LoadedRegistry, option
     const info = await stat(absolute).catch(() => null);
     if (options.strictPaths) {
       if (!info) throw usageError('path-missing', `cannot lint ${p}: no such file or folder (relative to ${options.cwd}); omit path to lint everything`);
-      if (rootRelative(absolute).startsWith('..')) throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
+      if (rootRelative(absolute).startsWith('..'))
+        throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
     }
     if (info?.isDirectory()) folders.push(rootRelative(absolute));
     else files.add(rootRelative(absolute));
@@ -191,7 +196,12 @@ async function resolveScope(tree: GovernedTree, registry: LoadedRegistry, option
  * How the registry differs from its version at `rev`: nothing is known outside git; a registry
  * git does not have at `rev` (new, or unreadable then) concerns everything.
  */
-async function registryChange(file: string, current: Registry, rev: string, cwd: string): Promise<{ before: Registry; projects: string[]; everything: boolean } | null> {
+async function registryChange(
+  file: string,
+  current: Registry,
+  rev: string,
+  cwd: string,
+): Promise<{ before: Registry; projects: string[]; everything: boolean } | null> {
   if (!(await gitTopLevel(path.dirname(file)))) return null;
   const text = await fileAtRevision(rev, file);
   const before = text === null ? null : parseRegistryText(text, file, { cwd }).data;

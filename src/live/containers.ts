@@ -53,8 +53,13 @@ export interface ListContainerPortsOptions {
 /** Running containers' published ports; [] when there is no docker or no engine answers. */
 export function listContainerPorts(options: ListContainerPortsOptions = {}): Promise<ContainerPort[]> {
   return new Promise((resolve) => {
-    execFile(options.docker ?? 'docker', ['ps', '--format', DOCKER_PS_FORMAT], { timeout: options.timeoutMs ?? 3000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      resolve(err ? [] : parseDockerPs(String(stdout)));
-    });
+    execFile(
+      options.docker ?? 'docker',
+      ['ps', '--format', DOCKER_PS_FORMAT],
+      { timeout: options.timeoutMs ?? 3000, maxBuffer: 8 * 1024 * 1024 },
+      (err, stdout) => {
+        resolve(err ? [] : parseDockerPs(String(stdout)));
+      },
+    );
   });
 }

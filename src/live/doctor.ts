@@ -78,7 +78,12 @@ export function projectScanTarget(options: {
 }
 
 /** Scans the project's files (compose, env templates) with the registry attached. */
-export async function scanProject(registry: Registry, registryPath: string, target: ProjectScanTarget, settings: LoadedConfig['config'] = {}): Promise<ScanResult> {
+export async function scanProject(
+  registry: Registry,
+  registryPath: string,
+  target: ProjectScanTarget,
+  settings: LoadedConfig['config'] = {},
+): Promise<ScanResult> {
   const { scan } = await import('../scan/scan.js');
   return scan({
     root: target.root,
@@ -174,9 +179,19 @@ export function doctorReport(options: {
       };
     }
     const registeredOwner = owners.get(`${port}/${protocol}`) ?? null;
-    const ownerIsThisService = Boolean(registeredOwner && registeredOwner.project === project && fact.service !== null && registeredOwner.service === fact.service);
+    const ownerIsThisService = Boolean(
+      registeredOwner && registeredOwner.project === project && fact.service !== null && registeredOwner.service === fact.service,
+    );
     if (protocol === 'sctp') {
-      return { ...base, status: 'unknown' as const, holders: [], registeredOwner, ownerIsThisService, suggestion: null, message: `${port}/sctp (${where}): SCTP listeners cannot be seen; not checked` };
+      return {
+        ...base,
+        status: 'unknown' as const,
+        holders: [],
+        registeredOwner,
+        ownerIsThisService,
+        suggestion: null,
+        message: `${port}/sctp (${where}): SCTP listeners cannot be seen; not checked`,
+      };
     }
     const holders = listeners
       .filter((l) => l.port === port && l.protocol === protocol && bindConflicts(fact.hostIp, l))

@@ -64,10 +64,7 @@ export function parseProcNet(text: string, protocol: 'tcp' | 'udp', family: 4 | 
     const local = parseHexEndpoint(f[1]!, family);
     if (!local || local.port === 0) continue;
     const state = f[3]!.toUpperCase();
-    const wanted =
-      protocol === 'tcp'
-        ? state === TCP_LISTEN
-        : state === UDP_UNCONNECTED && /^[0:]+$/.test(f[2]!); // a non-zero remote is a connected client socket
+    const wanted = protocol === 'tcp' ? state === TCP_LISTEN : state === UDP_UNCONNECTED && /^[0:]+$/.test(f[2]!); // a non-zero remote is a connected client socket
     if (!wanted) continue;
     const inode = /^\d+$/.test(f[9]!) ? Number(f[9]) : 0;
     out.push({ protocol, family, address: local.address, port: local.port, inode: inode > 0 ? inode : null });
@@ -134,13 +131,7 @@ export async function listListeners(options: ListListenersOptions = {}): Promise
     const { listContainerPorts } = await import('./containers.js');
     mergeContainerPorts(listeners, await listContainerPorts({ docker: options.docker }));
   }
-  return listeners.sort(
-    (a, b) =>
-      a.port - b.port ||
-      a.protocol.localeCompare(b.protocol) ||
-      a.family - b.family ||
-      a.address.localeCompare(b.address),
-  );
+  return listeners.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.family - b.family || a.address.localeCompare(b.address));
 }
 
 /** Ports in use as `${port}/${protocol}` keys. Skips the process walk unless asked for. */
@@ -157,7 +148,17 @@ function mergeContainerPorts(listeners: Listener[], ports: readonly ContainerPor
   for (const c of ports) {
     const held = listeners.find((l) => l.port === c.port && l.protocol === c.protocol && l.address === c.address);
     if (held) held.container ??= c.container;
-    else listeners.push({ protocol: c.protocol, family: c.family, address: c.address, port: c.port, inode: null, pid: null, command: null, container: c.container });
+    else
+      listeners.push({
+        protocol: c.protocol,
+        family: c.family,
+        address: c.address,
+        port: c.port,
+        inode: null,
+        pid: null,
+        command: null,
+        container: c.container,
+      });
   }
 }
 
@@ -274,10 +275,7 @@ function lsofFileToListener(file: Record<string, string>, pid: number | null, co
 
 async function listWithLsof(includeProcesses: boolean): Promise<Listener[]> {
   const fields = ['-F', 'pcfPtnT'];
-  const outputs = await Promise.all([
-    runLsof(['-nP', '-iTCP', '-sTCP:LISTEN', ...fields]),
-    runLsof(['-nP', '-iUDP', ...fields]),
-  ]);
+  const outputs = await Promise.all([runLsof(['-nP', '-iTCP', '-sTCP:LISTEN', ...fields]), runLsof(['-nP', '-iUDP', ...fields])]);
   const listeners = parseLsofOutput(outputs.join('\n'));
   if (includeProcesses) return listeners;
   return dedupe(listeners.map((l) => ({ ...l, pid: null, command: null })));

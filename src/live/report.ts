@@ -102,12 +102,19 @@ export function formatEndpoint(address: string, port: number): string {
 /** `pid 4242 (node)`, `container billing-api-1`, or a note that the process cannot be seen. */
 export function formatProcess(l: { pid: number | null; command: string | null; container?: string | null }): string {
   if (l.container) return l.pid === null ? `container ${l.container}` : `container ${l.container}, pid ${l.pid}${l.command ? ` (${l.command})` : ''}`;
-  if (l.pid === null) return 'a process this user cannot see (another user\'s, or outside this process namespace)';
+  if (l.pid === null) return "a process this user cannot see (another user's, or outside this process namespace)";
   return `pid ${l.pid}${l.command ? ` (${l.command})` : ''}`;
 }
 
 /** One line for a listener: `tcp 127.0.0.1:5001 pid 4242 (node)`. */
-export function describeListener(l: { protocol: string; address: string; port: number; pid: number | null; command: string | null; container?: string | null }): string {
+export function describeListener(l: {
+  protocol: string;
+  address: string;
+  port: number;
+  pid: number | null;
+  command: string | null;
+  container?: string | null;
+}): string {
   return `${l.protocol} ${formatEndpoint(l.address, l.port)} ${formatProcess(l)}`;
 }
 

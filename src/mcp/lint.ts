@@ -20,8 +20,22 @@ export interface McpLintReport {
 export async function lintForMcp(options: { cwd: string; env: NodeJS.ProcessEnv; registry?: string; path?: string; now: Date }): Promise<McpLintReport> {
   // The scanner and the rules load only when the tool is called.
   const { runLint } = await import('../lint/run-lint.js');
-  const run = await runLint({ cwd: options.cwd, env: options.env, registry: options.registry, now: options.now, ...(options.path ? { paths: [options.path], strictPaths: true } : {}) });
-  const findings: McpLintReport['findings'] = run.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, file: f.file, line: f.line, column: f.column, fixable: f.fixable }));
+  const run = await runLint({
+    cwd: options.cwd,
+    env: options.env,
+    registry: options.registry,
+    now: options.now,
+    ...(options.path ? { paths: [options.path], strictPaths: true } : {}),
+  });
+  const findings: McpLintReport['findings'] = run.findings.map((f) => ({
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    fixable: f.fixable,
+  }));
   const skipped = run.skipped;
   // Errors first, each group in the report's order.
   const ordered = [...findings.filter((f) => f.severity === 'error'), ...findings.filter((f) => f.severity !== 'error')];

@@ -122,7 +122,9 @@ export async function reassignForMcp(req: ReassignToolRequest): Promise<Reassign
   if (!prepared) return { kind: 'applied', view: { ...view, applied: true } };
   if (prepared.dirty.length > 0 && !req.allowDirty) return { kind: 'dirty', view };
   const now = req.now();
-  const { written } = await commitRewrite(ws, prepared, () => writeReassignment(ws.located.path, move, { now, cwd: req.cwd, lock: req.lock }).then(() => undefined));
+  const { written } = await commitRewrite(ws, prepared, () =>
+    writeReassignment(ws.located.path, move, { now, cwd: req.cwd, lock: req.lock }).then(() => undefined),
+  );
   await verifyCommitted(ws, prepared);
   return { kind: 'applied', view: { ...view, applied: true, written: written.map((f) => ws.shown(f)) } };
 }
@@ -133,11 +135,15 @@ export function reassignText(outcome: ReassignToolOutcome): string {
   const who = `service "${v.service}" of project "${v.project}"`;
   const lines: string[] = [];
   if (outcome.kind === 'stale') {
-    lines.push(`refused, nothing was written: the port or the files moved since plan ${outcome.given}; the plan as it is now is ${v.planId} (below): check it, then call reassign_port again with apply: true and planId "${v.planId}"`);
+    lines.push(
+      `refused, nothing was written: the port or the files moved since plan ${outcome.given}; the plan as it is now is ${v.planId} (below): check it, then call reassign_port again with apply: true and planId "${v.planId}"`,
+    );
   } else if (outcome.kind === 'needs-plan-id') {
     lines.push(`refused, nothing was written: apply needs the planId of the plan you checked; the plan as it is now is ${v.planId} (below)`);
   } else if (outcome.kind === 'dirty') {
-    lines.push(`refused, nothing was written: ${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)`);
+    lines.push(
+      `refused, nothing was written: ${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)`,
+    );
   }
   if (!v.changed) {
     lines.push(`${who} already has port ${v.to}; nothing to change`);
@@ -145,14 +151,21 @@ export function reassignText(outcome: ReassignToolOutcome): string {
   }
   lines.push(`${outcome.kind === 'applied' ? 'applied' : 'plan'} ${v.planId}: ${who}: port ${v.from} → ${v.to}`);
   lines.push(`registry ${v.registry.file}: ${v.registry.note}`);
-  lines.push(`${v.edits.length} edit${v.edits.length === 1 ? '' : 's'} in ${v.files.length} file${v.files.length === 1 ? '' : 's'}${v.edits.length ? ':' : ''}`);
+  lines.push(
+    `${v.edits.length} edit${v.edits.length === 1 ? '' : 's'} in ${v.files.length} file${v.files.length === 1 ? '' : 's'}${v.edits.length ? ':' : ''}`,
+  );
   for (const e of v.edits) lines.push(`  ${e.file}:${e.line}:${e.column}: ${e.old} → ${e.new} (${e.kind})`);
   if (v.skippedLive.length) lines.push(`skipped ${v.skippedLive.join(', ')}: in use on this machine right now`);
   lines.push(...v.warnings.map((w) => `warning: ${w}`), ...v.notes);
   if (outcome.kind === 'applied') {
-    lines.push(`wrote ${v.written.length} file${v.written.length === 1 ? '' : 's'}${v.written.length ? ` (${v.written.join(', ')})` : ''} and ${v.registry.file}; a second scan finds every port where the plan put it`);
+    lines.push(
+      `wrote ${v.written.length} file${v.written.length === 1 ? '' : 's'}${v.written.length ? ` (${v.written.join(', ')})` : ''} and ${v.registry.file}; a second scan finds every port where the plan put it`,
+    );
   } else if (outcome.kind === 'plan') {
-    if (v.dirty.length) lines.push(`${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: applying will be refused until they are committed or stashed, unless allowDirty is true`);
+    if (v.dirty.length)
+      lines.push(
+        `${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: applying will be refused until they are committed or stashed, unless allowDirty is true`,
+      );
     lines.push(`nothing was written; to apply, call reassign_port with apply: true and planId "${v.planId}"`);
   }
   return lines.join('\n');

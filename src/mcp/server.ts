@@ -54,8 +54,12 @@ function requiredString(name: string, what: string) {
     .min(1, { error: `${name} must not be empty: ${what}` });
 }
 
-const projectName = requiredString('projectName', 'the project, as registered (list_ports names them)').describe('the project, as registered (list_ports names them)');
-const serviceName = requiredString('serviceName', 'the service within the project, for example "api" or "postgres"').describe('the service within the project, for example api or postgres');
+const projectName = requiredString('projectName', 'the project, as registered (list_ports names them)').describe(
+  'the project, as registered (list_ports names them)',
+);
+const serviceName = requiredString('serviceName', 'the service within the project, for example "api" or "postgres"').describe(
+  'the service within the project, for example api or postgres',
+);
 const portNumber = z
   .number({ error: (issue) => (issue.input === undefined ? 'port is required: a number from 1 to 65535' : 'port must be a number from 1 to 65535') })
   .int({ error: 'port must be a whole number from 1 to 65535' })
@@ -82,7 +86,9 @@ const allocateOutput = {
           z.object({
             service: z.string(),
             composeService: z.string(),
-            status: z.enum(['present', 'insert', 'missing', 'manual']).describe('insert: the entry was added; present: it was there; missing/manual: add the snippet by hand'),
+            status: z
+              .enum(['present', 'insert', 'missing', 'manual'])
+              .describe('insert: the entry was added; present: it was there; missing/manual: add the snippet by hand'),
             file: z.string().nullable(),
             entries: z.array(z.string()),
             message: z.string(),
@@ -216,7 +222,12 @@ function failure(err: unknown, log: (line: string) => void, tool: string): CallT
   }
   log(`portreg mcp: internal error in ${tool}: ${(err as Error).stack ?? String(err)}`);
   return {
-    content: [{ type: 'text', text: `internal error in ${tool}: ${(err as Error).message ?? String(err)} (a bug in portreg: the server log on stderr has the details)` }],
+    content: [
+      {
+        type: 'text',
+        text: `internal error in ${tool}: ${(err as Error).message ?? String(err)} (a bug in portreg: the server log on stderr has the details)`,
+      },
+    ],
     isError: true,
   };
 }
@@ -231,7 +242,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     { name: SERVER_NAME, version: packageVersion() },
     {
       instructions:
-        'Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project\'s range and ports; reassign_port moves a service to another port, registry and configs (plan first, then apply with its planId); lint checks configs against the registry.',
+        "Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project's range and ports; reassign_port moves a service to another port, registry and configs (plan first, then apply with its planId); lint checks configs against the registry.",
     },
   );
 
@@ -239,7 +250,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
   const registryPath = async () => (await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env })).path;
   const read = async () => readRegistry(await registryPath(), { now: now(), cwd: options.cwd });
   const guarded =
-    <A,>(tool: string, handler: (args: A) => Promise<CallToolResult>) =>
+    <A>(tool: string, handler: (args: A) => Promise<CallToolResult>) =>
     async (args: A): Promise<CallToolResult> => {
       try {
         return await handler(args);
@@ -260,15 +271,23 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         serviceName,
         purpose: requiredString('purpose', 'what the port is for, for example "REST API"').describe('what the port is for, for example "REST API"'),
         port: portNumber.optional().describe("a specific port to take, after checking it is in the project's range and free"),
-        env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'env must be an environment variable name, for example API_PORT' }).optional().describe('the environment variable that carries the port, for example API_PORT'),
+        env: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'env must be an environment variable name, for example API_PORT' })
+          .optional()
+          .describe('the environment variable that carries the port, for example API_PORT'),
         update: z
           .boolean({ error: 'update must be true or false' })
           .optional()
-          .describe("also update the project's configs in the same all-or-nothing step: the compose ports entry of the service, .env.example and the README port table (as portreg allocate --update)"),
+          .describe(
+            "also update the project's configs in the same all-or-nothing step: the compose ports entry of the service, .env.example and the README port table (as portreg allocate --update)",
+          ),
         allowDirty: z
           .boolean({ error: 'allowDirty must be true or false' })
           .optional()
-          .describe('with update: update files that have uncommitted changes too (default false: refused, nothing written, no port allocated, as portreg allocate --update without --allow-dirty)'),
+          .describe(
+            'with update: update files that have uncommitted changes too (default false: refused, nothing written, no port allocated, as portreg allocate --update without --allow-dirty)',
+          ),
       },
       outputSchema: allocateOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -283,7 +302,15 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         const u = await import('../generate/update.js');
         let updated;
         try {
-          updated = await u.allocateWithUpdate(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live, allowDirty: args.allowDirty });
+          updated = await u.allocateWithUpdate(request, {
+            cwd: options.cwd,
+            env: options.env,
+            registry: options.registry,
+            now: now(),
+            lock,
+            livePorts: live,
+            allowDirty: args.allowDirty,
+          });
         } catch (err) {
           // The library's words name the CLI flag; an agent needs the tool's argument.
           if (err instanceof PortregError && err.code === 'files-dirty') return dirtyRefusal(err.details?.files as string[]);
@@ -319,10 +346,17 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       inputSchema: {
         projectName,
         serviceName,
-        port: portNumber.optional().describe("the new port (checked: in the project's range, free, not reserved, not in quarantine); default: the next free port of the range"),
+        port: portNumber
+          .optional()
+          .describe("the new port (checked: in the project's range, free, not reserved, not in quarantine); default: the next free port of the range"),
         apply: z.boolean({ error: 'apply must be true or false' }).optional().describe('write the plan (needs planId); default false: only show it'),
-        planId: requiredString('planId', 'the planId of the plan to apply, as returned without apply').optional().describe('the planId of the plan to apply, as returned by the call without apply'),
-        allowDirty: z.boolean({ error: 'allowDirty must be true or false' }).optional().describe('with apply: rewrite files that have uncommitted changes too (default false: refused, as portreg reassign without --allow-dirty)'),
+        planId: requiredString('planId', 'the planId of the plan to apply, as returned without apply')
+          .optional()
+          .describe('the planId of the plan to apply, as returned by the call without apply'),
+        allowDirty: z
+          .boolean({ error: 'allowDirty must be true or false' })
+          .optional()
+          .describe('with apply: rewrite files that have uncommitted changes too (default false: refused, as portreg reassign without --allow-dirty)'),
       },
       outputSchema: reassignOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -345,8 +379,14 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         livePorts: live,
       });
       const result = ok(reassignText(outcome), { ...outcome.view });
-      if (isRefusal(outcome)) return { ...result, isError: true, _meta: { code: outcome.kind === 'dirty' ? 'files-dirty' : outcome.kind === 'stale' ? 'plan-stale' : 'plan-id-required' } };
-      if (outcome.kind === 'applied' && outcome.view.changed) log(`portreg mcp: reassigned service "${outcome.view.service}" of project "${outcome.view.project}": ${outcome.view.from} → ${outcome.view.to}`);
+      if (isRefusal(outcome))
+        return {
+          ...result,
+          isError: true,
+          _meta: { code: outcome.kind === 'dirty' ? 'files-dirty' : outcome.kind === 'stale' ? 'plan-stale' : 'plan-id-required' },
+        };
+      if (outcome.kind === 'applied' && outcome.view.changed)
+        log(`portreg mcp: reassigned service "${outcome.view.service}" of project "${outcome.view.project}": ${outcome.view.from} → ${outcome.view.to}`);
       return result;
     }),
   );
@@ -355,7 +395,8 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     'release_port',
     {
       title: 'Release a port',
-      description: "Remove a service's allocation from the registry. Its port stays in quarantine (30 days by default) before anyone else may have it; the same service may take it back.",
+      description:
+        "Remove a service's allocation from the registry. Its port stays in quarantine (30 days by default) before anyone else may have it; the same service may take it back.",
       inputSchema: { projectName, serviceName },
       outputSchema: releaseOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -363,7 +404,10 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     guarded('release_port', async (args) => {
       const r = await releaseAndWrite(await registryPath(), args.projectName, args.serviceName, { now: now(), cwd: options.cwd, lock });
       log(`portreg mcp: released ${r.port} of service "${r.service}" of project "${r.project}"`);
-      return ok(`released port ${r.port} of service "${r.service}" of project "${r.project}"; it stays in quarantine before anyone else may have it`, { ...r, released: true });
+      return ok(`released port ${r.port} of service "${r.service}" of project "${r.project}"; it stays in quarantine before anyone else may have it`, {
+        ...r,
+        released: true,
+      });
     }),
   );
 
@@ -373,7 +417,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       title: 'Check a port',
       description:
         'Who holds a port: the registered service, a reservation and its reason, a quarantine; whether something listens on it on this machine right now and which process; ' +
-        "with projectName, whether that project could take it and, if not, a free port of its range instead.",
+        'with projectName, whether that project could take it and, if not, a free port of its range instead.',
       inputSchema: {
         port: portNumber.describe('the port to check'),
         projectName: projectName.optional().describe('the asking project: says whether it could take the port, and suggests one of its own if not'),
@@ -402,7 +446,15 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         free: info.free,
         owners: info.owners,
         reservations: info.reservations.map((r) => ({ reason: r.reason, range: reservationRange(r), severity: r.severity ?? 'error', owner: r.owner ?? null })),
-        quarantine: info.quarantine ? { project: info.quarantine.project, service: info.quarantine.service, what: info.quarantine.what, since: info.quarantine.since, until: info.quarantine.until } : null,
+        quarantine: info.quarantine
+          ? {
+              project: info.quarantine.project,
+              service: info.quarantine.service,
+              what: info.quarantine.what,
+              since: info.quarantine.since,
+              until: info.quarantine.until,
+            }
+          : null,
         rangeOf: info.rangeOf,
         listening: listeners.length > 0,
         listeners,
@@ -418,7 +470,11 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         if (available) lines.push(`${args.port}: project "${args.projectName}" can take it (allocate_port with port ${args.port})`);
         else {
           lines.push(`${args.port}: not available to project "${args.projectName}": ${reason}`);
-          lines.push(suggestion !== null ? `suggestion: ${suggestion}, free in the range of "${args.projectName}" (allocate_port takes it)` : `the range of "${args.projectName}" has no free port left`);
+          lines.push(
+            suggestion !== null
+              ? `suggestion: ${suggestion}, free in the range of "${args.projectName}" (allocate_port takes it)`
+              : `the range of "${args.projectName}" has no free port left`,
+          );
         }
       }
       return ok(lines.join('\n'), structured);
@@ -443,7 +499,9 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       for (const p of projects) {
         lines.push(`${p.project}: range ${formatRange(p.range)}, ${p.used} of ${p.size} used, ${p.left} left${p.path ? `, path ${p.path}` : ''}`);
         for (const s of p.services) {
-          lines.push(`  ${s.service}: ${s.port}/${s.protocol.join(',')}${s.env ? ` (${s.env})` : ''}: ${s.purpose}${s.containerPort ? ` (container ${s.containerPort})` : ''}`);
+          lines.push(
+            `  ${s.service}: ${s.port}/${s.protocol.join(',')}${s.env ? ` (${s.env})` : ''}: ${s.purpose}${s.containerPort ? ` (container ${s.containerPort})` : ''}`,
+          );
         }
       }
       return ok(lines.join('\n'), { projects });
@@ -456,7 +514,11 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       title: 'Lint configs',
       description: `Check compose files, env templates and READMEs against the registry (as "portreg lint"). Returns the first ${MAX_LINT_FINDINGS} findings, errors first, and counts by rule.`,
       inputSchema: {
-        path: requiredString('path', 'a file or folder to report on').optional().describe("report only on this file or folder (relative to the server's working folder), as portreg lint PATH: its project is still read, the rules that compare the whole fleet are skipped; default: everything the registry governs"),
+        path: requiredString('path', 'a file or folder to report on')
+          .optional()
+          .describe(
+            "report only on this file or folder (relative to the server's working folder), as portreg lint PATH: its project is still read, the rules that compare the whole fleet are skipped; default: everything the registry governs",
+          ),
       },
       outputSchema: lintOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -464,7 +526,13 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     guarded('lint', async (args) => {
       const report = await lintForMcp({ cwd: options.cwd, env: options.env, registry: options.registry, path: args.path, now: now() });
       const lines = [
-        `${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}${report.total ? ` (by rule: ${Object.entries(report.byRule).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}; paths relative to ${report.root}`,
+        `${report.errors} error${report.errors === 1 ? '' : 's'}, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}${
+          report.total
+            ? ` (by rule: ${Object.entries(report.byRule)
+                .map(([r, n]) => `${r} ${n}`)
+                .join(', ')})`
+            : ''
+        }; paths relative to ${report.root}`,
         ...report.findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} (${f.ruleId})`),
         ...(report.truncated ? [`… and ${report.total - report.shown} more: run "portreg lint" for all of them`] : []),
         ...report.skipped.map((s) => `skipped ${s.ruleId}: ${s.reason}`),

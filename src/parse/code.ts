@@ -153,7 +153,12 @@ function literalPort(ts: TypeScriptApi, sf: TS.SourceFile, literal: TS.NumericLi
     } else if (ts.isConditionalExpression(parent) && (parent.whenFalse === value || parent.whenTrue === value)) {
       variable ??= envVariableIn(ts, parent.condition);
       value = parent;
-    } else if (ts.isCallExpression(parent) && parent.arguments[0] === value && ts.isIdentifier(parent.expression) && ['Number', 'parseInt', 'parseFloat'].includes(parent.expression.text)) {
+    } else if (
+      ts.isCallExpression(parent) &&
+      parent.arguments[0] === value &&
+      ts.isIdentifier(parent.expression) &&
+      ['Number', 'parseInt', 'parseFloat'].includes(parent.expression.text)
+    ) {
       value = parent;
     } else {
       break;
@@ -192,7 +197,14 @@ function literalPort(ts: TypeScriptApi, sf: TS.SourceFile, literal: TS.NumericLi
  * API_PORTS = [...] as const`, `server: { ports: [...] }`): each element is a port the program
  * serves on. Arrays anywhere else (`retries: [5000]`, `listen([5000])`) are not port lists.
  */
-function portListElement(ts: TypeScriptApi, sf: TS.SourceFile, element: TS.Expression, array: TS.ArrayLiteralExpression, port: number, span: RawPortFact['span']): RawPortFact | null {
+function portListElement(
+  ts: TypeScriptApi,
+  sf: TS.SourceFile,
+  element: TS.Expression,
+  array: TS.ArrayLiteralExpression,
+  port: number,
+  span: RawPortFact['span'],
+): RawPortFact | null {
   let list: TS.Expression = array;
   while (ts.isParenthesizedExpression(list.parent) || ts.isAsExpression(list.parent) || ts.isSatisfiesExpression(list.parent)) list = list.parent;
   const holder = list.parent;
@@ -203,7 +215,12 @@ function portListElement(ts: TypeScriptApi, sf: TS.SourceFile, element: TS.Expre
     const owner = ts.isObjectLiteralExpression(holder.parent) ? objectOwner(ts, holder.parent) : null;
     return fact({ kind: 'published', span, published: port, variable: null, raw, context: `${owner !== null ? `${owner}.` : ''}${name}[]` });
   }
-  if ((ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === list && ts.isIdentifier(holder.name) && PORTS_NAME.test(holder.name.text)) {
+  if (
+    (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder)) &&
+    holder.initializer === list &&
+    ts.isIdentifier(holder.name) &&
+    PORTS_NAME.test(holder.name.text)
+  ) {
     return fact({ kind: 'published', span, published: port, variable: null, raw, context: `${holder.name.text}[]` });
   }
   return null;
@@ -237,7 +254,8 @@ function connectionHost(ts: TypeScriptApi, object: TS.ObjectLiteralExpression): 
     if (!ts.isPropertyAssignment(p)) continue;
     const name = propertyName(ts, p.name);
     if (name !== 'host' && name !== 'hostname') continue;
-    if ((ts.isStringLiteral(p.initializer) || ts.isNoSubstitutionTemplateLiteral(p.initializer)) && !BIND_ALL.has(p.initializer.text)) return p.initializer.text;
+    if ((ts.isStringLiteral(p.initializer) || ts.isNoSubstitutionTemplateLiteral(p.initializer)) && !BIND_ALL.has(p.initializer.text))
+      return p.initializer.text;
   }
   return null;
 }
@@ -283,7 +301,12 @@ function stringPorts(ts: TypeScriptApi, sf: TS.SourceFile, node: TS.StringLitera
       text = text.slice(0, from) + 'x'.repeat(to - from) + text.slice(to);
     }
   }
-  const context = ts.isNewExpression(node.parent) && ts.isIdentifier(node.parent.expression) && node.parent.expression.text === 'URL' ? 'new URL()' : ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node) ? 'template string' : 'string';
+  const context =
+    ts.isNewExpression(node.parent) && ts.isIdentifier(node.parent.expression) && node.parent.expression.text === 'URL'
+      ? 'new URL()'
+      : ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node)
+        ? 'template string'
+        : 'string';
   const out: RawPortFact[] = [];
   for (const hp of findHostPorts(text)) {
     // `scheme://user:1234@db` is a password, not a port (findHostPorts reads the userinfo as a host there).

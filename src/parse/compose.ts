@@ -532,12 +532,7 @@ class ComposeWalker {
         .replace(/_/g, '')
         .split(':')
         .reduce((acc, part) => acc * 60 + Number(part), 0);
-      this.report(
-        'yaml-base60',
-        'warning',
-        spanOf(node),
-        `unquoted "${source}" is the number ${value} to a YAML 1.1 parser (base 60): quote it ("${source}")`,
-      );
+      this.report('yaml-base60', 'warning', spanOf(node), `unquoted "${source}" is the number ${value} to a YAML 1.1 parser (base 60): quote it ("${source}")`);
     }
   }
 }
@@ -546,7 +541,16 @@ class ComposeWalker {
  * A fact of an `environment` value, written out in full: an object spread per fact (`{ ...base, ... }`)
  * was the parser's costliest line. The key order is the one the spread gave, so JSON output is unchanged.
  */
-function envFact(service: string, key: string, kind: 'env' | 'url', span: Span, published: number | null, target: number | null, variable: string | null, raw: string): RawPortFact {
+function envFact(
+  service: string,
+  key: string,
+  kind: 'env' | 'url',
+  span: Span,
+  published: number | null,
+  target: number | null,
+  variable: string | null,
+  raw: string,
+): RawPortFact {
   return {
     source: 'compose',
     composeService: service,

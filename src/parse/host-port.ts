@@ -22,7 +22,8 @@ export interface HostPort {
 
 // scheme://[userinfo@]host:port followed by a path, query, fragment or the end of the token.
 // A port never runs into '@': `user:1234@db` is a password. The host may be `${VAR}`.
-const URL_PORT = /\b([a-zA-Z][a-zA-Z0-9+.-]{0,31}):\/\/(?:[^\s@/?#]{0,256}@)?(\[[0-9a-fA-F:.]{2,45}\]|\$\{[A-Za-z_][A-Za-z0-9_]{0,63}\}|[A-Za-z0-9._~%-]{1,253}):(\d{1,5})(?![\d.:A-Za-z@])/g;
+const URL_PORT =
+  /\b([a-zA-Z][a-zA-Z0-9+.-]{0,31}):\/\/(?:[^\s@/?#]{0,256}@)?(\[[0-9a-fA-F:.]{2,45}\]|\$\{[A-Za-z_][A-Za-z0-9_]{0,63}\}|[A-Za-z0-9._~%-]{1,253}):(\d{1,5})(?![\d.:A-Za-z@])/g;
 // Further hosts of a multi-host URL: mongodb://h1:27017,h2:27018/db.
 const NEXT_HOST_PORT = /,(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9._~%-]{1,253}):(\d{1,5})(?![\d.:A-Za-z@])/y;
 const LOCAL_HOST_PORT = /(?<![\w.:/@-])(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|\[::1?\]):(\d{1,5})(?![\d.:A-Za-z@])/g;
@@ -32,23 +33,24 @@ export function findHostPorts(value: string): HostPort[] {
   // Every pattern needs a ':' before the port, and a URL needs '://': most values have neither.
   if (!value.includes(':')) return found;
   const taken = new Set<number>();
-  if (value.includes('://')) for (const m of value.matchAll(URL_PORT)) {
-    const port = Number(m[3]);
-    if (port < 1 || port > 65535) continue;
-    const end = m.index + m[0].length;
-    const start = end - m[3]!.length;
-    taken.add(start);
-    found.push({ host: stripBrackets(m[2]!), port, start, end, raw: m[0], url: true });
-    NEXT_HOST_PORT.lastIndex = end;
-    for (let next = NEXT_HOST_PORT.exec(value); next; next = NEXT_HOST_PORT.exec(value)) {
-      const nextPort = Number(next[2]);
-      const nextEnd = next.index + next[0].length;
-      if (nextPort >= 1 && nextPort <= 65535) {
-        taken.add(nextEnd - next[2]!.length);
-        found.push({ host: stripBrackets(next[1]!), port: nextPort, start: nextEnd - next[2]!.length, end: nextEnd, raw: next[0].slice(1), url: true });
+  if (value.includes('://'))
+    for (const m of value.matchAll(URL_PORT)) {
+      const port = Number(m[3]);
+      if (port < 1 || port > 65535) continue;
+      const end = m.index + m[0].length;
+      const start = end - m[3]!.length;
+      taken.add(start);
+      found.push({ host: stripBrackets(m[2]!), port, start, end, raw: m[0], url: true });
+      NEXT_HOST_PORT.lastIndex = end;
+      for (let next = NEXT_HOST_PORT.exec(value); next; next = NEXT_HOST_PORT.exec(value)) {
+        const nextPort = Number(next[2]);
+        const nextEnd = next.index + next[0].length;
+        if (nextPort >= 1 && nextPort <= 65535) {
+          taken.add(nextEnd - next[2]!.length);
+          found.push({ host: stripBrackets(next[1]!), port: nextPort, start: nextEnd - next[2]!.length, end: nextEnd, raw: next[0].slice(1), url: true });
+        }
       }
     }
-  }
   for (const m of value.matchAll(LOCAL_HOST_PORT)) {
     const port = Number(m[2]);
     const end = m.index + m[0].length;

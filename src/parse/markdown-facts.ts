@@ -86,9 +86,7 @@ const PATTERNS: Pattern[] = [
     // A lone `-p 5000` publishes a container port on a random host port: not a host port, not matched.
     context: 'docker-publish',
     needs: /-p|--publish/,
-    re: re(
-      String.raw`(?<![\w-])(?:-p|--publish)(?:=|[ \t]*)(?<q>["']?)(?:(?<ip>${IPV4}|${IPV6}):)?(?<port>${PORT}):(?<target>${PORT})${PROTO}${END}\k<q>`,
-    ),
+    re: re(String.raw`(?<![\w-])(?:-p|--publish)(?:=|[ \t]*)(?<q>["']?)(?:(?<ip>${IPV4}|${IPV6}):)?(?<port>${PORT}):(?<target>${PORT})${PROTO}${END}\k<q>`),
     details: (g) => ({ hostIp: unbracket(g.ip), target: Number(g.target), protocol: protocol(g.proto) }),
   },
   {
@@ -103,9 +101,7 @@ const PATTERNS: Pattern[] = [
     // The optional userinfo is one class run ending in `@`, so it cannot be confused with host:port.
     context: 'url',
     needs: /:\/\//,
-    re: re(
-      String.raw`(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/(?:[^\s\/@]*@)?(?<host>[\w.-]+|\[[0-9A-Fa-f:.]+\]):(?<port>${PORT})${END}`,
-    ),
+    re: re(String.raw`(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/(?:[^\s\/@]*@)?(?<host>[\w.-]+|\[[0-9A-Fa-f:.]+\]):(?<port>${PORT})${END}`),
     details: (g) => ({ host: unbracket(g.host) }),
   },
   {
@@ -113,9 +109,7 @@ const PATTERNS: Pattern[] = [
     // follow `lsof` on the same command within a bounded window, which keeps repeated `lsof` linear.
     context: 'lsof',
     needs: /lsof/,
-    re: re(
-      String.raw`(?<![\w-])lsof\b[^\n|;&]{0,80}?[ \t]-[A-Za-z]{0,8}i[ \t]*(?<proto>[46]?(?:tcp|udp|TCP|UDP))?:(?<port>${PORT})${END}`,
-    ),
+    re: re(String.raw`(?<![\w-])lsof\b[^\n|;&]{0,80}?[ \t]-[A-Za-z]{0,8}i[ \t]*(?<proto>[46]?(?:tcp|udp|TCP|UDP))?:(?<port>${PORT})${END}`),
     details: (g) => ({ protocol: g.proto ? protocol(g.proto.replace(/^[46]/, '').toLowerCase()) : null }),
   },
   {
@@ -132,7 +126,9 @@ const PATTERNS: Pattern[] = [
   {
     context: 'client',
     needs: /mysql|mariadb|mongo/,
-    re: re(String.raw`(?<![\w-])(?:mysql|mysqladmin|mysqldump|mariadb|mongosh|mongo)\b[^\n|;&]{0,80}?[ \t](?:-P[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`),
+    re: re(
+      String.raw`(?<![\w-])(?:mysql|mysqladmin|mysqldump|mariadb|mongosh|mongo)\b[^\n|;&]{0,80}?[ \t](?:-P[ \t]*|--port(?:=|[ \t]+))(?<port>${PORT})${END}`,
+    ),
     details: () => ({}),
   },
   {
@@ -404,13 +400,7 @@ function dedupe(candidates: Candidate[]): RawPortFact[] {
   return [...byStart.values()].map((c) => c.fact).sort((a, b) => a.span.start - b.span.start);
 }
 
-function mention(
-  context: MentionContext,
-  span: Span,
-  published: number,
-  raw: string,
-  details: Partial<Details>,
-): RawPortFact {
+function mention(context: MentionContext, span: Span, published: number, raw: string, details: Partial<Details>): RawPortFact {
   return {
     source: 'markdown',
     kind: 'mention',
@@ -439,7 +429,14 @@ function tableFacts(text: string, table: Table, out: Candidate[]): void {
   if (!header) return;
   const columns = new Set<number>();
   header.children.forEach((cell, i) => {
-    if (PORT_HEADER.test(plainText(cell).toLowerCase().replace(/[^a-z]/g, ''))) columns.add(i);
+    if (
+      PORT_HEADER.test(
+        plainText(cell)
+          .toLowerCase()
+          .replace(/[^a-z]/g, ''),
+      )
+    )
+      columns.add(i);
   });
   for (const row of rows) {
     for (const i of columns) {

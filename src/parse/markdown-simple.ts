@@ -112,7 +112,9 @@ function paragraph(text: string, lines: Line[], first: number): { node: Paragrap
     if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;
     if (BLOCK_START.test(stripped) || / {2}$/.test(raw)) return null;
     // Plain text around inline links; an image (`![`) is not a link.
-    const outside = raw.replace(LINK, (link: string, _label: string, _url: string, offset: number) => (raw[offset - 1] === '!' ? '[' : ' '.repeat(link.length)));
+    const outside = raw.replace(LINK, (link: string, _label: string, _url: string, offset: number) =>
+      raw[offset - 1] === '!' ? '[' : ' '.repeat(link.length),
+    );
     if (INLINE_SYNTAX.test(outside)) return null;
     last = i;
   }

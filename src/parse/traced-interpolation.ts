@@ -94,7 +94,11 @@ function evaluate(parts: TemplatePart[], template: string, env: TemplateEnv, out
  * characters when it was written there, else the default digits of the variable that produced
  * it, else the whole variable reference.
  */
-export function traceSpan(traced: TracedValue, start: number, end: number): { span: { start: number; end: number }; variable: VariablePart | null; literal: boolean } {
+export function traceSpan(
+  traced: TracedValue,
+  start: number,
+  end: number,
+): { span: { start: number; end: number }; variable: VariablePart | null; literal: boolean } {
   if (traced.verbatim) {
     // What the general case below gives for origins { offset: i, variable: null }, clamped like slice().
     const length = traced.text.length;

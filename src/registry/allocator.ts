@@ -58,7 +58,6 @@ function clone(registry: Registry): Registry {
   return structuredClone(registry);
 }
 
-
 function knownProjects(registry: Registry): string {
   const names = Object.keys(registry.projects);
   if (names.length === 0) return 'there are no projects yet';
@@ -94,9 +93,7 @@ function portOwners(registry: Registry): Map<string, PortOwner> {
 
 /** Reservations that apply to a project's ports (a reservation's owner may use it). */
 function reservationsAt(registry: Registry, port: number, project: string, protocols: Protocol[]): Reservation[] {
-  return (registry.reserved ?? []).filter(
-    (r) => r.owner !== project && inRange(port, reservationRange(r)) && (!r.protocol || protocols.includes(r.protocol)),
-  );
+  return (registry.reserved ?? []).filter((r) => r.owner !== project && inRange(port, reservationRange(r)) && (!r.protocol || protocols.includes(r.protocol)));
 }
 
 /** Why a port cannot go to (project, service), or null when it can. */
@@ -213,10 +210,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     port = request.port;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError('port-invalid', `port ${port} is not a port number (1-65535)`);
     if (!inRange(port, project.range)) {
-      throw refusal(
-        'port-out-of-range',
-        `port ${port} is outside the range ${formatRange(project.range)} of project "${request.project}"`,
-      );
+      throw refusal('port-out-of-range', `port ${port} is outside the range ${formatRange(project.range)} of project "${request.project}"`);
     }
     const blocker = blockerOf(port, request.project, request.service, protocols, owners, registry, holds, context.livePorts);
     if (blocker?.kind === 'avoid') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
@@ -244,9 +238,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
   // The service is back on its old port: that release record is done. Records of its other
   // old ports stay, so their quarantine runs its full course.
   if (registry.released) {
-    registry.released = registry.released.filter(
-      (r) => !(r.project === request.project && r.service === request.service && r.port === port),
-    );
+    registry.released = registry.released.filter((r) => !(r.project === request.project && r.service === request.service && r.port === port));
     if (registry.released.length === 0) delete registry.released;
   }
   return {

@@ -18,7 +18,9 @@ export interface RegistryChange {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -34,7 +36,12 @@ export function changedProjects(before: Registry, after: Registry): RegistryChan
     const { description: _prose, ...rest } = p;
     return canonical({ ...rest, released: (r.released ?? []).filter((x) => x.project === name) });
   };
-  const names = new Set([...Object.keys(oldProjects), ...Object.keys(newProjects), ...(oldReleased ?? []).map((r) => r.project), ...(newReleased ?? []).map((r) => r.project)]);
+  const names = new Set([
+    ...Object.keys(oldProjects),
+    ...Object.keys(newProjects),
+    ...(oldReleased ?? []).map((r) => r.project),
+    ...(newReleased ?? []).map((r) => r.project),
+  ]);
   const projects = [...names].filter((name) => entry(before, name) !== entry(after, name)).sort();
   return { projects, everything: canonical(oldRest) !== canonical(newRest) };
 }

@@ -193,13 +193,9 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
     const normalized = normalizeProjectPath(p);
     const other = paths.get(normalized);
     if (other) {
-      report(
-        'registry-path-duplicate',
-        'error',
-        ['projects', name, 'path'],
-        `path "${p}" of project "${name}" is already the path of project "${other}"`,
-        [{ ...at(['projects', other, 'path']), message: `path of project "${other}"` }],
-      );
+      report('registry-path-duplicate', 'error', ['projects', name, 'path'], `path "${p}" of project "${name}" is already the path of project "${other}"`, [
+        { ...at(['projects', other, 'path']), message: `path of project "${other}"` },
+      ]);
     } else {
       paths.set(normalized, name);
     }

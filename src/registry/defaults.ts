@@ -1,11 +1,4 @@
-import {
-  CURRENT_REGISTRY_VERSION,
-  DEFAULT_PROJECT_SPACE,
-  DEFAULT_QUARANTINE_DAYS,
-  DEFAULT_RANGE_SIZE,
-  type Registry,
-  type Reservation,
-} from './types.js';
+import { CURRENT_REGISTRY_VERSION, DEFAULT_PROJECT_SPACE, DEFAULT_QUARANTINE_DAYS, DEFAULT_RANGE_SIZE, type Registry, type Reservation } from './types.js';
 
 /**
  * The reservations every new registry starts with: the system's own rules

@@ -89,7 +89,10 @@ const NAME_OK = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** A project or service name the schema accepts. */
 export function registryName(raw: string, fallback: string): string {
-  const cleaned = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  const cleaned = raw
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 100);
   return NAME_OK.test(cleaned) ? cleaned : fallback;
 }
 
@@ -332,7 +335,13 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
     }
     register(d, placed.range);
     d.services.forEach((s, i) => allocate(d, s, placed!.ports[i]!));
-    results.set(d.project, { project: d.project, path: d.folder, range: placed.range, kept: false, services: d.services.map((s, i) => ({ ...s, new: placed!.ports[i]! })) });
+    results.set(d.project, {
+      project: d.project,
+      path: d.folder,
+      range: placed.range,
+      kept: false,
+      services: d.services.map((s, i) => ({ ...s, new: placed!.ports[i]! })),
+    });
   }
 
   // The ports left behind, beside the new ones: what lint --fix moves the configs from.
@@ -340,10 +349,16 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
   for (const r of results.values()) {
     for (const s of r.services) {
       if (s.old === s.new) continue;
-      registry.projects[r.project]!.services![s.service]!.history = [{ port: s.old, until, reason: 'init --import: the configs still use it; "portreg lint --fix" moves them' }];
+      registry.projects[r.project]!.services![s.service]!.history = [
+        { port: s.old, until, reason: 'init --import: the configs still use it; "portreg lint --fix" moves them' },
+      ];
     }
   }
-  const problems = checkRegistrySemantics(registry, { file: 'ports.registry.json', doc: new JsonDocument(serializeRegistry(registry)), now: context.now }).filter((f) => f.severity === 'error');
+  const problems = checkRegistrySemantics(registry, {
+    file: 'ports.registry.json',
+    doc: new JsonDocument(serializeRegistry(registry)),
+    now: context.now,
+  }).filter((f) => f.severity === 'error');
   if (problems.length > 0) throw new Error(`the imported registry does not pass its checks: ${problems.map((p) => p.message).join('; ')}`);
   return { registry, projects: drafts.map((d) => results.get(d.project)!), notes: [...new Set(notes)] };
 }

@@ -205,7 +205,5 @@ function describeParseError(e: ParseError): string {
 /** Formats a path as a JSON pointer-like string for messages: projects.billing.services.api.port */
 export function formatJsonPath(path: JsonPath): string {
   if (path.length === 0) return '(root)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`)).join('');
 }

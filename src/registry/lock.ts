@@ -46,7 +46,6 @@ export function lockPathFor(file: string): string {
   return `${file}.lock`;
 }
 
-
 async function readOwner(lockPath: string): Promise<LockOwner | null> {
   try {
     const parsed = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockOwner>;
@@ -98,7 +97,11 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   const owner: LockOwner = {
     pid: process.pid,
     host: hostname(),
-    command: process.argv.slice(1).map((a) => a.split('/').pop()).join(' ').slice(0, 200),
+    command: process.argv
+      .slice(1)
+      .map((a) => a.split('/').pop())
+      .join(' ')
+      .slice(0, 200),
     since: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
@@ -126,9 +129,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
       continue;
     }
     if (Date.now() >= deadline) {
-      const who = lastHolder
-        ? `process ${lastHolder.pid} on ${lastHolder.host} (${lastHolder.command}) since ${lastHolder.since}`
-        : 'another process';
+      const who = lastHolder ? `process ${lastHolder.pid} on ${lastHolder.host} (${lastHolder.command}) since ${lastHolder.since}` : 'another process';
       throw new PortregError(
         `the registry is locked by ${who}; waited ${+(timeoutMs / 1000).toFixed(1)} s: try again, or remove ${lockPath} if that process is gone`,
         ExitCode.LockTimeout,
@@ -143,10 +144,13 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
 
 function makeHeld(lockPath: string, owner: LockOwner, staleMs: number): HeldLock {
   // Refresh the lock's mtime so a slow but live holder is not judged stale by another host.
-  const timer = setInterval(() => {
-    const t = new Date();
-    utimes(lockPath, t, t).catch(() => {});
-  }, Math.max(1000, Math.floor(staleMs / 3)));
+  const timer = setInterval(
+    () => {
+      const t = new Date();
+      utimes(lockPath, t, t).catch(() => {});
+    },
+    Math.max(1000, Math.floor(staleMs / 3)),
+  );
   timer.unref();
   let released = false;
   return {

@@ -38,7 +38,10 @@ export async function allocateAndWrite(
       const r = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts });
       // Files were already written for this port (allocate --update): another one is a refusal, not a surprise.
       if (options.expectPort !== undefined && r.port !== options.expectPort) {
-        throw refusal('registry-changed', `the registry changed meanwhile: service "${request.service}" of project "${request.project}" would now get port ${r.port}, not ${options.expectPort}; run the command again`);
+        throw refusal(
+          'registry-changed',
+          `the registry changed meanwhile: service "${request.service}" of project "${request.project}" would now get port ${r.port}, not ${options.expectPort}; run the command again`,
+        );
       }
       const { registry: next, ...rest } = r;
       return { registry: r.created ? next : undefined, result: rest };

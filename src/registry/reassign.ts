@@ -133,7 +133,8 @@ export function moveProject(input: Registry, name: string, range: PortRange, con
 
   const entries = Object.entries(project.services ?? {});
   for (const [service, port] of Object.entries(ports)) {
-    if (!project.services?.[service]) throw refusal('unknown-service', `project "${name}" has no service "${service}" (it has ${entries.map(([n]) => n).join(', ') || 'none'})`);
+    if (!project.services?.[service])
+      throw refusal('unknown-service', `project "${name}" has no service "${service}" (it has ${entries.map(([n]) => n).join(', ') || 'none'})`);
     if (!inRange(port, range)) throw refusal('port-out-of-range', `port ${port} for service "${service}" lies outside the new range ${formatRange(range)}`);
   }
   const plan: PortMove[] = [];
@@ -254,7 +255,8 @@ export function migrateRegistry(input: Registry, diff: RegistryDiff, context: Re
   const holders = () => {
     if (held) return held;
     held = new Set<string>();
-    for (const p of Object.values(registry.projects)) for (const s of Object.values(p.services ?? {})) for (const pr of serviceProtocols(s.protocol)) held.add(`${s.port}/${pr}`);
+    for (const p of Object.values(registry.projects))
+      for (const s of Object.values(p.services ?? {})) for (const pr of serviceProtocols(s.protocol)) held.add(`${s.port}/${pr}`);
     return held;
   };
 

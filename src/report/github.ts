@@ -55,7 +55,9 @@ export const formatGithub: Reporter = (input) => {
   const moreErrors = Math.max(0, errors - GITHUB_MAX_ANNOTATIONS);
   const moreWarnings = Math.max(0, warnings - GITHUB_MAX_ANNOTATIONS);
   if (moreErrors + moreWarnings > 0) {
-    const more = [moreErrors ? `${plural(moreErrors, 'more error')}` : '', moreWarnings ? `${plural(moreWarnings, 'more warning')}` : ''].filter(Boolean).join(' and ');
+    const more = [moreErrors ? `${plural(moreErrors, 'more error')}` : '', moreWarnings ? `${plural(moreWarnings, 'more warning')}` : '']
+      .filter(Boolean)
+      .join(' and ');
     const text = `${more} not annotated: GitHub shows at most ${GITHUB_MAX_ANNOTATIONS} errors and ${GITHUB_MAX_ANNOTATIONS} warnings per step. The full list of ${plural(findings.length, 'problem')} follows in the log.`;
     out.push(`::notice title=${escapeProperty('portreg')}::${escapeData(text)}`);
   }
@@ -72,4 +74,3 @@ export const formatGithub: Reporter = (input) => {
 export function formatStepSummary(input: ReportInput, context: ReportContext): string {
   return renderMarkdown(input, context, { collapseAfter: Infinity, limit: STEP_SUMMARY_MAX_BYTES, unit: 'utf8-bytes' });
 }
-

@@ -34,7 +34,10 @@ export async function prepareRewrite(ws: Workspace, attribution: Registry, moves
     throw refusal('rewrite-conflict', `the ports cannot be changed in one step; nothing was written:\n${rewrite.conflicts.map((c) => `  ${c}`).join('\n')}`);
   }
   const applied = await previewPlan(ws.root, rewrite.plan);
-  const dirty = await dirtyAmong(ws.root, applied.filter((f) => !f.before.equals(f.after)).map((f) => f.file));
+  const dirty = await dirtyAmong(
+    ws.root,
+    applied.filter((f) => !f.before.equals(f.after)).map((f) => f.file),
+  );
   return { scan: scanned, rewrite, applied, dirty, attribution, select };
 }
 
@@ -69,7 +72,12 @@ export interface CommitResult {
  * claims the new port while the configs still use the old one, and undoing it would take a second
  * locked write that can fail too, or clobber a change someone else made in between.
  */
-export async function commitRewrite(ws: Workspace, prepared: PreparedRewrite, writeRegistry: (() => Promise<void>) | null, hooks: CommitHooks = {}): Promise<CommitResult> {
+export async function commitRewrite(
+  ws: Workspace,
+  prepared: PreparedRewrite,
+  writeRegistry: (() => Promise<void>) | null,
+  hooks: CommitHooks = {},
+): Promise<CommitResult> {
   await hooks.beforeWrite?.();
   const written = await writeAll(ws.root, prepared.applied);
   if (writeRegistry) {

@@ -115,12 +115,16 @@ export function verifyRewrite(rewrite: RewritePlan, rescan: ScanResult, registry
       const found = facts.get(`${file}|${start}|${end}`);
       if (!found || found.text !== e.text) {
         const planned = rewrite.edits.find((p) => p.file === file && p.start === e.start);
-        problems.push(`${file}${planned ? `:${planned.line}:${planned.column}` : ''}: the scan does not find port ${e.text} at bytes ${start}-${end} where the plan put it`);
+        problems.push(
+          `${file}${planned ? `:${planned.line}:${planned.column}` : ''}: the scan does not find port ${e.text} at bytes ${start}-${end} where the plan put it`,
+        );
       }
     }
   }
   for (const o of selectOccurrences(rescan, registry, rewrite.moves, options).occurrences) {
-    problems.push(`${o.fact.file}:${o.fact.line}:${o.fact.column}: port ${o.move.from} of service "${o.move.service}" of project "${o.move.project}" is still there`);
+    problems.push(
+      `${o.fact.file}:${o.fact.line}:${o.fact.column}: port ${o.move.from} of service "${o.move.service}" of project "${o.move.project}" is still there`,
+    );
   }
   return problems;
 }

@@ -42,7 +42,10 @@ export async function readPreviousRegistry(from: string, registryPath: string, c
   const dir = path.dirname(registryPath);
   const top = await gitTopLevel(dir);
   if (!top) throw usageError('from-missing', `--from ${from}: there is no such file, and ${dir} is not in a git repository, so it cannot be a revision either`);
-  const rel = path.relative(top, await realpath(registryPath).catch(() => registryPath)).split(path.sep).join('/');
+  const rel = path
+    .relative(top, await realpath(registryPath).catch(() => registryPath))
+    .split(path.sep)
+    .join('/');
   const label = `${from}:${rel}`;
   const shown = await git(['show', `${from}:${rel}`], top);
   if (shown.ok) return { registry: parse(shown.stdout, path.join(top, rel), label, cwd), label, source: 'git' };

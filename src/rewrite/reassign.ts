@@ -30,7 +30,10 @@ export async function writeReassignment(file: string, move: ReassignWrite, optio
       // The same port as planned, checked again on the registry as it is now.
       const again = reassignService(fresh, { project: move.project, service: move.service, port: move.to, reason: move.reason }, { now: options.now });
       if (again.from !== move.from) {
-        throw refusal('registry-changed', `service "${move.service}" of project "${move.project}" moved from ${move.from} to ${again.from} meanwhile; run the command again`);
+        throw refusal(
+          'registry-changed',
+          `service "${move.service}" of project "${move.project}" moved from ${move.from} to ${again.from} meanwhile; run the command again`,
+        );
       }
       return { registry: again.changed ? again.registry : undefined, result: again };
     },

@@ -30,9 +30,19 @@ export function summaryRows(prepared: PreparedRewrite): SummaryRow[] {
 /** `project | service | old | new | files changed`, columns padded. */
 export function formatTable(rows: SummaryRow[]): string {
   const header = ['project', 'service', 'old', 'new', 'files changed'];
-  const cells = rows.map((r) => [r.project, r.service, r.old === null ? '-' : String(r.old), r.new === null ? '-' : String(r.new), String(r.filesChanged) + (r.note ? ` (${r.note})` : '')]);
+  const cells = rows.map((r) => [
+    r.project,
+    r.service,
+    r.old === null ? '-' : String(r.old),
+    r.new === null ? '-' : String(r.new),
+    String(r.filesChanged) + (r.note ? ` (${r.note})` : ''),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join(' | ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n') + '\n';
 }
 
@@ -60,7 +70,8 @@ const MAX_UNREAD_NOTES = 10;
 export function unreadNotes(ws: Workspace, prepared: PreparedRewrite): string[] {
   const unread = prepared.scan.findings.filter((f) => UNREAD.has(f.ruleId));
   const notes = unread.slice(0, MAX_UNREAD_NOTES).map((f) => `warning: ${ws.shown(f.file)}:${f.line}:${f.column}: ${f.message}; ports there are not rewritten`);
-  if (unread.length > MAX_UNREAD_NOTES) notes.push(`warning: … and ${unread.length - MAX_UNREAD_NOTES} more places the scan could not read (portreg scan lists them)`);
+  if (unread.length > MAX_UNREAD_NOTES)
+    notes.push(`warning: … and ${unread.length - MAX_UNREAD_NOTES} more places the scan could not read (portreg scan lists them)`);
   return notes;
 }
 

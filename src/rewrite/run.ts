@@ -46,14 +46,19 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
 
   if (!options.write) {
     if (options.json) {
-      ctx.stdout(JSON.stringify(planJson(ws, prepared, { ...(input.json ?? {}), write: false, written: [], rows, registry: input.registry?.preview ?? null }), null, 2) + '\n');
+      ctx.stdout(
+        JSON.stringify(planJson(ws, prepared, { ...(input.json ?? {}), write: false, written: [], rows, registry: input.registry?.preview ?? null }), null, 2) +
+          '\n',
+      );
     } else {
       ctx.stdout(diffText(ws, prepared, input.registry?.preview ?? null, options.color));
       if (rows.length > 0) ctx.stdout(`${prepared.rewrite.edits.length ? '\n' : ''}${formatTable(rows)}`);
     }
     for (const n of notes) ctx.stderr(`portreg: ${n}\n`);
     if (prepared.dirty.length > 0 && !options.allowDirty) {
-      ctx.stderr(`portreg: ${prepared.dirty.map((f) => ws.shown(f)).join(', ')} ${prepared.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: --write will refuse ${prepared.dirty.length === 1 ? 'it' : 'them'} unless --allow-dirty\n`);
+      ctx.stderr(
+        `portreg: ${prepared.dirty.map((f) => ws.shown(f)).join(', ')} ${prepared.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: --write will refuse ${prepared.dirty.length === 1 ? 'it' : 'them'} unless --allow-dirty\n`,
+      );
     }
     ctx.stderr(nothing ? 'portreg: nothing to change\n' : 'portreg: dry run, nothing was written; run again with --write to apply\n');
     return;
@@ -67,7 +72,9 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
     await verifyCommitted(ws, prepared);
   }
   if (options.json) {
-    ctx.stdout(JSON.stringify(planJson(ws, prepared, { ...(input.json ?? {}), write: true, written, rows, registry: input.registry?.preview ?? null }), null, 2) + '\n');
+    ctx.stdout(
+      JSON.stringify(planJson(ws, prepared, { ...(input.json ?? {}), write: true, written, rows, registry: input.registry?.preview ?? null }), null, 2) + '\n',
+    );
   } else if (rows.length > 0) {
     ctx.stdout(formatTable(rows));
   }
@@ -77,7 +84,9 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
     return;
   }
   if (registryChanges) for (const n of input.registry!.preview.notes) ctx.stderr(`portreg: ${ws.shown(ws.registryFile)}: ${n}\n`);
-  ctx.stderr(`portreg: wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.map((f) => ws.shown(f)).join(', ')}` : ''}${registryChanges ? `, and ${ws.shown(ws.registryFile)}` : ''}; a second scan finds every port where the plan put it\n`);
+  ctx.stderr(
+    `portreg: wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.map((f) => ws.shown(f)).join(', ')}` : ''}${registryChanges ? `, and ${ws.shown(ws.registryFile)}` : ''}; a second scan finds every port where the plan put it\n`,
+  );
 }
 
 /** A removed service's row says how many files still name its port (they are not changed: there is no new port). */

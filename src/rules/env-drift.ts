@@ -17,7 +17,8 @@ export const envDrift: Rule = {
   meta: {
     id: 'env-drift',
     defaultSeverity: 'error',
-    description: 'The env template, the compose default (${API_PORT:-5000}), the fallback in code (process.env.API_PORT ?? 5000, with --code) and the registry disagree on a port variable.',
+    description:
+      'The env template, the compose default (${API_PORT:-5000}), the fallback in code (process.env.API_PORT ?? 5000, with --code) and the registry disagree on a port variable.',
     fixable: true,
     scope: 'file',
   },

@@ -30,7 +30,15 @@ export const generatedStale: Rule = {
       });
     }
     for (const p of generated.problems) {
-      findings.push({ file: p.file, line: p.line, column: p.column, endLine: p.line, endColumn: p.column, message: p.message.replace(/^[^:]+:\d+:\d+: /, ''), key: `${p.target}|${p.file}|markers` });
+      findings.push({
+        file: p.file,
+        line: p.line,
+        column: p.column,
+        endLine: p.line,
+        endColumn: p.column,
+        message: p.message.replace(/^[^:]+:\d+:\d+: /, ''),
+        key: `${p.target}|${p.file}|markers`,
+      });
     }
     return findings;
   },

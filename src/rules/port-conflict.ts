@@ -36,7 +36,8 @@ export const portConflict: Rule = {
   meta: {
     id: 'port-conflict',
     defaultSeverity: 'error',
-    description: 'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects (with --code, also a port code listens on).',
+    description:
+      'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects (with --code, also a port code listens on).',
     fixable: false,
     scope: 'fleet',
   },
@@ -55,7 +56,10 @@ export const portConflict: Rule = {
         for (const index of service.ports) {
           const fact = scan.ports[index]!;
           if (fact.published === null || !fact.resolved) continue;
-          add({ fact, index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name, code: false }, Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE));
+          add(
+            { fact, index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name, code: false },
+            Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE),
+          );
         }
       }
     }
@@ -85,7 +89,12 @@ export const portConflict: Rule = {
           if (reported.has(id)) continue;
           reported.add(id);
           const who = (b: Binding) => (b.code ? `the code of project "${b.owner}"` : `service "${b.service}"`);
-          const where = first.owner === later.owner ? `service "${first.service}" of the same stack` : first.code ? who(first) : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
+          const where =
+            first.owner === later.owner
+              ? `service "${first.service}" of the same stack`
+              : first.code
+                ? who(first)
+                : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
           findings.push({
             ...at(later.fact),
             message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,

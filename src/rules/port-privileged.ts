@@ -13,7 +13,11 @@ export const portPrivileged: Rule = {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       if (!isHostPort(p) || p.published! >= 1024) continue;
-      findings.push({ ...at(p), message: `port ${describePort(p)} is below 1024: binding it needs root or CAP_NET_BIND_SERVICE`, key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}` });
+      findings.push({
+        ...at(p),
+        message: `port ${describePort(p)} is below 1024: binding it needs root or CAP_NET_BIND_SERVICE`,
+        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+      });
     }
     return findings;
   },

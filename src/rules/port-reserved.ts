@@ -14,7 +14,9 @@ export const portReserved: Rule = {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       if (!isHostPort(p)) continue;
-      const hard = index.reservationsAt(p.published!, p.publishedEnd ?? p.published!, p.project, p.protocol).filter(({ reservation }) => (reservation.severity ?? 'error') === 'error');
+      const hard = index
+        .reservationsAt(p.published!, p.publishedEnd ?? p.published!, p.project, p.protocol)
+        .filter(({ reservation }) => (reservation.severity ?? 'error') === 'error');
       const first = hard[0];
       if (!first) continue;
       const r = first.reservation;

@@ -17,7 +17,11 @@ export const portUnsafe: Rule = {
       for (let port = p.published!; port <= (p.publishedEnd ?? p.published!); port++) {
         const why = UNSAFE_PORTS.get(port);
         if (!why) continue;
-        findings.push({ ...at(p), message: `port ${port} is one to avoid: ${why}`, key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${port}` });
+        findings.push({
+          ...at(p),
+          message: `port ${port} is one to avoid: ${why}`,
+          key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${port}`,
+        });
         break;
       }
     }

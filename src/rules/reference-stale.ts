@@ -12,7 +12,8 @@ export const referenceStale: Rule = {
   check({ scan, index }) {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
-      if (p.published === null || !(p.kind === 'url' || p.kind === 'mention' || p.kind === 'reference' || (p.kind === 'env' && p.source !== 'compose'))) continue;
+      if (p.published === null || !(p.kind === 'url' || p.kind === 'mention' || p.kind === 'reference' || (p.kind === 'env' && p.source !== 'compose')))
+        continue;
       const before = index.previousOwnersOf(p.published);
       // The file's own project had the port: an old port of its own (docs-stale, env-drift), not a reference.
       if (p.project && before.some((o) => o.project === p.project)) continue;
@@ -27,7 +28,10 @@ export const referenceStale: Rule = {
           previous.how === 'moved'
             ? `refers to service "${previous.service}" of project "${previous.project}" on port ${p.published}, but it moved to ${previous.currentPort}`
             : `refers to service "${previous.service}" of project "${previous.project}" on port ${p.published}, but that service was released`,
-        related: previous.currentPort !== undefined ? [index.registryLocation(['projects', previous.project, 'services', previous.service, 'port'], `${previous.project}/${previous.service} now`)] : [],
+        related:
+          previous.currentPort !== undefined
+            ? [index.registryLocation(['projects', previous.project, 'services', previous.service, 'port'], `${previous.project}/${previous.service} now`)]
+            : [],
         key: `${p.project}|${previous.project}/${previous.service}|${p.published}`,
         ...(fix ? { fix } : {}),
       });

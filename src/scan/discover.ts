@@ -45,7 +45,19 @@ const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
 /** Source files code scanning reads; configs (vite.config.mts, next.config.cjs, ...) have these endings too. */
 export const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 /** Build output, vendored and generated code: not where anyone writes a port by hand. */
-const CODE_SKIPPED = ['**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/.nuxt/**', '**/.svelte-kit/**', '**/coverage/**', '**/vendor/**', '**/*.d.{ts,mts,cts}', '**/*.min.{js,mjs,cjs}', '**/*.bundle.js'];
+const CODE_SKIPPED = [
+  '**/dist/**',
+  '**/build/**',
+  '**/out/**',
+  '**/.next/**',
+  '**/.nuxt/**',
+  '**/.svelte-kit/**',
+  '**/coverage/**',
+  '**/vendor/**',
+  '**/*.d.{ts,mts,cts}',
+  '**/*.min.{js,mjs,cjs}',
+  '**/*.bundle.js',
+];
 const CODE_NAME = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 const CODE_SKIPPED_NAME = picomatch(CODE_SKIPPED, { dot: true });
 /** Up to this many `within` folders get patterns of their own; more are filtered after one walk. */
@@ -93,7 +105,15 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   const root = path.resolve(options.root);
   // No folders to read (a partial lint of the registry alone, unchanged): nothing to walk.
   if (options.within && options.within.length === 0) return { files: [], problems: [] };
-  const base = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, ...(options.code ? [CODE_GLOB] : []), ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
+  const base = [
+    COMPOSE_GLOB,
+    ...ENV_TEMPLATE_GLOBS,
+    README_GLOB,
+    ...(options.code ? [CODE_GLOB] : []),
+    ...(options.docs ?? []),
+    ...(options.envFiles ?? []),
+    ...(options.include ?? []),
+  ];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
   const limited = within && within.length > 0 && within.length === options.within!.length;
   // A few folders: patterns below each, so only they are walked. Many folders (a migration of
@@ -149,7 +169,13 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     if (!kind) continue;
     // Code is read only with code scanning on, and never from build output or minified bundles.
     if (kind === 'code' && (!options.code || CODE_SKIPPED_NAME(file))) continue;
-    if (below && !ancestors(file).slice(1).some((folder) => below.has(folder))) continue;
+    if (
+      below &&
+      !ancestors(file)
+        .slice(1)
+        .some((folder) => below.has(folder))
+    )
+      continue;
     // A real .env may hold secrets: only when asked for by name or glob.
     if (kind === 'env' && !isEnvTemplate(file) && !matchesAny(file, options.envFiles ?? [])) continue;
     if (gitignore.ignores(file) && !explicit.has(file)) continue;

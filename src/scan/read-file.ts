@@ -11,9 +11,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } fr
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-export type ReadOutcome =
-  | { ok: true; text: string; bytes: Buffer }
-  | { ok: false; message: string; line?: number; column?: number };
+export type ReadOutcome = { ok: true; text: string; bytes: Buffer } | { ok: false; message: string; line?: number; column?: number };
 
 /** Non-blocking open: a FIFO named like a config file is reported as not a regular file instead of waiting for a writer. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);

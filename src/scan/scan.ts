@@ -124,7 +124,14 @@ interface FileResult {
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const registry = options.registry ?? null;
-  const mapper = new ProjectMapper(registry, path.relative(options.registryDir ?? root, root).split(path.sep).join('/'), options.project);
+  const mapper = new ProjectMapper(
+    registry,
+    path
+      .relative(options.registryDir ?? root, root)
+      .split(path.sep)
+      .join('/'),
+    options.project,
+  );
   const attribution = new ServiceAttribution(registry);
   const findings: Finding[] = [];
   const directives: Directive[] = [];
@@ -154,7 +161,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const file = files[i]!;
       const instead = options.overlay?.get(file.path);
-      const outcome = instead ? ({ ok: true, text: instead.toString('utf8'), bytes: instead } as const) : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+      const outcome = instead
+        ? ({ ok: true, text: instead.toString('utf8'), bytes: instead } as const)
+        : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
       read++;
       options.onProgress?.(read, seen.size);
       if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
@@ -219,7 +228,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     directives.push(...findDirectives(text, file.path));
     // Optional fields are assigned, not spread in: every file's entry then shares one hidden class
     // (15,000 spread-built objects had one each, megabytes of the inventory).
-    const info: FileInfo = { path: file.path, kind: file.kind, project, size: bytes.at(text.length), endsWithNewline: text.length === 0 || text.endsWith('\n') };
+    const info: FileInfo = {
+      path: file.path,
+      kind: file.kind,
+      project,
+      size: bytes.at(text.length),
+      endsWithNewline: text.length === 0 || text.endsWith('\n'),
+    };
     if (variables) info.variables = variables;
     if (text.includes('portreg:start')) info.generated = true;
     results.set(file.path, {
@@ -260,7 +275,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       for (const ref of result.references) {
         const at = { file: file.path, ...lines.span(ref.span.start, ref.span.end), start: bytes.at(ref.span.start), end: bytes.at(ref.span.end) };
         if (ref.remote) {
-          findings.push({ ruleId: 'scan-remote-include', severity: 'warning', message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`, ...at });
+          findings.push({
+            ruleId: 'scan-remote-include',
+            severity: 'warning',
+            message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`,
+            ...at,
+          });
           continue;
         }
         const target = path.posix.normalize(path.posix.join(folder, ref.path.split(path.sep).join('/')));
@@ -386,7 +406,10 @@ class ServiceAttribution {
       const byTarget = candidates.filter(([, s]) => s.containerPort !== undefined && s.containerPort === fact.target);
       const byVariable = candidates.filter(([, s]) => s.env !== undefined && s.env === fact.variable);
       // A lone entry whose containerPort names another port is not this port's service.
-      const lone = candidates.length === 1 && (candidates[0]![1].containerPort === undefined || candidates[0]![1].containerPort === fact.target) ? candidates[0] : undefined;
+      const lone =
+        candidates.length === 1 && (candidates[0]![1].containerPort === undefined || candidates[0]![1].containerPort === fact.target)
+          ? candidates[0]
+          : undefined;
       const pick = byTarget.length === 1 ? byTarget[0] : byVariable.length === 1 ? byVariable[0] : lone;
       return { kind: fact.kind, service: pick?.[0] ?? null, referencedProject: null };
     }
@@ -408,4 +431,3 @@ class ServiceAttribution {
     return none;
   }
 }
-

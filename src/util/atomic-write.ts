@@ -24,7 +24,10 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   const temp = tempPathFor(file);
   let mode = options.mode;
   if (mode === undefined) {
-    mode = await stat(file).then((s) => s.mode & 0o777, () => 0o644);
+    mode = await stat(file).then(
+      (s) => s.mode & 0o777,
+      () => 0o644,
+    );
   }
   const fh = await open(temp, 'wx', mode);
   try {
@@ -95,7 +98,10 @@ export async function removeOrphanTempsBeside(files: readonly string[]): Promise
       if (!m || !bases.has(m[1]!)) continue;
       const pid = Number(m[2]);
       if (pid === process.pid || processAlive(pid)) continue;
-      await unlink(path.join(folder, name)).then(() => removed.push(path.join(folder, name)), () => {});
+      await unlink(path.join(folder, name)).then(
+        () => removed.push(path.join(folder, name)),
+        () => {},
+      );
     }
   }
   return removed;

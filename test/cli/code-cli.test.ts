@@ -61,7 +61,7 @@ describe('portreg lint --code', () => {
     expect(r.code).toBe(1);
   });
 
-  it('without --code, the code is not read: only the registry\'s unused admin service is reported', async () => {
+  it("without --code, the code is not read: only the registry's unused admin service is reported", async () => {
     const dir = await fresh();
     const r = await cli(['lint'], dir);
     expect(r.stdout).toBe(`ports.registry.json
@@ -168,7 +168,12 @@ describe('portreg scan --code', () => {
       'billing/src/worker.ts',
     ]);
     const code = result.ports.filter((p) => p.source === 'code');
-    expect(code.map((p) => `${p.file}:${p.line}:${p.column} ${p.kind} ${p.published} ${p.text} service=${p.service}${p.referencedProject ? ` of ${p.referencedProject}` : ''} variable=${p.variable} bytes=${(p.span as { start: number }).start}`)).toEqual([
+    expect(
+      code.map(
+        (p) =>
+          `${p.file}:${p.line}:${p.column} ${p.kind} ${p.published} ${p.text} service=${p.service}${p.referencedProject ? ` of ${p.referencedProject}` : ''} variable=${p.variable} bytes=${(p.span as { start: number }).start}`,
+      ),
+    ).toEqual([
       'billing/src/admin.ts:3:27 published 5110 5110 service=admin variable=null bytes=57',
       'billing/src/admin.ts:5:43 url 5110 5110 service=admin variable=null bytes=152',
       'billing/src/client.ts:1:47 reference 5200 5200 service=site of web variable=null bytes=46',

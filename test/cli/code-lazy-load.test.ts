@@ -35,7 +35,9 @@ function lintRecording(args: string[], log: string): Promise<{ code: number | nu
 }
 
 const typescriptLoads = (loads: string[]) =>
-  loads.filter((l) => /^import (?:ts-morph|typescript|@ts-morph\/common)(?:\/|$)/.test(l) || /^cjs .*node_modules[\\/](?:ts-morph|typescript|@ts-morph)[\\/]/.test(l));
+  loads.filter(
+    (l) => /^import (?:ts-morph|typescript|@ts-morph\/common)(?:\/|$)/.test(l) || /^cjs .*node_modules[\\/](?:ts-morph|typescript|@ts-morph)[\\/]/.test(l),
+  );
 
 describe('lazy loading of the TypeScript parser', () => {
   it('portreg lint without --code loads neither ts-morph nor typescript', async () => {

@@ -38,7 +38,16 @@ interface Expected {
 
 const FLEET: Expected[] = FLEET_BRIEF.map((b, i) => {
   const m = /^([^:]+):(\d+):(\d+) (error|warning) ([a-z-]+)( \(fixable\))?: (.*)$/.exec(b)!;
-  return { file: m[1]!, line: Number(m[2]), column: Number(m[3]), endColumn: END_COLUMNS[i]!, severity: m[4] as Expected['severity'], ruleId: m[5]!, fixable: Boolean(m[6]), message: m[7]! };
+  return {
+    file: m[1]!,
+    line: Number(m[2]),
+    column: Number(m[3]),
+    endColumn: END_COLUMNS[i]!,
+    severity: m[4] as Expected['severity'],
+    ruleId: m[5]!,
+    fixable: Boolean(m[6]),
+    message: m[7]!,
+  };
 });
 
 /** The fleet test's one-line form of a finding, from a parsed JSON or SARIF report. */
@@ -120,7 +129,9 @@ function githubReport(findings: Expected[], skipped: string[] = []): string {
   const moreErrors = Math.max(0, errors.length - 10);
   if (moreErrors > 0 || warnings.length > 10) {
     expect(warnings.length).toBeLessThanOrEqual(10); // the fixture's case; the wording below covers errors only
-    lines.push(`::notice title=portreg::${moreErrors} more error${moreErrors === 1 ? '' : 's'} not annotated: GitHub shows at most 10 errors and 10 warnings per step. The full list of ${findings.length} problems follows in the log.`);
+    lines.push(
+      `::notice title=portreg::${moreErrors} more error${moreErrors === 1 ? '' : 's'} not annotated: GitHub shows at most 10 errors and 10 warnings per step. The full list of ${findings.length} problems follows in the log.`,
+    );
   }
   for (const f of findings) lines.push(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} (${f.ruleId})`);
   for (const s of skipped) lines.push(`portreg: ${s} did not run: needs the whole tree: run portreg lint without files`);
@@ -138,7 +149,15 @@ function markdownReport(findings: Expected[]): string {
     (f) =>
       `| ${f.severity} | [${f.ruleId}](https://github.com/portreg/portreg/blob/main/docs/rules/${f.ruleId}.md) | ${f.file} | ${f.line} | ${f.message.replace(/_/g, '\\_')} |`,
   );
-  return [`### portreg: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`, '', '| Severity | Rule | File | Line | Message |', '| --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n';
+  return (
+    [
+      `### portreg: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`,
+      '',
+      '| Severity | Rule | File | Line | Message |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n') + '\n'
+  );
 }
 
 const PARTIAL_SKIPPED = ['port-conflict', 'reference-stale', 'registry-unused'];
@@ -166,7 +185,11 @@ function lintShared(args: string[]): Promise<CliResult> {
 }
 
 /** No GIT_* variable of the caller (a git hook sets GIT_DIR and GIT_INDEX_FILE) reaches git or the CLI. */
-const GIT_ENV_CLEARED: Record<string, undefined> = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('GIT_')).map((k) => [k, undefined]));
+const GIT_ENV_CLEARED: Record<string, undefined> = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((k) => k.startsWith('GIT_'))
+    .map((k) => [k, undefined]),
+);
 
 function git(cwd: string, ...args: string[]): string {
   const env = { ...process.env };
@@ -242,7 +265,10 @@ async function fileHashes(dir: string): Promise<Record<string, string>> {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.name === '.git') continue;
       if (entry.isDirectory()) await walk(child);
-      else out[child] = createHash('sha256').update(await readFile(path.join(dir, child))).digest('hex');
+      else
+        out[child] = createHash('sha256')
+          .update(await readFile(path.join(dir, child)))
+          .digest('hex');
     }
   };
   await walk('');
@@ -298,7 +324,12 @@ describe('portreg lint: exit codes', () => {
     expect(await lint(dir, [])).toEqual({ code: 0, signal: null, stdout: report, stderr: '' });
     expect(await lint(dir, ['--max-warnings', '1'])).toEqual({ code: 0, signal: null, stdout: report, stderr: '' });
     expect(await lint(dir, ['--max-warnings', '0'])).toEqual({ code: 1, signal: null, stdout: report, stderr: '' });
-    expect(await lint(dir, ['--max-warnings', 'many'])).toEqual({ code: 2, signal: null, stdout: '', stderr: 'portreg: --max-warnings takes a whole number, not "many"\n' });
+    expect(await lint(dir, ['--max-warnings', 'many'])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: 'portreg: --max-warnings takes a whole number, not "many"\n',
+    });
   });
 
   it('--quiet reports errors only', async () => {
@@ -321,7 +352,12 @@ describe('portreg lint: exit codes', () => {
   it('exits 2 on an unknown rule id in portreg.config.json, naming the file, line and column', async () => {
     const dir = await fleetRepo();
     await writeFile(path.join(dir, 'portreg.config.json'), '{\n  "rules": {\n    "port-unsafe": "off",\n    "port-unsafety": "warn"\n  }\n}\n');
-    const expected = { code: 2, signal: null, stdout: '', stderr: 'portreg: portreg.config.json:4:5: unknown rule "port-unsafety" (see docs/rules/README.md for the list)\n' };
+    const expected = {
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: 'portreg: portreg.config.json:4:5: unknown rule "port-unsafety" (see docs/rules/README.md for the list)\n',
+    };
     expect(await lint(dir, [])).toEqual(expected);
   });
 
@@ -365,7 +401,15 @@ describe('portreg lint: formats', () => {
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(validateJson(report) ? [] : validateJson.errors).toEqual([]);
-    expect(report).toMatchObject({ version: 1, tool: { name: 'portreg', version: VERSION }, errorCount: 14, warningCount: 10, fixableErrorCount: 3, fixableWarningCount: 3, skippedRules: [] });
+    expect(report).toMatchObject({
+      version: 1,
+      tool: { name: 'portreg', version: VERSION },
+      errorCount: 14,
+      warningCount: 10,
+      fixableErrorCount: 3,
+      fixableWarningCount: 3,
+      skippedRules: [],
+    });
     expect(report.findings.map(brief)).toEqual(FLEET_BRIEF);
     expect(report.findings.map((f) => f.endColumn)).toEqual(END_COLUMNS);
     expect(r.stdout.endsWith('}\n')).toBe(true);
@@ -381,7 +425,12 @@ describe('portreg lint: formats', () => {
     expect(log.runs).toHaveLength(1);
     expect(log.runs[0].tool.driver.name).toBe('portreg');
     expect(log.runs[0].tool.driver.version).toBe(VERSION);
-    type Result = { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[] };
+    type Result = {
+      ruleId: string;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[];
+    };
     const results = (log.runs[0].results as Result[]).map((res) => {
       const loc = res.locations[0]!.physicalLocation;
       return `${loc.artifactLocation.uri}:${loc.region.startLine}:${loc.region.startColumn}-${loc.region.endColumn} ${res.level} ${res.ruleId}: ${res.message.text}`;
@@ -473,7 +522,9 @@ describe('portreg lint: folders and deleted files', () => {
     const dir = await fleetRepo();
     const folder = await lint(dir, ['--format', 'json', 'web']);
     expect(folder.code).toBe(1);
-    expect((JSON.parse(folder.stdout) as JsonReport).findings.map(brief)).toEqual(FLEET_BRIEF.filter((b) => b.startsWith('web/') && !b.includes(' reference-stale')));
+    expect((JSON.parse(folder.stdout) as JsonReport).findings.map(brief)).toEqual(
+      FLEET_BRIEF.filter((b) => b.startsWith('web/') && !b.includes(' reference-stale')),
+    );
     expect(folder.stderr).toBe(SKIPPED_STDERR);
     git(dir, 'rm', '-q', 'stray/compose.yaml');
     expect(await lint(dir, ['stray/compose.yaml'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
@@ -507,7 +558,11 @@ describe('portreg lint --fix', () => {
     // What is left is what was not fixable, and the port that web/.env.example now documents is still unregistered.
     const report = JSON.parse(r.stdout) as JsonReport;
     const left = FLEET_BRIEF.filter((b) => !b.includes('(fixable)'));
-    left.splice(left.findIndex((b) => b.startsWith('web/')), 0, 'web/.env.example:2:17 error port-unregistered: port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site_admin --purpose "...")');
+    left.splice(
+      left.findIndex((b) => b.startsWith('web/')),
+      0,
+      'web/.env.example:2:17 error port-unregistered: port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site_admin --purpose "...")',
+    );
     expect(report.findings.map(brief)).toEqual(left);
     expect(report).toMatchObject({ errorCount: 12, warningCount: 7, fixableErrorCount: 0, fixableWarningCount: 0 });
 
@@ -570,49 +625,50 @@ describe('portreg lint --fix', () => {
     ].join('\n');
     // What would remain: the fleet's report less the fixable findings, plus the port that
     // web/.env.example would now document, still unregistered; no fixable hint.
-    const remaining = [
-      'billing/compose.override.yml',
-      '  4:10  warning  service "cache": billing/compose.override.yml adds 1 port to the 2 that billing/docker-compose.yml publishes; Compose appends them rather than replacing: write "ports: !override" to replace  compose-override-append',
-      '  4:10  error    port 5051 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")  port-unregistered',
-      '',
-      'billing/docker-compose.yml',
-      '  10:10  error    port 5050 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")  port-unregistered',
-      '  11:9   error    host port 5100/tcp of service "cache" is also published by service "site" of project "web" (web/compose.yaml:4:23)  port-conflict',
-      '                  ↳ web/compose.yaml:4:23 also published here (5100)',
-      '  11:9   error    port 5100 is registered to service "site" of project "web", not to project "billing"  port-foreign',
-      '                  ↳ ports.registry.json:23:27 registered to web/site',
-      '  14:10  error    port 8051 is reserved: Supervisor infrastructure (8000-8099)  port-reserved',
-      '                  ↳ ports.registry.json:5:5 reservation: Supervisor infrastructure',
-      '  15:10  error    port 6000 is outside the range 5000-5099 of project "billing"  port-out-of-range',
-      '                  ↳ ports.registry.json:11:16 range of project "billing"',
-      '  15:10  warning  port 6000 is one to avoid: browsers refuse to connect to it  port-unsafe',
-      '',
-      'legacy/docker-compose.yml',
-      '  6:10  error    port 5250 is not registered for project "legacy": ask for a port first (portreg allocate --project legacy --service old --purpose "...")  port-unregistered',
-      '  7:7   warning  this portreg-disable comment suppresses nothing (docs-stale): remove it  unused-suppression',
-      '  8:10  warning  port 40000 is in the ephemeral range 32768-60999: an outgoing connection may hold it when the service starts  port-ephemeral',
-      '  8:10  error    port 40000 is outside the range 5200-5299 of project "legacy"  port-out-of-range',
-      '                 ↳ ports.registry.json:27:16 range of project "legacy"',
-      '',
-      'ports.registry.json',
-      '  16:29  warning  service "worker" of project "billing" holds port 5040, but no compose file or env template of the project uses it: release it (portreg release --project billing --service worker) or use it  registry-unused',
-      '',
-      'stray/compose.yaml',
-      '  4:10  error    host port 5100/tcp of service "x" is also published by service "cache" of project "billing" (billing/docker-compose.yml:11:9)  port-conflict',
-      '                 ↳ billing/docker-compose.yml:11:9 also published here (5100)',
-      '',
-      'web/.env.example',
-      '  2:17  error    port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site_admin --purpose "...")  port-unregistered',
-      '',
-      'web/compose.yaml',
-      '  5:29  error    port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site --purpose "...")  port-unregistered',
-      '  6:10  warning  port 22 is below 1024: binding it needs root or CAP_NET_BIND_SERVICE  port-privileged',
-      '  6:10  error    port 22 is reserved: SSH (22)  port-reserved',
-      '                 ↳ ports.registry.json:4:5 reservation: SSH',
-      '  6:10  warning  port 22 is one to avoid: browsers refuse to connect to it  port-unsafe',
-      '',
-      '✖ 19 problems (12 errors, 7 warnings)',
-    ].join('\n') + '\n';
+    const remaining =
+      [
+        'billing/compose.override.yml',
+        '  4:10  warning  service "cache": billing/compose.override.yml adds 1 port to the 2 that billing/docker-compose.yml publishes; Compose appends them rather than replacing: write "ports: !override" to replace  compose-override-append',
+        '  4:10  error    port 5051 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")  port-unregistered',
+        '',
+        'billing/docker-compose.yml',
+        '  10:10  error    port 5050 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service cache --purpose "...")  port-unregistered',
+        '  11:9   error    host port 5100/tcp of service "cache" is also published by service "site" of project "web" (web/compose.yaml:4:23)  port-conflict',
+        '                  ↳ web/compose.yaml:4:23 also published here (5100)',
+        '  11:9   error    port 5100 is registered to service "site" of project "web", not to project "billing"  port-foreign',
+        '                  ↳ ports.registry.json:23:27 registered to web/site',
+        '  14:10  error    port 8051 is reserved: Supervisor infrastructure (8000-8099)  port-reserved',
+        '                  ↳ ports.registry.json:5:5 reservation: Supervisor infrastructure',
+        '  15:10  error    port 6000 is outside the range 5000-5099 of project "billing"  port-out-of-range',
+        '                  ↳ ports.registry.json:11:16 range of project "billing"',
+        '  15:10  warning  port 6000 is one to avoid: browsers refuse to connect to it  port-unsafe',
+        '',
+        'legacy/docker-compose.yml',
+        '  6:10  error    port 5250 is not registered for project "legacy": ask for a port first (portreg allocate --project legacy --service old --purpose "...")  port-unregistered',
+        '  7:7   warning  this portreg-disable comment suppresses nothing (docs-stale): remove it  unused-suppression',
+        '  8:10  warning  port 40000 is in the ephemeral range 32768-60999: an outgoing connection may hold it when the service starts  port-ephemeral',
+        '  8:10  error    port 40000 is outside the range 5200-5299 of project "legacy"  port-out-of-range',
+        '                 ↳ ports.registry.json:27:16 range of project "legacy"',
+        '',
+        'ports.registry.json',
+        '  16:29  warning  service "worker" of project "billing" holds port 5040, but no compose file or env template of the project uses it: release it (portreg release --project billing --service worker) or use it  registry-unused',
+        '',
+        'stray/compose.yaml',
+        '  4:10  error    host port 5100/tcp of service "x" is also published by service "cache" of project "billing" (billing/docker-compose.yml:11:9)  port-conflict',
+        '                 ↳ billing/docker-compose.yml:11:9 also published here (5100)',
+        '',
+        'web/.env.example',
+        '  2:17  error    port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site_admin --purpose "...")  port-unregistered',
+        '',
+        'web/compose.yaml',
+        '  5:29  error    port 5101 is not registered for project "web": ask for a port first (portreg allocate --project web --service site --purpose "...")  port-unregistered',
+        '  6:10  warning  port 22 is below 1024: binding it needs root or CAP_NET_BIND_SERVICE  port-privileged',
+        '  6:10  error    port 22 is reserved: SSH (22)  port-reserved',
+        '                 ↳ ports.registry.json:4:5 reservation: SSH',
+        '  6:10  warning  port 22 is one to avoid: browsers refuse to connect to it  port-unsafe',
+        '',
+        '✖ 19 problems (12 errors, 7 warnings)',
+      ].join('\n') + '\n';
     expect(r).toEqual({ code: 1, signal: null, stdout: diff + remaining, stderr: '' });
     expect(await fileHashes(dir)).toEqual(before);
     // The diff applies: git takes it as a patch, and the result is what --fix writes.
@@ -640,7 +696,13 @@ describe('portreg lint --fix', () => {
     const fixed = await lint(fixedCopy, ['--fix', '--format', 'json']);
     const { fixes, ...rest } = report;
     expect(rest).toEqual(JSON.parse(fixed.stdout));
-    expect(fixes.map((f) => f.file)).toEqual(['billing/.env.example', 'billing/docker-compose.yml', 'billing/README.md', 'web/.env.example', 'web/compose.yaml']);
+    expect(fixes.map((f) => f.file)).toEqual([
+      'billing/.env.example',
+      'billing/docker-compose.yml',
+      'billing/README.md',
+      'web/.env.example',
+      'web/compose.yaml',
+    ]);
     for (const f of fixes) expect(f.output).toBe(await readFile(path.join(fixedCopy, f.file), 'utf8'));
   });
 
@@ -791,7 +853,7 @@ describe('portreg lint: a changed registry widens the report to the projects who
     'app/compose.yaml:4:22 error env-drift (fixable): API_PORT is 5101 in the default of app/compose.yaml, but registered as 5102 for service "api" of project "app"',
   ];
 
-  it('pre-commit with only the staged registry named: the findings in that project\'s files, none of the other project', async () => {
+  it("pre-commit with only the staged registry named: the findings in that project's files, none of the other project", async () => {
     const dir = await twoProjects();
     const registry = path.join(dir, 'ports.registry.json');
     await writeFile(registry, TWO_PROJECTS.replace('"port": 5101', '"port": 5102'));
@@ -818,19 +880,27 @@ describe('portreg lint: a changed registry widens the report to the projects who
     expect(r.stderr).toBe('portreg: ports.registry.json changed the entries of app: reporting on their files too\n' + SKIPPED_STDERR);
   });
 
-  it('a project\'s range moved: its files are reported; a new reservation reports on every file', async () => {
+  it("a project's range moved: its files are reported; a new reservation reports on every file", async () => {
     const dir = await twoProjects();
     // other's range moves away from its ports: every port of other is now out of range.
-    await writeFile(path.join(dir, 'ports.registry.json'), TWO_PROJECTS.replace('"from": 5200, "to": 5299', '"from": 5300, "to": 5399').replace('"port": 5201', '"port": 5301'));
+    await writeFile(
+      path.join(dir, 'ports.registry.json'),
+      TWO_PROJECTS.replace('"from": 5200, "to": 5299', '"from": 5300, "to": 5399').replace('"port": 5201', '"port": 5301'),
+    );
     const moved = await lint(dir, ['--format', 'json', 'ports.registry.json']);
     expect((JSON.parse(moved.stdout) as JsonReport).findings.map(brief)).toEqual([
       'other/compose.yaml:4:10 error port-mismatch (fixable): service "web" of project "other" is registered on port 5301, but other/compose.yaml gives it 5201',
       'other/compose.yaml:5:10 error port-mismatch (fixable): service "web" of project "other" is registered on port 5301, but other/compose.yaml gives it 5250',
     ]);
     // A reservation concerns every project: every file is reported on.
-    await writeFile(path.join(dir, 'ports.registry.json'), TWO_PROJECTS.replace('"version": 1,', '"version": 1,\n  "reserved": [{ "port": 5250, "reason": "legacy proxy" }],'));
+    await writeFile(
+      path.join(dir, 'ports.registry.json'),
+      TWO_PROJECTS.replace('"version": 1,', '"version": 1,\n  "reserved": [{ "port": 5250, "reason": "legacy proxy" }],'),
+    );
     const reserved = await lint(dir, ['--format', 'json', 'ports.registry.json']);
-    expect(reserved.stderr).toBe('portreg: ports.registry.json changed in what every project is held to (or is new): reporting on every file\n' + SKIPPED_STDERR);
+    expect(reserved.stderr).toBe(
+      'portreg: ports.registry.json changed in what every project is held to (or is new): reporting on every file\n' + SKIPPED_STDERR,
+    );
     expect((JSON.parse(reserved.stdout) as JsonReport).findings.map(brief)).toEqual([
       'other/compose.yaml:5:10 error port-reserved: port 5250 is reserved: legacy proxy (5250)',
       'ports.registry.json:13:16 error registry-range-reserved: range 5200-5299 of project "other" holds reserved port 5250 (legacy proxy)',

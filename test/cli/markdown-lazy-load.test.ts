@@ -31,17 +31,26 @@ afterAll(() => cleanup());
 function scanRecording(log: string): Promise<{ code: number | null; ports: { file: string; published: number; line: number }[]; loads: string[] }> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const child = spawn(process.execPath, ['--import', PRELOAD, CLI, 'scan', '--format', 'json'], { cwd: dir, env: testEnv({ PORTREG_TEST_LOAD_LOG: log }), stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--import', PRELOAD, CLI, 'scan', '--format', 'json'], {
+      cwd: dir,
+      env: testEnv({ PORTREG_TEST_LOAD_LOG: log }),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.on('error', reject);
     child.on('close', async (code) =>
-      resolve({ code, ports: (JSON.parse(out) as { ports: { file: string; published: number; line: number }[] }).ports, loads: (await readFile(log, 'utf8')).split('\n').filter(Boolean) }),
+      resolve({
+        code,
+        ports: (JSON.parse(out) as { ports: { file: string; published: number; line: number }[] }).ports,
+        loads: (await readFile(log, 'utf8')).split('\n').filter(Boolean),
+      }),
     );
   });
 }
 
 const micromarkLoads = (loads: string[]) => loads.filter((l) => /^import (?:mdast-util-from-markdown|micromark)/.test(l) || l.includes('markdown-tree.js'));
-const readmePorts = (ports: { file: string; published: number; line: number }[]) => ports.filter((p) => p.file === 'shop/README.md').map((p) => [p.line, p.published]);
+const readmePorts = (ports: { file: string; published: number; line: number }[]) =>
+  ports.filter((p) => p.file === 'shop/README.md').map((p) => [p.line, p.published]);
 
 describe('lazy loading of micromark', () => {
   it('a README of simple shapes is read without loading micromark', async () => {

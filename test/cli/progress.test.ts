@@ -78,7 +78,11 @@ describe('portreg scan on a terminal', () => {
   });
 
   it('stays quiet when stderr is not a terminal', () => {
-    const r = spawnSync(process.execPath, [CLI, 'scan'], { cwd: path.join(REPO_ROOT, 'example'), env: testEnv({ CI: undefined, PORTREG_TEST_PROGRESS_AFTER_MS: '0' }), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'scan'], {
+      cwd: path.join(REPO_ROOT, 'example'),
+      env: testEnv({ CI: undefined, PORTREG_TEST_PROGRESS_AFTER_MS: '0' }),
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
   });

@@ -81,9 +81,7 @@ describe('portreg project add', () => {
     });
     const reserved = await runCli(['project', 'add', 'infra', '--range', '8000-8099'], { cwd: dir });
     expect(reserved.code).toBe(1);
-    expect(reserved.stderr).toBe(
-      'portreg: range 8000-8099 cannot go to project "infra": it holds reserved port 8051 (Old Archon MCP)\n',
-    );
+    expect(reserved.stderr).toBe('portreg: range 8000-8099 cannot go to project "infra": it holds reserved port 8051 (Old Archon MCP)\n');
     const json = await runCli(['project', 'add', 'api', '--json'], { cwd: dir });
     expect(JSON.parse(json.stdout)).toEqual({ project: 'api', range: { from: 5300, to: 5399 }, created: true, warnings: [] });
     const bad = await runCli(['project', 'add', 'x', '--range', '10-5'], { cwd: dir });
@@ -191,7 +189,9 @@ describe('portreg allocate, release, who, list', () => {
 
     const check = await runCli(['registry', 'check', '--no-color'], { cwd: dir });
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('  13:26  error    port 5001/tcp of service "web" of project "billing" is already given to service "api" of project "billing"  registry-port-duplicate\n');
+    expect(check.stdout).toContain(
+      '  13:26  error    port 5001/tcp of service "web" of project "billing" is already given to service "api" of project "billing"  registry-port-duplicate\n',
+    );
     expect(check.stdout).toContain('✖ 6 problems (5 errors, 1 warning)\n');
     const json = JSON.parse((await runCli(['registry', 'check', '--json'], { cwd: dir })).stdout);
     expect(json).toMatchObject({ version: 1, registry: 'ports.registry.json', errorCount: 5, warningCount: 1 });
@@ -206,7 +206,9 @@ describe('portreg allocate, release, who, list', () => {
       column: 26,
       endLine: 13,
       endColumn: 30,
-      related: [{ file: 'ports.registry.json', start: 365, end: 369, line: 12, column: 26, endLine: 12, endColumn: 30, message: 'first allocation of 5001/tcp' }],
+      related: [
+        { file: 'ports.registry.json', start: 365, end: 369, line: 12, column: 26, endLine: 12, endColumn: 30, message: 'first allocation of 5001/tcp' },
+      ],
     });
   });
 

@@ -29,7 +29,20 @@ async function fleet(): Promise<string> {
 }
 
 const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8');
-const worker = ['allocate', '--project', 'billing', '--service', 'worker', '--purpose', 'Background jobs', '--env', 'WORKER_PORT', '--container-port', '9000', '--update'];
+const worker = [
+  'allocate',
+  '--project',
+  'billing',
+  '--service',
+  'worker',
+  '--purpose',
+  'Background jobs',
+  '--env',
+  'WORKER_PORT',
+  '--container-port',
+  '9000',
+  '--update',
+];
 
 describe('portreg allocate --update', () => {
   it('allocates, and updates the compose entry, .env.example, the README table and the existing generated files', async () => {
@@ -72,7 +85,9 @@ describe('portreg allocate --update', () => {
       '| api | 5001 | REST API | `API_PORT` | <http://localhost:5001> |\n| worker | 5002 | Background jobs | `WORKER_PORT` | <http://localhost:5002> |\n',
     );
     expect(await read(dir, 'billing/README.md')).toBe(readme);
-    expect(await read(dir, 'ports.registry.json')).toContain('"worker": { "port": 5002, "purpose": "Background jobs", "env": "WORKER_PORT", "containerPort": 9000 }');
+    expect(await read(dir, 'ports.registry.json')).toContain(
+      '"worker": { "port": 5002, "purpose": "Background jobs", "env": "WORKER_PORT", "containerPort": 9000 }',
+    );
     // Everything generated is current, and lint has nothing to say about the new port.
     const check = await runCli(['generate', 'all', '--check'], { cwd: dir });
     expect([check.code, check.stdout]).toEqual([0, '']);
@@ -82,16 +97,26 @@ describe('portreg allocate --update', () => {
     // Again: the same port back, every file current already.
     const again = await runCli(worker, { cwd: dir });
     expect([again.code, again.stdout]).toEqual([0, '5002\n']);
-    expect(again.stderr).toBe('portreg: compose: worker publishes port 5002 already (billing/compose.yaml)\nportreg: every file was up to date already\nportreg: service "worker" of project "billing" already has port 5002 (range 5000-5099)\n');
+    expect(again.stderr).toBe(
+      'portreg: compose: worker publishes port 5002 already (billing/compose.yaml)\nportreg: every file was up to date already\nportreg: service "worker" of project "billing" already has port 5002 (range 5000-5099)\n',
+    );
   });
 
   it('without a compose service of that name: says which file to add it to, prints the snippet, updates the rest', async () => {
     const dir = await fleet();
-    const r = await runCli(['allocate', '--project', 'billing', '--service', 'queue', '--purpose', 'Queue', '--env', 'QUEUE_PORT', '--update', '--json'], { cwd: dir });
+    const r = await runCli(['allocate', '--project', 'billing', '--service', 'queue', '--purpose', 'Queue', '--env', 'QUEUE_PORT', '--update', '--json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { port: number; update: { files: { file: string }[]; compose: unknown[] } };
     expect(out.port).toBe(5002);
-    expect(out.update.files.map((f) => f.file)).toEqual(['billing/.env.example', 'billing/README.md', 'billing/.supervisor-specific/ports.json', 'billing/.supervisor-specific/PORTS.md', 'src/ports.ts']);
+    expect(out.update.files.map((f) => f.file)).toEqual([
+      'billing/.env.example',
+      'billing/README.md',
+      'billing/.supervisor-specific/ports.json',
+      'billing/.supervisor-specific/PORTS.md',
+      'src/ports.ts',
+    ]);
     expect(out.update.compose).toEqual([
       {
         service: 'queue',
@@ -105,7 +130,9 @@ describe('portreg allocate --update', () => {
     ]);
     const text = await runCli(['allocate', '--project', 'billing', '--service', 'cache', '--purpose', 'Cache', '--update'], { cwd: dir });
     expect(text.stdout).toBe('5003\n');
-    expect(text.stderr).toContain('portreg: compose: no compose service "cache" in billing/compose.yaml: add it to billing/compose.yaml with:\nservices:\n  cache:\n    ports:\n      - "5003:5003"\n');
+    expect(text.stderr).toContain(
+      'portreg: compose: no compose service "cache" in billing/compose.yaml: add it to billing/compose.yaml with:\nservices:\n  cache:\n    ports:\n      - "5003:5003"\n',
+    );
   });
 
   it('a file write that fails midway leaves the files and the registry as they were (no allocation left behind)', async () => {
@@ -175,7 +202,8 @@ describe('portreg allocate --update', () => {
     expect(JSON.parse(one.stdout)).toEqual({
       error: {
         code: 'files-dirty',
-        message: 'a file to update has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n  billing/README.md',
+        message:
+          'a file to update has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n  billing/README.md',
         files: ['billing/README.md'],
       },
     });

@@ -41,11 +41,19 @@ const worker: Service = { port: 5003, purpose: 'jobs', env: 'WORKER_PORT', conta
 
 describe('compose ports entries', () => {
   it('appends to a double-quoted list in its indentation', async () => {
-    const r = await plan({ api: { port: 5001, purpose: 'API', env: 'API_PORT' }, 'api-metrics': { ...worker, composeService: 'api' } }, {
-      'compose.yaml': 'services:\n  api:\n    build: .\n    ports:\n      - "${API_PORT:-5001}:8080"\n    environment:\n      A: b\n',
-    });
-    expect(r.services.map((s) => [s.service, s.status])).toEqual([['api', 'present'], ['api-metrics', 'insert']]);
-    expect(r.after['billing/compose.yaml']).toBe('services:\n  api:\n    build: .\n    ports:\n      - "${API_PORT:-5001}:8080"\n      - "${WORKER_PORT:-5003}:9000"\n    environment:\n      A: b\n');
+    const r = await plan(
+      { api: { port: 5001, purpose: 'API', env: 'API_PORT' }, 'api-metrics': { ...worker, composeService: 'api' } },
+      {
+        'compose.yaml': 'services:\n  api:\n    build: .\n    ports:\n      - "${API_PORT:-5001}:8080"\n    environment:\n      A: b\n',
+      },
+    );
+    expect(r.services.map((s) => [s.service, s.status])).toEqual([
+      ['api', 'present'],
+      ['api-metrics', 'insert'],
+    ]);
+    expect(r.after['billing/compose.yaml']).toBe(
+      'services:\n  api:\n    build: .\n    ports:\n      - "${API_PORT:-5001}:8080"\n      - "${WORKER_PORT:-5003}:9000"\n    environment:\n      A: b\n',
+    );
   });
 
   it('follows plain and single-quoted items, a flow list, and the long syntax', async () => {
@@ -55,24 +63,35 @@ describe('compose ports entries', () => {
     expect(single.after['billing/compose.yaml']).toBe("services:\n  w:\n    ports:\n      - '5009:80'\n      - '5003:30'\n");
     const flow = await plan({ w: { ...worker } }, { 'compose.yaml': 'services:\n  w:\n    ports: ["5009:80"]\n' });
     expect(flow.after['billing/compose.yaml']).toBe('services:\n  w:\n    ports: ["5009:80", "${WORKER_PORT:-5003}:9000"]\n');
-    const long = await plan({ w: { ...worker, protocol: 'udp' } }, { 'compose.yaml': 'services:\n  w:\n    ports:\n      - target: 80\n        published: "5009"\n' });
-    expect(long.after['billing/compose.yaml']).toBe('services:\n  w:\n    ports:\n      - target: 80\n        published: "5009"\n      - target: 9000\n        published: "${WORKER_PORT:-5003}"\n        protocol: udp\n');
+    const long = await plan(
+      { w: { ...worker, protocol: 'udp' } },
+      { 'compose.yaml': 'services:\n  w:\n    ports:\n      - target: 80\n        published: "5009"\n' },
+    );
+    expect(long.after['billing/compose.yaml']).toBe(
+      'services:\n  w:\n    ports:\n      - target: 80\n        published: "5009"\n      - target: 9000\n        published: "${WORKER_PORT:-5003}"\n        protocol: udp\n',
+    );
   });
 
-  it('adds a ports key after the service, indented like its keys and the file\'s lists, with CRLF kept', async () => {
-    const r = await plan({ w: { ...worker }, x: { port: 5004, purpose: 'x' } }, {
-      'docker-compose.yml': 'services:\r\n    w:\r\n        image: w\r\n        command:\r\n        - run\r\n    x:\r\n        image: x',
-    });
+  it("adds a ports key after the service, indented like its keys and the file's lists, with CRLF kept", async () => {
+    const r = await plan(
+      { w: { ...worker }, x: { port: 5004, purpose: 'x' } },
+      {
+        'docker-compose.yml': 'services:\r\n    w:\r\n        image: w\r\n        command:\r\n        - run\r\n    x:\r\n        image: x',
+      },
+    );
     expect(r.after['billing/docker-compose.yml']).toBe(
       'services:\r\n    w:\r\n        image: w\r\n        command:\r\n        - run\r\n        ports:\r\n        - "${WORKER_PORT:-5003}:9000"\r\n    x:\r\n        image: x\r\n        ports:\r\n        - "5004:5004"\r\n',
     );
   });
 
   it('prefers the base file to an override, and names the file and the snippet for a missing service', async () => {
-    const r = await plan({ w: { ...worker }, ghost: { port: 5005, purpose: 'g', env: 'GHOST_PORT' } }, {
-      'compose.yaml': 'services:\n  w:\n    image: w\n',
-      'compose.override.yaml': 'services:\n  w:\n    environment:\n      A: b\n',
-    });
+    const r = await plan(
+      { w: { ...worker }, ghost: { port: 5005, purpose: 'g', env: 'GHOST_PORT' } },
+      {
+        'compose.yaml': 'services:\n  w:\n    image: w\n',
+        'compose.override.yaml': 'services:\n  w:\n    environment:\n      A: b\n',
+      },
+    );
     expect(Object.keys(r.after)).toEqual(['billing/compose.yaml']);
     expect(r.services.find((s) => s.service === 'ghost')).toEqual({
       project: 'billing',
@@ -89,7 +108,10 @@ describe('compose ports entries', () => {
   it('leaves a host-network service to the user, with the snippet', async () => {
     const r = await plan({ w: { ...worker } }, { 'compose.yaml': 'services:\n  w:\n    network_mode: host\n' });
     expect(r.files).toEqual([]);
-    expect(r.services[0]).toMatchObject({ status: 'manual', message: 'w in billing/compose.yaml: it uses network_mode: host, where ports are not published; add by hand:' });
+    expect(r.services[0]).toMatchObject({
+      status: 'manual',
+      message: 'w in billing/compose.yaml: it uses network_mode: host, where ports are not published; add by hand:',
+    });
   });
 
   it('portreg generate compose --write inserts; a second run finds it present', async () => {
@@ -99,7 +121,9 @@ describe('compose ports entries', () => {
     await writeFile(path.join(dir, 'billing/compose.yaml'), 'services:\n  w:\n    image: w\n');
     const check = await runCli(['generate', 'compose', '--project', 'billing', '--check'], { cwd: dir });
     expect(check.code).toBe(1);
-    expect(check.stdout).toBe('--- a/billing/compose.yaml\n+++ b/billing/compose.yaml\n@@ -1,3 +1,5 @@\n services:\n   w:\n     image: w\n+    ports:\n+      - "${WORKER_PORT:-5003}:9000"\n');
+    expect(check.stdout).toBe(
+      '--- a/billing/compose.yaml\n+++ b/billing/compose.yaml\n@@ -1,3 +1,5 @@\n services:\n   w:\n     image: w\n+    ports:\n+      - "${WORKER_PORT:-5003}:9000"\n',
+    );
     const write = await runCli(['generate', 'compose', '--project', 'billing', '--write'], { cwd: dir });
     expect([write.code, write.stdout]).toEqual([0, 'wrote billing/compose.yaml\n']);
     const again = await runCli(['generate', 'compose', '--project', 'billing', '--check'], { cwd: dir });
@@ -110,9 +134,16 @@ describe('compose ports entries', () => {
     const dir = path.join(root, `cli${n++}`);
     await mkdir(path.join(dir, 'billing'), { recursive: true });
     await writeRegistry(dir, {
-      billing: { range: { from: 5000, to: 5099 }, path: 'billing', services: { w: worker, ghost: { port: 5005, purpose: 'g' }, h: { port: 5006, purpose: 'h' }, api: { port: 5001, purpose: 'api' } } },
+      billing: {
+        range: { from: 5000, to: 5099 },
+        path: 'billing',
+        services: { w: worker, ghost: { port: 5005, purpose: 'g' }, h: { port: 5006, purpose: 'h' }, api: { port: 5001, purpose: 'api' } },
+      },
     });
-    await writeFile(path.join(dir, 'billing/compose.yaml'), 'services:\n  w:\n    image: w\n    ports:\n      - "${WORKER_PORT:-5003}:9000"\n  h:\n    network_mode: host\n  api:\n    ports:\n      - "5009:80"\n');
+    await writeFile(
+      path.join(dir, 'billing/compose.yaml'),
+      'services:\n  w:\n    image: w\n    ports:\n      - "${WORKER_PORT:-5003}:9000"\n  h:\n    network_mode: host\n  api:\n    ports:\n      - "5009:80"\n',
+    );
     const check = await runCli(['generate', 'compose', '--project', 'billing', '--check'], { cwd: dir });
     expect([check.code, check.stdout]).toEqual([0, '']);
     expect(check.stderr).toBe(

@@ -35,7 +35,13 @@ const where = (f: { ruleId: string; file: string; line: number; column: number; 
 
 async function moveApi(dir: string): Promise<void> {
   const file = path.join(dir, 'ports.registry.json');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('"port": 5001, "purpose": "REST API", "env": "API_PORT" }', '"port": 5002, "purpose": "REST API", "env": "API_PORT", "history": [{ "port": 5001, "until": "2026-11-20" }] }'));
+  await writeFile(
+    file,
+    (await readFile(file, 'utf8')).replace(
+      '"port": 5001, "purpose": "REST API", "env": "API_PORT" }',
+      '"port": 5002, "purpose": "REST API", "env": "API_PORT", "history": [{ "port": 5001, "until": "2026-11-20" }] }',
+    ),
+  );
 }
 
 describe('generated-stale', () => {
@@ -83,7 +89,13 @@ describe('generated-stale', () => {
     const registry = await loadRegistry(path.join(dir, 'ports.registry.json'));
     const result = await lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, only: new Set(['billing/.env.example']), partial: true });
     expect(result.findings.filter((f) => f.ruleId === 'generated-stale').map((f) => `${f.file}:${f.line}`)).toEqual(['billing/.env.example:2']);
-    expect(result.scan.files.filter((f) => f.generated).map((f) => f.path)).toEqual(['README.md', 'billing/.env.example', 'billing/README.md', 'web-app/.env.example', 'web-app/README.md']);
+    expect(result.scan.files.filter((f) => f.generated).map((f) => f.path)).toEqual([
+      'README.md',
+      'billing/.env.example',
+      'billing/README.md',
+      'web-app/.env.example',
+      'web-app/README.md',
+    ]);
   });
 
   it('a partial lint judges the whole generated files it is given (supervisor files, the TypeScript module) and nothing for other files', async () => {
@@ -91,7 +103,9 @@ describe('generated-stale', () => {
     await moveApi(dir);
     const registry = await loadRegistry(path.join(dir, 'ports.registry.json'));
     const partial = async (files: string[]) =>
-      (await lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, only: new Set(files), partial: true })).findings.filter((f) => f.ruleId === 'generated-stale').map((f) => f.file);
+      (await lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, only: new Set(files), partial: true })).findings
+        .filter((f) => f.ruleId === 'generated-stale')
+        .map((f) => f.file);
     expect(await partial(['billing/.supervisor-specific/PORTS.md', 'src/ports.ts'])).toEqual(['billing/.supervisor-specific/PORTS.md', 'src/ports.ts']);
     expect(await partial(['billing/.supervisor-specific/ports.json'])).toEqual(['billing/.supervisor-specific/ports.json']);
     expect(await partial(['billing/compose.yaml'])).toEqual([]);
@@ -124,7 +138,16 @@ describe('Markdown rules and generated regions', () => {
     await moveApi(dir);
     await writeFile(
       path.join(dir, 'billing/README.md'),
-      ['# Billing', '', 'Outside: http://localhost:5001/health', '', '<!-- portreg:start -->', 'Inside: http://localhost:5001/health', '<!-- portreg:end -->', ''].join('\n'),
+      [
+        '# Billing',
+        '',
+        'Outside: http://localhost:5001/health',
+        '',
+        '<!-- portreg:start -->',
+        'Inside: http://localhost:5001/health',
+        '<!-- portreg:end -->',
+        '',
+      ].join('\n'),
     );
     const result = await lintDir(dir);
     const docs = result.findings.filter((f) => f.file === 'billing/README.md');

@@ -48,7 +48,10 @@ async function generate(file: string, content: string | Buffer, target: FileTarg
   const dir = path.join(root, `case${n++}`);
   await mkdir(path.join(dir, 'billing'), { recursive: true });
   await writeFile(path.join(dir, 'billing', file), content);
-  const run = async () => (await planGenerate({ root: dir, registry: REGISTRY, registryDir: dir, projects: ['billing'], targets: [target], settings: {}, mode: 'write' })).files.find((f) => f.file === `billing/${file}`)!;
+  const run = async () =>
+    (await planGenerate({ root: dir, registry: REGISTRY, registryDir: dir, projects: ['billing'], targets: [target], settings: {}, mode: 'write' })).files.find(
+      (f) => f.file === `billing/${file}`,
+    )!;
   const first = await run();
   // The edits give exactly the new bytes (they are what lint --fix would apply).
   expect(applyToBuffer(first.before, first.edits).equals(first.after)).toBe(true);

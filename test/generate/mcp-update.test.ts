@@ -75,15 +75,22 @@ describe('MCP allocate_port with update: true', () => {
         },
       });
       expect(text(r)).toContain('updated billing/compose.yaml: ports of compose service "worker"');
-      const bad = (await client.callTool({ name: 'allocate_port', arguments: { projectName: 'billing', serviceName: 'x', purpose: 'x', update: 'yes' } })) as CallToolResult;
+      const bad = (await client.callTool({
+        name: 'allocate_port',
+        arguments: { projectName: 'billing', serviceName: 'x', purpose: 'x', update: 'yes' },
+      })) as CallToolResult;
       expect(bad.isError).toBe(true);
       expect(text(bad)).toContain('update must be true or false');
     } finally {
       await client.close();
     }
-    expect(await readFile(path.join(dir, 'billing/compose.yaml'), 'utf8')).toContain('  worker:\n    image: worker\n    ports:\n      - "${WORKER_PORT:-5002}:5002"\n');
+    expect(await readFile(path.join(dir, 'billing/compose.yaml'), 'utf8')).toContain(
+      '  worker:\n    image: worker\n    ports:\n      - "${WORKER_PORT:-5002}:5002"\n',
+    );
     const { runCli } = await import('../helpers/cli.js');
-    const cli = await runCli(['allocate', '--project', 'billing', '--service', 'worker', '--purpose', 'Background jobs', '--env', 'WORKER_PORT', '--update'], { cwd: cliDir });
+    const cli = await runCli(['allocate', '--project', 'billing', '--service', 'worker', '--purpose', 'Background jobs', '--env', 'WORKER_PORT', '--update'], {
+      cwd: cliDir,
+    });
     expect(cli.stdout).toBe('5002\n');
     expect(await readTree(dir)).toEqual(await readTree(cliDir));
   });

@@ -34,9 +34,19 @@ async function compile(files: Record<string, string>): Promise<string[]> {
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
   const program = ts.createProgram(
     Object.keys(files).map((f) => path.join(dir, f)),
-    { strict: true, noEmit: true, noUnusedLocals: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] },
+    {
+      strict: true,
+      noEmit: true,
+      noUnusedLocals: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: [],
+    },
   );
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.basename(d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file ? path.basename(d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
 describe('generate ts', () => {
@@ -48,7 +58,7 @@ describe('generate ts', () => {
       'const api: 5001 = PORTS.billing.api;',
       "const ui: 5002 = PORTS.billing['rabbitmq-management'];",
       "const web: WebAppPorts['web'] = 5100;",
-      "const empty: WebApp2Ports = {};",
+      'const empty: WebApp2Ports = {};',
       "const render: Project3dPorts['render'] = 5301;",
       "const names: ProjectName[] = ['billing', 'web-app', 'web_app', '3d'];",
       'const from: 5000 = PORT_RANGES.billing.from;',

@@ -13,6 +13,11 @@ if (log) {
   register('./record-loads-hooks.mjs', import.meta.url, { data: { log } });
   const require = createRequire(import.meta.url);
   process.on('exit', () => {
-    appendFileSync(log, Object.keys(require.cache).map((p) => `cjs ${p}\n`).join(''));
+    appendFileSync(
+      log,
+      Object.keys(require.cache)
+        .map((p) => `cjs ${p}\n`)
+        .join(''),
+    );
   });
 }

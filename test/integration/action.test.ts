@@ -37,7 +37,11 @@ async function folder(name: string): Promise<string> {
 
 /** The caller's git and GitHub variables stay out: the step sees only what the runner would set. */
 function cleared(): Record<string, undefined> {
-  return Object.fromEntries(Object.keys(process.env).filter((k) => /^(GIT_|GITHUB_|INPUT_|RUNNER_)/.test(k)).map((k) => [k, undefined]));
+  return Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => /^(GIT_|GITHUB_|INPUT_|RUNNER_)/.test(k))
+      .map((k) => [k, undefined]),
+  );
 }
 
 function git(cwd: string, ...args: string[]): void {
@@ -85,7 +89,11 @@ describe('the GitHub Action lint step', () => {
     const runner = await runnerFiles();
     const sarifFile = path.join(runner.dir, 'out.sarif');
 
-    const r = await runStep(repo, { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: sarifFile, INPUT_MAX_WARNINGS: '', INPUT_REGISTRY: '' }, { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary });
+    const r = await runStep(
+      repo,
+      { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: sarifFile, INPUT_MAX_WARNINGS: '', INPUT_REGISTRY: '' },
+      { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
 
@@ -98,7 +106,9 @@ describe('the GitHub Action lint step', () => {
     expect(lines[0]).toBe(
       '::error file=billing/.env.example,line=1,endLine=1,col=10,endColumn=14,title=portreg env-drift::API_PORT is 5001 in billing/.env.example, but registered as 5002 for service "api" of project "billing"',
     );
-    expect(lines).toContain('::notice title=portreg::4 more errors not annotated: GitHub shows at most 10 errors and 10 warnings per step. The full list of 24 problems follows in the log.');
+    expect(lines).toContain(
+      '::notice title=portreg::4 more errors not annotated: GitHub shows at most 10 errors and 10 warnings per step. The full list of 24 problems follows in the log.',
+    );
     expect(lines.at(-2)).toBe('portreg: 14 errors, 10 warnings');
 
     const sarif = JSON.parse(await readFile(sarifFile, 'utf8'));
@@ -142,14 +152,22 @@ describe('the GitHub Action lint step', () => {
       'ports.registry.json:16:19 warning service "worker" of project "app" holds port 5102, but no compose file or env template of the project uses it: release it (portreg release --project app --service worker) or use it (registry-unused)';
 
     const lenient = await runnerFiles();
-    const ok = await runStep(repo, { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: 'reports/portreg.sarif', INPUT_MAX_WARNINGS: '' }, { GITHUB_OUTPUT: lenient.output, GITHUB_STEP_SUMMARY: lenient.summary });
+    const ok = await runStep(
+      repo,
+      { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: 'reports/portreg.sarif', INPUT_MAX_WARNINGS: '' },
+      { GITHUB_OUTPUT: lenient.output, GITHUB_STEP_SUMMARY: lenient.summary },
+    );
     expect(ok.code).toBe(0);
     expect(ok.stdout.split('\n')).toContain(warning);
     expect(await readFile(lenient.output, 'utf8')).toBe(`sarif-file=${path.join(repo, 'reports/portreg.sarif')}\n`);
     expect(JSON.parse(await readFile(path.join(repo, 'reports/portreg.sarif'), 'utf8')).runs[0].results).toHaveLength(1);
 
     const strict = await runnerFiles();
-    const failed = await runStep(repo, { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: '', INPUT_MAX_WARNINGS: '0' }, { GITHUB_OUTPUT: strict.output, GITHUB_STEP_SUMMARY: strict.summary });
+    const failed = await runStep(
+      repo,
+      { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: '', INPUT_MAX_WARNINGS: '0' },
+      { GITHUB_OUTPUT: strict.output, GITHUB_STEP_SUMMARY: strict.summary },
+    );
     expect(failed.code).toBe(1);
     expect(failed.stdout.split('\n')).toContain(warning);
     expect(await readFile(strict.output, 'utf8')).toBe('');
@@ -164,7 +182,11 @@ describe('the GitHub Action lint step', () => {
     });
     const runner = await runnerFiles();
     const sarifFile = path.join(runner.dir, 'out.sarif');
-    const r = await runStep(repo, { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: sarifFile, INPUT_MAX_WARNINGS: '' }, { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary });
+    const r = await runStep(
+      repo,
+      { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: sarifFile, INPUT_MAX_WARNINGS: '' },
+      { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary },
+    );
     expect(r).toEqual({
       code: 2,
       stdout: '',

@@ -17,12 +17,20 @@ import { copyTree, gitOk, readTree } from '../rewrite/helpers.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/adoption');
 const NOW = '2026-06-01T12:00:00.000Z';
-const COMPOSE_FILES = ['apps/blog/compose.yaml', 'apps/crm/docker-compose.yml', 'apps/shop/docker-compose.yml', 'apps/wiki/docker-compose.yml', 'tools/metrics/docker-compose.yml'];
+const COMPOSE_FILES = [
+  'apps/blog/compose.yaml',
+  'apps/crm/docker-compose.yml',
+  'apps/shop/docker-compose.yml',
+  'apps/wiki/docker-compose.yml',
+  'tools/metrics/docker-compose.yml',
+];
 
 const hasDockerCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
 const underCi = Boolean(process.env.CI);
 if (!hasDockerCompose && !underCi) {
-  console.warn('test/integration/adoption.test.ts: the docker-compose checks are skipped: docker-compose is not on the PATH (apt-get install docker-compose; .ci/run installs it)');
+  console.warn(
+    'test/integration/adoption.test.ts: the docker-compose checks are skipped: docker-compose is not on the PATH (apt-get install docker-compose; .ci/run installs it)',
+  );
 }
 
 let base: string;
@@ -197,28 +205,56 @@ describe('adopting portreg in a repository with ad-hoc ports', () => {
         '  api:\r\n    image: python:3.12-slim\r\n    ports:\r\n      - "${API_PORT:-5101}:8000"\r\n  db:\r\n    image: postgres:16\r\n    ports:\r\n      - "5132:5432"\r\n',
     );
     // The registry: the fixture's, but for the $schema reference (relative to the temporary folder).
-    const registry = actual.get('ports.registry.json')!.toString('utf8').replace(/"\$schema": "[^"]*"/, '"$schema": "SCHEMA"');
+    const registry = actual
+      .get('ports.registry.json')!
+      .toString('utf8')
+      .replace(/"\$schema": "[^"]*"/, '"$schema": "SCHEMA"');
     expect(registry).toBe(expected.get('ports.registry.json')!.toString('utf8'));
     expect((await gitOk(['status', '--porcelain'], dir)).split('\n').filter(Boolean).sort()).toEqual(
-      ['apps/blog/.env.example', 'apps/blog/README.md', 'apps/blog/compose.yaml', 'apps/crm/.env.example', 'apps/crm/README.md', 'apps/crm/docker-compose.yml', 'apps/shop/.env.example', 'apps/shop/README.md', 'apps/shop/docker-compose.yml', 'apps/wiki/.env.example', 'apps/wiki/README.md', 'apps/wiki/docker-compose.yml'].map((f) => ` M ${f}`),
+      [
+        'apps/blog/.env.example',
+        'apps/blog/README.md',
+        'apps/blog/compose.yaml',
+        'apps/crm/.env.example',
+        'apps/crm/README.md',
+        'apps/crm/docker-compose.yml',
+        'apps/shop/.env.example',
+        'apps/shop/README.md',
+        'apps/shop/docker-compose.yml',
+        'apps/wiki/.env.example',
+        'apps/wiki/README.md',
+        'apps/wiki/docker-compose.yml',
+      ].map((f) => ` M ${f}`),
     );
   });
 
-  it.skipIf(!hasDockerCompose && !underCi)('every compose file still passes docker-compose config, with its container ports and the registered host ports', async () => {
-    if (!hasDockerCompose) throw new Error('docker-compose is not on the PATH, and CI is set: .ci/run installs it with apt-get (apt-get install docker-compose)');
-    const registry = JSON.parse(await readFile(path.join(dir, 'ports.registry.json'), 'utf8')) as { projects: Record<string, { path: string; services: Record<string, { port: number }> }> };
-    for (const file of COMPOSE_FILES) {
-      const after = composeConfig(file);
-      const before = composeBefore[file]!;
-      const project = Object.values(registry.projects).find((p) => file.startsWith(`${p.path}/`))!;
-      expect(Object.keys(after), file).toEqual(Object.keys(before));
-      for (const [service, ports] of Object.entries(after)) {
-        // Container ports unchanged; each host port is the one registered for the service.
-        expect(ports.map(([, target]) => target), `${file} ${service}`).toEqual(before[service]!.map(([, target]) => target));
-        expect(ports.map(([published]) => Number(published)), `${file} ${service}`).toEqual([project.services[service]!.port]);
+  it.skipIf(!hasDockerCompose && !underCi)(
+    'every compose file still passes docker-compose config, with its container ports and the registered host ports',
+    async () => {
+      if (!hasDockerCompose)
+        throw new Error('docker-compose is not on the PATH, and CI is set: .ci/run installs it with apt-get (apt-get install docker-compose)');
+      const registry = JSON.parse(await readFile(path.join(dir, 'ports.registry.json'), 'utf8')) as {
+        projects: Record<string, { path: string; services: Record<string, { port: number }> }>;
+      };
+      for (const file of COMPOSE_FILES) {
+        const after = composeConfig(file);
+        const before = composeBefore[file]!;
+        const project = Object.values(registry.projects).find((p) => file.startsWith(`${p.path}/`))!;
+        expect(Object.keys(after), file).toEqual(Object.keys(before));
+        for (const [service, ports] of Object.entries(after)) {
+          // Container ports unchanged; each host port is the one registered for the service.
+          expect(
+            ports.map(([, target]) => target),
+            `${file} ${service}`,
+          ).toEqual(before[service]!.map(([, target]) => target));
+          expect(
+            ports.map(([published]) => Number(published)),
+            `${file} ${service}`,
+          ).toEqual([project.services[service]!.port]);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('init --import --format json', () => {

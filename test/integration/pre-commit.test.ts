@@ -24,7 +24,9 @@ import { REPO_ROOT, tempDir, testEnv } from '../helpers/cli.js';
 const INSTALL_TIMEOUT = 480_000;
 const hasPreCommit = spawnSync('pre-commit', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!hasPreCommit) {
-  console.warn('test/integration/pre-commit.test.ts skipped: pre-commit is not on the PATH (.ci/run installs it with apt-get; locally: apt-get install pre-commit, or pipx install pre-commit)');
+  console.warn(
+    'test/integration/pre-commit.test.ts skipped: pre-commit is not on the PATH (.ci/run installs it with apt-get; locally: apt-get install pre-commit, or pipx install pre-commit)',
+  );
 }
 
 let base: string;
@@ -40,7 +42,11 @@ let preCommitHome: string;
  * install, with fewer round trips to the registry.
  */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clear = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('GIT_') || k.startsWith('PRE_COMMIT')).map((k) => [k, undefined]));
+  const clear = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('GIT_') || k.startsWith('PRE_COMMIT'))
+      .map((k) => [k, undefined]),
+  );
   return testEnv({
     ...clear,
     PRE_COMMIT_HOME: preCommitHome,
@@ -208,7 +214,7 @@ describe.skipIf(!hasPreCommit)('pre-commit hooks (real pre-commit; skipped when 
   );
 
   it(
-    'a commit of the registry alone that leaves a project\'s config stale is refused, naming that config',
+    "a commit of the registry alone that leaves a project's config stale is refused, naming that config",
     async () => {
       const config = `repos:\n  - repo: ${hookRepo}\n    rev: ${hookRev}\n    hooks:\n      - id: portreg\n`;
       const project = await projectRepo('registry-only', { '.pre-commit-config.yaml': config });

@@ -8,8 +8,28 @@ import { tempDir } from '../helpers/cli.js';
 describe('the library entry point', () => {
   it('parses Compose port specs with positions', () => {
     expect(portreg.parsePortSpec('127.0.0.1:5000-5001:80-81/udp')).toEqual([
-      { hostIp: '127.0.0.1', published: 5000, publishedEnd: null, target: 80, protocol: 'udp', publishedSpan: { start: 10, end: 19 }, targetSpan: { start: 20, end: 25 }, hostIpSpan: { start: 0, end: 9 }, rangeIndex: 0 },
-      { hostIp: '127.0.0.1', published: 5001, publishedEnd: null, target: 81, protocol: 'udp', publishedSpan: { start: 10, end: 19 }, targetSpan: { start: 20, end: 25 }, hostIpSpan: { start: 0, end: 9 }, rangeIndex: 1 },
+      {
+        hostIp: '127.0.0.1',
+        published: 5000,
+        publishedEnd: null,
+        target: 80,
+        protocol: 'udp',
+        publishedSpan: { start: 10, end: 19 },
+        targetSpan: { start: 20, end: 25 },
+        hostIpSpan: { start: 0, end: 9 },
+        rangeIndex: 0,
+      },
+      {
+        hostIp: '127.0.0.1',
+        published: 5001,
+        publishedEnd: null,
+        target: 81,
+        protocol: 'udp',
+        publishedSpan: { start: 10, end: 19 },
+        targetSpan: { start: 20, end: 25 },
+        hostIpSpan: { start: 0, end: 9 },
+        rangeIndex: 1,
+      },
     ]);
     expect(() => portreg.parsePortSpec('1.2.3.4:80')).toThrow(portreg.PortSpecError);
   });

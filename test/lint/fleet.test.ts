@@ -15,7 +15,8 @@ async function lintTree(root: string, options: Partial<Parameters<typeof lint>[0
   return lint({ root, registry, ...options });
 }
 
-const brief = (r: LintResult) => r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.fixable ? ' (fixable)' : ''}: ${f.message}`);
+const brief = (r: LintResult) =>
+  r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.fixable ? ' (fixable)' : ''}: ${f.message}`);
 
 describe('lint on a fleet that breaks most rules', () => {
   it('reports exactly these findings, one error per port occurrence, warnings on top', async () => {

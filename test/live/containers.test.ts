@@ -64,7 +64,10 @@ describe('listContainerPorts', () => {
   });
 
   it('is empty when the engine does not answer, when it hangs, and without docker at all', async () => {
-    const refused = await fakeDocker('refused', "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2\nexit 1");
+    const refused = await fakeDocker(
+      'refused',
+      "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2\nexit 1",
+    );
     const hangs = await fakeDocker('hangs', 'exec sleep 30');
     expect(await listContainerPorts({ docker: refused })).toEqual([]);
     expect(await listContainerPorts({ docker: hangs, timeoutMs: 300 })).toEqual([]);
@@ -109,7 +112,11 @@ describe('portreg ps with a Docker engine that answers', () => {
     const root = path.join(dir, 'fleet');
     await mkdir(root);
     // Ports far from anything this machine listens on: 47000/tcp for the container, 47001 idle.
-    await writeRegistry(root, { billing: { range: { from: 47000, to: 47099 }, path: 'billing', services: { api: { port: 47000, purpose: 'billing API' } } } }, { projectSpace: { from: 1024, to: 65535 } });
+    await writeRegistry(
+      root,
+      { billing: { range: { from: 47000, to: 47099 }, path: 'billing', services: { api: { port: 47000, purpose: 'billing API' } } } },
+      { projectSpace: { from: 1024, to: 65535 } },
+    );
     await fakeDocker('bin', `printf 'a1b2c3d4e5f6\\tbilling-api-1\\t127.0.0.9:47000->8080/tcp\\n'`);
     const env = { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` };
 
@@ -117,11 +124,28 @@ describe('portreg ps with a Docker engine that answers', () => {
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { listeners: { port: number; address: string; container: string | null; owner: unknown }[] };
     expect(report.listeners.filter((l) => l.port === 47000)).toEqual([
-      { protocol: 'tcp', family: 4, address: '127.0.0.9', port: 47000, pid: null, command: null, container: 'billing-api-1', owner: { project: 'billing', service: 'api', purpose: 'billing API' }, reservations: [], rangeOf: 'billing' },
+      {
+        protocol: 'tcp',
+        family: 4,
+        address: '127.0.0.9',
+        port: 47000,
+        pid: null,
+        command: null,
+        container: 'billing-api-1',
+        owner: { project: 'billing', service: 'api', purpose: 'billing API' },
+        reservations: [],
+        rangeOf: 'billing',
+      },
     ]);
 
     const text = await runCli(['ps'], { cwd: root, env });
-    expect(text.stdout.split('\n').find((l) => l.includes('127.0.0.9:47000'))!.trim().split(/\s{2,}/)).toEqual(['tcp', '127.0.0.9:47000', '-', 'container billing-api-1', 'billing/api']);
+    expect(
+      text.stdout
+        .split('\n')
+        .find((l) => l.includes('127.0.0.9:47000'))!
+        .trim()
+        .split(/\s{2,}/),
+    ).toEqual(['tcp', '127.0.0.9:47000', '-', 'container billing-api-1', 'billing/api']);
 
     const who = await runCli(['who', '47000', '--live'], { cwd: root, env });
     expect(who.stdout).toContain('container billing-api-1');

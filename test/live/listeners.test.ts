@@ -111,9 +111,7 @@ describe('parseProcNet', () => {
       { protocol: 'udp', family: 4, address: '127.0.0.53', port: 53, inode: 18011 },
       { protocol: 'udp', family: 4, address: '0.0.0.0', port: 5353, inode: 19022 },
     ]);
-    expect(parseProcNet(UDP6, 'udp', 6)).toEqual([
-      { protocol: 'udp', family: 6, address: '::', port: 5353, inode: 19023 },
-    ]);
+    expect(parseProcNet(UDP6, 'udp', 6)).toEqual([{ protocol: 'udp', family: 6, address: '::', port: 5353, inode: 19023 }]);
   });
 
   it('ignores malformed lines and duplicates without throwing', () => {
@@ -127,9 +125,7 @@ describe('parseProcNet', () => {
       lines[1],
       lines[1],
     ].join('\n');
-    expect(parseProcNet(messy, 'tcp', 4)).toEqual([
-      { protocol: 'tcp', family: 4, address: '0.0.0.0', port: 5432, inode: 21512 },
-    ]);
+    expect(parseProcNet(messy, 'tcp', 4)).toEqual([{ protocol: 'tcp', family: 4, address: '0.0.0.0', port: 5432, inode: 21512 }]);
     expect(parseProcNet(TCP, 'tcp', 6)).toEqual([]); // wrong family: address width mismatch
     expect(parseProcNet('\0\0\0', 'udp', 4)).toEqual([]);
   });
@@ -149,7 +145,7 @@ describe('parseLsofOutput', () => {
 
   it('ignores junk', () => {
     expect(parseLsofOutput('')).toEqual([]);
-    expect(parseLsofOutput('lsof: WARNING: can\'t stat() fuse file system\nx\nnfoo\ntIPv4\nPTCP\n')).toEqual([]);
+    expect(parseLsofOutput("lsof: WARNING: can't stat() fuse file system\nx\nnfoo\ntIPv4\nPTCP\n")).toEqual([]);
   });
 });
 

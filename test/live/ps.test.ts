@@ -77,7 +77,15 @@ afterAll(async () => {
 });
 
 interface PsJson {
-  listeners: { protocol: string; family: number; address: string; port: number; pid: number | null; command: string | null; owner: { project: string; service: string } | null }[];
+  listeners: {
+    protocol: string;
+    family: number;
+    address: string;
+    port: number;
+    pid: number | null;
+    command: string | null;
+    owner: { project: string; service: string } | null;
+  }[];
   notListening: { project: string; service: string; port: number }[];
   onReserved: { port: number; protocol: string; reservations: { reason: string }[] }[];
 }
@@ -95,9 +103,15 @@ describe('portreg ps', () => {
     if (hasIPv6Loopback) own('tcp', 6, '::1', ports.loopback6!);
     own('udp', 4, '127.0.0.1', ports.udp!);
 
-    expect(report.listeners.find((l) => l.port === ports.loopback4 && l.protocol === 'tcp')!.owner).toEqual({ project: 'live', service: 'api', purpose: 'the test API' });
+    expect(report.listeners.find((l) => l.port === ports.loopback4 && l.protocol === 'tcp')!.owner).toEqual({
+      project: 'live',
+      service: 'api',
+      purpose: 'the test API',
+    });
     expect(report.listeners.find((l) => l.port === ports.any4 && l.protocol === 'tcp')!.owner).toBeNull();
-    expect(report.onReserved).toContainEqual(expect.objectContaining({ port: ports.udp, protocol: 'udp', reservations: [expect.objectContaining({ reason: 'test reservation' })] }));
+    expect(report.onReserved).toContainEqual(
+      expect.objectContaining({ port: ports.udp, protocol: 'udp', reservations: [expect.objectContaining({ reason: 'test reservation' })] }),
+    );
     expect(report.notListening.some((s) => s.service === 'api')).toBe(false);
     const idleRegistered = report.notListening.find((s) => s.service === 'idle');
     if (idleRegistered) expect(idleRegistered).toMatchObject({ project: 'live', port: ports.idle });
@@ -137,7 +151,10 @@ describe('portreg doctor', () => {
     const r = await runCli(['doctor', '--project', 'live'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      new RegExp(`^HELD {2}${ports.loopback4}/tcp of compose service "api" \\(live/compose\\.yaml:5:10\\) is held by tcp 127\\.0\\.0\\.1:${ports.loopback4} pid ${process.pid} \\(\\S+\\): the registry gives the port to this service \\("api"\\): if that is this stack already running, compose keeps it; otherwise stop that process, or move this entry to \\d+ \\(free in the range of "live"\\)$`, 'm'),
+      new RegExp(
+        `^HELD {2}${ports.loopback4}/tcp of compose service "api" \\(live/compose\\.yaml:5:10\\) is held by tcp 127\\.0\\.0\\.1:${ports.loopback4} pid ${process.pid} \\(\\S+\\): the registry gives the port to this service \\("api"\\): if that is this stack already running, compose keeps it; otherwise stop that process, or move this entry to \\d+ \\(free in the range of "live"\\)$`,
+        'm',
+      ),
     );
     expect(r.stdout).toMatch(new RegExp(`^ok {4}127\\.0\\.0\\.1:${ports.idle}/tcp of compose service "idle" \\(live/compose\\.yaml:9:\\d+\\) is free`, 'm'));
     expect(r.stdout).toContain('1 of 2 published ports held: docker compose up would fail to bind');
@@ -145,7 +162,14 @@ describe('portreg doctor', () => {
     const json = JSON.parse((await runCli(['doctor', '--project', 'live', '--json'], { cwd: dir })).stdout);
     expect(json).toMatchObject({ project: 'live', stacks: ['live/compose.yaml'], held: 1 });
     const held = json.ports.find((p: { status: string }) => p.status === 'held');
-    expect(held).toMatchObject({ port: ports.loopback4, file: 'live/compose.yaml', line: 5, holders: [{ pid: process.pid, address: '127.0.0.1' }], registeredOwner: { project: 'live', service: 'api' }, ownerIsThisService: true });
+    expect(held).toMatchObject({
+      port: ports.loopback4,
+      file: 'live/compose.yaml',
+      line: 5,
+      holders: [{ pid: process.pid, address: '127.0.0.1' }],
+      registeredOwner: { project: 'live', service: 'api' },
+      ownerIsThisService: true,
+    });
     expect(held.suggestion).not.toBe(ports.loopback4);
   });
 
@@ -157,7 +181,10 @@ describe('portreg doctor', () => {
   });
 
   it('says what to do when no project is given, or the project is unknown', async () => {
-    expect(await runCli(['doctor'], { cwd: dir })).toMatchObject({ code: 2, stderr: 'portreg: doctor needs --project NAME (or "project" in portreg.config.json)\n' });
+    expect(await runCli(['doctor'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: 'portreg: doctor needs --project NAME (or "project" in portreg.config.json)\n',
+    });
     const r = await runCli(['doctor', '--project', 'nope'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^portreg: project "nope" is unknown: register it with "portreg project add nope"/);
@@ -190,7 +217,9 @@ describe('liveReport', () => {
       {
         version: 1,
         reserved: [{ range: { from: 8000, to: 8099 }, reason: 'infra', owner: 'supervisor' }],
-        projects: { p: { range: { from: 5000, to: 5099 }, services: { api: { port: 5001, purpose: 'a' }, dns: { port: 5053, purpose: 'd', protocol: ['tcp', 'udp'] } } } },
+        projects: {
+          p: { range: { from: 5000, to: 5099 }, services: { api: { port: 5001, purpose: 'a' }, dns: { port: 5053, purpose: 'd', protocol: ['tcp', 'udp'] } } },
+        },
       },
       [
         { protocol: 'tcp', family: 4, address: '0.0.0.0', port: 5001, inode: 1, pid: 10, command: 'api' },

@@ -30,7 +30,11 @@ interface Served {
 /** Starts `portreg mcp --http 0 ...` and waits for the address it prints on stderr. */
 function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '0', '--registry', 'ports.registry.json', ...args], { cwd: dir, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '0', '--registry', 'ports.registry.json', ...args], {
+      cwd: dir,
+      env: testEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -60,7 +64,13 @@ function rawPost(url: URL, headers: Record<string, string>): Promise<{ status: n
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body), ...headers } },
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => (text += d));
@@ -82,7 +92,14 @@ describe('portreg mcp --http', () => {
     await client.connect(new StreamableHTTPClientTransport(served.url));
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
-      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'reassign_port', 'release_port']);
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+        'allocate_port',
+        'check_port',
+        'lint',
+        'list_ports',
+        'reassign_port',
+        'release_port',
+      ]);
       const a = (await client.callTool({ name: 'allocate_port', arguments: { projectName: 'billing', serviceName: 'web', purpose: 'web' } })) as CallToolResult;
       expect(a.structuredContent).toMatchObject({ port: 5002, created: true, url: 'http://localhost:5002' });
       const list = (await client.callTool({ name: 'list_ports', arguments: { projectName: 'billing' } })) as CallToolResult;

@@ -33,7 +33,17 @@ afterEach(() => client.close());
 
 const call = (args: Record<string, unknown>) => client.callTool({ name: 'reassign_port', arguments: args }) as Promise<CallToolResult>;
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-type Plan = { planId: string; from: number; to: number; applied: boolean; changed: boolean; files: string[]; edits: { file: string; line: number; old: string; new: string }[]; written: string[]; registry: { file: string; old: number; new: number } };
+type Plan = {
+  planId: string;
+  from: number;
+  to: number;
+  applied: boolean;
+  changed: boolean;
+  files: string[];
+  edits: { file: string; line: number; old: string; new: string }[];
+  written: string[];
+  registry: { file: string; old: number; new: number };
+};
 const plan = (r: CallToolResult) => r.structuredContent as unknown as Plan;
 const postgres = { projectName: 'billing', serviceName: 'postgres' };
 
@@ -43,7 +53,14 @@ describe('reassign_port', () => {
     const r = await call({ ...postgres, port: 5033 });
     expect(r.isError).toBeFalsy();
     const p = plan(r);
-    expect(p).toMatchObject({ from: 5032, to: 5033, changed: true, applied: false, written: [], registry: { file: 'ports.registry.json', old: 5032, new: 5033 } });
+    expect(p).toMatchObject({
+      from: 5032,
+      to: 5033,
+      changed: true,
+      applied: false,
+      written: [],
+      registry: { file: 'ports.registry.json', old: 5032, new: 5033 },
+    });
     expect(p.planId).toMatch(/^[0-9a-f]{64}$/);
     expect(p.files).toHaveLength(8);
     expect(p.files).toContain('projects/billing/docker-compose.yml');
@@ -99,7 +116,10 @@ describe('reassign_port', () => {
     const { planId } = plan(await call({ ...postgres, port: 5033 }));
     const registryFile = path.join(dir, 'ports.registry.json');
     // Someone takes another port meanwhile: the registry text is not the one planned from.
-    const allocated = (await client.callTool({ name: 'allocate_port', arguments: { projectName: 'billing', serviceName: 'mail', purpose: 'SMTP' } })) as CallToolResult;
+    const allocated = (await client.callTool({
+      name: 'allocate_port',
+      arguments: { projectName: 'billing', serviceName: 'mail', purpose: 'SMTP' },
+    })) as CallToolResult;
     expect(allocated.isError).toBeFalsy();
     const before = await treeText(dir);
     const r = await call({ ...postgres, port: 5033, apply: true, planId });
@@ -144,7 +164,9 @@ describe('reassign_port', () => {
     expect(planned.isError).toBeFalsy();
     const { planId, dirty } = planned.structuredContent as unknown as Plan & { dirty: string[] };
     expect(dirty).toEqual(['projects/billing/README.md']);
-    expect(text(planned)).toContain('projects/billing/README.md has uncommitted changes: applying will be refused until they are committed or stashed, unless allowDirty is true');
+    expect(text(planned)).toContain(
+      'projects/billing/README.md has uncommitted changes: applying will be refused until they are committed or stashed, unless allowDirty is true',
+    );
 
     const before = await treeText(dir);
     const refused = await call({ ...postgres, port: 5033, apply: true, planId });

@@ -146,7 +146,12 @@ describe('the MCP server (in memory)', () => {
     expect(again.isError).toBe(true);
     expect(text(again)).toBe('project "billing" has no service "api" (it has no services)');
     const check = await call('check_port', { port: 5001, projectName: 'billing' });
-    expect(check.structuredContent).toMatchObject({ free: false, quarantine: { project: 'billing', service: 'api', what: 'released' }, available: false, suggestion: 5002 });
+    expect(check.structuredContent).toMatchObject({
+      free: false,
+      quarantine: { project: 'billing', service: 'api', what: 'released' },
+      available: false,
+      suggestion: 5002,
+    });
   });
 
   it('checks a port: owner, reservation, listeners, and a suggestion for the asking project', async () => {
@@ -165,7 +170,11 @@ describe('the MCP server (in memory)', () => {
     expect(text(owned)).toContain('suggestion: 5002');
 
     const reserved = await call('check_port', { port: 22 });
-    expect(reserved.structuredContent).toMatchObject({ reservations: [{ reason: 'SSH', range: { from: 22, to: 22 }, severity: 'error', owner: null }], available: null, suggestion: null });
+    expect(reserved.structuredContent).toMatchObject({
+      reservations: [{ reason: 'SSH', range: { from: 22, to: 22 }, severity: 'error', owner: null }],
+      available: null,
+      suggestion: null,
+    });
 
     const free = await call('check_port', { port: 5060 + 20, projectName: 'billing' });
     expect(free.structuredContent).toMatchObject({ free: true, available: true, reason: null, suggestion: null });
@@ -198,7 +207,7 @@ describe('the MCP server (in memory)', () => {
     try {
       await writeRegistry(dir, { live: { range: { from: busy, to: busy + 1 }, services: {} } }, { reserved: [], projectSpace: { from: 1024, to: 65535 } });
       const probing = await connect({ probe: true });
-      const r = await probing.callTool({ name: 'allocate_port', arguments: { projectName: 'live', serviceName: 'a', purpose: 'x' } }) as CallToolResult;
+      const r = (await probing.callTool({ name: 'allocate_port', arguments: { projectName: 'live', serviceName: 'a', purpose: 'x' } })) as CallToolResult;
       await probing.close();
       expect(r.structuredContent).toMatchObject({ port: busy + 1, skippedLive: [busy] });
       expect(text(r)).toContain(`skipped ${busy}: in use on this machine right now`);
@@ -238,7 +247,14 @@ describe('the MCP server (in memory)', () => {
     await writeFile(compose, `services:\n  api:\n    image: api\n    ports:\n      - "5001:3000"\n  web:\n    image: web\n    ports:\n${ports}\n`);
     const r = await call('lint', {});
     expect(r.isError).toBeFalsy();
-    const report = r.structuredContent as { total: number; shown: number; truncated: boolean; errors: number; byRule: Record<string, number>; findings: { severity: string; file: string }[] };
+    const report = r.structuredContent as {
+      total: number;
+      shown: number;
+      truncated: boolean;
+      errors: number;
+      byRule: Record<string, number>;
+      findings: { severity: string; file: string }[];
+    };
     expect(report.total).toBeGreaterThan(50);
     expect(report.shown).toBe(50);
     expect(report.truncated).toBe(true);
@@ -264,7 +280,10 @@ describe('the MCP server (in memory)', () => {
     const server = path.join(dir, 'projects/billing/src/server.ts');
     await mkdir(path.dirname(server), { recursive: true });
     await writeFile(server, 'app.listen(5050);\n');
-    const brief = (r: CallToolResult) => (r.structuredContent as { findings: { ruleId: string; file: string; line: number; column: number }[] }).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`);
+    const brief = (r: CallToolResult) =>
+      (r.structuredContent as { findings: { ruleId: string; file: string; line: number; column: number }[] }).findings.map(
+        (f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`,
+      );
     expect(brief(await call('lint', {}))).not.toContain('projects/billing/src/server.ts:1:12 port-unregistered');
     await writeFile(path.join(dir, 'portreg.config.json'), '{ "code": true }\n');
     expect(brief(await call('lint', {}))).toContain('projects/billing/src/server.ts:1:12 port-unregistered');

@@ -51,7 +51,10 @@ describe('portreg mcp over stdio', () => {
       billing: { range: { from: 5000, to: 5099 }, path: 'billing', services: { api: { port: 5001, purpose: 'REST API' } } },
     });
     await mkdir(path.join(dir, 'billing'));
-    await writeFile(path.join(dir, 'billing/compose.yaml'), 'services:\n  api:\n    image: api\n    ports:\n      - "5001:3000"\n  stray:\n    image: x\n    ports:\n      - "5077:80"\n');
+    await writeFile(
+      path.join(dir, 'billing/compose.yaml'),
+      'services:\n  api:\n    image: api\n    ports:\n      - "5001:3000"\n  stray:\n    image: x\n    ports:\n      - "5077:80"\n',
+    );
     const { client, stderr } = await connect(dir, 'ports.registry.json');
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
@@ -59,15 +62,29 @@ describe('portreg mcp over stdio', () => {
       expect(tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'reassign_port', 'release_port']);
 
       const a = await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' });
-      expect(a.structuredContent).toEqual({ port: 5002, project: 'billing', service: 'worker', range: { from: 5000, to: 5099 }, created: true, url: 'http://localhost:5002', skippedLive: [], warnings: [] });
+      expect(a.structuredContent).toEqual({
+        port: 5002,
+        project: 'billing',
+        service: 'worker',
+        range: { from: 5000, to: 5099 },
+        created: true,
+        url: 'http://localhost:5002',
+        skippedLive: [],
+        warnings: [],
+      });
       expect(text(a)).toContain('http://localhost:5002');
-      expect((await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' })).structuredContent).toMatchObject({ port: 5002, created: false });
+      expect((await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' })).structuredContent).toMatchObject({
+        port: 5002,
+        created: false,
+      });
 
       const check = await call(client, 'check_port', { port: 5002, projectName: 'billing' });
       expect(check.structuredContent).toMatchObject({ port: 5002, owners: [{ project: 'billing', service: 'worker' }], available: false, suggestion: 5003 });
 
       const list = await call(client, 'list_ports', { projectName: 'billing' });
-      expect(list.structuredContent).toMatchObject({ projects: [{ project: 'billing', used: 2, left: 95, services: [{ service: 'api' }, { service: 'worker' }] }] });
+      expect(list.structuredContent).toMatchObject({
+        projects: [{ project: 'billing', used: 2, left: 95, services: [{ service: 'api' }, { service: 'worker' }] }],
+      });
 
       const lint = await call(client, 'lint', {});
       expect(lint.isError).toBeFalsy();
@@ -121,7 +138,9 @@ describe('portreg mcp over stdio', () => {
     // A delay between reading and writing widens the window the lock must protect.
     const clients = await Promise.all(Array.from({ length: 8 }, () => connect(dir, registry, { PORTREG_TEST_DELAY_MS: '30' })));
     try {
-      const results = await Promise.all(clients.map(({ client }, i) => call(client, 'allocate_port', { projectName: 'billing', serviceName: `svc${i}`, purpose: `service ${i}` })));
+      const results = await Promise.all(
+        clients.map(({ client }, i) => call(client, 'allocate_port', { projectName: 'billing', serviceName: `svc${i}`, purpose: `service ${i}` })),
+      );
       for (const r of results) expect(r.isError, text(r)).toBeFalsy();
       const ports = results.map((r) => (r.structuredContent as { port: number }).port);
       expect(new Set(ports).size).toBe(8);
@@ -153,11 +172,15 @@ describe('portreg mcp over stdio', () => {
       expect(lint.isError).toBeFalsy();
       const files = new Set((lint.structuredContent as { findings: { file: string }[] }).findings.map((f) => f.file));
       expect([...files].every((f) => f.startsWith('projects/billing/'))).toBe(true);
-      expect(text(lint)).toContain('projects/billing/.env.example:2:23: error: DATABASE_PORT is 5032 in projects/billing/.env.example, but registered as 5034 for service "postgres" of project "billing" (env-drift)');
+      expect(text(lint)).toContain(
+        'projects/billing/.env.example:2:23: error: DATABASE_PORT is 5032 in projects/billing/.env.example, but registered as 5034 for service "postgres" of project "billing" (env-drift)',
+      );
       await writeFile(registryFile, original);
 
       await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
-      const { planId } = (await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033 })).structuredContent as { planId: string };
+      const { planId } = (await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033 })).structuredContent as {
+        planId: string;
+      };
       const before = await treeText(dir);
       const refused = await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033, apply: true, planId });
       expect(refused.isError).toBe(true);
@@ -165,7 +188,14 @@ describe('portreg mcp over stdio', () => {
         'refused, nothing was written: projects/billing/README.md has uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)',
       );
       expect(await treeText(dir)).toEqual(before);
-      const applied = await call(client, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033, apply: true, planId, allowDirty: true });
+      const applied = await call(client, 'reassign_port', {
+        projectName: 'billing',
+        serviceName: 'postgres',
+        port: 5033,
+        apply: true,
+        planId,
+        allowDirty: true,
+      });
       expect(applied.isError, text(applied)).toBeFalsy();
       expect(applied.structuredContent).toMatchObject({ applied: true, from: 5032, to: 5033 });
       expect(await readFile(path.join(dir, 'projects/billing/README.md'), 'utf8')).toMatch(/localhost:5033 once[\s\S]*Work in progress\.\n$/);

@@ -69,10 +69,11 @@ describe('parseCode: ports the code listens on', () => {
 
   it('keeps the expression around the digits as raw', () => {
     const text = readFileSync(path.join(FIXTURES, 'env-fallback/config.ts'), 'utf8');
-    expect(parseCode(ts, text, 'config.ts').facts.slice(2, 4).map((f) => f.raw)).toEqual([
-      'Number(process.env.API_PORT) || 5002',
-      "parseInt(process.env.WORKER_PORT ?? '5003', 10)",
-    ]);
+    expect(
+      parseCode(ts, text, 'config.ts')
+        .facts.slice(2, 4)
+        .map((f) => f.raw),
+    ).toEqual(['Number(process.env.API_PORT) || 5002', "parseInt(process.env.WORKER_PORT ?? '5003', 10)"]);
   });
 });
 

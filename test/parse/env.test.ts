@@ -342,9 +342,9 @@ describe('agrees with dotenv.parse', () => {
   it.each([
     ['U+2028 starts a line for keys and comments', 'A=1 # c\u2028B=2\n# c\u2029C=3'],
     ['but not inside an unquoted value', 'A=1\u2028B=2'],
-    ['where a line that starts with a quote loses it', "A=x\u2028'a'\u2028\"b\" c"],
+    ['where a line that starts with a quote loses it', 'A=x\u2028\'a\'\u2028"b" c'],
     ['a colon needs a following space', 'A: b\nC:d\nE :f'],
-    ['escaped quotes may close a value when the real close cannot', "A='a\\'b' x\nB='\\'\nC=\"\\\\\"\"\nD=\"x\\\"\" # c"],
+    ['escaped quotes may close a value when the real close cannot', 'A=\'a\\\'b\' x\nB=\'\\\'\nC="\\\\""\nD="x\\"" # c'],
     ['export across a line break', 'export\nKEY=1\nexport =5'],
     ['a quote that closes many lines later', 'A="abc\nB=2\nC="\nD=4'],
     ['\\r and \\n escapes, in that order', 'A="a\\\\nb\\rc"\nB=\'a\\nb\''],
@@ -359,8 +359,43 @@ describe('agrees with dotenv.parse', () => {
   });
 
   it('on thousands of random texts built from the characters that matter', () => {
-    const pieces = ['A', 'B_PORT', 'export', 'export ', ' ', '\t', '=', ':', ': ', '#', '# c\n', '\n', '\r\n', '\r', "'", '"', '`',
-      '\\', '\\n', '\\"', "\\'", 'x', '5000', '.', '-', ',', '@', '/', 'K=', '=\n', '"a"', "'b'", '\u2028', '\u00a0', '\ufeff'];
+    const pieces = [
+      'A',
+      'B_PORT',
+      'export',
+      'export ',
+      ' ',
+      '\t',
+      '=',
+      ':',
+      ': ',
+      '#',
+      '# c\n',
+      '\n',
+      '\r\n',
+      '\r',
+      "'",
+      '"',
+      '`',
+      '\\',
+      '\\n',
+      '\\"',
+      "\\'",
+      'x',
+      '5000',
+      '.',
+      '-',
+      ',',
+      '@',
+      '/',
+      'K=',
+      '=\n',
+      '"a"',
+      "'b'",
+      '\u2028',
+      '\u00a0',
+      '\ufeff',
+    ];
     let seed = 20240611;
     const random = (n: number) => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  interpolate,
-  InterpolationError,
-  parseTemplate,
-  resolveTemplate,
-  type TemplatePart,
-} from '../../src/parse/interpolate.js';
+import { interpolate, InterpolationError, parseTemplate, resolveTemplate, type TemplatePart } from '../../src/parse/interpolate.js';
 
 const sp = (start: number, end: number) => ({ start, end });
 
@@ -84,29 +78,13 @@ const invalid = ['${', '${}', '${ }', '${ foo}', '${foo }', '${foo!}'];
 // compose-go template/template_test.go: TestMandatoryVariableErrors,
 // TestMandatoryVariableErrorsWithNestedExpansion, TestPrecedence (the error case).
 const required: [template: string, variable: string, message: string][] = [
-  [
-    'not ok ${UNSET_VAR:?Mandatory Variable Unset}',
-    'UNSET_VAR',
-    'required variable UNSET_VAR is missing a value: Mandatory Variable Unset',
-  ],
+  ['not ok ${UNSET_VAR:?Mandatory Variable Unset}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value: Mandatory Variable Unset'],
   ['not ok ${BAR:?Mandatory Variable Empty}', 'BAR', 'required variable BAR is missing a value: Mandatory Variable Empty'],
   ['not ok ${UNSET_VAR:?}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value'],
-  [
-    'not ok ${UNSET_VAR?Mandatory Variable Unset}',
-    'UNSET_VAR',
-    'required variable UNSET_VAR is missing a value: Mandatory Variable Unset',
-  ],
+  ['not ok ${UNSET_VAR?Mandatory Variable Unset}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value: Mandatory Variable Unset'],
   ['not ok ${UNSET_VAR?}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value'],
-  [
-    'not ok ${UNSET_VAR:?Mandatory Variable ${FOO}}',
-    'UNSET_VAR',
-    'required variable UNSET_VAR is missing a value: Mandatory Variable first',
-  ],
-  [
-    'not ok ${UNSET_VAR?Mandatory Variable ${FOO}}',
-    'UNSET_VAR',
-    'required variable UNSET_VAR is missing a value: Mandatory Variable first',
-  ],
+  ['not ok ${UNSET_VAR:?Mandatory Variable ${FOO}}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value: Mandatory Variable first'],
+  ['not ok ${UNSET_VAR?Mandatory Variable ${FOO}}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value: Mandatory Variable first'],
   ['${UNSET_VAR?bar-baz}', 'UNSET_VAR', 'required variable UNSET_VAR is missing a value: bar-baz'],
 ];
 
@@ -130,9 +108,7 @@ describe('interpolate', () => {
   });
 
   it('words a required-variable error like compose', () => {
-    expect(() => interpolate('${API_PORT:?set it}:3000', {})).toThrow(
-      'required variable API_PORT is missing a value: set it',
-    );
+    expect(() => interpolate('${API_PORT:?set it}:3000', {})).toThrow('required variable API_PORT is missing a value: set it');
   });
 
   // Not from a reference test file: behaviours that follow from compose-go's code.
@@ -297,9 +273,7 @@ describe('parseTemplate', () => {
     ['${bar:+foo}', [['bar', ':+', 'foo']]],
     ['${bar+foo}', [['bar', '+', 'foo']]],
   ])('%j', (template, expected) => {
-    const variables = parseTemplate(template).flatMap((p) =>
-      p.kind === 'variable' ? [[p.name, p.operator, p.operand?.text ?? null]] : [],
-    );
+    const variables = parseTemplate(template).flatMap((p) => (p.kind === 'variable' ? [[p.name, p.operator, p.operand?.text ?? null]] : []));
     expect(variables).toEqual(expected);
   });
 });

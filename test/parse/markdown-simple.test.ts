@@ -61,7 +61,11 @@ const README = [
 describe('simpleBlocks', () => {
   it('reads a generated README without micromark, as micromark reads it', () => {
     const chunks = relevantChunks(README)!;
-    expect(chunks.map((c) => README.slice(c.start, c.end).split('\n')[0])).toEqual(['```bash', 'Then open http://localhost:5421 in a browser.', '| Service | Port | Purpose |']);
+    expect(chunks.map((c) => README.slice(c.start, c.end).split('\n')[0])).toEqual([
+      '```bash',
+      'Then open http://localhost:5421 in a browser.',
+      '| Service | Port | Purpose |',
+    ]);
     for (const c of chunks) {
       const nodes = simpleBlocks(README, c.start, c.end);
       expect(nodes, README.slice(c.start, c.end)).not.toBeNull();
@@ -104,15 +108,69 @@ describe('simpleBlocks', () => {
 
   it('gives the nodes micromark gives, for every chunk it accepts from generated documents', () => {
     const lines = [
-      'see http://localhost:5000 now', 'port 5001', '  indented localhost:5002', 'trailing space localhost:5003 ', 'PORT=5004',
-      '# Title 5005', '###### h6 localhost:5006', '#', '# ', '#\tTab 5007', '####### seven', '#5008',
-      '```', '```yaml', '```env title="x"', '```bash  meta words', '~~~', '~~~yaml', '````', '   ```', '```  ', 'services:', '  api:',
-      '    ports:', '      - "5009:80"', 'API_PORT=5010',
-      '| Port | Service |', '|Port|Service|', '| Ports |', '|---|---|', '|---|---|  ', '|:--|--:|', '| --- |', '|---|', '| 5011 | api |', '|5012|api|',
-      '| `5013` | api |', '| ` 5014 ` | x |', '| `` | y |', '| 5015 |', '|  | z |', '| 5016 | a | b |', '| Port | x |  ', '|',
-      '- item 5017', '1. one', '> quote localhost:5018', '===', '---', '***', '___', '<!-- x -->', '`localhost:5019`', 'a | b',
-      'a\\', 'x &amp; y', 'hard break  ', '5020 first', '    four spaces', 'It calls [p0001](../p0001/README.md) at http://localhost:5021.',
-      '![img](x.png) localhost:5023', '[a](b c) localhost:5025', '[a]: http://localhost:5035',
+      'see http://localhost:5000 now',
+      'port 5001',
+      '  indented localhost:5002',
+      'trailing space localhost:5003 ',
+      'PORT=5004',
+      '# Title 5005',
+      '###### h6 localhost:5006',
+      '#',
+      '# ',
+      '#\tTab 5007',
+      '####### seven',
+      '#5008',
+      '```',
+      '```yaml',
+      '```env title="x"',
+      '```bash  meta words',
+      '~~~',
+      '~~~yaml',
+      '````',
+      '   ```',
+      '```  ',
+      'services:',
+      '  api:',
+      '    ports:',
+      '      - "5009:80"',
+      'API_PORT=5010',
+      '| Port | Service |',
+      '|Port|Service|',
+      '| Ports |',
+      '|---|---|',
+      '|---|---|  ',
+      '|:--|--:|',
+      '| --- |',
+      '|---|',
+      '| 5011 | api |',
+      '|5012|api|',
+      '| `5013` | api |',
+      '| ` 5014 ` | x |',
+      '| `` | y |',
+      '| 5015 |',
+      '|  | z |',
+      '| 5016 | a | b |',
+      '| Port | x |  ',
+      '|',
+      '- item 5017',
+      '1. one',
+      '> quote localhost:5018',
+      '===',
+      '---',
+      '***',
+      '___',
+      '<!-- x -->',
+      '`localhost:5019`',
+      'a | b',
+      'a\\',
+      'x &amp; y',
+      'hard break  ',
+      '5020 first',
+      '    four spaces',
+      'It calls [p0001](../p0001/README.md) at http://localhost:5021.',
+      '![img](x.png) localhost:5023',
+      '[a](b c) localhost:5025',
+      '[a]: http://localhost:5035',
     ];
     let accepted = 0;
     const check = (text: string) => {
@@ -126,27 +184,63 @@ describe('simpleBlocks', () => {
     };
     // Blocks of the simple shapes, some with a line that is not (most chunks accepted, the rest near misses).
     const pick = (...xs: string[]) => fc.constantFrom(...xs);
-    const mostly = <T,>(clean: fc.Arbitrary<T>, miss: fc.Arbitrary<T>) => fc.oneof({ arbitrary: clean, weight: 8 }, { arbitrary: miss, weight: 1 });
+    const mostly = <T>(clean: fc.Arbitrary<T>, miss: fc.Arbitrary<T>) => fc.oneof({ arbitrary: clean, weight: 8 }, { arbitrary: miss, weight: 1 });
     const links = [
-      'It calls [p0001](../p0001/README.md) at http://localhost:5021.', '[a](http://localhost:5022)', '![img](x.png) localhost:5023', '[a] (b) localhost:5024',
-      '[a](b c) localhost:5025', '[](x) localhost:5026', '[ a ](b) port 5027', 'see [x](y)', '[a](<b>)', '[a](b "t") 5028', '[a](b(c)) port 5029',
-      '([a](b)) localhost:5030', '[a](b)[c](d) port 5031', '[port 5032](http://localhost:5033)', '[a](some_file.md) port 5034',
+      'It calls [p0001](../p0001/README.md) at http://localhost:5021.',
+      '[a](http://localhost:5022)',
+      '![img](x.png) localhost:5023',
+      '[a] (b) localhost:5024',
+      '[a](b c) localhost:5025',
+      '[](x) localhost:5026',
+      '[ a ](b) port 5027',
+      'see [x](y)',
+      '[a](<b>)',
+      '[a](b "t") 5028',
+      '[a](b(c)) port 5029',
+      '([a](b)) localhost:5030',
+      '[a](b)[c](d) port 5031',
+      '[port 5032](http://localhost:5033)',
+      '[a](some_file.md) port 5034',
     ];
-    const prose = mostly(pick('see http://localhost:5000 now', 'port 5001', 'trailing space localhost:5003 ', 'words', '  indented localhost:5002', 'PORT=5004', 'no-break space localhost:5005\u00a0', '\u00a0leading no-break space port 5006', ...links), pick('a | b', 'hard break  ', '5000 first'));
-    const cell = mostly(pick(' 5011 ', '5012', ' `5013` ', ' ` 5014 ` ', '  ', ' api ', ' \u00a05015\u00a0 ', '\t5016\t'), pick(' `` ', ' *5015* ', '`a`b', ' `\t` '));
+    const prose = mostly(
+      pick(
+        'see http://localhost:5000 now',
+        'port 5001',
+        'trailing space localhost:5003 ',
+        'words',
+        '  indented localhost:5002',
+        'PORT=5004',
+        'no-break space localhost:5005\u00a0',
+        '\u00a0leading no-break space port 5006',
+        ...links,
+      ),
+      pick('a | b', 'hard break  ', '5000 first'),
+    );
+    const cell = mostly(
+      pick(' 5011 ', '5012', ' `5013` ', ' ` 5014 ` ', '  ', ' api ', ' \u00a05015\u00a0 ', '\t5016\t'),
+      pick(' `` ', ' *5015* ', '`a`b', ' `\t` '),
+    );
     const block = fc.oneof(
       fc.array(prose, { minLength: 1, maxLength: 3 }),
       fc.tuple(pick('#', '##', '######', '#######'), mostly(pick(' Title 5005', '\tTab 5007', '', ' '), pick(' x #', ' `5006`'))).map(([h, t]) => [h + t]),
-      fc.tuple(fc.integer({ min: 1, max: 3 }), mostly(pick('|'), pick('')), mostly(pick('|', '|  '), pick('')), pick('---', ':--', '--:', ':-:', ' --- ')).chain(([n, open, close, dash]) =>
-        fc.tuple(fc.array(mostly(fc.array(cell, { minLength: n, maxLength: n }), fc.array(cell, { minLength: n + 1, maxLength: n + 1 })), { maxLength: 3 })).map(([rows]) => [
-          open + Array.from({ length: n }, (_, i) => (i === 0 ? ' Port ' : ' Service ')).join('|') + close,
-          open + Array.from({ length: n }, () => dash).join('|') + close,
-          ...rows.map((r) => open + r.join('|') + close),
-        ]),
-      ),
-      fc.tuple(mostly(pick('```', '~~~', '````', '```yaml', '```env title="x"', '```bash  meta words'), pick('```a\\b', '```a&amp;')), fc.array(pick('services:', '      - "5009:80"', '', 'API_PORT=5010', 'curl localhost:5016'), { maxLength: 3 }), mostly(pick('```', '~~~', '````', '   ```', '```  '), pick(''))).map(
-        ([open, body, close]) => [open, ...body, close],
-      ),
+      fc
+        .tuple(fc.integer({ min: 1, max: 3 }), mostly(pick('|'), pick('')), mostly(pick('|', '|  '), pick('')), pick('---', ':--', '--:', ':-:', ' --- '))
+        .chain(([n, open, close, dash]) =>
+          fc
+            .tuple(fc.array(mostly(fc.array(cell, { minLength: n, maxLength: n }), fc.array(cell, { minLength: n + 1, maxLength: n + 1 })), { maxLength: 3 }))
+            .map(([rows]) => [
+              open + Array.from({ length: n }, (_, i) => (i === 0 ? ' Port ' : ' Service ')).join('|') + close,
+              open + Array.from({ length: n }, () => dash).join('|') + close,
+              ...rows.map((r) => open + r.join('|') + close),
+            ]),
+        ),
+      fc
+        .tuple(
+          mostly(pick('```', '~~~', '````', '```yaml', '```env title="x"', '```bash  meta words'), pick('```a\\b', '```a&amp;')),
+          fc.array(pick('services:', '      - "5009:80"', '', 'API_PORT=5010', 'curl localhost:5016'), { maxLength: 3 }),
+          mostly(pick('```', '~~~', '````', '   ```', '```  '), pick('')),
+        )
+        .map(([open, body, close]) => [open, ...body, close]),
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(block, fc.boolean()), { minLength: 1, maxLength: 6 }), (blocks) => {

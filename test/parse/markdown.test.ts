@@ -5,8 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseMarkdown, type MarkdownParseResult } from '../../src/parse/markdown.js';
 import type { RawPortFact } from '../../src/scan/types.js';
 
-const fixture = (name: string) =>
-  readFileSync(fileURLToPath(new URL(`../fixtures/markdown/${name}`, import.meta.url)), 'utf8');
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/markdown/${name}`, import.meta.url)), 'utf8');
 
 /** Parses and checks the invariants every result must keep: spans are the port digits, blocks are file-aligned. */
 function parse(text: string): MarkdownParseResult {
@@ -171,7 +170,12 @@ describe('parseMarkdown: the word "port" before a number, in prose', () => {
   it.each(prose)('%j', (text, port) => {
     const start = text.indexOf(port);
     expect(parse(text).facts).toEqual([
-      mention({ span: { start, end: start + port.length }, published: Number(port), raw: text.slice(text.search(/port/i), start + port.length), context: 'prose-port' }),
+      mention({
+        span: { start, end: start + port.length },
+        published: Number(port),
+        raw: text.slice(text.search(/port/i), start + port.length),
+        context: 'prose-port',
+      }),
     ]);
   });
 
@@ -337,9 +341,7 @@ describe('parseMarkdown: embedded YAML and env blocks', () => {
     const text = 'Setup:\n\n  ```yaml\n  services:\n    web:\n      ports: ["8080:80"]\n  ```\n';
     const result = parse(text);
     aligned(text, result);
-    expect(result.embedded).toEqual([
-      { lang: 'yaml', text: '  services:\n    web:\n      ports: ["8080:80"]', offset: text.indexOf('  services') },
-    ]);
+    expect(result.embedded).toEqual([{ lang: 'yaml', text: '  services:\n    web:\n      ports: ["8080:80"]', offset: text.indexOf('  services') }]);
     expect(parseYaml(result.embedded[0]!.text)).toEqual({ services: { web: { ports: ['8080:80'] } } });
   });
 
@@ -419,7 +421,11 @@ describe('parseMarkdown: linear time on adversarial input', () => {
     ...['localhost:', '-p ', '1:1:', '[::', 'http://a:', 'PORT=', 'lsof ', '-p 1:', '0.0.0.0:1->', '1.1.1.1:', 'a.'].map(
       (unit): [string, string, (s: string) => string] => [unit, 'code block', (s) => '```sh\n' + s + '\n```\n'],
     ),
-    ...['localhost:', '-p ', '1:1:', 'http://a:', 'port ', 'port 1', 'Port 1.', 'port \t'].map((unit): [string, string, (s: string) => string] => [unit, 'prose', (s) => s]),
+    ...['localhost:', '-p ', '1:1:', 'http://a:', 'port ', 'port 1', 'Port 1.', 'port \t'].map((unit): [string, string, (s: string) => string] => [
+      unit,
+      'prose',
+      (s) => s,
+    ]),
     // Thousands of short chunks, each read by markdown-simple.ts (or handed to micromark): per-chunk work must not look past the chunk.
     ...['see localhost:5000\n\n', '| Port |\n|---|\n| 5000 |\n\n', '```sh\ncurl localhost:5000\n```\n\n', 'see *localhost:5000*\n\n'].map(
       (unit): [string, string, (s: string) => string] => [unit, 'short chunks', (s) => s],

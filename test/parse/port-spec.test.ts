@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parsePortNumber,
-  parsePortRange,
-  parsePortSpec,
-  PortSpecError,
-  PROTOCOLS,
-  splitProtoPort,
-  type PortSpecEntry,
-} from '../../src/parse/port-spec.js';
+import { parsePortNumber, parsePortRange, parsePortSpec, PortSpecError, PROTOCOLS, splitProtoPort, type PortSpecEntry } from '../../src/parse/port-spec.js';
 
 const sp = (start: number, end: number) => ({ start, end });
 
@@ -43,15 +35,9 @@ type Rejected = [spec: string, reason: string, offset: number];
 const composeAccepted: Accepted[] = [
   ['80', [e({ target: 80, targetSpan: sp(0, 2) })]],
   ['80:8080', [e({ published: 80, publishedSpan: sp(0, 2), target: 8080, targetSpan: sp(3, 7) })]],
-  [
-    '80-90:8080',
-    [e({ published: 80, publishedEnd: 90, publishedSpan: sp(0, 5), target: 8080, targetSpan: sp(6, 10) })],
-  ],
+  ['80-90:8080', [e({ published: 80, publishedEnd: 90, publishedSpan: sp(0, 5), target: 8080, targetSpan: sp(6, 10) })]],
   ['8080:80/tcp', [e({ published: 8080, publishedSpan: sp(0, 4), target: 80, targetSpan: sp(5, 7) })]],
-  [
-    '80:8080/udp',
-    [e({ published: 80, publishedSpan: sp(0, 2), target: 8080, targetSpan: sp(3, 7), protocol: 'udp' })],
-  ],
+  ['80:8080/udp', [e({ published: 80, publishedSpan: sp(0, 2), target: 8080, targetSpan: sp(3, 7), protocol: 'udp' })]],
   [
     '80-81:8080-8081/tcp',
     [
@@ -133,31 +119,16 @@ const natAccepted: Accepted[] = [
       }),
     ],
   ],
-  [
-    '[2001:4860:0:2001::68]::333',
-    [e({ hostIp: '2001:4860:0:2001::68', hostIpSpan: sp(1, 21), target: 333, targetSpan: sp(24, 27) })],
-  ],
-  [
-    '[::1]:80:80',
-    [e({ hostIp: '::1', hostIpSpan: sp(1, 4), published: 80, publishedSpan: sp(6, 8), target: 80, targetSpan: sp(9, 11) })],
-  ],
-  [
-    '2001:4860:0:2001::68::333',
-    [e({ hostIp: '2001:4860:0:2001::68', hostIpSpan: sp(0, 20), target: 333, targetSpan: sp(22, 25) })],
-  ],
-  [
-    '::1:80:80',
-    [e({ hostIp: '::1', hostIpSpan: sp(0, 3), published: 80, publishedSpan: sp(4, 6), target: 80, targetSpan: sp(7, 9) })],
-  ],
+  ['[2001:4860:0:2001::68]::333', [e({ hostIp: '2001:4860:0:2001::68', hostIpSpan: sp(1, 21), target: 333, targetSpan: sp(24, 27) })]],
+  ['[::1]:80:80', [e({ hostIp: '::1', hostIpSpan: sp(1, 4), published: 80, publishedSpan: sp(6, 8), target: 80, targetSpan: sp(9, 11) })]],
+  ['2001:4860:0:2001::68::333', [e({ hostIp: '2001:4860:0:2001::68', hostIpSpan: sp(0, 20), target: 333, targetSpan: sp(22, 25) })]],
+  ['::1:80:80', [e({ hostIp: '::1', hostIpSpan: sp(0, 3), published: 80, publishedSpan: sp(4, 6), target: 80, targetSpan: sp(7, 9) })]],
   ['::::80', [e({ hostIp: '::', hostIpSpan: sp(0, 2), target: 80, targetSpan: sp(4, 6) })]],
   ['1234/tcp', [e({ target: 1234, targetSpan: sp(0, 4) })]],
   ['2345/udp', [e({ target: 2345, targetSpan: sp(0, 4), protocol: 'udp' })]],
   ['3456/sctp', [e({ target: 3456, targetSpan: sp(0, 4), protocol: 'sctp' })]],
   ['1234:1234/tcp', [e({ published: 1234, publishedSpan: sp(0, 4), target: 1234, targetSpan: sp(5, 9) })]],
-  [
-    '3456:3456/sctp',
-    [e({ published: 3456, publishedSpan: sp(0, 4), target: 3456, targetSpan: sp(5, 9), protocol: 'sctp' })],
-  ],
+  ['3456:3456/sctp', [e({ published: 3456, publishedSpan: sp(0, 4), target: 3456, targetSpan: sp(5, 9), protocol: 'sctp' })]],
   [
     '0.0.0.0:2345:2345/udp',
     [
@@ -226,14 +197,8 @@ const natAccepted: Accepted[] = [
       }),
     ],
   ],
-  [
-    '192.168.1.100::6000/udp',
-    [e({ hostIp: '192.168.1.100', hostIpSpan: sp(0, 13), target: 6000, targetSpan: sp(15, 19), protocol: 'udp' })],
-  ],
-  [
-    '192.168.1.100::6000/sctp',
-    [e({ hostIp: '192.168.1.100', hostIpSpan: sp(0, 13), target: 6000, targetSpan: sp(15, 19), protocol: 'sctp' })],
-  ],
+  ['192.168.1.100::6000/udp', [e({ hostIp: '192.168.1.100', hostIpSpan: sp(0, 13), target: 6000, targetSpan: sp(15, 19), protocol: 'udp' })]],
+  ['192.168.1.100::6000/sctp', [e({ hostIp: '192.168.1.100', hostIpSpan: sp(0, 13), target: 6000, targetSpan: sp(15, 19), protocol: 'sctp' })]],
   [':8080:6000/tcp', [e({ published: 8080, publishedSpan: sp(1, 5), target: 6000, targetSpan: sp(6, 10) })]],
   ['::6000', [e({ target: 6000, targetSpan: sp(2, 6) })]],
   [
@@ -282,10 +247,7 @@ const natRejected: Rejected[] = [
 // The cases named in the task, plus corners of the same code path (bracket handling of
 // net.SplitHostPort, net.ParseIP, strconv.ParseInt). Not from a reference test file.
 const moreAccepted: Accepted[] = [
-  [
-    '[::1]:8080:80',
-    [e({ hostIp: '::1', hostIpSpan: sp(1, 4), published: 8080, publishedSpan: sp(6, 10), target: 80, targetSpan: sp(11, 13) })],
-  ],
+  ['[::1]:8080:80', [e({ hostIp: '::1', hostIpSpan: sp(1, 4), published: 8080, publishedSpan: sp(6, 10), target: 80, targetSpan: sp(11, 13) })]],
   ['[::1]::80', [e({ hostIp: '::1', hostIpSpan: sp(1, 4), target: 80, targetSpan: sp(7, 9) })]],
   [
     '8000-8001:80-81',
@@ -294,17 +256,10 @@ const moreAccepted: Accepted[] = [
       e({ published: 8001, publishedSpan: sp(0, 9), target: 81, targetSpan: sp(10, 15), rangeIndex: 1 }),
     ],
   ],
-  [
-    '8000-8010:80',
-    [e({ published: 8000, publishedEnd: 8010, publishedSpan: sp(0, 9), target: 80, targetSpan: sp(10, 12) })],
-  ],
+  ['8000-8010:80', [e({ published: 8000, publishedEnd: 8010, publishedSpan: sp(0, 9), target: 80, targetSpan: sp(10, 12) })]],
   [
     '80-82',
-    [
-      e({ target: 80, targetSpan: sp(0, 5) }),
-      e({ target: 81, targetSpan: sp(0, 5), rangeIndex: 1 }),
-      e({ target: 82, targetSpan: sp(0, 5), rangeIndex: 2 }),
-    ],
+    [e({ target: 80, targetSpan: sp(0, 5) }), e({ target: 81, targetSpan: sp(0, 5), rangeIndex: 1 }), e({ target: 82, targetSpan: sp(0, 5), rangeIndex: 2 })],
   ],
   [
     '127.0.0.1:5000:3000/UDP',
@@ -326,10 +281,7 @@ const moreAccepted: Accepted[] = [
   ['+80:0080', [e({ published: 80, publishedSpan: sp(0, 3), target: 80, targetSpan: sp(4, 8) })]],
   // SplitHostPort("[]:") gives an empty host, which nat then treats as "no IP".
   ['[]:8080:80', [e({ published: 8080, publishedSpan: sp(3, 7), target: 80, targetSpan: sp(8, 10) })]],
-  [
-    '[1.2.3.4]:8080:80',
-    [e({ hostIp: '1.2.3.4', hostIpSpan: sp(1, 8), published: 8080, publishedSpan: sp(10, 14), target: 80, targetSpan: sp(15, 17) })],
-  ],
+  ['[1.2.3.4]:8080:80', [e({ hostIp: '1.2.3.4', hostIpSpan: sp(1, 8), published: 8080, publishedSpan: sp(10, 14), target: 80, targetSpan: sp(15, 17) })]],
   [
     '::ffff:10.0.0.1:8080:80',
     [

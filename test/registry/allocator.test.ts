@@ -214,11 +214,7 @@ describe('allocatePort: boundaries', () => {
 
   it('rejects an explicit value that is not a port number as a usage error', () => {
     expectUsageError(() => allocatePort(makeRegistry(), req('api', { port: 0 }), { now: T0 }), 'port-invalid', 'port 0 is not a port number (1-65535)');
-    expectUsageError(
-      () => allocatePort(makeRegistry(), req('api', { port: 65536 }), { now: T0 }),
-      'port-invalid',
-      'port 65536 is not a port number (1-65535)',
-    );
+    expectUsageError(() => allocatePort(makeRegistry(), req('api', { port: 65536 }), { now: T0 }), 'port-invalid', 'port 65536 is not a port number (1-65535)');
     expectUsageError(
       () => allocatePort(makeRegistry(), req('api', { port: 5000.5 }), { now: T0 }),
       'port-invalid',
@@ -247,11 +243,7 @@ describe('allocatePort: reserved ports', () => {
     });
     const e = expectRefusal(() => allocatePort(reg, req('api', { port: 5003 }), { now: T0 }), 'port-reserved', 'port 5003 is reserved: Hard rule (5003)');
     expect(e.details).toEqual({ port: 5003 });
-    expectRefusal(
-      () => allocatePort(reg, req('api', { port: 5015 }), { now: T0 }),
-      'port-reserved',
-      'port 5015 is reserved: Lab equipment (5010-5019)',
-    );
+    expectRefusal(() => allocatePort(reg, req('api', { port: 5015 }), { now: T0 }), 'port-reserved', 'port 5015 is reserved: Lab equipment (5010-5019)');
   });
 
   it('skips a warning-severity port (5000, AirPlay) but takes it with a warning when asked for', () => {
@@ -267,7 +259,7 @@ describe('allocatePort: reserved ports', () => {
     expect(explicit.registry.projects.billing!.services!.api).toEqual({ port: 5000, purpose: 'the api' });
   });
 
-  it('skips the browsers\' bad ports of the default reservations (5060, 5061)', () => {
+  it("skips the browsers' bad ports of the default reservations (5060, 5061)", () => {
     const reg = makeRegistry({
       reserved: structuredClone(DEFAULT_RESERVATIONS),
       projects: { billing: project(5000, 5099, servicesOn(5001, 5059)) },
@@ -344,11 +336,7 @@ describe('allocatePort: taken ports and uniqueness per port and protocol', () =>
     expect(allocatePort(reg, req('web'), { now: T0 }).port).toBe(5001);
     expect(allocatePort(reg, req('rtp', { protocol: 'udp' }), { now: T0 }).port).toBe(5001);
     expect(allocatePort(reg, req('sctp', { protocol: 'sctp' }), { now: T0 }).port).toBe(5000);
-    expectRefusal(
-      () => allocatePort(reg, req('web', { port: 5000 }), { now: T0 }),
-      'port-taken',
-      'port 5000 is taken by service "media" of project "billing"',
-    );
+    expectRefusal(() => allocatePort(reg, req('web', { port: 5000 }), { now: T0 }), 'port-taken', 'port 5000 is taken by service "media" of project "billing"');
     expectRefusal(
       () => allocatePort(reg, req('rtp', { port: 5000, protocol: 'udp' }), { now: T0 }),
       'port-taken',
@@ -394,11 +382,7 @@ describe('allocatePort: taken ports and uniqueness per port and protocol', () =>
       'port 5001 is taken by service "api" of project "billing"',
     );
     expect(e.details).toEqual({ port: 5001 });
-    expectRefusal(
-      () => allocatePort(reg, req('web', { port: 5007 }), { now: T0 }),
-      'port-taken',
-      'port 5007 is taken by service "stray" of project "search"',
-    );
+    expectRefusal(() => allocatePort(reg, req('web', { port: 5007 }), { now: T0 }), 'port-taken', 'port 5007 is taken by service "stray" of project "search"');
   });
 });
 
@@ -536,9 +520,7 @@ describe('quarantine: release, then allocate again', () => {
     const r = releaseService(withApi(), 'billing', 'api', { now: T0 });
     expect(r.port).toBe(5000);
     expect(r.registry.projects.billing!.services).toEqual({});
-    expect(r.registry.released).toEqual([
-      { project: 'billing', service: 'api', port: 5000, env: 'API_PORT', releasedAt: '2025-01-01T00:00:00.000Z' },
-    ]);
+    expect(r.registry.released).toEqual([{ project: 'billing', service: 'api', port: 5000, env: 'API_PORT', releasedAt: '2025-01-01T00:00:00.000Z' }]);
   });
 
   it('release records the protocol of the service', () => {
@@ -628,7 +610,7 @@ describe('quarantine: release, then allocate again', () => {
     expect(web.port).toBe(5001);
   });
 
-  it('keeps other services\' release records when a service comes back', () => {
+  it("keeps other services' release records when a service comes back", () => {
     const reg = makeRegistry({
       projects: { billing: project(5000, 5099) },
       released: [
@@ -781,7 +763,7 @@ describe('unknown projects and services', () => {
     );
   });
 
-  it('refuses to release an unknown service, listing the project\'s services', () => {
+  it("refuses to release an unknown service, listing the project's services", () => {
     const reg = makeRegistry({
       projects: { billing: project(5000, 5099, { api: { port: 5000, purpose: 'x' }, db: { port: 5001, purpose: 'y' } }), search: project(5100, 5199) },
     });
@@ -945,7 +927,7 @@ describe('addProject', () => {
     expect(d.range).toEqual({ from: 5100, to: 5199 });
   });
 
-  it('uses the registry\'s rangeSize by default', () => {
+  it("uses the registry's rangeSize by default", () => {
     const reg = makeRegistry({ rangeSize: 50, projects: { a: project(5000, 5049) } });
     expect(addProject(reg, { name: 'b' }).range).toEqual({ from: 5050, to: 5099 });
     const noSize = makeRegistry({ projects: {} });
@@ -1040,8 +1022,7 @@ describe('addProject', () => {
 
   it('refuses a repeat that differs', () => {
     const reg = makeRegistry({ projects: { billing: project(5000, 5099, {}, { path: 'projects/billing' }) } });
-    const message =
-      'project "billing" already exists with range 5000-5099 and path "projects/billing"; to move it, use "portreg project move"';
+    const message = 'project "billing" already exists with range 5000-5099 and path "projects/billing"; to move it, use "portreg project move"';
     expectRefusal(() => addProject(reg, { name: 'billing', path: 'elsewhere' }), 'project-exists', message);
     expectRefusal(() => addProject(reg, { name: 'billing', size: 50 }), 'project-exists', message);
     expectRefusal(() => addProject(reg, { name: 'billing', range: { from: 5100, to: 5199 } }), 'project-exists', message);
@@ -1054,11 +1035,7 @@ describe('addProject', () => {
 
   it('refuses when the project space is full', () => {
     const reg = makeRegistry({ projectSpace: { from: 5000, to: 5199 }, projects: { a: project(5000, 5099), b: project(5100, 5199) } });
-    expectRefusal(
-      () => addProject(reg, { name: 'c' }),
-      'project-space-full',
-      'no free block of 100 ports is left in the project space 5000-5199 (2 projects)',
-    );
+    expectRefusal(() => addProject(reg, { name: 'c' }), 'project-space-full', 'no free block of 100 ports is left in the project space 5000-5199 (2 projects)');
     // A smaller block still fits nowhere, a block larger than the space never does.
     expectRefusal(
       () => addProject(makeRegistry({ projectSpace: { from: 5000, to: 5049 }, projects: {} }), { name: 'c' }),
@@ -1142,7 +1119,7 @@ describe('describePort', () => {
     expect(describePort(reg, 5010, { now: at(30) })).toMatchObject({ quarantine: null, free: true });
   });
 
-  it('reports a moved port\'s quarantine with the path of its history entry', () => {
+  it("reports a moved port's quarantine with the path of its history entry", () => {
     const moved = makeRegistry({
       projects: { billing: project(5000, 5099, { api: { port: 5005, purpose: 'x', history: [{ port: 5000, until: '2025-01-01' }] } }) },
     });

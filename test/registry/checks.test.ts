@@ -8,7 +8,9 @@ const NOW = new Date('2026-11-25T12:00:00Z');
 
 /** The parts of a finding a person reads, in one line each. */
 function brief(findings: { ruleId: string; severity: string; line: number; column: number; message: string; related?: { line: number; column: number }[] }[]) {
-  return findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}${f.related ? ` [${f.related.map((r) => `${r.line}:${r.column}`).join(' ')}]` : ''}`);
+  return findings.map(
+    (f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}: ${f.message}${f.related ? ` [${f.related.map((r) => `${r.line}:${r.column}`).join(' ')}]` : ''}`,
+  );
 }
 
 describe('registry checks on a hand-edited registry', () => {
@@ -48,7 +50,7 @@ describe('registry checks on a hand-edited registry', () => {
       '5:38 error registry-schema: projects.billing.range.to: must be an integer',
       '7:26 error registry-schema: projects.billing.services.api.port: must be <= 65535',
       '7:56 error registry-schema: projects.billing.services.api.colour: unknown property "colour"',
-      '8:9 error registry-schema: projects.billing.services["bad name"]: "bad name" is not a valid name (letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit)',
+      "8:9 error registry-schema: projects.billing.services[\"bad name\"]: \"bad name\" is not a valid name (letters, digits, '.', '_' and '-', starting with a letter or digit)",
       '11:12 error registry-schema: projects.web: missing required property "range"',
       '13:17 error registry-schema: reserved[0]: a reservation needs exactly one of "port" or "range"',
     ]);
@@ -58,9 +60,7 @@ describe('registry checks on a hand-edited registry', () => {
     const comma = await loadRegistry(path.join(FIXTURES, 'trailing-comma.json'), { now: NOW, cwd: FIXTURES });
     expect(brief(comma.findings)).toEqual(['4:51 error registry-parse: JSON syntax error: trailing comma (JSON allows none before a closing bracket)']);
     const dup = await loadRegistry(path.join(FIXTURES, 'duplicate-key.json'), { now: NOW, cwd: FIXTURES });
-    expect(brief(dup.findings)).toEqual([
-      '4:3 error registry-parse: duplicate key "projects" (first at line 3, column 3); JSON readers keep only one of them',
-    ]);
+    expect(brief(dup.findings)).toEqual(['4:3 error registry-parse: duplicate key "projects" (first at line 3, column 3); JSON readers keep only one of them']);
   });
 
   it('refuses a registry from a newer portreg with file, line and column', async () => {
@@ -75,9 +75,7 @@ describe('registry checks on a hand-edited registry', () => {
   it('reports a missing file as exit 2 with what to do', async () => {
     const err = await loadRegistry('/nonexistent/ports.registry.json').catch((e: unknown) => e);
     expect((err as PortregError).exitCode).toBe(2);
-    expect((err as PortregError).message).toBe(
-      'no registry at /nonexistent/ports.registry.json: create one with "portreg init", or name it with --registry',
-    );
+    expect((err as PortregError).message).toBe('no registry at /nonexistent/ports.registry.json: create one with "portreg init", or name it with --registry');
   });
 
   it('checks what the schema cannot: backwards ranges, env and path duplicates, quarantine, ambiguity, project space', () => {

@@ -51,9 +51,7 @@ describe('concurrent allocation through the CLI', () => {
   });
 
   it('would hand out duplicates without the lock (the race is real)', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => allocate(`svc${i}`, { PORTREG_TEST_DELAY_MS: '1500', PORTREG_TEST_NO_LOCK: '1' })),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => allocate(`svc${i}`, { PORTREG_TEST_DELAY_MS: '1500', PORTREG_TEST_NO_LOCK: '1' })));
     expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
     const ports = results.map((r) => Number(r.stdout.trim()));
     // Every process read the registry before any wrote it: they all chose the same "next free" port.

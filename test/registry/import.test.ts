@@ -26,8 +26,13 @@ async function importTree(files: Record<string, string>): Promise<ImportResult> 
   return planImport(await scan({ root, registry: null }), newRegistry('schema.json'), { now: NOW, rootName: 'mono' });
 }
 
-const compose = (...services: [string, string[]][]) => `services:\n${services.map(([name, ports]) => `  ${name}:\n    image: x\n    ports:\n${ports.map((p) => `      - "${p}"\n`).join('')}`).join('')}`;
-const summary = (r: ImportResult) => r.projects.map((p) => `${p.project} ${p.path} ${p.range.from}-${p.range.to}${p.kept ? ' kept' : ''}: ${p.services.map((s) => `${s.service} ${s.old}->${s.new}`).join(', ')}`);
+const compose = (...services: [string, string[]][]) =>
+  `services:\n${services.map(([name, ports]) => `  ${name}:\n    image: x\n    ports:\n${ports.map((p) => `      - "${p}"\n`).join('')}`).join('')}`;
+const summary = (r: ImportResult) =>
+  r.projects.map(
+    (p) =>
+      `${p.project} ${p.path} ${p.range.from}-${p.range.to}${p.kept ? ' kept' : ''}: ${p.services.map((s) => `${s.service} ${s.old}->${s.new}`).join(', ')}`,
+  );
 
 describe('planImport', () => {
   it('keeps a project in the block its ports sit in; moves the others next to the ports in use, keeping offsets', async () => {
@@ -37,12 +42,16 @@ describe('planImport', () => {
     });
     expect(summary(r)).toEqual(['a a 6100-6199 kept: api 6101->6101, db 6132->6132', 'b b 5000-5099: web 3000->5001, pg 5432->5032, pg2 6432->5033']);
     const b = r.registry.projects.b!;
-    expect(b.services!.pg).toEqual({ port: 5032, purpose: 'imported: pg in b/docker-compose.yml', history: [{ port: 5432, until: '2026-06-01T12:00:00.000Z', reason: 'init --import: the configs still use it; "portreg lint --fix" moves them' }] });
+    expect(b.services!.pg).toEqual({
+      port: 5032,
+      purpose: 'imported: pg in b/docker-compose.yml',
+      history: [{ port: 5432, until: '2026-06-01T12:00:00.000Z', reason: 'init --import: the configs still use it; "portreg lint --fix" moves them' }],
+    });
     expect(r.registry.projects.a!.services!.api).toEqual({ port: 6101, purpose: 'imported: api in a/docker-compose.yml' });
     expect(r.notes).toEqual([]);
   });
 
-  it('a block that holds another project\'s port is not free: both move, to blocks no port in use sits in', async () => {
+  it("a block that holds another project's port is not free: both move, to blocks no port in use sits in", async () => {
     const r = await importTree({
       'a/docker-compose.yml': compose(['api', ['5101:80']]),
       'b/docker-compose.yml': compose(['web', ['80:80']], ['api', ['5150:8080']]),
@@ -75,7 +84,17 @@ describe('planImport', () => {
     });
     expect(r.projects[0]!.services).toEqual([
       { service: 'api', env: 'API_PORT', containerPort: 8080, old: 80, new: 5080, file: 'svc/docker-compose.yml', line: 5, column: 10 },
-      { service: 'api-9229', composeService: 'api', env: 'DEBUG_PORT', containerPort: 9229, old: 9229, new: 5029, file: 'svc/docker-compose.yml', line: 6, column: 10 },
+      {
+        service: 'api-9229',
+        composeService: 'api',
+        env: 'DEBUG_PORT',
+        containerPort: 9229,
+        old: 9229,
+        new: 5029,
+        file: 'svc/docker-compose.yml',
+        line: 6,
+        column: 10,
+      },
       { service: 'cache', protocol: 'udp', old: 6379, new: 5079, file: 'svc/docker-compose.yml', line: 10, column: 10 },
       { service: 'metrics', env: 'METRICS_PORT', old: 9100, new: 5001, file: 'svc/.env.example', line: 3, column: 14 },
     ]);
@@ -96,7 +115,11 @@ describe('planImport', () => {
 
 describe('planImport in a full project space', () => {
   it('refuses with the project that found no block and how many were placed (exit 1, not an internal error)', async () => {
-    for (const [folder, port] of [['a', '3000'], ['b', '3001'], ['c', '3002']] as const) {
+    for (const [folder, port] of [
+      ['a', '3000'],
+      ['b', '3001'],
+      ['c', '3002'],
+    ] as const) {
       await mkdir(path.join(root, folder), { recursive: true });
       await writeFile(path.join(root, folder, 'docker-compose.yml'), compose(['web', [`${port}:80`]]));
     }

@@ -16,8 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const allocate = (env: Record<string, string> = {}) =>
-  runCli(['allocate', '--project', 'billing', '--service', 'api', '--purpose', 'API'], { cwd: dir, env });
+const allocate = (env: Record<string, string> = {}) => runCli(['allocate', '--project', 'billing', '--service', 'api', '--purpose', 'API'], { cwd: dir, env });
 
 function lockBody(pid: number, host = hostname()) {
   return JSON.stringify({ pid, host, command: 'portreg allocate', since: '2026-11-25T10:00:00.000Z', token: 'feedfacefeedface' });
@@ -32,7 +31,9 @@ describe('the registry lock', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      new RegExp(`^portreg: the registry is locked by process ${process.pid} on ${hostname()} \\(.+\\) since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; waited 0.5 s: try again, or remove .+ports\\.registry\\.json\\.lock if that process is gone\\n$`),
+      new RegExp(
+        `^portreg: the registry is locked by process ${process.pid} on ${hostname()} \\(.+\\) since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; waited 0.5 s: try again, or remove .+ports\\.registry\\.json\\.lock if that process is gone\\n$`,
+      ),
     );
     expect(await readFile(registryFile, 'utf8')).toBe(before);
     // Released: the same command now goes through.

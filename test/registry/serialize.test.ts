@@ -133,7 +133,7 @@ describe('serializeRegistry: the canonical style', () => {
     expect(out.endsWith('}\n')).toBe(true);
     expect(out.endsWith('\n\n')).toBe(false);
     expect(out).not.toContain('\t');
-    for (const line of out.split('\n')) expect((line.match(/^ */)![0].length) % 2).toBe(0);
+    for (const line of out.split('\n')) expect(line.match(/^ */)![0].length % 2).toBe(0);
   });
 
   it('writes valid JSON holding the same registry', () => {
@@ -177,11 +177,7 @@ describe('serializeRegistry: the canonical style', () => {
     const reg = small();
     reg.reserved!.reverse();
     const out = JSON.parse(serializeRegistry(reg));
-    expect(out.reserved.map((r: { reason: string }) => r.reason)).toEqual([
-      'macOS AirPlay receiver',
-      'Supervisor infrastructure (MCP server, etc.)',
-      'SSH',
-    ]);
+    expect(out.reserved.map((r: { reason: string }) => r.reason)).toEqual(['macOS AirPlay receiver', 'Supervisor infrastructure (MCP server, etc.)', 'SSH']);
   });
 
   it('writes unknown keys after the known ones and leaves out undefined values', () => {

@@ -6,9 +6,21 @@ import type { ReportContext, ReportInput } from '../../src/report/types.js';
 export const DOCS_BASE = 'https://github.com/example/portreg/blob/v0.1.0/';
 
 export const RULES: RuleMeta[] = [
-  { id: 'port-conflict', defaultSeverity: 'error', description: 'Two services publish the same host port. Only one of them can start.', fixable: false, scope: 'fleet' },
+  {
+    id: 'port-conflict',
+    defaultSeverity: 'error',
+    description: 'Two services publish the same host port. Only one of them can start.',
+    fixable: false,
+    scope: 'fleet',
+  },
   { id: 'env-drift', defaultSeverity: 'error', description: 'An env value that differs from the registered port.', fixable: false, scope: 'file' },
-  { id: 'yaml-base60', defaultSeverity: 'warning', description: 'An unquoted NN:NN port mapping that a YAML 1.1 parser reads as a base-60 number.', fixable: true, scope: 'file' },
+  {
+    id: 'yaml-base60',
+    defaultSeverity: 'warning',
+    description: 'An unquoted NN:NN port mapping that a YAML 1.1 parser reads as a base-60 number.',
+    fixable: true,
+    scope: 'file',
+  },
   { id: 'port-legacy', defaultSeverity: 'warning', description: 'A port in a range to avoid.', fixable: false, scope: 'file' },
 ];
 
@@ -60,7 +72,12 @@ export const BASE60: LintFinding = {
   start: 40,
   end: 45,
   fixable: true,
-  fix: { edits: [{ file: 'legacy,old/my compose.yml', start: 40, end: 40, text: '"' }, { file: 'legacy,old/my compose.yml', start: 45, end: 45, text: '"' }] },
+  fix: {
+    edits: [
+      { file: 'legacy,old/my compose.yml', start: 40, end: 40, text: '"' },
+      { file: 'legacy,old/my compose.yml', start: 45, end: 45, text: '"' },
+    ],
+  },
 };
 
 export const FINDINGS: LintFinding[] = [DRIFT, BASE60, CONFLICT];

@@ -49,9 +49,16 @@ describe('github reporter', () => {
   });
 
   it('annotates 10 of 25 errors, says so in one notice, and lists all 25', () => {
-    const lines = formatGithub({ findings: many(25, 'error'), skipped: [] }, CONTEXT).trimEnd().split('\n');
+    const lines = formatGithub({ findings: many(25, 'error'), skipped: [] }, CONTEXT)
+      .trimEnd()
+      .split('\n');
     expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(10);
-    expect(lines.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_v, i) => `::error file=compose.yaml,line=${i + 1},endLine=${i + 1},col=3,endColumn=7,title=portreg port-conflict::problem ${i + 1}`));
+    expect(lines.slice(0, 10)).toEqual(
+      Array.from(
+        { length: 10 },
+        (_v, i) => `::error file=compose.yaml,line=${i + 1},endLine=${i + 1},col=3,endColumn=7,title=portreg port-conflict::problem ${i + 1}`,
+      ),
+    );
     expect(lines[10]).toBe(
       '::notice title=portreg::15 more errors not annotated: GitHub shows at most 10 errors and 10 warnings per step. The full list of 25 problems follows in the log.',
     );

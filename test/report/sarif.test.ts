@@ -59,7 +59,8 @@ describe('sarif reporter', () => {
       fullDescription: { text: 'Two services publish the same host port. Only one of them can start.' },
       help: {
         text: 'Two services publish the same host port. Only one of them can start.\n\nDocumentation: https://github.com/example/portreg/blob/v0.1.0/docs/rules/port-conflict.md',
-        markdown: 'Two services publish the same host port. Only one of them can start.\n\n[Documentation of port-conflict](https://github.com/example/portreg/blob/v0.1.0/docs/rules/port-conflict.md)',
+        markdown:
+          'Two services publish the same host port. Only one of them can start.\n\n[Documentation of port-conflict](https://github.com/example/portreg/blob/v0.1.0/docs/rules/port-conflict.md)',
       },
       helpUri: 'https://github.com/example/portreg/blob/v0.1.0/docs/rules/port-conflict.md',
       defaultConfiguration: { level: 'error' },
@@ -126,7 +127,11 @@ describe('sarif reporter', () => {
       {
         executionSuccessful: true,
         toolConfigurationNotifications: [
-          { level: 'note', message: { text: 'port-legacy did not run: needs the whole tree: run portreg lint without files' }, associatedRule: { id: 'port-legacy', index: 3 } },
+          {
+            level: 'note',
+            message: { text: 'port-legacy did not run: needs the whole tree: run portreg lint without files' },
+            associatedRule: { id: 'port-legacy', index: 3 },
+          },
         ],
       },
     ]);

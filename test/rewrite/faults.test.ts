@@ -61,7 +61,9 @@ describe('all or nothing', () => {
       throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'port-taken', exitCode: 1 });
-    expect((err as Error).message).toBe('port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 rewritten files were restored; nothing was changed');
+    expect((err as Error).message).toBe(
+      'port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 rewritten files were restored; nothing was changed',
+    );
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
 
@@ -130,7 +132,9 @@ describe('files that must not be written', () => {
       return;
     }
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^portreg: cannot write the fixes: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/);
+    expect(r.stderr).toMatch(
+      /^portreg: cannot write the fixes: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/,
+    );
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
 
@@ -160,7 +164,10 @@ describe('files that must not be written', () => {
     await symlink('../../docs/frontend.md', path.join(dir, 'projects/frontend/README.md'));
     const before = await readTree(dir);
     const r = await cli(reassignArgs, dir);
-    expect(r).toMatchObject({ code: 1, stderr: 'portreg: projects/frontend/README.md is a symbolic link: portreg never writes through one; nothing was written\n' });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'portreg: projects/frontend/README.md is a symbolic link: portreg never writes through one; nothing was written\n',
+    });
     expect(await readTree(dir)).toEqual(before);
   });
 
@@ -195,7 +202,8 @@ describe('uncommitted changes', () => {
     const r = await cli(reassignArgs, dir);
     expect(r).toMatchObject({
       code: 1,
-      stderr: 'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
+      stderr:
+        'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
     });
     expect(await readTree(dir)).toEqual(before);
 
@@ -210,7 +218,8 @@ describe('uncommitted changes', () => {
 });
 
 describe('uncommitted changes: project move and migrate refuse them as reassign does', () => {
-  const REFUSED = 'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
+  const REFUSED =
+    'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
 
   async function dirtyRepo(): Promise<string> {
     const dir = await fresh();
@@ -251,7 +260,9 @@ describe('a crash between two renames', () => {
   const TEMP = /^\.(.+)\.\d+\.[0-9a-f]{8}\.tmp$/;
   /** The temporary files left in the tree, as the files they were to replace. */
   const temps = async (dir: string) =>
-    [...(await readTree(dir)).keys()].filter((f) => TEMP.test(path.posix.basename(f))).map((f) => path.posix.join(path.posix.dirname(f), TEMP.exec(path.posix.basename(f))![1]!));
+    [...(await readTree(dir)).keys()]
+      .filter((f) => TEMP.test(path.posix.basename(f)))
+      .map((f) => path.posix.join(path.posix.dirname(f), TEMP.exec(path.posix.basename(f))![1]!));
 
   it('the registry claims nothing; lint reports the half-moved files; the next reassign repairs them and clears the temporary files, lint --fix the rest', async () => {
     const dir = await fresh();
@@ -287,7 +298,9 @@ describe('a crash between two renames', () => {
 
     const repaired = await cli(reassignArgs, dir);
     expect(repaired.code).toBe(0);
-    expect(repaired.stderr).toContain('portreg: wrote 7 files: projects/billing/compose.ci.yaml, projects/billing/compose.prod.yaml, projects/billing/compose.test.yaml, projects/billing/docker-compose.yml, projects/billing/README.md, projects/frontend/.env.example, projects/frontend/README.md, and ports.registry.json');
+    expect(repaired.stderr).toContain(
+      'portreg: wrote 7 files: projects/billing/compose.ci.yaml, projects/billing/compose.prod.yaml, projects/billing/compose.test.yaml, projects/billing/docker-compose.yml, projects/billing/README.md, projects/frontend/.env.example, projects/frontend/README.md, and ports.registry.json',
+    );
     expect(await temps(dir)).toEqual([]);
     // The env template already said 5033, so the scan read the compose mapping as 5033 and left its
     // default: lint names it, and lint --fix moves it.

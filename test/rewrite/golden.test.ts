@@ -31,7 +31,9 @@ describe('portreg reassign: golden before/after', () => {
     expect(r.stderr).toContain('wrote 8 files');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      ['project | service  | old  | new  | files changed', '--------|----------|------|------|--------------', 'billing | postgres | 5032 | 5033 | 8', ''].join('\n'),
+      ['project | service  | old  | new  | files changed', '--------|----------|------|------|--------------', 'billing | postgres | 5032 | 5033 | 8', ''].join(
+        '\n',
+      ),
     );
     expect(await treeText(dir)).toEqual(await treeText(path.join(BASIC, 'after-reassign')));
   });
@@ -112,7 +114,9 @@ describe('dry run and output formats', () => {
     expect(r.stdout).toContain('--- a/projects/billing/compose.ci.yaml');
     expect(r.stdout).toContain('-      - 127.0.0.1:5032:5432/tcp\n+      - 127.0.0.1:5033:5432/tcp\n');
     expect(r.stdout).toContain('--- a/ports.registry.json');
-    expect(r.stdout).toContain(`+        "postgres": { "port": 5033, "purpose": "Main database", "env": "DATABASE_PORT", "containerPort": 5432, "history": [{ "port": 5032, "until": "${NOW}" }] }`);
+    expect(r.stdout).toContain(
+      `+        "postgres": { "port": 5033, "purpose": "Main database", "env": "DATABASE_PORT", "containerPort": 5432, "history": [{ "port": 5032, "until": "${NOW}" }] }`,
+    );
     expect(r.stdout).not.toContain('\u001b['); // no colours off a terminal
     expect(r.stdout.endsWith('billing | postgres | 5032 | 5033 | 8\n')).toBe(true);
   });
@@ -122,19 +126,21 @@ describe('dry run and output formats', () => {
     const command = [process.execPath, CLI, 'reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033'].map((a) => `'${a}'`).join(' ');
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: testEnv({ PORTREG_NOW: NOW, NO_COLOR: undefined }), encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout.startsWith(
-      [
-        '\x1b[1m--- a/projects/billing/.env.example\x1b[22m',
-        '\x1b[1m+++ b/projects/billing/.env.example\x1b[22m',
-        '\x1b[36m@@ -1,5 +1,5 @@\x1b[39m',
-        ' API_PORT=5001',
-        '\x1b[31m-export DATABASE_PORT="5032"\x1b[39m',
-        "\x1b[31m-DATABASE_URL='postgres://app:secret@localhost:5032/app'\x1b[39m",
-        '\x1b[32m+export DATABASE_PORT="5033"\x1b[39m',
-        "\x1b[32m+DATABASE_URL='postgres://app:secret@localhost:5033/app'\x1b[39m",
-        '',
-      ].join('\r\n'),
-    )).toBe(true);
+    expect(
+      r.stdout.startsWith(
+        [
+          '\x1b[1m--- a/projects/billing/.env.example\x1b[22m',
+          '\x1b[1m+++ b/projects/billing/.env.example\x1b[22m',
+          '\x1b[36m@@ -1,5 +1,5 @@\x1b[39m',
+          ' API_PORT=5001',
+          '\x1b[31m-export DATABASE_PORT="5032"\x1b[39m',
+          "\x1b[31m-DATABASE_URL='postgres://app:secret@localhost:5032/app'\x1b[39m",
+          '\x1b[32m+export DATABASE_PORT="5033"\x1b[39m',
+          "\x1b[32m+DATABASE_URL='postgres://app:secret@localhost:5033/app'\x1b[39m",
+          '',
+        ].join('\r\n'),
+      ),
+    ).toBe(true);
     expect(await readTree(dir)).toEqual(await readTree(path.join(BASIC, 'before')));
   });
 
@@ -180,7 +186,11 @@ describe('dry run and output formats', () => {
       'projects/frontend/.env.example:3:37 5032->5033 reference',
       'projects/frontend/README.md:4:41 5032->5033 reference',
     ]);
-    expect(plan.registry).toEqual({ file: 'ports.registry.json', changed: true, changes: ['service "postgres" of project "billing": port 5032 → 5033; 5032 stays in its history (quarantine)'] });
+    expect(plan.registry).toEqual({
+      file: 'ports.registry.json',
+      changed: true,
+      changes: ['service "postgres" of project "billing": port 5032 → 5033; 5032 stays in its history (quarantine)'],
+    });
   });
 });
 
@@ -227,7 +237,7 @@ describe('a second run, the history, the quarantine', () => {
     });
   });
 
-  it('--next takes the allocator\'s choice, never the port being left', async () => {
+  it("--next takes the allocator's choice, never the port being left", async () => {
     const dir = await fresh();
     const r = await cli(['reassign', '--project', 'billing', '--service', 'api', '--next', '--write'], dir);
     expect(r.code).toBe(0);
@@ -249,7 +259,10 @@ describe('a second run, the history, the quarantine', () => {
     const neither = await cli(['reassign', '--project', 'billing', '--service', 'postgres'], dir);
     expect(neither).toMatchObject({ code: 2, stderr: 'portreg: give either --port N or --next\n' });
     const range = await cli(['project', 'move', 'billing', '--range', '5100-5199'], dir);
-    expect(range).toMatchObject({ code: 1, stderr: 'portreg: range 5100-5199 cannot go to project "billing": it overlaps range 5100-5199 of project "frontend"\n' });
+    expect(range).toMatchObject({
+      code: 1,
+      stderr: 'portreg: range 5100-5199 cannot go to project "billing": it overlaps range 5100-5199 of project "frontend"\n',
+    });
     const small = await cli(['project', 'move', 'billing', '--range', '5400-5409'], dir);
     expect(small.code).toBe(1);
     expect(small.stderr).toContain('range 5400-5409 is too small for project "billing": service "postgres" is at offset 32');

@@ -45,15 +45,17 @@ describe('portreg migrate --from FILE', () => {
     const dry = await cli(['migrate', '--from', old], dir);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('-      - 127.0.0.1:5032:5432/tcp\n+      - 127.0.0.1:5033:5432/tcp\n');
-    expect(dry.stdout.endsWith(
-      [
-        'project | service  | old  | new  | files changed',
-        '--------|----------|------|------|--------------',
-        'billing | api      | 5001 | 5010 | 6',
-        'billing | postgres | 5032 | 5033 | 8',
-        '',
-      ].join('\n'),
-    )).toBe(true);
+    expect(
+      dry.stdout.endsWith(
+        [
+          'project | service  | old  | new  | files changed',
+          '--------|----------|------|------|--------------',
+          'billing | api      | 5001 | 5010 | 6',
+          'billing | postgres | 5032 | 5033 | 8',
+          '',
+        ].join('\n'),
+      ),
+    ).toBe(true);
 
     const r = await cli(['migrate', '--from', old, '--write'], dir);
     expect(r.code).toBe(0);
@@ -61,9 +63,12 @@ describe('portreg migrate --from FILE', () => {
     const t = await treeText(dir);
     const golden = await treeText(path.join(BASIC, 'after-reassign'));
     // postgres exactly as reassign leaves it, api moved as well
-    for (const file of ['projects/billing/compose.ci.yaml', 'projects/billing/compose.prod.yaml', 'projects/billing/compose.test.yaml']) expect(t[file]).toBe(golden[file]);
+    for (const file of ['projects/billing/compose.ci.yaml', 'projects/billing/compose.prod.yaml', 'projects/billing/compose.test.yaml'])
+      expect(t[file]).toBe(golden[file]);
     expect(t['projects/billing/docker-compose.yml']).toBe(golden['projects/billing/docker-compose.yml']!.replace('${API_PORT:-5001}', '${API_PORT:-5010}'));
-    expect(t['projects/frontend/.env.example']).toBe(golden['projects/frontend/.env.example']!.replace('API_URL=http://localhost:5001', 'API_URL=http://localhost:5010'));
+    expect(t['projects/frontend/.env.example']).toBe(
+      golden['projects/frontend/.env.example']!.replace('API_URL=http://localhost:5001', 'API_URL=http://localhost:5010'),
+    );
     const registry = JSON.parse(t['ports.registry.json']!);
     expect(registry.projects.billing.services.postgres.history).toEqual([{ port: 5032, until: NOW, reason: 'migrate' }]);
     expect(registry.projects.billing.services.api.history).toEqual([{ port: 5001, until: NOW, reason: 'migrate' }]);
@@ -136,13 +141,18 @@ describe('portreg migrate --from FILE', () => {
 
     const r = await cli(['migrate', '--from', 'HEAD~1', '--write'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('portreg: ports.registry.json: service "clickhouse" of project "analytics": port 5232 → 5432, its offset in the new range 5400-5499\n');
+    expect(r.stderr).toContain(
+      'portreg: ports.registry.json: service "clickhouse" of project "analytics": port 5232 → 5432, its offset in the new range 5400-5499\n',
+    );
     expect(r.stderr).toContain('wrote 2 files: projects/analytics/docker-compose.yml, projects/analytics/README.md, and ports.registry.json');
     expect(await readFile(path.join(dir, 'projects/analytics/docker-compose.yml'), 'utf8')).toContain('"${CLICKHOUSE_PORT:-5432}:8123"');
     expect((await cli(['registry', 'check'], dir)).code).toBe(0);
     // A second run changes nothing.
     const after = await readTree(dir);
-    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({ code: 0, stderr: 'portreg: warning: project "analytics" moved from 5200-5299 to 5400-5499\nportreg: nothing to change\n' });
+    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({
+      code: 0,
+      stderr: 'portreg: warning: project "analytics" moved from 5200-5299 to 5400-5499\nportreg: nothing to change\n',
+    });
     expect(await readTree(dir)).toEqual(after);
   });
 
@@ -202,7 +212,10 @@ describe('portreg migrate --from REV', () => {
     await gitOk(['add', '.'], dir);
     await gitOk(['commit', '-q', '-m', 'registry'], dir);
     const r = await cli(['migrate', '--from', 'HEAD~1'], dir);
-    expect(r).toMatchObject({ code: 2, stderr: 'portreg: --from HEAD~1: ports.registry.json does not exist at HEAD~1; name a revision that has the registry, or a file\n' });
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: 'portreg: --from HEAD~1: ports.registry.json does not exist at HEAD~1; name a revision that has the registry, or a file\n',
+    });
   });
 
   it('on a shallow clone without the revision: says so, and how to fetch it (exit 2)', async () => {

@@ -50,7 +50,7 @@ async function planFor(dir: string, from = 5032, to = 5033, code = false) {
 }
 
 describe('which occurrences belong to the service', () => {
-  it('code (with code scanning): the listen port tied by variable or port, URLs of the project and references to it; never another service\'s literal or a look-alike', async () => {
+  it("code (with code scanning): the listen port tied by variable or port, URLs of the project and references to it; never another service's literal or a look-alike", async () => {
     const files = {
       'billing/src/db.ts': [
         'export const dbPort = Number(process.env.DATABASE_PORT) || 5032;',
@@ -60,22 +60,22 @@ describe('which occurrences belong to the service', () => {
         'setTimeout(check, 5032);',
         '',
       ].join('\n'),
-      'shop/src/client.ts': "export const billingDb = `postgres://localhost:5032/app`;\n",
+      'shop/src/client.ts': 'export const billingDb = `postgres://localhost:5032/app`;\n',
     };
     const r = await planFor(await tree(files), 5032, 5033, true);
-    expect(r.edits).toEqual([
-      'billing/src/db.ts:1:60 code',
-      'billing/src/db.ts:2:46 code',
-      'billing/src/db.ts:4:46 url',
-      'shop/src/client.ts:1:48 reference',
-    ]);
-    expect(r.after['billing/src/db.ts']).toBe(files['billing/src/db.ts'].replace('|| 5032', '|| 5033').replace('?? 5032;\nexport const cache', '?? 5033;\nexport const cache').replace('localhost:5032', 'localhost:5033'));
-    expect(r.after['shop/src/client.ts']).toBe("export const billingDb = `postgres://localhost:5033/app`;\n");
+    expect(r.edits).toEqual(['billing/src/db.ts:1:60 code', 'billing/src/db.ts:2:46 code', 'billing/src/db.ts:4:46 url', 'shop/src/client.ts:1:48 reference']);
+    expect(r.after['billing/src/db.ts']).toBe(
+      files['billing/src/db.ts']
+        .replace('|| 5032', '|| 5033')
+        .replace('?? 5032;\nexport const cache', '?? 5033;\nexport const cache')
+        .replace('localhost:5032', 'localhost:5033'),
+    );
+    expect(r.after['shop/src/client.ts']).toBe('export const billingDb = `postgres://localhost:5033/app`;\n');
     // Without code scanning, code is not touched.
     expect((await planFor(await tree(files))).edits).toEqual([]);
   });
 
-  it('env values: its own variable, or another the scanner ties to its port; never another service\'s variable', async () => {
+  it("env values: its own variable, or another the scanner ties to its port; never another service's variable", async () => {
     const dir = await tree({
       'billing/.env.example': 'DATABASE_PORT=5032\nPG_PORT=5032\nREDIS_PORT=5032\n',
     });
@@ -84,10 +84,9 @@ describe('which occurrences belong to the service', () => {
     expect(r.after['billing/.env.example']).toBe('DATABASE_PORT=5033\nPG_PORT=5033\nREDIS_PORT=5032\n');
   });
 
-  it('compose: a range that starts at the port is reported, not split; a container-only entry and a service\'s own PORT are left', async () => {
+  it("compose: a range that starts at the port is reported, not split; a container-only entry and a service's own PORT are left", async () => {
     const dir = await tree({
-      'billing/compose.yaml':
-        'services:\n  postgres:\n    ports:\n      - "5032-5033:5432-5433"\n      - "5432"\n    environment:\n      PORT: 5032\n',
+      'billing/compose.yaml': 'services:\n  postgres:\n    ports:\n      - "5032-5033:5432-5433"\n      - "5432"\n    environment:\n      PORT: 5032\n',
     });
     const r = await planFor(dir);
     expect(r.edits).toEqual([]);
@@ -106,7 +105,7 @@ describe('which occurrences belong to the service', () => {
     );
   });
 
-  it('other projects: only what points at this project\'s port; a file outside every project counts as a reference', async () => {
+  it("other projects: only what points at this project's port; a file outside every project counts as a reference", async () => {
     const dir = await tree({
       'shop/.env.example': 'WEB_PORT=5100\nDB_URL=postgres://localhost:5032/shop\n',
       'shop/README.md': 'Shop runs on http://localhost:5100 and keeps 5032 items.\n',

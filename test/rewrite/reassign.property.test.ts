@@ -67,7 +67,9 @@ const localHost = fc.constantFrom('localhost', '127.0.0.1');
 const dbPorts = fc.oneof(
   // short syntax, with or without an IP and a protocol, quoted or not, maybe a trailing comment
   fc.record({ q: quote, ip: fc.boolean(), proto: fc.boolean(), comment: fc.boolean() }).map((o) => (d: Doc) => {
-    d.lit(`    ports:\n      - ${o.q}${o.ip ? '127.0.0.1:' : ''}`).planted().lit(`:5432${o.proto ? '/tcp' : ''}${o.q}${o.comment ? ' # postgres' : ''}\n`);
+    d.lit(`    ports:\n      - ${o.q}${o.ip ? '127.0.0.1:' : ''}`)
+      .planted()
+      .lit(`:5432${o.proto ? '/tcp' : ''}${o.q}${o.comment ? ' # postgres' : ''}\n`);
   }),
   // an interpolation default, taken from the env template when it is set
   fc.constantFrom(':-', '-').map((op) => (d: Doc) => {
@@ -155,8 +157,13 @@ const envFile = fc
     const api = () => d.lit(`API_PORT=${p.api}\n`);
     if (o.order) api();
     const q = o.style === 'double' ? '"' : o.style === 'single' ? "'" : '';
-    d.lit(`${o.style === 'export' ? 'export ' : ''}DB_PORT=${q}`).planted().lit(`${q}${o.inline ? ' # the host port (Straße ✓)' : ''}\n`);
-    if (o.url) d.lit(`DATABASE_URL=${o.url.q}${o.url.scheme.replace(/[^/]*@$/, '')}${o.url.user}${o.url.host}:`).planted().lit(`/app${o.url.q}\n`);
+    d.lit(`${o.style === 'export' ? 'export ' : ''}DB_PORT=${q}`)
+      .planted()
+      .lit(`${q}${o.inline ? ' # the host port (Straße ✓)' : ''}\n`);
+    if (o.url)
+      d.lit(`DATABASE_URL=${o.url.q}${o.url.scheme.replace(/[^/]*@$/, '')}${o.url.user}${o.url.host}:`)
+        .planted()
+        .lit(`/app${o.url.q}\n`);
     // Not a port variable, and no host: a bare number is not a port.
     if (o.bare) d.lit('BATCH_SIZE=').decoy().lit('\n');
     if (!o.order) api();
@@ -231,7 +238,10 @@ const trees = ports.chain((p) =>
     const shown = () =>
       `ports ${JSON.stringify(p)}\n` +
       Object.entries(docs)
-        .map(([file, d]) => `--- ${file} (${d.plantedCount} planted; the old port as [OLD], a decoy as OLD)\n${d.parts.map((x) => ('text' in x ? x.text : x.planted ? '[OLD]' : 'OLD')).join('')}`)
+        .map(
+          ([file, d]) =>
+            `--- ${file} (${d.plantedCount} planted; the old port as [OLD], a decoy as OLD)\n${d.parts.map((x) => ('text' in x ? x.text : x.planted ? '[OLD]' : 'OLD')).join('')}`,
+        )
         .join('\n');
     return { p, docs, [fc.toStringMethod]: shown };
   }),

@@ -12,9 +12,7 @@ function registry(): Registry {
   return {
     version: 1,
     quarantineDays: 30,
-    reserved: [
-      { port: 5060, reason: 'SIP', severity: 'warning' },
-    ],
+    reserved: [{ port: 5060, reason: 'SIP', severity: 'warning' }],
     projects: {
       billing: {
         range: { from: 5000, to: 5099 },
@@ -28,7 +26,8 @@ function registry(): Registry {
   };
 }
 
-const errors = (r: Registry) => parseRegistryText(serializeRegistry(r), '/x/ports.registry.json', { now: later }).findings.filter((f) => f.severity === 'error');
+const errors = (r: Registry) =>
+  parseRegistryText(serializeRegistry(r), '/x/ports.registry.json', { now: later }).findings.filter((f) => f.severity === 'error');
 
 describe('reassignService', () => {
   it('moves the port, keeps every other field, and puts the old port in the history (quarantine)', () => {
@@ -48,7 +47,9 @@ describe('reassignService', () => {
     expect(input.projects.billing!.services!.postgres!.port).toBe(5032); // the input is not changed
     expect(errors(r.registry)).toEqual([]);
     // nobody else gets 5032 during the quarantine
-    expect(() => allocatePort(r.registry, { project: 'billing', service: 'cache', purpose: 'c', port: 5032 }, { now: later })).toThrow(/in quarantine until 2025-07-01/);
+    expect(() => allocatePort(r.registry, { project: 'billing', service: 'cache', purpose: 'c', port: 5032 }, { now: later })).toThrow(
+      /in quarantine until 2025-07-01/,
+    );
     expect(allocatePort(r.registry, { project: 'billing', service: 'cache', purpose: 'c' }, { now: later }).port).toBe(5001);
   });
 
@@ -63,10 +64,16 @@ describe('reassignService', () => {
   it('refuses what the allocator refuses', () => {
     const r = registry();
     r.reserved!.push({ port: 5070, reason: 'hard' });
-    expect(() => reassignService(r, { project: 'billing', service: 'postgres', port: 5100 }, { now })).toThrow('port 5100 is outside the range 5000-5099 of project "billing"');
-    expect(() => reassignService(r, { project: 'billing', service: 'postgres', port: 5000 }, { now })).toThrow('port 5000 is taken by service "api" of project "billing"');
+    expect(() => reassignService(r, { project: 'billing', service: 'postgres', port: 5100 }, { now })).toThrow(
+      'port 5100 is outside the range 5000-5099 of project "billing"',
+    );
+    expect(() => reassignService(r, { project: 'billing', service: 'postgres', port: 5000 }, { now })).toThrow(
+      'port 5000 is taken by service "api" of project "billing"',
+    );
     expect(() => reassignService(r, { project: 'billing', service: 'postgres', port: 5070 }, { now })).toThrow('port 5070 is reserved: hard (5070)');
-    expect(() => reassignService(r, { project: 'billing', service: 'nope', port: 5040 }, { now })).toThrow('project "billing" has no service "nope" (its services: api, postgres)');
+    expect(() => reassignService(r, { project: 'billing', service: 'nope', port: 5040 }, { now })).toThrow(
+      'project "billing" has no service "nope" (its services: api, postgres)',
+    );
     expect(() => reassignService(r, { project: 'nope', service: 'api', port: 5040 }, { now })).toThrow('project "nope" is unknown');
     const moved = reassignService(r, { project: 'billing', service: 'postgres', port: 5033 }, { now }).registry;
     expect(() => reassignService(moved, { project: 'billing', service: 'api', port: 5032 }, { now: later })).toThrow(/moved away from by service "postgres"/);
@@ -83,10 +90,16 @@ describe('moveProject', () => {
       { project: 'billing', service: 'postgres', from: 5032, to: 5332 },
     ]);
     expect(r.registry.projects.billing!.range).toEqual({ from: 5300, to: 5399 });
-    expect(r.registry.projects.billing!.services!.postgres!.history!.at(-1)).toEqual({ port: 5032, until: now.toISOString(), reason: 'project moved from 5000-5099 to 5300-5399' });
+    expect(r.registry.projects.billing!.services!.postgres!.history!.at(-1)).toEqual({
+      port: 5032,
+      until: now.toISOString(),
+      reason: 'project moved from 5000-5099 to 5300-5399',
+    });
     expect(errors(r.registry)).toEqual([]);
     expect(() => moveProject(registry(), 'billing', { from: 5150, to: 5249 }, { now })).toThrow('it overlaps range 5100-5199 of project "web"');
-    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5320 }, { now })).toThrow('range 5300-5320 is too small for project "billing": service "postgres" is at offset 32');
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5320 }, { now })).toThrow(
+      'range 5300-5320 is too small for project "billing": service "postgres" is at offset 32',
+    );
     expect(moveProject(registry(), 'billing', { from: 5000, to: 5099 }, { now })).toMatchObject({ changed: false, moves: [] });
   });
 
@@ -96,7 +109,9 @@ describe('moveProject', () => {
     expect(grown.registry.projects.billing!.range).toEqual({ from: 5000, to: 5049 });
     const r = registry();
     r.projects.billing!.services!.cache = { port: 5064, purpose: 'cache' };
-    expect(() => moveProject(r, 'billing', { from: 5032, to: 5131 }, { now })).toThrow('range 5032-5131 cannot go to project "billing": it overlaps range 5100-5199 of project "web"');
+    expect(() => moveProject(r, 'billing', { from: 5032, to: 5131 }, { now })).toThrow(
+      'range 5032-5131 cannot go to project "billing": it overlaps range 5100-5199 of project "web"',
+    );
     delete r.projects.web;
     expect(() => moveProject(r, 'billing', { from: 5032, to: 5131 }, { now })).toThrow(
       'service "api" would move to 5032, the port service "postgres" leaves, which stays in quarantine; choose a range that does not overlap 5000-5099',
@@ -116,13 +131,21 @@ describe('moveProject with ports named', () => {
   });
 
   it('refuses an unknown service, a port outside the new range, and a port already taken', () => {
-    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { cache: 5310 })).toThrow('project "billing" has no service "cache" (it has api, postgres)');
-    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { api: 5400 })).toThrow('port 5400 for service "api" lies outside the new range 5300-5399');
-    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { api: 5332 })).toThrow('port 5332 is taken by service "api" of project "billing"');
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { cache: 5310 })).toThrow(
+      'project "billing" has no service "cache" (it has api, postgres)',
+    );
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { api: 5400 })).toThrow(
+      'port 5400 for service "api" lies outside the new range 5300-5399',
+    );
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5399 }, { now }, { api: 5332 })).toThrow(
+      'port 5332 is taken by service "api" of project "billing"',
+    );
   });
 
   it('says how to name a port when an offset does not fit', () => {
-    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5320 }, { now })).toThrow('which would be 5332; name its new port with --port postgres=PORT');
+    expect(() => moveProject(registry(), 'billing', { from: 5300, to: 5320 }, { now })).toThrow(
+      'which would be 5332; name its new port with --port postgres=PORT',
+    );
   });
 });
 
@@ -157,7 +180,10 @@ describe('diffRegistries and migrateRegistry', () => {
     const diff = diffRegistries(registry(), current);
     expect(diff.changes).toEqual([{ project: 'web', service: 'web', from: 5100, to: 5400, how: 'offset' }]);
     const step = migrateRegistry(current, diff, { now });
-    expect(step.registry!.projects.web!.services!.web).toMatchObject({ port: 5400, history: [{ port: 5100, until: now.toISOString(), reason: 'project moved from 5100-5199 to 5400-5499' }] });
+    expect(step.registry!.projects.web!.services!.web).toMatchObject({
+      port: 5400,
+      history: [{ port: 5100, until: now.toISOString(), reason: 'project moved from 5100-5199 to 5400-5499' }],
+    });
     expect(step.notes).toEqual([
       'service "web" of project "web": port 5100 → 5400, its offset in the new range 5400-5499',
       'service "web" of project "web": 5100 added to its history (quarantine)',

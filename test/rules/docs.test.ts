@@ -27,7 +27,8 @@ function mismatches(check: (meta: RuleMeta, text: string) => string | null): str
 
 function oneHeader(m: RuleMeta, text: string, name: string, expected: string): string | null {
   const values = headerValues(text, name);
-  if (values.length !== 1) return `${m.id}.md: expected one "${name}: ${expected}" line, found ${values.length ? values.map((v) => `"${name}: ${v}"`).join(', ') : 'none'}`;
+  if (values.length !== 1)
+    return `${m.id}.md: expected one "${name}: ${expected}" line, found ${values.length ? values.map((v) => `"${name}: ${v}"`).join(', ') : 'none'}`;
   return values[0] === expected ? null : `${m.id}.md: "${name}: ${values[0]}", but the rule's meta says ${expected}`;
 }
 

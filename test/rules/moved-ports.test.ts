@@ -64,7 +64,7 @@ async function lintTree(): Promise<LintResult> {
 const brief = (r: LintResult) => r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}${f.fixable ? ' (fixable)' : ''}: ${f.message}`);
 
 describe('ports that services moved away from', () => {
-  it('are each project\'s own: reserved ones get the fix to the service\'s port, config URLs are docs-stale, never a reference to the other project', async () => {
+  it("are each project's own: reserved ones get the fix to the service's port, config URLs are docs-stale, never a reference to the other project", async () => {
     expect(brief(await lintTree())).toEqual([
       'alpha/.env.example:1:10 port-reserved (fixable): port 8000 is reserved: Supervisor infrastructure (8000-8099)',
       'alpha/.env.example:2:35 docs-stale (fixable): port 5432 was service "db"\'s until it moved to 5032: update the mention',
@@ -79,11 +79,13 @@ describe('ports that services moved away from', () => {
     ]);
   });
 
-  it('--fix moves every one to its own service\'s port; a container-side URL (db:5432) stays', async () => {
+  it("--fix moves every one to its own service's port; a container-side URL (db:5432) stays", async () => {
     const r = await lintTree();
     await writeAll(root, await previewPlan(root, planFixes(r.findings.filter((f) => f.fix).map((f) => f.fix!))));
     const read = (f: string) => readFile(path.join(root, f), 'utf8');
-    expect(await read('alpha/docker-compose.yml')).toBe('services:\n  api:\n    ports:\n      - "${API_PORT:-5001}:8000"\n  db:\n    ports:\n      - "5032:5432"\n');
+    expect(await read('alpha/docker-compose.yml')).toBe(
+      'services:\n  api:\n    ports:\n      - "${API_PORT:-5001}:8000"\n  db:\n    ports:\n      - "5032:5432"\n',
+    );
     expect(await read('alpha/.env.example')).toBe('API_PORT=5001\nDATABASE_URL=postgres://localhost:5032/alpha\n');
     expect(await read('beta/docker-compose.yml')).toBe(
       'services:\n  api:\n    ports:\n      - "5101:8000"\n    environment:\n      DB_URL: postgres://db:5432/beta\n      LOCAL_DB: postgres://localhost:5132/beta\n  db:\n    ports:\n      - "5132:5432"\n',

@@ -76,13 +76,31 @@ type Where = Pick<Finding, 'ruleId' | 'severity' | 'file' | 'line' | 'column' | 
 
 /** What a finding says and where (byte offsets are another suite's business). */
 function where(f: Finding): Where {
-  return { ruleId: f.ruleId, severity: f.severity, file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message };
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    message: f.message,
+  };
 }
 
 /** A finding at the start of a file that could not be read at all. */
 function unread(ruleId: string, file: string, message: string): Where {
   // A file the scan chose not to read is a warning; one it could not read is an error.
-  return { ruleId, severity: ruleId === 'scan-skipped' ? 'warning' : 'error', file, line: 1, column: 1, endLine: 1, endColumn: 1, message: `${file} ${message}` };
+  return {
+    ruleId,
+    severity: ruleId === 'scan-skipped' ? 'warning' : 'error',
+    file,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    message: `${file} ${message}`,
+  };
 }
 
 function portOf(p: PortFact) {
@@ -135,7 +153,12 @@ const INVALID_YAML = {
 
 const aliasBomb = (() => {
   const lines = ['x-bomb:', '  a0: &a0 "lol"'];
-  for (let i = 1; i <= 10; i++) lines.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= 10; i++)
+    lines.push(
+      `  a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   lines.push('services:', '  api:', '    image: nginx', '    ports: *a10');
   return lines.join('\n') + '\n';
 })();
@@ -143,7 +166,12 @@ const aliasBomb = (() => {
 /** The same bomb through merge keys, which the walker does expand: 10^10 maps if it followed them all. */
 const mergeKeyBomb = (() => {
   const lines = ['x-bomb:', '  a0: &a0 {image: nginx}'];
-  for (let i = 1; i <= 10; i++) lines.push(`  a${i}: &a${i} {<<: [${Array(10).fill(`*a${i - 1}`).join(', ')}]}`);
+  for (let i = 1; i <= 10; i++)
+    lines.push(
+      `  a${i}: &a${i} {<<: [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]}`,
+    );
   lines.push('services:', '  api:', '    <<: *a10', '    ports: ["5002:80"]');
   return lines.join('\n') + '\n';
 })();
@@ -177,26 +205,76 @@ const CASES: Case[] = [
     name: 'tab indentation',
     files: { 'projects/tabs/docker-compose.yml': 'services:\n\tapi:\n\t\tports: ["5002:80"]\n' },
     findings: [
-      { ruleId: 'parse-error', severity: 'error', file: 'projects/tabs/docker-compose.yml', line: 2, column: 1, endLine: 2, endColumn: 2, message: 'YAML: Tabs are not allowed as indentation' },
-      { ruleId: 'parse-error', severity: 'error', file: 'projects/tabs/docker-compose.yml', line: 3, column: 1, endLine: 3, endColumn: 3, message: 'YAML: Tabs are not allowed as indentation' },
+      {
+        ruleId: 'parse-error',
+        severity: 'error',
+        file: 'projects/tabs/docker-compose.yml',
+        line: 2,
+        column: 1,
+        endLine: 2,
+        endColumn: 2,
+        message: 'YAML: Tabs are not allowed as indentation',
+      },
+      {
+        ruleId: 'parse-error',
+        severity: 'error',
+        file: 'projects/tabs/docker-compose.yml',
+        line: 3,
+        column: 1,
+        endLine: 3,
+        endColumn: 3,
+        message: 'YAML: Tabs are not allowed as indentation',
+      },
     ],
   },
   {
     name: 'a binary file with a compose name',
-    files: { 'projects/binary/docker-compose.yml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x0a, 0x00, 0x35, 0x30]) },
+    files: {
+      'projects/binary/docker-compose.yml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x0a, 0x00, 0x35, 0x30]),
+    },
     findings: [unread('parse-error', 'projects/binary/docker-compose.yml', 'is a binary file: not read')],
     check: (r) => expect(r.files.map((f) => f.path)).not.toContain('projects/binary/docker-compose.yml'),
   },
   {
     name: 'invalid UTF-8 (byte 0xFF on line 3)',
-    files: { 'projects/latin1/docker-compose.yml': Buffer.concat([Buffer.from('services:\n  api:\n    image: caf'), Buffer.from([0xff]), Buffer.from('\n    ports: ["5002:80"]\n')]) },
-    findings: [{ ruleId: 'parse-error', severity: 'error', file: 'projects/latin1/docker-compose.yml', line: 3, column: 15, endLine: 3, endColumn: 15, message: 'projects/latin1/docker-compose.yml is not valid UTF-8: not read' }],
+    files: {
+      'projects/latin1/docker-compose.yml': Buffer.concat([
+        Buffer.from('services:\n  api:\n    image: caf'),
+        Buffer.from([0xff]),
+        Buffer.from('\n    ports: ["5002:80"]\n'),
+      ]),
+    },
+    findings: [
+      {
+        ruleId: 'parse-error',
+        severity: 'error',
+        file: 'projects/latin1/docker-compose.yml',
+        line: 3,
+        column: 15,
+        endLine: 3,
+        endColumn: 15,
+        message: 'projects/latin1/docker-compose.yml is not valid UTF-8: not read',
+      },
+    ],
   },
   {
     // A U+FFFD written on purpose (valid UTF-8: EF BF BD) comes first; the bad byte is what is reported.
     name: 'invalid UTF-8 after a literal U+FFFD',
-    files: { 'projects/mixed/docker-compose.yml': Buffer.concat([Buffer.from('# \uFFFD is fine here\nservices:\n  api:'), Buffer.from([0xff]), Buffer.from('\n')]) },
-    findings: [{ ruleId: 'parse-error', severity: 'error', file: 'projects/mixed/docker-compose.yml', line: 3, column: 7, endLine: 3, endColumn: 7, message: 'projects/mixed/docker-compose.yml is not valid UTF-8: not read' }],
+    files: {
+      'projects/mixed/docker-compose.yml': Buffer.concat([Buffer.from('# \uFFFD is fine here\nservices:\n  api:'), Buffer.from([0xff]), Buffer.from('\n')]),
+    },
+    findings: [
+      {
+        ruleId: 'parse-error',
+        severity: 'error',
+        file: 'projects/mixed/docker-compose.yml',
+        line: 3,
+        column: 7,
+        endLine: 3,
+        endColumn: 7,
+        message: 'projects/mixed/docker-compose.yml is not valid UTF-8: not read',
+      },
+    ],
   },
   {
     // Ten levels of ten aliases under x-bomb, used as a service's ports: one finding, not one per alias.
@@ -376,7 +454,8 @@ const CASES: Case[] = [
         column: 1,
         endLine: 1,
         endColumn: 1,
-        message: 'projects/docs/README.md has over 3000 emphasis and link delimiters (* _ [ ] ` <): read as plain text, so tables and code blocks are not recognised',
+        message:
+          'projects/docs/README.md has over 3000 emphasis and link delimiters (* _ [ ] ` <): read as plain text, so tables and code blocks are not recognised',
       },
     ],
   },
@@ -455,7 +534,9 @@ describe('scan(): one bad file among good ones', () => {
     try {
       const r = await scanWithoutOverride(root);
       expect(r.code).toBe(0);
-      expect(r.json.findings.map(where)).toEqual([unread('scan-skipped', 'projects/locked', 'is a folder that cannot be read (permission denied): nothing below it was scanned')]);
+      expect(r.json.findings.map(where)).toEqual([
+        unread('scan-skipped', 'projects/locked', 'is a folder that cannot be read (permission denied): nothing below it was scanned'),
+      ]);
       expect(r.json.ports.map(portOf)).toEqual([GOOD_PORT]);
     } finally {
       await chmod(locked, 0o755);

@@ -53,7 +53,9 @@ describe('inventory: stacks', () => {
       r.stacks.map((s) => ({
         id: s.id,
         files: s.files,
-        services: Object.fromEntries(s.services.map((v) => [v.name, { ports: v.ports.map(published), steps: v.steps.map((x) => `${x.mode} ${x.file} ${x.count}`) }])),
+        services: Object.fromEntries(
+          s.services.map((v) => [v.name, { ports: v.ports.map(published), steps: v.steps.map((x) => `${x.mode} ${x.file} ${x.count}`) }]),
+        ),
       })),
     ).toEqual([
       { id: 'app/compose.prod.yaml', files: ['app/compose.prod.yaml'], services: { web: { ports: [5001], steps: ['base app/compose.prod.yaml 1'] } } },

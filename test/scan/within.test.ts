@@ -49,7 +49,13 @@ describe('discoverFiles within folders', () => {
   it('honours the .gitignore files between the root and a folder, and inside it', async () => {
     const { dir, cleanup: done } = await tempDir('portreg-within-levels-');
     try {
-      for (const file of ['projects/a/README.md', 'projects/a/docs-old/README.md', 'projects/a/sub/README.md', 'projects/a/sub/tmp/README.md', 'projects/b/README.md']) {
+      for (const file of [
+        'projects/a/README.md',
+        'projects/a/docs-old/README.md',
+        'projects/a/sub/README.md',
+        'projects/a/sub/tmp/README.md',
+        'projects/b/README.md',
+      ]) {
         await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
         await writeFile(path.join(dir, file), '# x\n');
       }

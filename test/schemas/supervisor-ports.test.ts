@@ -37,7 +37,13 @@ describe('schemas/supervisor-ports.schema.json', () => {
       version: 1,
       projects: {
         empty: { range: { from: 6000, to: 6009 } },
-        mixed: { range: { from: 6010, to: 6019 }, services: { dns: { port: 6010, purpose: 'DNS', protocol: ['tcp', 'udp'] }, sig: { port: 6011, purpose: 'Signalling', protocol: 'sctp', env: 'SIG_PORT', containerPort: 3868 } } },
+        mixed: {
+          range: { from: 6010, to: 6019 },
+          services: {
+            dns: { port: 6010, purpose: 'DNS', protocol: ['tcp', 'udp'] },
+            sig: { port: 6011, purpose: 'Signalling', protocol: 'sctp', env: 'SIG_PORT', containerPort: 3868 },
+          },
+        },
       },
     } as Registry;
     const validate = await validator();
@@ -50,7 +56,9 @@ describe('schemas/supervisor-ports.schema.json', () => {
 
   it('rejects what the generator never writes', async () => {
     const validate = await validator();
-    const golden = JSON.parse(await readFile(path.join(EXPECTED, 'billing/.supervisor-specific/ports.json'), 'utf8')) as Record<string, unknown> & { services: Record<string, unknown>[] };
+    const golden = JSON.parse(await readFile(path.join(EXPECTED, 'billing/.supervisor-specific/ports.json'), 'utf8')) as Record<string, unknown> & {
+      services: Record<string, unknown>[];
+    };
     const errors = (doc: unknown) => (validate(doc) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`));
 
     expect(errors({ ...golden, services: [{ ...golden.services[0], port: 70000 }] })).toContain('/services/0/port must be <= 65535');

@@ -71,7 +71,15 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
     if (options.update) {
       const { allocateWithUpdate } = await import('../../generate/update.js');
       const store = storeOptions(ctx);
-      updated = await allocateWithUpdate(request, { cwd: ctx.cwd, env: ctx.env, registry: options.registry, now: store.now, lock: store.lock, livePorts: live, allowDirty: options.allowDirty });
+      updated = await allocateWithUpdate(request, {
+        cwd: ctx.cwd,
+        env: ctx.env,
+        registry: options.registry,
+        now: store.now,
+        lock: store.lock,
+        livePorts: live,
+        allowDirty: options.allowDirty,
+      });
       result = updated.allocation;
     } else {
       result = await allocateAndWrite(located.path, request, { ...storeOptions(ctx), livePorts: live });
@@ -106,7 +114,7 @@ export function releaseCommand(ctx: CommandContext): Command {
   cmd.action(async (options: CommonOptions & { project?: string; service: string }) => {
     const located = await resolveRegistry(ctx, options);
     const project = options.project ?? located.project;
-    if (!project) cmd.error('error: required option \'--project <name>\' not specified', { exitCode: 2 });
+    if (!project) cmd.error("error: required option '--project <name>' not specified", { exitCode: 2 });
     const result = await releaseAndWrite(located.path, project!, options.service, storeOptions(ctx));
     if (outputFormat(options) === 'json') {
       printJson(ctx, { project, service: options.service, port: result.port, released: true });

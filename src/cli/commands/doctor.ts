@@ -8,11 +8,16 @@ import { outputFormat, printJson, resolveRegistry, withCommonOptions, type Comma
 export function doctorCommand(ctx: CommandContext): Command {
   const cmd = withCommonOptions(
     new Command('doctor')
-      .description("pre-flight check before docker compose up: is every host port the project's stacks publish free right now, and if not, who holds it and where to move")
+      .description(
+        "pre-flight check before docker compose up: is every host port the project's stacks publish free right now, and if not, who holds it and where to move",
+      )
       .option('--project <name>', 'the project (default: "project" in portreg.config.json)'),
   ).addHelpText('after', '\nExit codes: 0 every published port is free, 1 some port is held (the stack would fail to bind), 2 usage or registry error.');
   cmd.action(async (options: CommonOptions & { project?: string }) => {
-    const [{ listListeners }, { doctorReport, projectScanTarget, scanProject }] = await Promise.all([import('../../live/listeners.js'), import('../../live/doctor.js')]);
+    const [{ listListeners }, { doctorReport, projectScanTarget, scanProject }] = await Promise.all([
+      import('../../live/listeners.js'),
+      import('../../live/doctor.js'),
+    ]);
     const located = await resolveRegistry(ctx, options);
     const project = options.project ?? located.project;
     if (!project) throw usageError('usage', 'doctor needs --project NAME (or "project" in portreg.config.json)');

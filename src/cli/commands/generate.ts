@@ -27,7 +27,9 @@ interface FileOutcome {
 export function generateCommand(ctx: CommandContext): Command {
   const cmd = withCommonOptions(
     new Command('generate')
-      .description('write what follows from the registry: env templates, README port tables, .supervisor-specific files, a TypeScript module, compose ports entries')
+      .description(
+        'write what follows from the registry: env templates, README port tables, .supervisor-specific files, a TypeScript module, compose ports entries',
+      )
       .argument('<target>', `${TARGETS.join(', ')} (all: env, docs, supervisor, and ts when "generate.ts" is configured)`)
       .option('--project <name>', 'only this project (default: every project, or the project a config names); the ts module always holds every project')
       .option('--service <name...>', 'compose: only these services of the project')
@@ -70,17 +72,29 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
     const files: FileOutcome[] = [];
     const notes: string[] = [];
     const problems: string[] = [];
-    const snippets: { project: string; service: string; composeService: string; status: string; file: string | null; message: string; snippet: string | null }[] = [];
+    const snippets: {
+      project: string;
+      service: string;
+      composeService: string;
+      status: string;
+      file: string | null;
+      message: string;
+      snippet: string | null;
+    }[] = [];
 
     if (target === 'compose') {
       const { planCompose } = await import('../../generate/compose.js');
       const project = options.project ?? ws.located.project ?? projectRepo;
-      if (!project) throw usageError('usage', "compose needs --project <name> (or \"project\" in portreg.config.json)");
+      if (!project) throw usageError('usage', 'compose needs --project <name> (or "project" in portreg.config.json)');
       const { requireProject } = await import('../../registry/allocator.js');
       requireProject(registry, project);
       const known = Object.keys(registry.projects[project]!.services ?? {});
       const unknown = (options.service ?? []).filter((s) => !known.includes(s));
-      if (unknown.length) throw usageError('service-unknown', `project "${project}" has no service ${unknown.map((s) => `"${s}"`).join(', ')} (its services: ${known.join(', ') || 'none'})`);
+      if (unknown.length)
+        throw usageError(
+          'service-unknown',
+          `project "${project}" has no service ${unknown.map((s) => `"${s}"`).join(', ')} (its services: ${known.join(', ') || 'none'})`,
+        );
       const scanned = await ws.scan(registry);
       const plan = await planCompose({ root: ws.root, registry, scan: scanned, project, services: options.service });
       for (const f of plan.files) files.push({ file: f.file, target: 'compose', project, created: false, before: f.before, after: f.after });
@@ -137,8 +151,12 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
         if (problems.length) ctx.stderr('portreg: nothing was written\n');
         else if (written.length === 0) ctx.stderr('portreg: every generated file is current\n');
       } else if (stale.length === 0) ctx.stderr('portreg: every generated file is current\n');
-      else if (options.check) ctx.stderr(`portreg: ${stale.length} generated file${stale.length === 1 ? ' is' : 's are'} out of date: run "portreg generate ${target} --write"\n`);
-      else ctx.stderr(`portreg: ${stale.length} file${stale.length === 1 ? '' : 's'} would change: run with --write to write ${stale.length === 1 ? 'it' : 'them'}\n`);
+      else if (options.check)
+        ctx.stderr(`portreg: ${stale.length} generated file${stale.length === 1 ? ' is' : 's are'} out of date: run "portreg generate ${target} --write"\n`);
+      else
+        ctx.stderr(
+          `portreg: ${stale.length} file${stale.length === 1 ? '' : 's'} would change: run with --write to write ${stale.length === 1 ? 'it' : 'them'}\n`,
+        );
     }
     if (problems.length) process.exitCode = ExitCode.Refused;
     else if (options.check && stale.length) process.exitCode = ExitCode.Refused;

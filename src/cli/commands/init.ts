@@ -59,7 +59,11 @@ An existing registry is never overwritten.`,
       let registry = newRegistry(schemaReferenceFor(folder));
       let imported: Awaited<ReturnType<typeof importTree>> | null = null;
       if (options.import) {
-        if (existsSync(file)) throw refusal('registry-exists', `${shown} already exists; nothing was written (an import starts a registry; to add a project to this one, use "portreg project add")`);
+        if (existsSync(file))
+          throw refusal(
+            'registry-exists',
+            `${shown} already exists; nothing was written (an import starts a registry; to add a project to this one, use "portreg project add")`,
+          );
         imported = await importTree(folder, registry, ctx.now());
         registry = imported.registry;
       }
@@ -67,9 +71,7 @@ An existing registry is never overwritten.`,
       if (!(await createFileExclusive(file, serializeRegistry(registry)))) {
         throw refusal('registry-exists', `${shown} already exists; nothing was written (check it with "portreg registry check")`);
       }
-      const warnings = above
-        ? [`a registry already exists further up, at ${above}: commands run below ${folder} now use the new one`]
-        : [];
+      const warnings = above ? [`a registry already exists further up, at ${above}: commands run below ${folder} now use the new one`] : [];
       if (outputFormat(options) === 'json') {
         printJson(ctx, { registry: shown, created: true, warnings, ...(imported ? { projects: imported.projects, notes: imported.notes } : {}) });
         return;
@@ -91,10 +93,23 @@ An existing registry is never overwritten.`,
 
 /** Scans the folder without a registry and plans the import (the scanner loads only here). */
 async function importTree(folder: string, fresh: Registry, now: Date) {
-  const [{ scan }, { planImport }, { findConfig }] = await Promise.all([import('../../scan/scan.js'), import('../../registry/import.js'), import('../../config/load-config.js')]);
+  const [{ scan }, { planImport }, { findConfig }] = await Promise.all([
+    import('../../scan/scan.js'),
+    import('../../registry/import.js'),
+    import('../../config/load-config.js'),
+  ]);
   const config = await findConfig(folder);
-  const scanned = await scan({ root: folder, registry: null, include: config?.config.include, exclude: config?.config.exclude, docs: config?.config.docs, envFiles: config?.config.envFiles });
-  const unread = scanned.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'scan-skipped').map((f) => `warning: ${f.file}:${f.line}:${f.column}: ${f.message}; ports there are not imported`);
+  const scanned = await scan({
+    root: folder,
+    registry: null,
+    include: config?.config.include,
+    exclude: config?.config.exclude,
+    docs: config?.config.docs,
+    envFiles: config?.config.envFiles,
+  });
+  const unread = scanned.findings
+    .filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'scan-skipped')
+    .map((f) => `warning: ${f.file}:${f.line}:${f.column}: ${f.message}; ports there are not imported`);
   const result = planImport(scanned, fresh, { now, rootName: path.basename(folder) });
   return { ...result, notes: [...unread, ...result.notes] };
 }
@@ -105,9 +120,21 @@ export function formatImportTable(projects: ImportedProject[]): string {
   const rows: string[][] = [];
   for (const p of projects) {
     if (p.services.length === 0) rows.push([p.project, formatRange(p.range), '-', '-', '-']);
-    p.services.forEach((s, i) => rows.push([i === 0 ? p.project : '', i === 0 ? formatRange(p.range) : '', s.service, String(s.old), s.old === s.new ? `${s.new} (stays)` : String(s.new)]));
+    p.services.forEach((s, i) =>
+      rows.push([
+        i === 0 ? p.project : '',
+        i === 0 ? formatRange(p.range) : '',
+        s.service,
+        String(s.old),
+        s.old === s.new ? `${s.new} (stays)` : String(s.new),
+      ]),
+    );
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join(' | ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n') + '\n';
 }

@@ -29,7 +29,10 @@ const MAX_FIX_PASSES = 10;
 export function lintCommand(ctx: CommandContext): Command {
   return new Command('lint')
     .description('check compose files, env templates and READMEs against the registry')
-    .argument('[files...]', 'report on these files or folders only (pre-commit passes files); their projects and the registry are still read, and a changed registry adds the projects whose entries changed')
+    .argument(
+      '[files...]',
+      'report on these files or folders only (pre-commit passes files); their projects and the registry are still read, and a changed registry adds the projects whose entries changed',
+    )
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -52,7 +55,11 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
     )
     .action(async (files: string[], options: LintOptions) => {
       // The pre-commit path loads only what a plain lint needs; fixing and baselines load on demand.
-      const [{ prepareLint }, { REPORTERS }, { ALL_RULES }] = await Promise.all([import('../../lint/run-lint.js'), import('../../report/index.js'), import('../../rules/index.js')]);
+      const [{ prepareLint }, { REPORTERS }, { ALL_RULES }] = await Promise.all([
+        import('../../lint/run-lint.js'),
+        import('../../report/index.js'),
+        import('../../rules/index.js'),
+      ]);
 
       const prepared = await prepareLint({
         cwd: ctx.cwd,
@@ -67,8 +74,10 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       const { tree } = prepared;
       const config = tree.config;
       // The config may name a baseline (relative to the config file); --baseline wins.
-      const baselineOption = options.baseline ?? (config?.config.baseline ? path.relative(ctx.cwd, path.resolve(path.dirname(config.file), config.config.baseline)) : undefined);
-      if (options.updateBaseline && !baselineOption) throw usageError('usage', '--update-baseline needs --baseline FILE (or "baseline" in portreg.config.json)');
+      const baselineOption =
+        options.baseline ?? (config?.config.baseline ? path.relative(ctx.cwd, path.resolve(path.dirname(config.file), config.config.baseline)) : undefined);
+      if (options.updateBaseline && !baselineOption)
+        throw usageError('usage', '--update-baseline needs --baseline FILE (or "baseline" in portreg.config.json)');
 
       if (!prepared.registry.data) {
         // Not JSON or not the schema: the rules cannot run; report what is wrong with the registry.
@@ -77,8 +86,10 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         return;
       }
       const changed = prepared.scope.registryChanged;
-      if (changed?.everything) ctx.stderr(`portreg: ${tree.shown(tree.registryFile)} changed in what every project is held to (or is new): reporting on every file\n`);
-      else if (changed?.projects.length) ctx.stderr(`portreg: ${tree.shown(tree.registryFile)} changed the entries of ${changed.projects.join(', ')}: reporting on their files too\n`);
+      if (changed?.everything)
+        ctx.stderr(`portreg: ${tree.shown(tree.registryFile)} changed in what every project is held to (or is new): reporting on every file\n`);
+      else if (changed?.projects.length)
+        ctx.stderr(`portreg: ${tree.shown(tree.registryFile)} changed the entries of ${changed.projects.join(', ')}: reporting on their files too\n`);
 
       let result: LintResult = await prepared.run();
       let fixedFiles: string[] = [];
@@ -133,16 +144,20 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
           ctx.stderr(`portreg: wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to ${baselineOption}\n`);
           return;
         }
-        const baseline = baselineMod.parseBaseline(await readFile(baselinePath, 'utf8').catch(() => {
-          throw usageError('baseline-missing', `cannot read the baseline ${baselineOption}: write it with --update-baseline`);
-        }), baselineOption);
+        const baseline = baselineMod.parseBaseline(
+          await readFile(baselinePath, 'utf8').catch(() => {
+            throw usageError('baseline-missing', `cannot read the baseline ${baselineOption}: write it with --update-baseline`);
+          }),
+          baselineOption,
+        );
         findings = baselineMod.applyBaseline(findings, baseline, path.relative(tree.top, baselinePath).split(path.sep).join('/'));
         const staleSetting = config?.config.rules?.['baseline-stale'];
         if (staleSetting === 'off') findings = findings.filter((f) => f.ruleId !== 'baseline-stale');
         else if (staleSetting === 'error') findings = findings.map((f) => (f.ruleId === 'baseline-stale' ? { ...f, severity: 'error' as const } : f));
       }
       if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
-      if (fixedFiles.length) ctx.stderr(`portreg: fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}: ${fixedFiles.map(tree.shown).join(', ')}\n`);
+      if (fixedFiles.length)
+        ctx.stderr(`portreg: fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}: ${fixedFiles.map(tree.shown).join(', ')}\n`);
       for (const s of result.skipped) ctx.stderr(`portreg: skipped ${s.ruleId}: ${s.reason}\n`);
       const fixes = dryRun && options.format === 'json' ? dryRun.map((f) => ({ file: f.file, output: f.after.toString('utf8') })) : undefined;
       await emit({ findings, skipped: result.skipped, ...(fixes ? { fixes } : {}) }, options);
@@ -174,7 +189,12 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         if (opts.format === 'github' && ctx.env.GITHUB_STEP_SUMMARY) {
           // Awaited, so the summary is complete when the command returns and a failure is reported, not an unhandled rejection.
           const { formatStepSummary } = await import('../../report/github.js');
-          const summary = formatStepSummary(input, { color: false, toolVersion: toolVersion(), rules: ALL_RULES, docsBase: 'https://github.com/portreg/portreg/blob/main/' });
+          const summary = formatStepSummary(input, {
+            color: false,
+            toolVersion: toolVersion(),
+            rules: ALL_RULES,
+            docsBase: 'https://github.com/portreg/portreg/blob/main/',
+          });
           try {
             await writeFile(ctx.env.GITHUB_STEP_SUMMARY, summary, { flag: 'a' });
           } catch (err) {
@@ -208,4 +228,3 @@ function toolVersion(): string {
   version ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   return version;
 }
-

@@ -14,8 +14,13 @@ interface McpCommandOptions {
 
 export function mcpCommand(ctx: CommandContext): Command {
   const cmd = new Command('mcp')
-    .description('serve the registry to MCP clients (server "meta": allocate_port, release_port, check_port, list_ports, lint) on stdio, or over HTTP with --http')
-    .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward); re-read on every call')
+    .description(
+      'serve the registry to MCP clients (server "meta": allocate_port, release_port, check_port, list_ports, lint) on stdio, or over HTTP with --http',
+    )
+    .option(
+      '--registry <path>',
+      'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward); re-read on every call',
+    )
     .option('--http <port>', 'serve Streamable HTTP on this port (0: any free one) instead of stdio')
     .option('--host <address>', 'the address to listen on with --http (anything but loopback needs a token)', '127.0.0.1')
     .option('--token <token>', 'the bearer token HTTP clients must send (default: PORTREG_MCP_TOKEN)')

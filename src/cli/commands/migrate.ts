@@ -13,7 +13,11 @@ function heldNow(registry: Registry, changes: MigrationChange[]): Map<number, st
   const leaving = new Set(changes.map((c) => c.from));
   for (const [project, p] of Object.entries(registry.projects)) {
     for (const [service, s] of Object.entries(p.services ?? {})) {
-      if (leaving.has(s.port)) held.set(s.port, `service "${service}" of project "${project}"${serviceProtocols(s.protocol).join(',') !== 'tcp' ? ` (${serviceProtocols(s.protocol).join(', ')})` : ''}`);
+      if (leaving.has(s.port))
+        held.set(
+          s.port,
+          `service "${service}" of project "${project}"${serviceProtocols(s.protocol).join(',') !== 'tcp' ? ` (${serviceProtocols(s.protocol).join(', ')})` : ''}`,
+        );
     }
   }
   return held;
@@ -66,7 +70,9 @@ lacks the revision), 3 registry locked.`,
     const ambiguous = heldNow(registryStep.registry ?? current, diff.changes);
     const warnings = [
       ...diff.rangeMoves.map((r) => `project "${r.project}" moved from ${formatRange(r.from)} to ${formatRange(r.to)}`),
-      ...[...ambiguous].map(([port, who]) => `port ${port} changed hands: it is now the port of ${who}; occurrences tied to a service only by the number are left alone`),
+      ...[...ambiguous].map(
+        ([port, who]) => `port ${port} changed hands: it is now the port of ${who}; occurrences tied to a service only by the number are left alone`,
+      ),
     ];
     const sameChanges = (a: MigrationChange[]) => JSON.stringify(a) === JSON.stringify(diff.changes);
     await runRewrite({

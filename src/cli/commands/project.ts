@@ -3,7 +3,16 @@ import { addProject } from '../../registry/allocator.js';
 import { updateRegistry } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
 import { projectMoveCommand } from './reassign.js';
-import { outputFormat, parseRangeArg, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+import {
+  outputFormat,
+  parseRangeArg,
+  printJson,
+  resolveRegistry,
+  storeOptions,
+  withCommonOptions,
+  type CommandContext,
+  type CommonOptions,
+} from '../context.js';
 
 export function projectCommand(ctx: CommandContext): Command {
   const cmd = new Command('project').description('manage projects and their port ranges');
@@ -13,7 +22,7 @@ export function projectCommand(ctx: CommandContext): Command {
       .description('give a project the next free aligned block of the project space')
       .argument('<name>', 'project name')
       .option('--path <dir>', "the project's folder, relative to the registry's folder")
-      .addOption(new Option('--size <n>', 'number of ports (default: the registry\'s rangeSize, 100)').argParser((v) => Number(v)))
+      .addOption(new Option('--size <n>', "number of ports (default: the registry's rangeSize, 100)").argParser((v) => Number(v)))
       .option('--range <from-to>', 'an explicit range instead of the next free block, for example 5100-5199')
       .option('--description <text>', 'what the project is'),
   )
@@ -34,11 +43,7 @@ export function projectCommand(ctx: CommandContext): Command {
         return;
       }
       for (const w of result.warnings) ctx.stderr(`portreg: warning: ${w}\n`);
-      ctx.stdout(
-        result.created
-          ? `project ${name}: range ${formatRange(result.range)}\n`
-          : `project ${name} already has range ${formatRange(result.range)}\n`,
-      );
+      ctx.stdout(result.created ? `project ${name}: range ${formatRange(result.range)}\n` : `project ${name} already has range ${formatRange(result.range)}\n`);
     });
   cmd.addCommand(projectMoveCommand(ctx));
   return cmd;

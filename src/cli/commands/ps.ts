@@ -21,13 +21,21 @@ export function psCommand(ctx: CommandContext): Command {
     }
     const out: string[] = [];
     out.push(`listening (${report.listeners.length}):`);
-    const rows = report.listeners.map((l) => [l.protocol, formatEndpoint(l.address, l.port), l.pid === null ? '-' : String(l.pid), commandColumn(l), describeOwner(l)]);
+    const rows = report.listeners.map((l) => [
+      l.protocol,
+      formatEndpoint(l.address, l.port),
+      l.pid === null ? '-' : String(l.pid),
+      commandColumn(l),
+      describeOwner(l),
+    ]);
     out.push(...table([['PROTO', 'ADDRESS', 'PID', 'COMMAND', 'OWNER'], ...rows]).map((line) => `  ${line}`));
     if (report.onReserved.length) {
       out.push('', `on reserved ports (${report.onReserved.length}):`);
       for (const l of report.onReserved) {
         const r = l.reservations[0]!;
-        out.push(`  ${l.protocol} ${formatEndpoint(l.address, l.port)} ${formatProcess(l)}: ${r.severity === 'error' ? 'reserved' : 'to avoid'}: ${r.reason}${r.owner ? ` (for ${r.owner})` : ''}`);
+        out.push(
+          `  ${l.protocol} ${formatEndpoint(l.address, l.port)} ${formatProcess(l)}: ${r.severity === 'error' ? 'reserved' : 'to avoid'}: ${r.reason}${r.owner ? ` (for ${r.owner})` : ''}`,
+        );
       }
     }
     out.push('', `registered but not listening (${report.notListening.length}):`);
@@ -47,5 +55,10 @@ function commandColumn(l: { pid: number | null; command: string | null; containe
 function table(rows: string[][]): string[] {
   if (rows.length === 0) return [];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -39,7 +39,7 @@ async function livePortsFor(ctx: CommandContext, cmd: Command, options: { probe?
 export function reassignCommand(ctx: CommandContext): Command {
   const cmd = withCommonOptions(
     new Command('reassign')
-      .description("move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it")
+      .description('move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it')
       .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
       .requiredOption('--service <name>', 'the service')
       .option('--port <n>', 'the new port (checked: in range, free, not reserved, not in quarantine)')
@@ -51,44 +51,47 @@ export function reassignCommand(ctx: CommandContext): Command {
       .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
       .option('--no-probe', 'do not look at the ports in use on this machine'),
   ).addHelpText('after', REWRITE_HELP);
-  cmd.action(async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean; code?: boolean }) => {
-    if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
-    const { runRewrite, openWorkspace, reassignNote, writeReassignment } = await rewriteEngine();
-    const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
-    const project = options.project ?? ws.located.project;
-    if (!project) throw usageError('usage', "required option '--project <name>' not specified (or set \"project\" in portreg.config.json)");
-    const port = options.port !== undefined ? parsePort(options.port) : undefined;
-    const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
-    const registry = assertWritable(loaded);
-    const live = port === undefined ? await livePortsFor(ctx, cmd, options) : undefined;
-    const planned = reassignService(registry, { project, service: options.service, port, reason: options.reason }, { now: ctx.now(), livePorts: live });
-    if (!planned.changed) {
-      if (outputFormat(options) === 'json') ctx.stdout(JSON.stringify({ dryRun: !options.write, changed: false, project, service: options.service, port: planned.to }, null, 2) + '\n');
-      ctx.stderr(`portreg: service "${options.service}" of project "${project}" already has port ${planned.to}; nothing to change\n`);
-      return;
-    }
-    if (planned.skippedLive.length) ctx.stderr(`portreg: skipped ${planned.skippedLive.join(', ')}: in use on this machine right now\n`);
-    const move: PortMove = { project, service: options.service, from: planned.from, to: planned.to };
-    await runRewrite({
-      ctx,
-      ws,
-      options: rewriteOptions(ctx, options),
-      attribution: registry,
-      moves: [move],
-      warnings: planned.warnings,
-      json: { project, service: options.service, old: planned.from, new: planned.to },
-      registry: {
-        preview: {
-          before: loaded.text,
-          after: serializeRegistry(planned.registry),
-          notes: [reassignNote(move)],
+  cmd.action(
+    async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean; code?: boolean }) => {
+      if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
+      const { runRewrite, openWorkspace, reassignNote, writeReassignment } = await rewriteEngine();
+      const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
+      const project = options.project ?? ws.located.project;
+      if (!project) throw usageError('usage', 'required option \'--project <name>\' not specified (or set "project" in portreg.config.json)');
+      const port = options.port !== undefined ? parsePort(options.port) : undefined;
+      const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
+      const registry = assertWritable(loaded);
+      const live = port === undefined ? await livePortsFor(ctx, cmd, options) : undefined;
+      const planned = reassignService(registry, { project, service: options.service, port, reason: options.reason }, { now: ctx.now(), livePorts: live });
+      if (!planned.changed) {
+        if (outputFormat(options) === 'json')
+          ctx.stdout(JSON.stringify({ dryRun: !options.write, changed: false, project, service: options.service, port: planned.to }, null, 2) + '\n');
+        ctx.stderr(`portreg: service "${options.service}" of project "${project}" already has port ${planned.to}; nothing to change\n`);
+        return;
+      }
+      if (planned.skippedLive.length) ctx.stderr(`portreg: skipped ${planned.skippedLive.join(', ')}: in use on this machine right now\n`);
+      const move: PortMove = { project, service: options.service, from: planned.from, to: planned.to };
+      await runRewrite({
+        ctx,
+        ws,
+        options: rewriteOptions(ctx, options),
+        attribution: registry,
+        moves: [move],
+        warnings: planned.warnings,
+        json: { project, service: options.service, old: planned.from, new: planned.to },
+        registry: {
+          preview: {
+            before: loaded.text,
+            after: serializeRegistry(planned.registry),
+            notes: [reassignNote(move)],
+          },
+          write: async () => {
+            await writeReassignment(ws.located.path, { ...move, reason: options.reason }, storeOptions(ctx));
+          },
         },
-        write: async () => {
-          await writeReassignment(ws.located.path, { ...move, reason: options.reason }, storeOptions(ctx));
-        },
-      },
-    });
-  });
+      });
+    },
+  );
   return cmd;
 }
 

@@ -34,26 +34,27 @@ export function registryCommand(ctx: CommandContext): Command {
       else if (errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings)) process.exitCode = ExitCode.Refused;
     });
 
-  withCommonOptions(
-    cmd
-      .command('upgrade')
-      .description(`rewrite an older registry in the current format (version ${CURRENT_REGISTRY_VERSION})`),
-  ).action(async (options: CommonOptions) => {
-    const located = await resolveRegistry(ctx, options);
-    const before = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
-    assertWritable(before);
-    const { written } = await updateRegistry(located.path, (registry) => ({ registry: { ...registry, version: CURRENT_REGISTRY_VERSION }, result: null }), storeOptions(ctx));
-    const from = before.fileVersion ?? CURRENT_REGISTRY_VERSION;
-    if (outputFormat(options) === 'json') {
-      printJson(ctx, { registry: before.displayPath, fromVersion: from, toVersion: CURRENT_REGISTRY_VERSION, written });
-    } else if (written && from < CURRENT_REGISTRY_VERSION) {
-      ctx.stdout(`${before.displayPath}: upgraded from format version ${from} to ${CURRENT_REGISTRY_VERSION}\n`);
-    } else if (written) {
-      ctx.stdout(`${before.displayPath}: already format version ${CURRENT_REGISTRY_VERSION}; rewritten in the canonical style\n`);
-    } else {
-      ctx.stdout(`${before.displayPath}: already format version ${CURRENT_REGISTRY_VERSION}, nothing to do\n`);
-    }
-  });
+  withCommonOptions(cmd.command('upgrade').description(`rewrite an older registry in the current format (version ${CURRENT_REGISTRY_VERSION})`)).action(
+    async (options: CommonOptions) => {
+      const located = await resolveRegistry(ctx, options);
+      const before = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
+      assertWritable(before);
+      const { written } = await updateRegistry(
+        located.path,
+        (registry) => ({ registry: { ...registry, version: CURRENT_REGISTRY_VERSION }, result: null }),
+        storeOptions(ctx),
+      );
+      const from = before.fileVersion ?? CURRENT_REGISTRY_VERSION;
+      if (outputFormat(options) === 'json') {
+        printJson(ctx, { registry: before.displayPath, fromVersion: from, toVersion: CURRENT_REGISTRY_VERSION, written });
+      } else if (written && from < CURRENT_REGISTRY_VERSION) {
+        ctx.stdout(`${before.displayPath}: upgraded from format version ${from} to ${CURRENT_REGISTRY_VERSION}\n`);
+      } else if (written) {
+        ctx.stdout(`${before.displayPath}: already format version ${CURRENT_REGISTRY_VERSION}; rewritten in the canonical style\n`);
+      } else {
+        ctx.stdout(`${before.displayPath}: already format version ${CURRENT_REGISTRY_VERSION}, nothing to do\n`);
+      }
+    },
+  );
   return cmd;
 }
-

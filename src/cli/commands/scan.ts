@@ -13,7 +13,7 @@ import type { ScanResult } from '../../scan/scan.js';
 import { printJson, type CommandContext, type CommonOptions } from '../context.js';
 import { terminalProgress } from '../progress.js';
 
-interface ScanCommandOptions extends Omit<CommonOptions, "format"> {
+interface ScanCommandOptions extends Omit<CommonOptions, 'format'> {
   format?: string;
   envFile?: string[];
   useProcessEnv?: boolean;
@@ -65,7 +65,9 @@ export function scanCommand(ctx: CommandContext): Command {
         });
         Object.assign(extraEnv, parseDotenv(text));
       }
-      const processEnv = options.useProcessEnv ? Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined)) : undefined;
+      const processEnv = options.useProcessEnv
+        ? Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined))
+        : undefined;
 
       // Scan settings come from the config file found from the working folder (globs relative to the root).
       const settings = located?.config?.config ?? (await findConfig(ctx.cwd))?.config ?? {};
