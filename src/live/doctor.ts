@@ -140,7 +140,7 @@ export function doctorReport(options: {
     for (const service of stack.services) {
       for (const index of service.ports) {
         const fact = scan.ports[index];
-        if (!fact || fact.kind !== 'published') continue;
+        if (fact?.kind !== 'published') continue;
         if (fact.published === null) {
           entries.push({ stack: stack.id, fact, port: null });
           continue;
@@ -202,7 +202,9 @@ export function doctorReport(options: {
 
   const held = ports.filter((p) => p.status === 'held');
   const suggestions = suggestFreePorts(registry, project, held.length, { now: options.now, livePorts: live });
-  held.forEach((p, i) => (p.suggestion = suggestions[i] ?? null));
+  held.forEach((p, i) => {
+    p.suggestion = suggestions[i] ?? null;
+  });
   for (const p of ports) {
     if (p.status !== 'free' && p.status !== 'held') continue;
     const where = `${p.file}:${p.line}:${p.column}`;

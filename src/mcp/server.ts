@@ -297,10 +297,10 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       const request = { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env };
       // With update, the configs come along (the same library function as `portreg allocate --update`).
       let update: { summary: Record<string, unknown>; lines: string[] } | undefined;
-      let a;
+      let a: Awaited<ReturnType<typeof allocateAndWrite>>;
       if (args.update) {
         const u = await import('../generate/update.js');
-        let updated;
+        let updated: Awaited<ReturnType<typeof u.allocateWithUpdate>>;
         try {
           updated = await u.allocateWithUpdate(request, {
             cwd: options.cwd,

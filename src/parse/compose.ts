@@ -6,7 +6,7 @@
  * reported once per service, at the anchor's text. Values are interpolated like Compose before the
  * port grammar reads them, with each character traced back to the source.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from '../util/text-position.js';
 import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
 import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';

@@ -180,7 +180,7 @@ export function readMarkdown(fileText: string, file: string, tree: TreeParser | 
   const text = fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText;
   const tooComplex = complexity(text);
   if (tooComplex) return parseAsPlainText(text, file, tooComplex);
-  const root = skipBlocks ? parseRelevant(text, tree) : tree && tree(text);
+  const root = skipBlocks ? parseRelevant(text, tree) : tree?.(text);
   if (!root) return null;
 
   const candidates: Candidate[] = [];
@@ -252,7 +252,7 @@ export function readMarkdown(fileText: string, file: string, tree: TreeParser | 
  */
 function parseRelevant(text: string, tree: TreeParser | null): Root | null {
   const chunks = relevantChunks(text);
-  if (!chunks) return tree && tree(text);
+  if (!chunks) return tree ? tree(text) : null;
   const read: RootContent[] = [];
   const rest: Chunk[] = [];
   for (const chunk of chunks) {

@@ -334,7 +334,9 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
       );
     }
     register(d, placed.range);
-    d.services.forEach((s, i) => allocate(d, s, placed!.ports[i]!));
+    d.services.forEach((s, i) => {
+      allocate(d, s, placed!.ports[i]!);
+    });
     results.set(d.project, {
       project: d.project,
       path: d.folder,

@@ -172,7 +172,7 @@ function countKeysParsed(value: unknown): number {
   if (value !== null && typeof value === 'object') {
     let n = 0;
     for (const k in value) {
-      if (Object.prototype.hasOwnProperty.call(value, k)) n += 1 + countKeysParsed((value as Record<string, unknown>)[k]);
+      if (Object.hasOwn(value, k)) n += 1 + countKeysParsed((value as Record<string, unknown>)[k]);
     }
     return n;
   }

@@ -95,7 +95,7 @@ class GitignoreStack {
     for (let depth = 0; depth < parts.length; depth++) {
       const folder = depth === 0 ? '.' : parts.slice(0, depth).join('/');
       const rules = this.byFolder.get(folder);
-      if (rules && rules.ignores(parts.slice(depth).join('/'))) return true;
+      if (rules?.ignores(parts.slice(depth).join('/'))) return true;
     }
     return false;
   }

@@ -345,7 +345,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const ports: PortFact[] = [];
   const indexOf = new Map<RawPortFact, number>();
   for (const r of ordered) {
-    r.raw.forEach((raw, i) => indexOf.set(raw, ports.length + i));
+    r.raw.forEach((raw, i) => {
+      indexOf.set(raw, ports.length + i);
+    });
     ports.push(...r.ports);
   }
   composeResults.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

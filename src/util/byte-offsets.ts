@@ -7,7 +7,7 @@ export class ByteOffsets {
 
   /** `byteLength`, when the caller knows it (it read the bytes): equal to the text's length only for ASCII, which spares the check. */
   constructor(text: string, byteLength?: number) {
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test is exactly a control-character range
     if (byteLength === text.length || (byteLength === undefined && /^[\x00-\x7f]*$/.test(text))) {
       this.table = null;
       return;
@@ -23,7 +23,6 @@ export class ByteOffsets {
         // A surrogate pair is one 4-byte character: its second half adds nothing.
         bytes += 4;
         this.table[++i] = bytes;
-        continue;
       } else bytes += 3;
     }
     this.table[text.length] = bytes;

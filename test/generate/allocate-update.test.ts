@@ -150,7 +150,7 @@ describe('portreg allocate --update', () => {
     const dir = await fleet();
     const before = await readTree(dir);
     const held = await acquireLock(path.join(dir, 'ports.registry.json'));
-    let r;
+    let r: Awaited<ReturnType<typeof runCli>>;
     try {
       r = await runCli(worker, { cwd: dir, env: { PORTREG_LOCK_TIMEOUT: '0.3' } });
     } finally {

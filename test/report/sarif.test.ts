@@ -18,7 +18,7 @@ const ajv = new Ajv04Module.default({ allErrors: true, strict: false, unicodeReg
 addFormatsModule.default(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, checked by the schema
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, checked by the schema
 type Sarif = any;
 const sarif = (input: ReportInput, context = CONTEXT): Sarif => JSON.parse(formatSarif(input, context));
 const valid = (log: unknown) => (validate(log) ? [] : validate.errors);

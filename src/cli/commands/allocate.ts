@@ -67,7 +67,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
       composeService: options.composeService,
     };
     let updated: import('../../generate/update.js').AllocateUpdateResult | undefined;
-    let result;
+    let result: Awaited<ReturnType<typeof allocateAndWrite>>;
     if (options.update) {
       const { allocateWithUpdate } = await import('../../generate/update.js');
       const store = storeOptions(ctx);

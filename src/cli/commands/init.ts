@@ -120,15 +120,15 @@ export function formatImportTable(projects: ImportedProject[]): string {
   const rows: string[][] = [];
   for (const p of projects) {
     if (p.services.length === 0) rows.push([p.project, formatRange(p.range), '-', '-', '-']);
-    p.services.forEach((s, i) =>
+    p.services.forEach((s, i) => {
       rows.push([
         i === 0 ? p.project : '',
         i === 0 ? formatRange(p.range) : '',
         s.service,
         String(s.old),
         s.old === s.new ? `${s.new} (stays)` : String(s.new),
-      ]),
-    );
+      ]);
+    });
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (c: string[]) =>
