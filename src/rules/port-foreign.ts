@@ -1,4 +1,4 @@
-import { at, isHostPort } from './rule-index.js';
+import { at, isHostPort } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portForeign: Rule = {

@@ -1,5 +1,5 @@
 import { UNSAFE_PORTS } from './unsafe-ports.js';
-import { at, isHostPort } from './rule-index.js';
+import { at, isHostPort } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portUnsafe: Rule = {
