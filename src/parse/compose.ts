@@ -8,7 +8,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from '../util/text-position.js';
-import type { ParsedFile, Protocol, RawPortFact, Span } from './types.js';
+import type { ParsedFile, RawPortFact, Span } from './types.js';
+import { isProtocol, type Protocol } from '../protocol.js';
 import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';
 import { InterpolationError, type TemplateEnv } from './interpolate.js';
 import { interpolateTraced, traceSpan, type TracedValue } from './traced-interpolation.js';
@@ -291,7 +292,7 @@ class ComposeWalker {
     const publishedNode = this.deref(fields.get('published')?.value as Node | undefined);
     const hostIp = this.scalarString(fields.get('host_ip')?.value as Node | undefined);
     const protocolText = this.scalarString(fields.get('protocol')?.value as Node | undefined) ?? 'tcp';
-    const protocol = (['tcp', 'udp', 'sctp'].includes(protocolText) ? protocolText : null) as Protocol | null;
+    const protocol = isProtocol(protocolText) ? protocolText : null;
     if (!protocol) {
       this.report('parse-error', 'error', spanOf(fields.get('protocol')!.value as Node), `service "${model.name}": unknown protocol "${protocolText}"`);
       return;
