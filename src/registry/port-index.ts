@@ -10,8 +10,8 @@
  * - a reservation without `protocol` covers every protocol;
  * - a port written without a protocol (an env value, a URL, `"5060:5060"`, a request without
  *   `--protocol`) is tcp, as Compose defaults it (protocolOf).
- * So `{ "port": 5060, "protocol": "udp" }` keeps 5060/udp from the projects and leaves 5060/tcp to them.
- * A project's range holds every protocol: any reservation that overlaps it applies to it.
+ * So `{ "port": 5060, "protocol": "udp" }` keeps 5060/udp from the projects and leaves 5060/tcp to
+ * them; a project's range may hold 5060, as it may hold a port to avoid (reservedInRange).
  */
 import { PROTOCOLS, protocolOf, type Protocol } from '../protocol.js';
 import type { JsonPath } from './json-document.js';
@@ -174,9 +174,13 @@ export class PortIndex {
     );
   }
 
-  /** The reservations of severity error that a project's range may not overlap: a range holds every protocol. */
+  /**
+   * The reservations a project's range may not overlap: severity error, for every protocol. One
+   * for a single protocol leaves the port to the project for the others (allocated and checked
+   * port by port), so it does not cost the project its range.
+   */
   reservedInRange(range: PortRange, project: string): ApplicableReservation[] {
-    return this.reservationsFor(range, project, PROTOCOLS).filter((r) => r.severity === 'error');
+    return this.reservationsFor(range, project, PROTOCOLS).filter((r) => r.severity === 'error' && r.reservation.protocol === undefined);
   }
 
   /** Services that had this port before (moved away or released), whenever that was. */
