@@ -111,6 +111,11 @@ function blockerOf(port: number, claim: Claim): Blocker | null {
   return null;
 }
 
+/** Would the allocator give this port to a new tcp service of the project (live listeners aside)? */
+export function isFreeForNewService(registry: Registry, project: string, port: number, context: { now: Date }): boolean {
+  return blockerOf(port, { project, service: '\u0000', protocols: ['tcp'], index: portIndexOf(registry), now: context.now, live: undefined }) === null;
+}
+
 function describeBlocker(port: number, b: Blocker): string {
   switch (b.kind) {
     case 'taken':

@@ -12,6 +12,7 @@ import { planImport } from '../../src/adopt/plan-import.js';
 import { PortregError } from '../../src/errors.js';
 import { lint } from '../../src/lint/lint.js';
 import { addProject, allocatePort, type AllocationRequest } from '../../src/registry/allocator.js';
+import { portsLeft } from '../../src/registry/listing.js';
 import { loadRegistry, parseRegistryText } from '../../src/registry/load.js';
 import { serializeRegistry } from '../../src/registry/serialize.js';
 import type { Project, Registry, Reservation } from '../../src/registry/types.js';
@@ -86,6 +87,8 @@ describe('a udp-only reservation (error) on 5060', () => {
     expect(allocate(registryWith(SIP, voip()), { project: 'voip', service: 'sip', port: 5060, protocol: 'udp' })).toBe(
       'refused port-reserved: port 5060 is reserved: SIP trunk (5060)',
     );
+    // What `list` (MCP) says is left for a new service is what allocate would give.
+    expect(portsLeft(registryWith(SIP, voip()), 'voip', { now: NOW })).toBe(100);
   });
 
   it('lint: SIP_PORT=5060 in an env template is tcp, not reserved; "5060:5060/udp" in a compose file is', async () => {
@@ -134,6 +137,8 @@ describe('a reservation with an owner (8000-8099 for the supervisor)', () => {
       // 8001 is the supervisor's: taken, not counted as reserved.
       'refused range-full: project other: range 8000-8099 is full (0 of 100 used; 99 reserved or to avoid)',
     );
+    expect(portsLeft(registry, 'supervisor', { now: NOW })).toBe(99);
+    expect(portsLeft(registry, 'other', { now: NOW })).toBe(0);
     expect(addProject(registryWith(SUPERVISOR, {}), { name: 'supervisor', range: { from: 8000, to: 8099 } }).range).toEqual({ from: 8000, to: 8099 });
     expect(() => addProject(registryWith(SUPERVISOR, {}), { name: 'other', range: { from: 8000, to: 8099 } })).toThrow('overlaps reserved range 8000-8099');
   });
@@ -172,6 +177,7 @@ describe('a reservation of severity warning (5000-5009 to avoid)', () => {
 
   it('allocator: skipped when choosing, taken with a warning when asked for', () => {
     expect(allocate(registryWith(LEGACY, billing()), { project: 'billing', service: 'web' })).toBe('5010');
+    expect(portsLeft(registryWith(LEGACY, billing()), 'billing', { now: NOW })).toBe(90);
     expect(allocate(registryWith(LEGACY, billing()), { project: 'billing', service: 'web', port: 5003 })).toBe(
       '5003; port 5003 is one to avoid: Legacy dashboards (5000-5009); taking it because it was asked for',
     );
