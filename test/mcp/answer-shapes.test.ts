@@ -76,6 +76,11 @@ describe('check_port answers every shape its schema allows', () => {
     const r = await call('check_port', { port: 5032 });
     expect(r.isError).toBeFalsy();
     expect(structured(r)).toMatchObject({ port: 5032, free: false, owners: [{ project: 'billing', service: 'db', protocol: ['tcp'], purpose: 'Postgres' }] });
+    // As `portreg who`: the configs that use it.
+    expect(structured(r).configs).toEqual([
+      { file: 'billing/docker-compose.yml', line: 7, column: 10, source: 'compose', project: 'billing', composeService: 'db', variable: null, protocol: 'tcp' },
+    ]);
+    expect(text(r)).toContain('5032/tcp: published by billing/docker-compose.yml:7:10 (compose service "db"), project "billing"');
   });
 
   it('a reserved port', async () => {
