@@ -223,6 +223,42 @@ describe('portreg allocate, release, who, list', () => {
     expect(alloc.stderr).toContain('ports.registry.json:4:51: JSON syntax error: trailing comma');
   });
 
+  it('who names the configs that use a port, even one the registry calls free', async () => {
+    const dir = await folder();
+    await writeRegistry(dir, {
+      billing: { range: { from: 5000, to: 5099 }, path: 'billing', services: { api: { port: 5001, purpose: 'REST API', env: 'API_PORT' } } },
+    });
+    await mkdir(path.join(dir, 'billing'), { recursive: true });
+    await mkdir(path.join(dir, 'legacy'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'billing/docker-compose.yml'),
+      'services:\n  api:\n    ports:\n      - "${API_PORT:-5001}:8080"\n  admin:\n    ports:\n      - "4000:80"\n',
+    );
+    await writeFile(path.join(dir, 'billing/.env.example'), 'API_PORT=5001\n');
+    await writeFile(path.join(dir, 'legacy/compose.yaml'), 'services:\n  web:\n    ports:\n      - "3990-4010:80-100/udp"\n');
+    const free = await runCli(['who', '4000'], { cwd: dir });
+    expect(free).toMatchObject({ code: 0, stderr: '' });
+    expect(free.stdout).toBe(
+      "4000: free (no project's range holds it)\n" +
+        '4000/tcp: published by billing/docker-compose.yml:7:10 (compose service "admin"), project "billing"\n' +
+        '4000/udp: published by legacy/compose.yaml:4:10 (compose service "web"), in no project\n',
+    );
+    const owned = await runCli(['who', '5001', '--json'], { cwd: dir });
+    expect(JSON.parse(owned.stdout).configs).toEqual([
+      { file: 'billing/.env.example', line: 1, column: 10, source: 'env', project: 'billing', composeService: null, variable: 'API_PORT', protocol: 'tcp' },
+      {
+        file: 'billing/docker-compose.yml',
+        line: 4,
+        column: 22,
+        source: 'compose',
+        project: 'billing',
+        composeService: 'api',
+        variable: 'API_PORT',
+        protocol: 'tcp',
+      },
+    ]);
+  });
+
   it('release keeps the port in quarantine for others, and who and list tell the story', async () => {
     const dir = await folder();
     await writeRegistry(dir, { billing: { range: { from: 5000, to: 5099 }, services: {} } });
@@ -256,6 +292,7 @@ describe('portreg allocate, release, who, list', () => {
       rangeOf: 'billing',
       quarantine: null,
       free: false,
+      configs: [],
     });
     expect((await runCli(['list'], { cwd: dir, env: later })).stdout).toBe(
       ['billing  5000-5099  (3 of 100 used)', '  api    5001/tcp  REST API', '  x      5002/tcp  x', '  cache  5003/tcp  x', ''].join('\n'),
