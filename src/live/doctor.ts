@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import { requireProject } from '../registry/allocator.js';
+import type { Protocol } from '../protocol.js';
 import { portIndexOf } from '../registry/port-index.js';
 import { suggestFreePorts } from '../registry/suggest.js';
 import type { Registry } from '../registry/types.js';
@@ -29,7 +30,7 @@ export interface DoctorPort {
   /** The registry service the port is attributed to, if any. */
   service: string | null;
   port: number;
-  protocol: 'tcp' | 'udp' | 'sctp';
+  protocol: Protocol;
   /** The host address it binds (null: every address). */
   hostIp: string | null;
   /** free; held (the bind would fail); unknown (the port comes from a variable without a value, or sctp). */

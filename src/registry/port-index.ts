@@ -88,6 +88,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class PortIndex {
   private readonly holders = new Map<string, PortHolder[]>();
   private readonly holdingsList: Holding[] = [];
+  private readonly holdingsByPort = new Map<number, Holding[]>();
   private readonly reservations: ApplicableReservation[] = [];
   private readonly former: FormerUse[] = [];
   private readonly formerByPort = new Map<number, FormerUse[]>();
@@ -97,7 +98,9 @@ export class PortIndex {
     for (const [project, p] of Object.entries(registry.projects)) {
       for (const [service, entry] of Object.entries(p.services ?? {})) {
         const protocols = serviceProtocols(entry.protocol);
-        this.holdingsList.push({ project, service, entry, port: entry.port, protocols });
+        const holding = { project, service, entry, port: entry.port, protocols };
+        this.holdingsList.push(holding);
+        this.holdingsByPort.set(entry.port, [...(this.holdingsByPort.get(entry.port) ?? []), holding]);
         for (const protocol of protocols) {
           const key = portKey(entry.port, protocol);
           this.holders.set(key, [...(this.holders.get(key) ?? []), { project, service, entry }]);
@@ -152,8 +155,8 @@ export class PortIndex {
   }
 
   /** Every service on the port, whatever its protocols. */
-  holdingsAt(port: number): Holding[] {
-    return this.holdingsList.filter((h) => h.port === port);
+  holdingsAt(port: number): readonly Holding[] {
+    return this.holdingsByPort.get(port) ?? [];
   }
 
   /** Every registered service with its port and protocols, in registry order. */
