@@ -160,9 +160,11 @@ export const ruleTester = {
   /** One describe per rule, one test per case. */
   run(ruleId: string, tests: RuleTests): void {
     if (!ALL_RULES.some((m) => m.id === ruleId)) throw new Error(`ruleTester: no rule "${ruleId}"`);
-    const names = [...tests.valid, ...tests.invalid].map((c) => c.name);
-    const twice = names.filter((n, i) => names.indexOf(n) !== i);
-    if (twice.length) throw new Error(`ruleTester: case names must be unique: ${twice.join(', ')}`);
+    for (const list of [tests.valid, tests.invalid]) {
+      const names = list.map((c) => c.name);
+      const twice = names.filter((n, i) => names.indexOf(n) !== i);
+      if (twice.length) throw new Error(`ruleTester: case names must be unique: ${twice.join(', ')}`);
+    }
     describe(ruleId, () => {
       describe('valid', () => {
         for (const c of tests.valid) it(c.name, () => runValid(ruleId, c));
