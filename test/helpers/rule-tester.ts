@@ -98,7 +98,9 @@ export function comparable(f: LintFinding, withRelated: boolean): ExpectedFindin
     endLine: f.endLine,
     endColumn: f.endColumn,
     severity: f.severity,
-    ...(withRelated ? { related: (f.related ?? []).map((r) => ({ file: r.file, line: r.line, column: r.column, ...(r.message ? { message: r.message } : {}) })) } : {}),
+    ...(withRelated
+      ? { related: (f.related ?? []).map((r) => ({ file: r.file, line: r.line, column: r.column, ...(r.message ? { message: r.message } : {}) })) }
+      : {}),
   };
 }
 

@@ -18,7 +18,11 @@ const appends = (n: number, before: number, override = 'billing/compose.override
 
 ruleTester.run('compose-override-append', {
   valid: [
-    { name: 'ports: !override replaces the list', registry, files: { 'billing/compose.yaml': base, 'billing/compose.override.yaml': service('cache', ' !override', '"5051:6380"') } },
+    {
+      name: 'ports: !override replaces the list',
+      registry,
+      files: { 'billing/compose.yaml': base, 'billing/compose.override.yaml': service('cache', ' !override', '"5051:6380"') },
+    },
     {
       name: 'ports: !reset clears it, then another override adds to nothing',
       registry,
@@ -29,7 +33,11 @@ ruleTester.run('compose-override-append', {
       registry,
       files: { 'billing/compose.yaml': 'services:\n  cache:\n    image: redis\n', 'billing/compose.override.yaml': service('cache', '', '"5050:6379"') },
     },
-    { name: 'the override adds ports to another service', registry, files: { 'billing/compose.yaml': base, 'billing/compose.override.yaml': service('replica', '', '"5051:6379"') } },
+    {
+      name: 'the override adds ports to another service',
+      registry,
+      files: { 'billing/compose.yaml': base, 'billing/compose.override.yaml': service('replica', '', '"5051:6379"') },
+    },
     {
       name: 'two files that are no stack (another folder)',
       registry,

@@ -17,7 +17,11 @@ const readme = (line: string) => `# Billing\n\n${line}\n`;
 
 ruleTester.run('docs-stale', {
   valid: [
-    { name: 'the README names the port the service has now', registry, files: { 'billing/README.md': readme('The API answers on http://localhost:5002/health.') } },
+    {
+      name: 'the README names the port the service has now',
+      registry,
+      files: { 'billing/README.md': readme('The API answers on http://localhost:5002/health.') },
+    },
     {
       name: "another project's README naming the old port is reference-stale's",
       registry,

@@ -31,7 +31,11 @@ ruleTester.run('env-drift', {
       registry,
       files: { 'billing/.env.example': 'CACHE_PORT=5050\n', 'billing/docker-compose.yml': compose('${CACHE_PORT:-5050}') },
     },
-    { name: 'a compose variable without a default', registry, files: { 'billing/.env.example': 'API_PORT=5002\n', 'billing/docker-compose.yml': compose('${API_PORT}') } },
+    {
+      name: 'a compose variable without a default',
+      registry,
+      files: { 'billing/.env.example': 'API_PORT=5002\n', 'billing/docker-compose.yml': compose('${API_PORT}') },
+    },
     { name: 'a variable set twice: the last value counts', registry, files: { 'billing/.env.example': 'API_PORT=5001\nAPI_PORT=5002\n' } },
     { name: "another project's folder: the variable is not its service's", registry, files: { 'web/.env.example': 'API_PORT=5001\n' } },
     {
@@ -46,7 +50,16 @@ ruleTester.run('env-drift', {
       registry,
       files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': compose('${API_PORT:-5001}') },
       errors: [
-        { file: 'billing/.env.example', line: 1, column: 10, endLine: 1, endColumn: 14, severity: 'error', message: registered(5001, 'billing/.env.example'), related },
+        {
+          file: 'billing/.env.example',
+          line: 1,
+          column: 10,
+          endLine: 1,
+          endColumn: 14,
+          severity: 'error',
+          message: registered(5001, 'billing/.env.example'),
+          related,
+        },
         {
           file: 'billing/docker-compose.yml',
           line: 4,
@@ -64,7 +77,9 @@ ruleTester.run('env-drift', {
       name: 'a variable set twice: the last value is the one compared and fixed',
       registry,
       files: { 'billing/.env.example': 'API_PORT=5002\nAPI_PORT=5001\n' },
-      errors: [{ file: 'billing/.env.example', line: 2, column: 10, endLine: 2, endColumn: 14, severity: 'error', message: registered(5001, 'billing/.env.example') }],
+      errors: [
+        { file: 'billing/.env.example', line: 2, column: 10, endLine: 2, endColumn: 14, severity: 'error', message: registered(5001, 'billing/.env.example') },
+      ],
       output: { 'billing/.env.example': 'API_PORT=5002\nAPI_PORT=5002\n' },
     },
     {
@@ -106,7 +121,15 @@ ruleTester.run('env-drift', {
       config: { code: true },
       files: { 'billing/src/server.ts': 'const port = Number(process.env.API_PORT) || 5001;\nexport default port;\n' },
       errors: [
-        { file: 'billing/src/server.ts', line: 1, column: 46, endLine: 1, endColumn: 50, severity: 'error', message: registered(5001, 'the fallback in billing/src/server.ts') },
+        {
+          file: 'billing/src/server.ts',
+          line: 1,
+          column: 46,
+          endLine: 1,
+          endColumn: 50,
+          severity: 'error',
+          message: registered(5001, 'the fallback in billing/src/server.ts'),
+        },
       ],
       output: { 'billing/src/server.ts': 'const port = Number(process.env.API_PORT) || 5002;\nexport default port;\n' },
     },

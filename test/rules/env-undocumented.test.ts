@@ -19,7 +19,11 @@ const notListed = (variable: string, template: string) => `${variable} is used h
 
 ruleTester.run('env-undocumented', {
   valid: [
-    { name: 'the template lists the variable', registry, files: { 'billing/.env.example': 'ADMIN_PORT=5003\n', 'billing/docker-compose.yml': compose('"${ADMIN_PORT:-5003}:80"') } },
+    {
+      name: 'the template lists the variable',
+      registry,
+      files: { 'billing/.env.example': 'ADMIN_PORT=5003\n', 'billing/docker-compose.yml': compose('"${ADMIN_PORT:-5003}:80"') },
+    },
     {
       name: 'a key with an empty value counts as listed',
       registry,
@@ -43,7 +47,15 @@ ruleTester.run('env-undocumented', {
       registry,
       files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': compose('"${ADMIN_PORT:-5009}:80"') },
       errors: [
-        { file: 'billing/docker-compose.yml', line: 4, column: 24, endLine: 4, endColumn: 28, severity: 'warning', message: notListed('ADMIN_PORT', 'billing/.env.example') },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 24,
+          endLine: 4,
+          endColumn: 28,
+          severity: 'warning',
+          message: notListed('ADMIN_PORT', 'billing/.env.example'),
+        },
       ],
       output: { 'billing/.env.example': 'API_PORT=5001\nADMIN_PORT=5003\n' },
     },
@@ -52,7 +64,15 @@ ruleTester.run('env-undocumented', {
       registry,
       files: { 'billing/.env.example': 'API_PORT=5001', 'billing/docker-compose.yml': compose('"${DEBUG_PORT:-5029}:9229"') },
       errors: [
-        { file: 'billing/docker-compose.yml', line: 4, column: 24, endLine: 4, endColumn: 28, severity: 'warning', message: notListed('DEBUG_PORT', 'billing/.env.example') },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 24,
+          endLine: 4,
+          endColumn: 28,
+          severity: 'warning',
+          message: notListed('DEBUG_PORT', 'billing/.env.example'),
+        },
       ],
       output: { 'billing/.env.example': 'API_PORT=5001\nDEBUG_PORT=5029\n' },
     },
@@ -61,7 +81,15 @@ ruleTester.run('env-undocumented', {
       registry,
       files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': compose('"${DEBUG_PORT}:9229"') },
       errors: [
-        { file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 23, severity: 'warning', message: notListed('DEBUG_PORT', 'billing/.env.example') },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 23,
+          severity: 'warning',
+          message: notListed('DEBUG_PORT', 'billing/.env.example'),
+        },
       ],
     },
     {
@@ -85,7 +113,15 @@ ruleTester.run('env-undocumented', {
       registry,
       files: { 'docker-compose.yml': compose('"${ADMIN_PORT:-5003}:80"') },
       errors: [
-        { file: 'docker-compose.yml', line: 4, column: 24, endLine: 4, endColumn: 28, severity: 'warning', message: 'ADMIN_PORT is used here but no env template in this folder documents it' },
+        {
+          file: 'docker-compose.yml',
+          line: 4,
+          column: 24,
+          endLine: 4,
+          endColumn: 28,
+          severity: 'warning',
+          message: 'ADMIN_PORT is used here but no env template in this folder documents it',
+        },
       ],
     },
     {
@@ -93,7 +129,15 @@ ruleTester.run('env-undocumented', {
       registry,
       files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': compose('"${ADMIN_PORT:-5003}:80"', '"${ADMIN_PORT:-5003}:81"') },
       errors: [
-        { file: 'billing/docker-compose.yml', line: 4, column: 24, endLine: 4, endColumn: 28, severity: 'warning', message: notListed('ADMIN_PORT', 'billing/.env.example') },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 24,
+          endLine: 4,
+          endColumn: 28,
+          severity: 'warning',
+          message: notListed('ADMIN_PORT', 'billing/.env.example'),
+        },
       ],
       output: { 'billing/.env.example': 'API_PORT=5001\nADMIN_PORT=5003\n' },
     },
@@ -102,7 +146,15 @@ ruleTester.run('env-undocumented', {
       registry,
       files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': compose('"${ADMIN_TARGET:-9000}"') },
       errors: [
-        { file: 'billing/docker-compose.yml', line: 4, column: 26, endLine: 4, endColumn: 30, severity: 'warning', message: notListed('ADMIN_TARGET', 'billing/.env.example') },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 26,
+          endLine: 4,
+          endColumn: 30,
+          severity: 'warning',
+          message: notListed('ADMIN_TARGET', 'billing/.env.example'),
+        },
       ],
       output: { 'billing/.env.example': 'API_PORT=5001\nADMIN_TARGET=9000\n' },
     },

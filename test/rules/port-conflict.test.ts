@@ -101,11 +101,28 @@ ruleTester.run('port-conflict', {
       name: 'every address (no host IP) and a loopback address overlap; so do 0.0.0.0 and 127.0.0.1',
       registry,
       files: {
-        'billing/docker-compose.yml': 'services:\n  api:\n    ports:\n      - "5001:8080"\n      - "0.0.0.0:5002:8081"\n  worker:\n    ports:\n      - "127.0.0.1:5001:9000"\n      - "127.0.0.1:5002:9001"\n',
+        'billing/docker-compose.yml':
+          'services:\n  api:\n    ports:\n      - "5001:8080"\n      - "0.0.0.0:5002:8081"\n  worker:\n    ports:\n      - "127.0.0.1:5001:9000"\n      - "127.0.0.1:5002:9001"\n',
       },
       errors: [
-        { file: 'billing/docker-compose.yml', line: 8, column: 20, endLine: 8, endColumn: 24, severity: 'error', message: sameStack('5001/tcp', 'billing/docker-compose.yml:4:10') },
-        { file: 'billing/docker-compose.yml', line: 9, column: 20, endLine: 9, endColumn: 24, severity: 'error', message: sameStack('5002/tcp', 'billing/docker-compose.yml:5:18') },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 8,
+          column: 20,
+          endLine: 8,
+          endColumn: 24,
+          severity: 'error',
+          message: sameStack('5001/tcp', 'billing/docker-compose.yml:4:10'),
+        },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 9,
+          column: 20,
+          endLine: 9,
+          endColumn: 24,
+          severity: 'error',
+          message: sameStack('5002/tcp', 'billing/docker-compose.yml:5:18'),
+        },
       ],
     },
   ],
@@ -119,8 +136,12 @@ const twoFolders = {
 };
 it('port-conflict: stacks in two folders of one project are compared', async () => {
   const { findings } = await lintCase(['port-conflict'], twoFolders);
-  expect(findings.map((f) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity}`)).toEqual(['billing/b/docker-compose.yml:4:10-4:14 error']);
-  expect(findings[0]!.message).toMatch(/^host port 5001\/tcp of service "worker" is also published by service "api" of .* \(billing\/a\/docker-compose\.yml:4:10\)$/);
+  expect(findings.map((f) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity}`)).toEqual([
+    'billing/b/docker-compose.yml:4:10-4:14 error',
+  ]);
+  expect(findings[0]!.message).toMatch(
+    /^host port 5001\/tcp of service "worker" is also published by service "api" of .* \(billing\/a\/docker-compose\.yml:4:10\)$/,
+  );
 });
 // ...but the message says the other service is "of the same stack" (src/rules/port-conflict.ts builds
 // `where` from the owners alone, and both stacks have the project as owner). A code bug: the message

@@ -19,9 +19,13 @@ const avoid = (port: string) => `port ${port} is in a range to avoid: Legacy/sha
 ruleTester.run('port-legacy', {
   valid: [
     { name: 'a port of no reservation', registry, files: { 'billing/docker-compose.yml': compose('"5001:8080"') } },
-    { name: 'a warning reservation made only of ports port-unsafe knows is left to it', registry, files: { 'billing/docker-compose.yml': compose('"5000:80"') } },
+    {
+      name: 'a warning reservation made only of ports port-unsafe knows is left to it',
+      registry,
+      files: { 'billing/docker-compose.yml': compose('"5000:80"') },
+    },
     { name: "the reservation's owner uses it", registry, files: { 'billing/docker-compose.yml': compose('"4001:80"') } },
-    { name: 'a reservation with severity error is port-reserved\'s', registry, files: { 'billing/docker-compose.yml': compose('"8001:80"') } },
+    { name: "a reservation with severity error is port-reserved's", registry, files: { 'billing/docker-compose.yml': compose('"8001:80"') } },
     { name: 'the container side is no host port', registry, files: { 'billing/docker-compose.yml': compose('"5001:3000"') } },
   ],
   invalid: [
@@ -43,11 +47,19 @@ ruleTester.run('port-legacy', {
       ],
     },
     {
-      name: 'another project may not use the owner\'s reservation; a file of no project is judged too',
+      name: "another project may not use the owner's reservation; a file of no project is judged too",
       registry,
       files: { 'tools/docker-compose.yml': compose('"4001:80"') },
       errors: [
-        { file: 'tools/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'warning', message: 'port 4001 is in a range to avoid: Old monitoring (4000-4009)' },
+        {
+          file: 'tools/docker-compose.yml',
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 14,
+          severity: 'warning',
+          message: 'port 4001 is in a range to avoid: Old monitoring (4000-4009)',
+        },
       ],
     },
     {

@@ -29,7 +29,11 @@ ruleTester.run('port-mismatch', {
       registry: registry({ db: { port: 5032, purpose: 'Main database', composeService: 'postgres' } }),
       files: { 'billing/docker-compose.yml': compose('postgres', '"5032:5432"') },
     },
-    { name: 'two registry services on one compose service, each by its containerPort', registry: app, files: { 'billing/docker-compose.yml': compose('app', '"5001:8080"', '"5002:9000"') } },
+    {
+      name: 'two registry services on one compose service, each by its containerPort',
+      registry: app,
+      files: { 'billing/docker-compose.yml': compose('app', '"5001:8080"', '"5002:9000"') },
+    },
     { name: 'a file of no project', registry: postgres, files: { 'tools/docker-compose.yml': compose('postgres', '"5033:5432"') } },
   ],
   invalid: [
@@ -55,35 +59,53 @@ ruleTester.run('port-mismatch', {
       name: 'a compose service named by composeService',
       registry: registry({ db: { port: 5032, purpose: 'Main database', composeService: 'postgres' } }),
       files: { 'billing/docker-compose.yml': compose('postgres', '"5033:5432"') },
-      errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'error', message: mismatch('db', 5032, '5033') }],
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'error', message: mismatch('db', 5032, '5033') },
+      ],
       output: { 'billing/docker-compose.yml': compose('postgres', '"5032:5432"') },
     },
     {
       name: 'the entry is matched to its registry service by containerPort',
       registry: app,
       files: { 'billing/docker-compose.yml': compose('app', '"5001:8080"', '"5003:9000"') },
-      errors: [{ file: 'billing/docker-compose.yml', line: 5, column: 10, endLine: 5, endColumn: 14, severity: 'error', message: mismatch('admin', 5002, '5003') }],
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 5, column: 10, endLine: 5, endColumn: 14, severity: 'error', message: mismatch('admin', 5002, '5003') },
+      ],
       output: { 'billing/docker-compose.yml': compose('app', '"5001:8080"', '"5002:9000"') },
     },
     {
       name: 'with a host IP, only the port digits change',
       registry: postgres,
       files: { 'billing/docker-compose.yml': compose('postgres', '"127.0.0.1:5033:5432"') },
-      errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 20, endLine: 4, endColumn: 24, severity: 'error', message: mismatch('postgres', 5032, '5033') }],
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 4, column: 20, endLine: 4, endColumn: 24, severity: 'error', message: mismatch('postgres', 5032, '5033') },
+      ],
       output: { 'billing/docker-compose.yml': compose('postgres', '"127.0.0.1:5032:5432"') },
     },
     {
       name: 'the long syntax',
       registry: postgres,
       files: { 'billing/docker-compose.yml': 'services:\n  postgres:\n    ports:\n      - target: 5432\n        published: 5033\n' },
-      errors: [{ file: 'billing/docker-compose.yml', line: 5, column: 20, endLine: 5, endColumn: 24, severity: 'error', message: mismatch('postgres', 5032, '5033') }],
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 5, column: 20, endLine: 5, endColumn: 24, severity: 'error', message: mismatch('postgres', 5032, '5033') },
+      ],
       output: { 'billing/docker-compose.yml': 'services:\n  postgres:\n    ports:\n      - target: 5432\n        published: 5032\n' },
     },
     {
       name: 'a port range has no fix',
       registry: postgres,
       files: { 'billing/docker-compose.yml': compose('postgres', '"5033-5034:5432-5433"') },
-      errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 19, severity: 'error', message: mismatch('postgres', 5032, '5033-5034') }],
+      errors: [
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 19,
+          severity: 'error',
+          message: mismatch('postgres', 5032, '5033-5034'),
+        },
+      ],
     },
   ],
 });

@@ -25,7 +25,7 @@ ruleTester.run('port-reserved', {
   valid: [
     { name: 'a port of no reservation', registry, files: { 'billing/docker-compose.yml': compose('api', '"5001:8080"') } },
     { name: "the reservation's owner uses it", registry, files: { 'supervisor/docker-compose.yml': compose('proxy', '"8051:80"') } },
-    { name: 'a reservation with severity warning is port-legacy\'s', registry, files: { 'billing/docker-compose.yml': compose('old', '"3001:80"') } },
+    { name: "a reservation with severity warning is port-legacy's", registry, files: { 'billing/docker-compose.yml': compose('old', '"3001:80"') } },
     { name: 'a udp reservation does not cover the tcp port', registry, files: { 'billing/docker-compose.yml': compose('sip', '"5060:5060"') } },
     { name: 'a container port alone is no host port', registry, files: { 'billing/docker-compose.yml': compose('ssh', '"22"') } },
   ],
@@ -51,13 +51,17 @@ ruleTester.run('port-reserved', {
       name: 'a reserved port in a file of no project',
       registry,
       files: { 'tools/docker-compose.yml': compose('ssh', '"22:22"') },
-      errors: [{ file: 'tools/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 12, severity: 'error', message: 'port 22 is reserved: SSH (22)' }],
+      errors: [
+        { file: 'tools/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 12, severity: 'error', message: 'port 22 is reserved: SSH (22)' },
+      ],
     },
     {
       name: 'a udp reservation covers the udp port',
       registry,
       files: { 'billing/docker-compose.yml': compose('sip', '"5060:5060/udp"') },
-      errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'error', message: 'port 5060 is reserved: SIP (5060)' }],
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'error', message: 'port 5060 is reserved: SIP (5060)' },
+      ],
     },
     {
       name: 'a port range that reaches into a reserved range',
@@ -86,8 +90,24 @@ ruleTester.run('port-reserved', {
       registry,
       files: { 'billing/docker-compose.yml': compose('api', '"8000:8080"'), 'billing/.env.example': 'API_PORT=8000\n' },
       errors: [
-        { file: 'billing/.env.example', line: 1, column: 10, endLine: 1, endColumn: 14, severity: 'error', message: 'port 8000 is reserved: Supervisor infrastructure (8000-8099), for supervisor' },
-        { file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'error', message: 'port 8000 is reserved: Supervisor infrastructure (8000-8099), for supervisor' },
+        {
+          file: 'billing/.env.example',
+          line: 1,
+          column: 10,
+          endLine: 1,
+          endColumn: 14,
+          severity: 'error',
+          message: 'port 8000 is reserved: Supervisor infrastructure (8000-8099), for supervisor',
+        },
+        {
+          file: 'billing/docker-compose.yml',
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 14,
+          severity: 'error',
+          message: 'port 8000 is reserved: Supervisor infrastructure (8000-8099), for supervisor',
+        },
       ],
       output: { 'billing/docker-compose.yml': compose('api', '"5001:8080"'), 'billing/.env.example': 'API_PORT=5001\n' },
     },

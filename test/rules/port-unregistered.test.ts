@@ -53,7 +53,9 @@ ruleTester.run('port-unregistered', {
       name: 'a port range whose first port is registered but not the next one',
       registry,
       files: { 'billing/docker-compose.yml': compose('media', '"5010-5011:5010-5011/udp"') },
-      errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 19, severity: 'error', message: message('5010-5011', 'media') }],
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 19, severity: 'error', message: message('5010-5011', 'media') },
+      ],
     },
     {
       name: "another project's port is not registered for this one",

@@ -8,7 +8,14 @@ const registry = {
       range: { from: 5000, to: 5099 },
       path: 'billing',
       services: {
-        api: { port: 5002, purpose: 'REST API', history: [{ port: 5001, until: '2026-11-20' }, { port: 5105, until: '2026-10-01' }] },
+        api: {
+          port: 5002,
+          purpose: 'REST API',
+          history: [
+            { port: 5001, until: '2026-11-20' },
+            { port: 5105, until: '2026-10-01' },
+          ],
+        },
       },
     },
     web: {
@@ -26,7 +33,11 @@ ruleTester.run('reference-stale', {
   valid: [
     { name: 'a reference to the port the service has now', registry, files: { 'web/compose.yaml': compose('http://localhost:5002') } },
     { name: "the project's own old port is docs-stale's", registry, files: { 'billing/README.md': '# Billing\n\nhttp://localhost:5001/health\n' } },
-    { name: 'a port another service owns now is a reference to that one', registry, files: { 'web/README.md': '# Web\n\nThe admin UI: http://localhost:5105.\n' } },
+    {
+      name: 'a port another service owns now is a reference to that one',
+      registry,
+      files: { 'web/README.md': '# Web\n\nThe admin UI: http://localhost:5105.\n' },
+    },
     {
       name: 'skipped when only some files are linted (scope fleet)',
       registry,

@@ -29,9 +29,18 @@ ruleTester.run('registry-unused', {
       files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': 'services:\n  worker:\n    ports:\n      - "5040:9000"\n' },
     },
     { name: 'a service exposed on its containerPort', registry, files: { 'billing/docker-compose.yml': `${api}  worker:\n    expose:\n      - "9000"\n` } },
-    { name: 'a project none of whose files are in the tree (web) is not judged', registry, files: { 'billing/docker-compose.yml': `${api}  worker:\n    ports:\n      - "5040:9000"\n` } },
+    {
+      name: 'a project none of whose files are in the tree (web) is not judged',
+      registry,
+      files: { 'billing/docker-compose.yml': `${api}  worker:\n    ports:\n      - "5040:9000"\n` },
+    },
     { name: 'a project with a file that does not parse is not judged', registry, files: { 'billing/docker-compose.yml': `${api}  worker: [\n` } },
-    { name: 'skipped when only some files are linted (scope fleet)', registry, lint: { paths: ['billing/docker-compose.yml'] }, files: { 'billing/docker-compose.yml': api } },
+    {
+      name: 'skipped when only some files are linted (scope fleet)',
+      registry,
+      lint: { paths: ['billing/docker-compose.yml'] },
+      files: { 'billing/docker-compose.yml': api },
+    },
   ],
   invalid: [
     {
