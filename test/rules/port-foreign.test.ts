@@ -59,6 +59,15 @@ ruleTester.run('port-foreign', {
       errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 19, severity: 'error', message }],
     },
     {
+      name: 'with --changed-since, only the files changed since the revision are reported on',
+      registry,
+      git: true,
+      files: { 'billing/docker-compose.yml': compose('"5001:8080"'), 'web/docker-compose.yml': compose('"5001:80"') },
+      setup: (s) => s.write('billing/docker-compose.yml', compose('"5100:80"')),
+      lint: { changedSince: 'HEAD' },
+      errors: [{ file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'error', message }],
+    },
+    {
       name: 'reported on a partial lint too (scope file)',
       registry,
       lint: { paths: ['billing/docker-compose.yml'] },
