@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const targets = [
-  { schema: 'schemas/ports.registry.schema.json', out: 'src/registry/registry-schema.validate.ts' },
-  { schema: 'schemas/portreg.config.schema.json', out: 'src/config/config-schema.validate.ts' },
+  { schema: 'schemas/ports.registry.schema.json', out: 'src/generated/registry-schema.validate.ts' },
+  { schema: 'schemas/portreg.config.schema.json', out: 'src/generated/config-schema.validate.ts' },
 ];
 
 export function compile(schemaPath) {

@@ -14,12 +14,35 @@ export interface Location {
 
 export type Severity = 'error' | 'warning';
 
+/** A change to a file: replace the bytes [start, end) with `text`. Offsets count UTF-8 bytes. */
+export interface TextEdit {
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+  /** The bytes that must be there now; an edit whose text moved is refused, not applied blindly. */
+  expected?: string;
+}
+
+/** Exact text edits that fix a finding; present only when the fix is certain. */
+export interface Fix {
+  edits: TextEdit[];
+}
+
 /** One problem, with its place and, where two places disagree, the other place. */
 export interface Finding extends Location {
   ruleId: string;
   severity: Severity;
   message: string;
   related?: Location[];
+}
+
+/** A finding as lint reports it: whether it can be fixed, the fix, and its baseline identity. */
+export interface LintFinding extends Finding {
+  fixable: boolean;
+  fix?: Fix;
+  /** What the finding is about, independent of its line (for baselines). */
+  key?: string;
 }
 
 export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number } {

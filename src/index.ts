@@ -17,7 +17,7 @@ export type { LintFinding } from './lint/lint.js';
 
 export { loadRegistry, parseRegistryText } from './registry/load.js';
 export type { LoadedRegistry } from './registry/load.js';
-export { locateRegistry } from './registry/locate.js';
+export { locateRegistry } from './config/locate-registry.js';
 export { updateRegistry } from './registry/store.js';
 export { allocatePort, releaseService, addProject, describePort } from './registry/allocator.js';
 export type { AllocationRequest, AllocationResult } from './registry/allocator.js';

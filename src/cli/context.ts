@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { usageError } from '../errors.js';
-import { locateRegistry, type LocatedRegistry } from '../registry/locate.js';
+import { locateRegistry, type LocatedRegistry } from '../config/locate-registry.js';
 
 /** What every command gets: where it runs, how to print, and the registry it works on. */
 export interface CommandContext {

@@ -7,7 +7,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { findConfig, type LoadedConfig } from './load-config.js';
-import { locateRegistry, type LocatedRegistry } from '../registry/locate.js';
+import { locateRegistry, type LocatedRegistry } from '../config/locate-registry.js';
 import { gitTopLevel } from '../util/git.js';
 
 export interface GovernedTree {

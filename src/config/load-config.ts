@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 // Compiled from the schema at build time (scripts/compile-schemas.mjs).
-import { validate as compiledValidate } from './config-schema.validate.js';
+import { validate as compiledValidate } from '../generated/config-schema.validate.js';
 import { usageError } from '../errors.js';
 import { JsonDocument } from '../registry/json-document.js';
 import { displayPathFor } from '../registry/load.js';

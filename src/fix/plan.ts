@@ -3,7 +3,7 @@
  * anchor that several services inherit is one edit), and a fix whose edits overlap one already
  * taken left out whole, to stay an open finding for the next pass.
  */
-import type { TextEdit } from './types.js';
+import type { TextEdit } from '../findings.js';
 
 export interface Fix {
   edits: TextEdit[];

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq, type Scalar } from 'yaml';
 import type { Registry } from '../registry/types.js';
 import type { ScanResult } from '../scan/scan.js';
-import type { TextEdit } from '../fix/types.js';
+import type { TextEdit } from '../findings.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
 import { applyStringEdits, lineBreakOf, type StringEdit } from './markers.js';
 import { projectViews, type ServiceView } from './view.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { refusal } from '../errors.js';
 import { requireProject } from '../registry/allocator.js';
 import type { Registry } from '../registry/types.js';
-import type { TextEdit } from '../fix/types.js';
+import type { TextEdit } from '../findings.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
 import { LineIndex } from '../util/text-position.js';
 import { ENV_FILE, envBody, envKeys, placeEnvRegion } from './env.js';

@@ -3,8 +3,9 @@
  * inventory, then config severities, one error per port occurrence, suppressions and scope.
  */
 import path from 'node:path';
-import { compareFindings, type Finding, type Severity } from '../findings.js';
-import type { TextEdit } from '../fix/types.js';
+import { compareFindings, type LintFinding, type Severity } from '../findings.js';
+
+export type { LintFinding } from '../findings.js';
 import type { LoadedRegistry } from '../registry/load.js';
 import type { Registry } from '../registry/types.js';
 import { ALL_RULES, CHECK_RULES, PORT_ERROR_PRECEDENCE, RULES_BY_ID } from '../rules/index.js';
@@ -15,13 +16,6 @@ import type { ScanOptions, ScanResult } from '../scan/scan.js';
 import { scan as runScan } from '../scan/scan.js';
 import type { GenerateSettings } from '../generate/plan.js';
 import { mayJudgeAny } from '../generate/judged-files.js';
-
-export interface LintFinding extends Finding {
-  fixable: boolean;
-  fix?: { edits: TextEdit[] };
-  /** What the finding is about, independent of its line (for baselines). */
-  key?: string;
-}
 
 export interface LintOptions {
   root: string;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { LockOptions } from '../registry/lock.js';
 import { loadRegistry } from '../registry/load.js';
-import { reassignService, type PortMove } from '../registry/reassign.js';
+import { reassignService, type PortMove } from '../registry/moves.js';
 import { assertWritable } from '../registry/store.js';
 import { commitRewrite, prepareRewrite, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
 import { reassignNote, writeReassignment } from '../rewrite/reassign.js';

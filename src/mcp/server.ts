@@ -13,7 +13,7 @@ import * as z from 'zod';
 import { PortregError } from '../errors.js';
 import { allocatePort, describePort, requireProject } from '../registry/allocator.js';
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
-import { locateRegistry } from '../registry/locate.js';
+import { locateRegistry } from '../config/locate-registry.js';
 import type { LockOptions } from '../registry/lock.js';
 import { allocateAndWrite, allocationSummary, readRegistry, releaseAndWrite } from '../registry/operations.js';
 import { suggestFreePort } from '../registry/suggest.js';

@@ -36,7 +36,7 @@
  */
 import type { ts as TS } from 'ts-morph';
 import { findHostPorts } from './host-port.js';
-import type { ParsedFile, RawPortFact } from '../scan/types.js';
+import type { ParsedFile, RawPortFact } from './types.js';
 
 export type TypeScriptApi = typeof TS;
 

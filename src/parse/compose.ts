@@ -8,7 +8,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from '../util/text-position.js';
-import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
+import type { ParsedFile, Protocol, RawPortFact, Span } from './types.js';
 import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';
 import { InterpolationError, type TemplateEnv } from './interpolate.js';
 import { interpolateTraced, traceSpan, type TracedValue } from './traced-interpolation.js';

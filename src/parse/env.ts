@@ -25,7 +25,7 @@
  *   line for keys and comments, though not for an unquoted value (`[^#\r\n]` crosses them).
  */
 import type { Finding, Location } from '../findings.js';
-import type { ParsedFile, RawPortFact, Span } from '../scan/types.js';
+import type { ParsedFile, RawPortFact, Span } from './types.js';
 import { LineIndex } from '../util/text-position.js';
 import { findHostPorts, isPortVariable } from './host-port.js';
 

@@ -20,7 +20,7 @@
  * the compose and env parsers.
  */
 import type { Code, Nodes, Root, RootContent, Table } from 'mdast';
-import type { ParsedFile, Protocol, RawPortFact, Span } from '../scan/types.js';
+import type { ParsedFile, Protocol, RawPortFact, Span } from './types.js';
 import { fileOffset, joinChunks, relevantChunks, type Chunk, type RelevantBlocks } from './markdown-mask.js';
 import { simpleBlocks } from './markdown-simple.js';
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { JsonPath } from './json-document.js';
 // Compiled from the schema at build time (scripts/compile-schemas.mjs): no schema compiling at start-up.
-import { validate as compiledValidate } from './registry-schema.validate.js';
+import { validate as compiledValidate } from '../generated/registry-schema.validate.js';
 
 /** Where the registry schema ships: beside dist/ and src/ alike. */
 export const REGISTRY_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/ports.registry.schema.json', import.meta.url));

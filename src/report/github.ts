@@ -6,7 +6,7 @@
  * the full list follows as plain lines (`file:line:col severity message (ruleId)`), so nothing
  * vanishes. `formatStepSummary` gives the Markdown for `$GITHUB_STEP_SUMMARY`.
  */
-import type { LintFinding } from '../lint/lint.js';
+import type { LintFinding } from '../findings.js';
 import { countPhrase, plural, renderMarkdown } from './markdown.js';
 import type { ReportContext, ReportInput, Reporter } from './types.js';
 

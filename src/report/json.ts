@@ -9,7 +9,7 @@
  * changing one raises the version.
  */
 import { countBySeverity, type Location } from '../findings.js';
-import type { LintFinding } from '../lint/lint.js';
+import type { LintFinding } from '../findings.js';
 import type { Reporter } from './types.js';
 
 export const LINT_REPORT_VERSION = 1;

@@ -3,8 +3,7 @@
  * github.ts, the step summary. Pure: the same input always gives the same text.
  */
 import { countBySeverity } from '../findings.js';
-import type { LintFinding } from '../lint/lint.js';
-import { docsUrl } from '../rules/types.js';
+import type { LintFinding } from '../findings.js';
 import type { ReportContext, ReportInput, Reporter } from './types.js';
 
 /** Beyond this many rows the table is collapsed in a `<details>` block. */
@@ -24,7 +23,7 @@ export function plural(n: number, word: string): string {
 
 /** The rule's docs page: `${docsBase}docs/rules/<id>.md`. */
 export function ruleDocsUrl(context: ReportContext, ruleId: string): string {
-  return `${context.docsBase}${docsUrl(ruleId)}`;
+  return `${context.docsBase}docs/rules/${ruleId}.md`;
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Location } from '../findings.js';
-import type { LintFinding } from '../lint/lint.js';
+import type { LintFinding } from '../findings.js';
 import type { RuleMeta } from '../rules/types.js';
 import { ruleDocsUrl } from './markdown.js';
 import type { ReportContext, ReportInput, Reporter } from './types.js';

@@ -1,4 +1,4 @@
-import type { LintFinding } from '../lint/lint.js';
+import type { LintFinding } from '../findings.js';
 import type { RuleMeta } from '../rules/types.js';
 
 /** What every reporter is given: the findings of one lint run and what it needs to render them. */

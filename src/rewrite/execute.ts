@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { previewPlan, writeAll, type AppliedFile } from '../fix/apply.js';
-import type { PortMove } from '../registry/reassign.js';
+import type { PortMove } from '../registry/moves.js';
 import type { Registry } from '../registry/types.js';
 import type { ScanResult } from '../scan/scan.js';
 import { dirtyAmong } from '../util/git.js';

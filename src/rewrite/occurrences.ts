@@ -18,7 +18,7 @@
  * or a fact in another project that does not point at P. Numbers the scanner does not read as
  * ports (versions, prose, tables of something else) are not facts, so they are never touched.
  */
-import type { PortMove } from '../registry/reassign.js';
+import type { PortMove } from '../registry/moves.js';
 import type { Registry } from '../registry/types.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 

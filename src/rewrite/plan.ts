@@ -4,10 +4,10 @@
  * the text it expects there, so a file that changed since the scan is refused, not patched.
  */
 import { planFixes, type Fix, type Plan } from '../fix/plan.js';
-import type { TextEdit } from '../fix/types.js';
-import type { PortMove } from '../registry/reassign.js';
+import type { TextEdit } from '../findings.js';
+import type { PortMove } from '../registry/moves.js';
 import type { Registry } from '../registry/types.js';
-import { replacePort } from '../rules/rule-index.js';
+import { replacePort } from '../scan/facts.js';
 import type { ScanResult } from '../scan/scan.js';
 import { selectOccurrences, type Occurrence, type SelectOptions, type SkippedOccurrence } from './occurrences.js';
 

@@ -4,7 +4,7 @@
  * service still has the port the plan moved it from.
  */
 import { refusal } from '../errors.js';
-import { reassignService, type ReassignResult } from '../registry/reassign.js';
+import { reassignService, type ReassignResult } from '../registry/moves.js';
 import { updateRegistry, type UpdateOptions } from '../registry/store.js';
 
 export interface ReassignWrite {

@@ -1,4 +1,4 @@
-import { at } from './rule-index.js';
+import { at } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const composeOverrideAppend: Rule = {

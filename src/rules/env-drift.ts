@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PortFact } from '../scan/scan.js';
-import { at, replacePort } from './rule-index.js';
+import { at, replacePort } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /** A compose port whose digits are the default of `${VAR:-NNNN}`. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { at } from './rule-index.js';
+import { at } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 const TEMPLATE_NAMES = ['.env.example', '.env.sample', '.env.template'];

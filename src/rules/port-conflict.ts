@@ -1,5 +1,5 @@
 import type { PortFact } from '../scan/scan.js';
-import { at, describePort } from './rule-index.js';
+import { at, portText } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 interface Binding {
@@ -98,7 +98,7 @@ export const portConflict: Rule = {
           findings.push({
             ...at(later.fact),
             message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
-            related: [{ ...at(first.fact), message: `also ${first.code ? 'listened on' : 'published'} here (${describePort(first.fact)})` }],
+            related: [{ ...at(first.fact), message: `also ${first.code ? 'listened on' : 'published'} here (${portText(first.fact)})` }],
             key: `${later.owner}|${later.service}|${key}`,
           });
         }

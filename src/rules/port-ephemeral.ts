@@ -1,4 +1,4 @@
-import { at, describePort, isHostPort } from './rule-index.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /** Linux's default ip_local_port_range: outgoing connections take their source ports here. */
@@ -20,8 +20,8 @@ export const portEphemeral: Rule = {
       if (end < EPHEMERAL.from || p.published! > EPHEMERAL.to) continue;
       findings.push({
         ...at(p),
-        message: `port ${describePort(p)} is in the ephemeral range ${EPHEMERAL.from}-${EPHEMERAL.to}: an outgoing connection may hold it when the service starts`,
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        message: `port ${portText(p)} is in the ephemeral range ${EPHEMERAL.from}-${EPHEMERAL.to}: an outgoing connection may hold it when the service starts`,
+        key: factKey(p),
       });
     }
     return findings;

@@ -1,6 +1,6 @@
 import { formatRange, reservationRange } from '../registry/types.js';
 import { UNSAFE_PORTS } from './unsafe-ports.js';
-import { at, describePort, isHostPort } from './rule-index.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portLegacy: Rule = {
@@ -29,9 +29,9 @@ export const portLegacy: Rule = {
       const r = first.reservation;
       findings.push({
         ...at(p),
-        message: `port ${describePort(p)} is in a range to avoid: ${r.reason} (${formatRange(reservationRange(r))})`,
+        message: `port ${portText(p)} is in a range to avoid: ${r.reason} (${formatRange(reservationRange(r))})`,
         related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

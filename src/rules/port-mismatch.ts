@@ -1,4 +1,4 @@
-import { at, describePort, isHostPort, replacePort } from './rule-index.js';
+import { at, portText, isHostPort, replacePort } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portMismatch: Rule = {
@@ -19,7 +19,7 @@ export const portMismatch: Rule = {
       const fix = replacePort(p, service.port);
       findings.push({
         ...at(p),
-        message: `service "${p.service}" of project "${p.project}" is registered on port ${service.port}, but ${show(p.file)} gives it ${describePort(p)}`,
+        message: `service "${p.service}" of project "${p.project}" is registered on port ${service.port}, but ${show(p.file)} gives it ${portText(p)}`,
         related: [index.registryLocation(['projects', p.project!, 'services', p.service!, 'port'], `registered port of ${p.project}/${p.service}`)],
         key: `${p.project}|${p.service}|${p.published}`,
         ...(fix ? { fix } : {}),

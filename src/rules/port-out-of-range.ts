@@ -1,5 +1,5 @@
 import { formatRange } from '../registry/types.js';
-import { at, describePort, isHostPort } from './rule-index.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portOutOfRange: Rule = {
@@ -20,9 +20,9 @@ export const portOutOfRange: Rule = {
       if (p.published! >= range.from && end <= range.to) continue;
       findings.push({
         ...at(p),
-        message: `port ${describePort(p)} is outside the range ${formatRange(range)} of project "${p.project}"`,
+        message: `port ${portText(p)} is outside the range ${formatRange(range)} of project "${p.project}"`,
         related: [index.registryLocation(['projects', p.project, 'range'], `range of project "${p.project}"`)],
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

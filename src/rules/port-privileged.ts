@@ -1,4 +1,4 @@
-import { at, describePort, isHostPort } from './rule-index.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portPrivileged: Rule = {
@@ -15,8 +15,8 @@ export const portPrivileged: Rule = {
       if (!isHostPort(p) || p.published! >= 1024) continue;
       findings.push({
         ...at(p),
-        message: `port ${describePort(p)} is below 1024: binding it needs root or CAP_NET_BIND_SERVICE`,
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        message: `port ${portText(p)} is below 1024: binding it needs root or CAP_NET_BIND_SERVICE`,
+        key: factKey(p),
       });
     }
     return findings;

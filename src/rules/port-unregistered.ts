@@ -1,4 +1,4 @@
-import { at, describePort, isHostPort } from './rule-index.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portUnregistered: Rule = {
@@ -22,8 +22,8 @@ export const portUnregistered: Rule = {
       const name = p.composeService ?? (p.variable?.replace(/_?PORTS?$/i, '').toLowerCase() || 'NAME');
       findings.push({
         ...at(p),
-        message: `port ${describePort(p)} is not registered for project "${p.project}": ask for a port first (portreg allocate --project ${p.project} --service ${name} --purpose "...")`,
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        message: `port ${portText(p)} is not registered for project "${p.project}": ask for a port first (portreg allocate --project ${p.project} --service ${name} --purpose "...")`,
+        key: factKey(p),
       });
     }
     return findings;

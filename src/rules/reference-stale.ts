@@ -1,4 +1,4 @@
-import { at, replacePort } from './rule-index.js';
+import { at, replacePort } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const referenceStale: Rule = {

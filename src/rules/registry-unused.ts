@@ -1,4 +1,4 @@
-import { isHostPort } from './rule-index.js';
+import { isHostPort } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const registryUnused: Rule = {

@@ -5,7 +5,6 @@
 import type { Location } from '../findings.js';
 import type { JsonDocument, JsonPath } from '../registry/json-document.js';
 import { inRange, reservationRange, serviceProtocols, type Registry, type Reservation, type Service } from '../registry/types.js';
-import type { PortFact } from '../scan/scan.js';
 
 export interface Owner {
   project: string;
@@ -85,27 +84,4 @@ export class RuleIndex {
     const at = this.registryDoc?.locationAt(path) ?? { line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 };
     return { file: this.registryFile, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, ...(message ? { message } : {}) };
   }
-}
-
-/** Host ports a project itself publishes or configures: compose published ports, env template values, ports code listens on. */
-export function isHostPort(p: PortFact): boolean {
-  if (p.published === null || !p.resolved) return false;
-  if (p.source === 'compose' || p.source === 'code') return p.kind === 'published';
-  if (p.source === 'env') return p.kind === 'env';
-  return false;
-}
-
-/** A finding's place from a port fact. */
-export function at(p: PortFact): Location & { start: number; end: number } {
-  return { file: p.file, line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn, start: p.span.start, end: p.span.end };
-}
-
-export function describePort(p: PortFact): string {
-  return p.publishedEnd ? `${p.published}-${p.publishedEnd}` : String(p.published);
-}
-
-/** The edit that writes a new port over a fact's digits; only when the digits are written there. */
-export function replacePort(p: PortFact, port: number): { edits: { file: string; start: number; end: number; text: string; expected: string }[] } | undefined {
-  if (!/^\d+$/.test(p.text) || p.publishedEnd !== null) return undefined;
-  return { edits: [{ file: p.file, start: p.span.start, end: p.span.end, text: String(port), expected: p.text }] };
 }

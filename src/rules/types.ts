@@ -1,5 +1,5 @@
 import type { Location, Severity } from '../findings.js';
-import type { TextEdit } from '../fix/types.js';
+import type { TextEdit } from '../findings.js';
 import type { Registry } from '../registry/types.js';
 import type { ScanResult } from '../scan/scan.js';
 import type { RuleIndex } from './rule-index.js';
@@ -45,8 +45,4 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(context: RuleContext): RuleFinding[];
-}
-
-export function docsUrl(ruleId: string): string {
-  return `docs/rules/${ruleId}.md`;
 }

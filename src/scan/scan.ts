@@ -19,7 +19,7 @@ import { ProjectMapper } from './projects.js';
 import { findDirectives, type Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
-import type { PortKind, PortSource, Protocol, RawPortFact, Span } from './types.js';
+import type { PortKind, PortSource, Protocol, RawPortFact, Span } from '../parse/types.js';
 
 export const SCAN_FORMAT_VERSION = 1;
 

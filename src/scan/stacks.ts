@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { ComposeParseResult } from '../parse/compose.js';
-import type { RawPortFact } from './types.js';
+import type { RawPortFact } from '../parse/types.js';
 
 export const BASE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 export const OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];

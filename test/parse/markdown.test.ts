@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseMarkdown, type MarkdownParseResult } from '../../src/parse/markdown.js';
-import type { RawPortFact } from '../../src/scan/types.js';
+import type { RawPortFact } from '../../src/parse/types.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/markdown/${name}`, import.meta.url)), 'utf8');
 

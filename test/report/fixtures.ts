@@ -1,5 +1,5 @@
 /** One set of lint findings for every reporter's tests. */
-import type { LintFinding } from '../../src/lint/lint.js';
+import type { LintFinding } from '../../src/findings.js';
 import type { RuleMeta } from '../../src/rules/types.js';
 import type { ReportContext, ReportInput } from '../../src/report/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LintFinding } from '../../src/lint/lint.js';
+import type { LintFinding } from '../../src/findings.js';
 import { escapeData, escapeProperty, formatGithub, formatStepSummary, STEP_SUMMARY_MAX_BYTES } from '../../src/report/github.js';
 import { CONTEXT, DRIFT, EMPTY, INPUT, many } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LintFinding } from '../../src/lint/lint.js';
+import type { LintFinding } from '../../src/findings.js';
 import { escapeMarkdownCell, formatMarkdown, MARKDOWN_COLLAPSE_ROWS, MARKDOWN_MAX_CHARS } from '../../src/report/markdown.js';
 import { CONTEXT, DRIFT, EMPTY, INPUT, many } from './fixtures.js';
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import type { LintFinding } from '../../src/lint/lint.js';
+import type { LintFinding } from '../../src/findings.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { formatSarif, pascalCase, pathToUri, SARIF_MAX_RESULTS } from '../../src/report/sarif.js';
 import type { ReportInput } from '../../src/report/types.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRegistryText } from '../../src/registry/load.js';
 import { serializeRegistry } from '../../src/registry/serialize.js';
 import { allocatePort } from '../../src/registry/allocator.js';
-import { diffRegistries, migrateRegistry, moveProject, reassignService } from '../../src/registry/reassign.js';
+import { diffRegistries, migrateRegistry, moveProject, reassignService } from '../../src/registry/moves.js';
 import type { Registry } from '../../src/registry/types.js';
 
 const now = new Date('2025-06-01T12:00:00.000Z');

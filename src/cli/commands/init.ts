@@ -4,12 +4,12 @@ import path from 'node:path';
 import { refusal, usageError } from '../../errors.js';
 import { createFileExclusive } from '../../util/atomic-write.js';
 import { newRegistry } from '../../registry/defaults.js';
-import { findRegistryUpward } from '../../registry/locate.js';
+import { findRegistryUpward } from '../../config/locate-registry.js';
 import { displayPathFor } from '../../registry/load.js';
 import { REGISTRY_SCHEMA_PATH } from '../../registry/schema.js';
 import { serializeRegistry } from '../../registry/serialize.js';
-import { formatRange, REGISTRY_FILE_NAME, type Registry } from '../../registry/types.js';
-import type { ImportedProject } from '../../registry/import.js';
+import { formatRange, REGISTRY_FILE_NAME } from '../../registry/types.js';
+import type { ImportedProject, ImportResult } from '../../adopt/plan-import.js';
 import { outputFormat, printJson, type CommandContext, type CommonOptions } from '../context.js';
 
 /**
@@ -57,13 +57,15 @@ An existing registry is never overwritten.`,
       const shown = displayPathFor(file, ctx.cwd);
       const above = await findRegistryUpward(path.dirname(folder));
       let registry = newRegistry(schemaReferenceFor(folder));
-      let imported: Awaited<ReturnType<typeof importTree>> | null = null;
+      let imported: ImportResult | null = null;
       if (options.import) {
         if (existsSync(file))
           throw refusal(
             'registry-exists',
             `${shown} already exists; nothing was written (an import starts a registry; to add a project to this one, use "portreg project add")`,
           );
+        // The scanner loads only for an import.
+        const { importTree } = await import('../../adopt/import-tree.js');
         imported = await importTree(folder, registry, ctx.now());
         registry = imported.registry;
       }
@@ -89,29 +91,6 @@ An existing registry is never overwritten.`,
           (moving ? `; ${moving} port${moving === 1 ? '' : 's'} to move: commit, then run "portreg lint --fix"\n` : '; every port stays where it is\n'),
       );
     });
-}
-
-/** Scans the folder without a registry and plans the import (the scanner loads only here). */
-async function importTree(folder: string, fresh: Registry, now: Date) {
-  const [{ scan }, { planImport }, { findConfig }] = await Promise.all([
-    import('../../scan/scan.js'),
-    import('../../registry/import.js'),
-    import('../../config/load-config.js'),
-  ]);
-  const config = await findConfig(folder);
-  const scanned = await scan({
-    root: folder,
-    registry: null,
-    include: config?.config.include,
-    exclude: config?.config.exclude,
-    docs: config?.config.docs,
-    envFiles: config?.config.envFiles,
-  });
-  const unread = scanned.findings
-    .filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'scan-skipped')
-    .map((f) => `warning: ${f.file}:${f.line}:${f.column}: ${f.message}; ports there are not imported`);
-  const result = planImport(scanned, fresh, { now, rootName: path.basename(folder) });
-  return { ...result, notes: [...unread, ...result.notes] };
 }
 
 /** project | range | service | old | new, one row per service. */

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { parsePort, storeOptions } from '../context.js';
-import { locateRegistry } from '../../registry/locate.js';
+import { locateRegistry } from '../../config/locate-registry.js';
 
 interface McpCommandOptions {
   registry?: string;

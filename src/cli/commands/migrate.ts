@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { refusal } from '../../errors.js';
-import { diffRegistries, migrateRegistry, type MigrationChange } from '../../registry/reassign.js';
+import { diffRegistries, migrateRegistry, type MigrationChange } from '../../registry/moves.js';
 import { serializeRegistry } from '../../registry/serialize.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
 import { loadRegistry, parseRegistryText } from '../../registry/load.js';
@@ -111,7 +111,7 @@ lacks the revision), 3 registry locked.`,
 /** The rewrite engine brings the scanner and its parsers: loaded only when a command runs. */
 async function rewriteEngine() {
   const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }] = await Promise.all([
-    import('../../rewrite/run.js'),
+    import('../rewrite-command.js'),
     import('../../rewrite/workspace.js'),
     import('../../rewrite/previous-registry.js'),
   ]);

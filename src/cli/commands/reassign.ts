@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { refusal, usageError } from '../../errors.js';
 import { loadRegistry } from '../../registry/load.js';
-import { moveProject, reassignService, type PortMove } from '../../registry/reassign.js';
+import { moveProject, reassignService, type PortMove } from '../../registry/moves.js';
 import { serializeRegistry } from '../../registry/serialize.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
@@ -158,7 +158,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
 /** The rewrite engine brings the scanner and its parsers: loaded only when a command runs. */
 async function rewriteEngine() {
   const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }, { reassignNote, writeReassignment }] = await Promise.all([
-    import('../../rewrite/run.js'),
+    import('../rewrite-command.js'),
     import('../../rewrite/workspace.js'),
     import('../../rewrite/previous-registry.js'),
     import('../../rewrite/reassign.js'),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
 import { countBySeverity } from '../../findings.js';
 import { loadRegistry } from '../../registry/load.js';
-import { locateRegistry } from '../../registry/locate.js';
+import { locateRegistry } from '../../config/locate-registry.js';
 import { findConfig } from '../../config/load-config.js';
 import { assertWritable } from '../../registry/store.js';
 import type { Registry } from '../../registry/types.js';

@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
-import { findConfig, type LoadedConfig } from '../config/load-config.js';
-import { REGISTRY_FILE_NAME } from './types.js';
+import { findConfig, type LoadedConfig } from './load-config.js';
+import { REGISTRY_FILE_NAME } from '../registry/types.js';
 
 export type RegistrySource = 'option' | 'env' | 'config' | 'search';
 

@@ -1,5 +1,5 @@
 /**
- * The scanner's facts: every port found in a file, with its exact place.
+ * The parsers' output: every port found in a file, with its exact place.
  * The JSON of `portreg scan` (schemas/scan.schema.json) is built from these.
  */
 import type { Finding } from '../findings.js';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newRegistry } from '../../src/registry/defaults.js';
-import { planImport, type ImportResult } from '../../src/registry/import.js';
+import { planImport, type ImportResult } from '../../src/adopt/plan-import.js';
 import { scan } from '../../src/scan/scan.js';
 import { tempDir } from '../helpers/cli.js';
 

@@ -6,7 +6,7 @@
  * template (`.env.example`, ...), is a project, named after the folder; a file belongs to the
  * deepest project folder at or above it. Files in no project folder are not imported.
  *
- * A project's services are its host ports as the linter sees them (rule-index isHostPort): each
+ * A project's services are its host ports as the linter sees them (scan/facts isHostPort): each
  * port a compose service publishes (one service per compose service; a compose service that
  * publishes several ports gets one entry per container port), and each port variable of its env
  * templates that no compose port explains (named after the variable: API_PORT is "api"). An env
@@ -28,11 +28,11 @@ import path from 'node:path';
 import { refusal } from '../errors.js';
 import { isEnvTemplate } from '../scan/discover.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
-import { isHostPort } from '../rules/rule-index.js';
-import { addProject, allocatePort } from './allocator.js';
-import { checkRegistrySemantics } from './checks.js';
-import { JsonDocument } from './json-document.js';
-import { serializeRegistry } from './serialize.js';
+import { isHostPort } from '../scan/facts.js';
+import { addProject, allocatePort } from '../registry/allocator.js';
+import { checkRegistrySemantics } from '../registry/checks.js';
+import { JsonDocument } from '../registry/json-document.js';
+import { serializeRegistry } from '../registry/serialize.js';
 import {
   DEFAULT_PROJECT_SPACE,
   DEFAULT_RANGE_SIZE,
@@ -44,7 +44,7 @@ import {
   type PortRange,
   type Protocol,
   type Registry,
-} from './types.js';
+} from '../registry/types.js';
 
 export interface ImportedService {
   service: string;

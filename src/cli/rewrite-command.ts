@@ -2,14 +2,14 @@
  * The common body of reassign, project move and migrate: plan, show (dry run by default) or
  * write (--write), verify, report.
  */
-import type { CommandContext } from '../cli/context.js';
-import type { PortMove } from '../registry/reassign.js';
+import type { CommandContext } from './context.js';
+import type { PortMove } from '../registry/moves.js';
 import type { Registry } from '../registry/types.js';
-import { commitRewrite, prepareRewrite, refuseDirty, verifyCommitted, type CommitHooks, type PreparedRewrite } from './execute.js';
-import type { SelectOptions } from './occurrences.js';
-import { selectOccurrences } from './occurrences.js';
-import { diffText, formatTable, planJson, skippedNotes, summaryRows, unreadNotes, type RegistryPreview, type SummaryRow } from './report.js';
-import type { Workspace } from './workspace.js';
+import { commitRewrite, prepareRewrite, refuseDirty, verifyCommitted, type CommitHooks, type PreparedRewrite } from '../rewrite/execute.js';
+import type { SelectOptions } from '../rewrite/occurrences.js';
+import { selectOccurrences } from '../rewrite/occurrences.js';
+import { diffText, formatTable, planJson, skippedNotes, summaryRows, unreadNotes, type RegistryPreview, type SummaryRow } from '../rewrite/report.js';
+import type { Workspace } from '../rewrite/workspace.js';
 
 export interface RewriteOptions {
   write?: boolean;
