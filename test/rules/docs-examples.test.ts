@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, parseBaseline } from '../../src/lint/baseline.js';
-import type { LintFinding } from '../../src/lint/lint.js';
+import type { LintFinding } from '../../src/findings.js';
 import { formatStylish } from '../../src/report/stylish.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { applyFixes, lintCase } from '../helpers/rule-tester.js';
