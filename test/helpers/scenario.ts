@@ -2,15 +2,18 @@
  * A small repository in a temporary folder, built from a description: the files (path -> text),
  * the registry (`ports.registry.json`), the config (`portreg.config.json`) and, when asked, a git
  * repository with everything committed by a fixed author at a fixed date. Removed when the test
- * that made it finishes (or, made outside a test, after the test file).
+ * that made it finishes (or, made outside a test, after the test file). With `from`, a copy of a
+ * fixture folder: the one way tests get a fresh tree to change.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, onTestFinished } from 'vitest';
+import { git } from './git.js';
 
 export interface ScenarioOptions {
+  /** A fixture folder copied first (symbolic links as they are); `files`, `registry` and `config` go over it. */
+  from?: string;
   /** Files by path relative to the root (POSIX separators); a Buffer is written as is. */
   files?: Record<string, string | Buffer>;
   /** Written as `ports.registry.json`: an object as indented JSON with a final newline, a string as is. */
@@ -43,32 +46,6 @@ export interface Scenario {
 export const REGISTRY_FILE = 'ports.registry.json';
 export const CONFIG_FILE = 'portreg.config.json';
 
-/** The identity and clock of every commit a scenario makes, so hashes and logs are reproducible. */
-const GIT_IDENTITY = {
-  GIT_AUTHOR_NAME: 'portreg tests',
-  GIT_AUTHOR_EMAIL: 'tests@portreg.invalid',
-  GIT_AUTHOR_DATE: '2026-11-20T12:00:00Z',
-  GIT_COMMITTER_NAME: 'portreg tests',
-  GIT_COMMITTER_EMAIL: 'tests@portreg.invalid',
-  GIT_COMMITTER_DATE: '2026-11-20T12:00:00Z',
-};
-
-/** The environment git runs in: none of the caller's GIT_* settings (a hook's GIT_DIR, say), no global or system config. */
-function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
-  return { ...env, ...GIT_IDENTITY, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
-}
-
-export function runGit(cwd: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', ...args], {
-    cwd,
-    env: gitEnv(),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 /** Scenarios not yet removed: a scenario made outside a test is removed after the test file. */
 const live = new Set<Scenario>();
 afterAll(async () => {
@@ -97,10 +74,10 @@ export async function scenario(options: ScenarioOptions = {}): Promise<Scenario>
     readBytes: (file) => readFile(abs(file)),
     write,
     remove: (file) => rm(abs(file), { recursive: true, force: true }),
-    git: (...args) => runGit(root, args),
+    git: (...args) => git(root, ...args),
     commit: (message) => {
-      runGit(root, ['add', '-A']);
-      runGit(root, ['commit', '-q', '--allow-empty', '-m', message]);
+      git(root, 'add', '-A');
+      git(root, 'commit', '-q', '--allow-empty', '-m', message);
     },
     cleanup: async () => {
       live.delete(s);
@@ -113,6 +90,7 @@ export async function scenario(options: ScenarioOptions = {}): Promise<Scenario>
   } catch {
     // Made outside a test (beforeAll, the collection phase): the afterAll above removes it.
   }
+  if (options.from) await cp(options.from, root, { recursive: true, verbatimSymlinks: true });
   for (const [file, text] of Object.entries(options.files ?? {})) await write(file, text);
   if (options.registry !== undefined) await write(REGISTRY_FILE, registryText(options.registry));
   if (options.config !== undefined) await write(CONFIG_FILE, `${JSON.stringify(options.config, null, 2)}\n`);
@@ -121,4 +99,9 @@ export async function scenario(options: ScenarioOptions = {}): Promise<Scenario>
     s.commit('initial');
   }
   return s;
+}
+
+/** A fresh copy of a fixture folder (see `from`); its path. Removed as a scenario is. */
+export async function copyFixture(from: string, options: Omit<ScenarioOptions, 'from'> = {}): Promise<string> {
+  return (await scenario({ ...options, from })).root;
 }
