@@ -115,6 +115,7 @@ const listenerSchema = z.object({
   address: z.string(),
   pid: z.number().int().nullable(),
   command: z.string().nullable(),
+  container: z.string().nullable().describe('the container that publishes the port, when one does'),
 });
 
 const checkOutput = {
@@ -432,7 +433,16 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       if (args.projectName) requireProject(registry, args.projectName);
       const { listListeners } = await import('../live/listeners.js');
       const all = await listListeners();
-      const listeners = all.filter((l) => l.port === args.port).map(({ inode: _inode, ...l }) => l);
+      // Exactly the fields of the output schema: the SDK client rejects an answer with any other.
+      const listening = all.filter((l) => l.port === args.port);
+      const listeners = listening.map((l) => ({
+        protocol: l.protocol,
+        family: l.family,
+        address: l.address,
+        pid: l.pid,
+        command: l.command,
+        container: l.container ?? null,
+      }));
       let available: boolean | null = null;
       let reason: string | null = null;
       let suggestion: number | null = null;
@@ -465,7 +475,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       };
       const lines = describePortLines(registry, info);
       if (listeners.length === 0) lines.push(`${args.port}: nothing listens on it on this machine right now`);
-      for (const l of listeners) lines.push(`${args.port}: listening: ${describeListener(l)}`);
+      for (const l of listening) lines.push(`${args.port}: listening: ${describeListener(l)}`);
       if (args.projectName) {
         if (available) lines.push(`${args.port}: project "${args.projectName}" can take it (allocate_port with port ${args.port})`);
         else {
@@ -541,6 +551,9 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     }),
   );
 
+  // registerTool advertises `tools.listChanged: true`, but the tool list is fixed for the life of
+  // the server and no list_changed notification is ever sent: say so, so clients do not wait for one.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   return server;
 }
 
