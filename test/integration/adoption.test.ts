@@ -13,7 +13,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { copyTree, gitOk, readTree } from '../rewrite/helpers.js';
+import { copyTree, readTree } from '../rewrite/helpers.js';
+import { git } from '../helpers/git.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/adoption');
 const NOW = '2026-06-01T12:00:00.000Z';
@@ -42,9 +43,9 @@ beforeAll(async () => {
   dir = path.join(base, 'repo');
   await mkdir(dir);
   await copyTree(path.join(FIXTURE, 'before'), dir);
-  await gitOk(['init', '-q'], dir);
-  await gitOk(['add', '.'], dir);
-  await gitOk(['commit', '-q', '-m', 'the apps as they are'], dir);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'the apps as they are');
 });
 afterAll(() => cleanup());
 
@@ -155,8 +156,8 @@ describe('adopting portreg in a repository with ad-hoc ports', () => {
     expect(again.stderr).toBe(
       'portreg: ports.registry.json already exists; nothing was written (an import starts a registry; to add a project to this one, use "portreg project add")\n',
     );
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'portreg init --import'], dir);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'portreg init --import');
   });
 
   it('lint --fix moves every port, then lint passes with no finding at all', async () => {
@@ -206,7 +207,7 @@ describe('adopting portreg in a repository with ad-hoc ports', () => {
     );
     // The registry: the fixture's exactly (no $schema: no portreg in this repository's node_modules).
     expect(actual.get('ports.registry.json')!.toString('utf8')).toBe(expected.get('ports.registry.json')!.toString('utf8'));
-    expect((await gitOk(['status', '--porcelain'], dir)).split('\n').filter(Boolean).sort()).toEqual(
+    expect(git(dir, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual(
       [
         'apps/blog/.env.example',
         'apps/blog/README.md',
