@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/registry');
@@ -23,6 +23,46 @@ async function folder(): Promise<string> {
   return dir;
 }
 
+describe('portreg init: a $schema that works on every clone, or none', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe' });
+
+  it("points into the repository's own node_modules when portreg is installed there", async () => {
+    const dir = await folder();
+    git(dir, 'init', '-q');
+    await mkdir(path.join(dir, 'node_modules/portreg/schemas'), { recursive: true });
+    await copyFile(path.join(REPO_ROOT, 'schemas/ports.registry.schema.json'), path.join(dir, 'node_modules/portreg/schemas/ports.registry.schema.json'));
+    await mkdir(path.join(dir, 'infra'));
+    expect((await runCli(['init'], { cwd: path.join(dir, 'infra') })).code).toBe(0);
+    const data = JSON.parse(await readFile(path.join(dir, 'infra/ports.registry.json'), 'utf8'));
+    expect(data.$schema).toBe('../node_modules/portreg/schemas/ports.registry.schema.json');
+    expect((await runCli(['registry', 'check'], { cwd: path.join(dir, 'infra') })).code).toBe(0);
+  });
+
+  it('writes none when the only portreg is outside the repository (a path on this machine alone)', async () => {
+    const outer = await folder();
+    await mkdir(path.join(outer, 'node_modules/portreg/schemas'), { recursive: true });
+    await writeFile(path.join(outer, 'node_modules/portreg/schemas/ports.registry.schema.json'), '{}');
+    const repo = path.join(outer, 'repo');
+    await mkdir(repo);
+    git(repo, 'init', '-q');
+    expect((await runCli(['init'], { cwd: repo })).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(repo, 'ports.registry.json'), 'utf8')).$schema).toBeUndefined();
+  });
+
+  it('portreg schema prints a shipped schema, or its path with --path; an unknown name is a usage error', async () => {
+    const dir = await folder();
+    const p = await runCli(['schema', '--path'], { cwd: dir });
+    expect(p).toMatchObject({ code: 0, stderr: '', stdout: `${path.join(REPO_ROOT, 'schemas/ports.registry.schema.json')}\n` });
+    const config = await runCli(['schema', 'config'], { cwd: dir });
+    expect(config.stdout).toBe(await readFile(path.join(REPO_ROOT, 'schemas/portreg.config.schema.json'), 'utf8'));
+    expect(await runCli(['schema', 'nope'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'portreg: unknown schema "nope": choose one of registry, config, scan, lint-report, supervisor-ports\n',
+    });
+  });
+});
+
 describe('portreg init', () => {
   it('writes a registry with the system reservations that passes its own check, and never overwrites it', async () => {
     const dir = await folder();
@@ -31,7 +71,8 @@ describe('portreg init', () => {
     const text = await readFile(path.join(dir, 'ports.registry.json'), 'utf8');
     const data = JSON.parse(text);
     expect(data.version).toBe(1);
-    expect(existsSync(path.resolve(dir, data.$schema))).toBe(true);
+    // No portreg in this folder's node_modules and not in git: no reference that would break elsewhere.
+    expect(data.$schema).toBeUndefined();
     expect(data.reserved.slice(0, 7)).toEqual([
       { port: 22, reason: 'SSH' },
       { port: 80, reason: 'HTTP' },
