@@ -92,11 +92,14 @@ export const portConflict: Rule = {
           reported.add(id);
           const who = (b: Binding) => (b.code ? `the code of project "${b.owner}"` : `service "${b.service}"`);
           const where =
-            first.owner === later.owner
+            first.owner === later.owner && first.stack === later.stack
               ? `service "${first.service}" of the same stack`
-              : first.code
-                ? who(first)
-                : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
+              : // Two stacks of one project in different folders (its own code never gets here: skipped above).
+                first.owner === later.owner
+                ? `service "${first.service}" of another stack of project "${first.owner}"`
+                : first.code
+                  ? who(first)
+                  : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
           findings.push({
             ...at(later.fact),
             message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
