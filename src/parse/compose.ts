@@ -283,6 +283,29 @@ class ComposeWalker {
       resolved: true,
       raw: writtenValue(node),
     });
+    // A mapping whose container side comes from a variable ("5004:${ADMIN_TARGET:-9000}"): that
+    // variable is a port variable of the project too (env-undocumented checks it), so it gets a
+    // container-side fact of its own, never a host port.
+    if (published !== null && !model.networkModeHost) {
+      const container = this.sourceSpan(node, traced, first.targetSpan.start, first.targetSpan.end);
+      if (container.variable && container.variable !== located.variable) {
+        facts.push({
+          source: 'compose',
+          kind: 'target',
+          span: container.span,
+          composeService: model.name,
+          hostIp: first.hostIp,
+          published: null,
+          publishedEnd: null,
+          target: first.target,
+          targetEnd: isRange ? last.target : null,
+          protocol: first.protocol,
+          variable: container.variable,
+          resolved: true,
+          raw: writtenValue(node),
+        });
+      }
+    }
     return facts;
   }
 
