@@ -44,14 +44,14 @@ import {
   type PortRange,
   type Registry,
 } from '../registry/types.js';
-import type { Protocol } from '../protocol.js';
+import { PROTOCOLS, protocolOf, type Protocol } from '../protocol.js';
 
 export interface ImportedService {
   service: string;
   composeService?: string;
   env?: string;
   containerPort?: number;
-  protocol?: Protocol;
+  protocol?: Protocol | Protocol[];
   /** The port the configs use now. */
   old: number;
   /** The port registered. Equal to `old` when it stays. */
@@ -153,28 +153,33 @@ function draftServices(facts: PortFact[], notes: string[]): Omit<ImportedService
     return true;
   };
 
-  // Compose ports, one entry per compose service and container port (a second compose file
-  // publishing the same mapping, as an override does, is the same entry).
+  // Compose ports, one entry per compose service and mapping (a second compose file publishing
+  // the same mapping, as an override does, is the same entry). One mapping published for tcp and
+  // udp ("53:53/tcp" and "53:53/udp") is one service holding both protocols, as the registry
+  // writes it, so the scanner attributes both entries to it and `lint --fix` moves both.
   const compose = facts.filter((p) => p.source === 'compose');
-  const byComposeService = new Map<string, PortFact[]>();
+  const byComposeService = new Map<string, { fact: PortFact; protocols: Set<Protocol> }[]>();
   for (const p of compose) {
     if (!usable(p)) continue;
     const key = p.composeService ?? '';
     const list = byComposeService.get(key) ?? [];
-    if (!list.some((q) => q.target === p.target && q.published === p.published && (q.protocol ?? 'tcp') === (p.protocol ?? 'tcp'))) list.push(p);
+    const mapping = list.find((m) => m.fact.target === p.target && m.fact.published === p.published);
+    if (mapping) mapping.protocols.add(protocolOf(p.protocol));
+    else list.push({ fact: p, protocols: new Set([protocolOf(p.protocol)]) });
     byComposeService.set(key, list);
   }
   for (const [composeService, list] of byComposeService) {
     const base = registryName(composeService, 'service');
-    list.forEach((p, i) => {
+    list.forEach(({ fact: p, protocols }, i) => {
       const service = uniqueName(i === 0 ? base : `${base}-${p.target ?? p.published}`);
+      const held = PROTOCOLS.filter((x) => protocols.has(x));
       services.push({
         service,
         ...(service !== composeService && composeService ? { composeService } : {}),
         ...(p.variable ? { env: p.variable } : {}),
         // Several ports of one compose service are told apart by container port.
         ...(list.length > 1 && p.target !== null ? { containerPort: p.target } : {}),
-        ...(p.protocol && p.protocol !== 'tcp' ? { protocol: p.protocol } : {}),
+        ...(held.length > 1 ? { protocol: held } : held[0] !== 'tcp' ? { protocol: held[0]! } : {}),
         old: p.published!,
         file: p.file,
         line: p.line,

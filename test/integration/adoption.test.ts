@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -286,5 +286,50 @@ describe('init --import --format json', () => {
   it('a folder without --import is a usage error', async () => {
     const r = await cli(['init', 'somewhere'], base);
     expect(r).toMatchObject({ code: 2, stderr: 'portreg: init takes a folder only with --import (got "somewhere")\n' });
+  });
+});
+
+describe('adopting a service that publishes one port for tcp and udp', () => {
+  // DNS on 53 and SIP on 5000, each for both protocols: docker-compose accepts the files, and after
+  // init --import, commit and lint --fix the tree must lint clean and generate nothing new.
+  // 53 is a privileged port: like every port outside the project's block it moves into the block
+  // (5153: the 5000 block is skipped, the tree publishes 5000 now); a service that must answer on
+  // 53 keeps it by a reservation owned by its project.
+  const files: Record<string, string> = {
+    'dns/docker-compose.yml':
+      'services:\n  dns:\n    image: coredns/coredns\n    ports:\n      - "53:53/tcp"\n      - "53:53/udp"\n  sip:\n    image: asterisk\n    ports:\n      - "5000:5000/tcp"\n      - "5000:5000/udp"\n',
+  };
+  let repo: string;
+
+  beforeAll(async () => {
+    repo = path.join(base, 'dual');
+    await mkdir(path.join(repo, 'dns'), { recursive: true });
+    for (const [file, text] of Object.entries(files)) await writeFile(path.join(repo, file), text);
+    git(repo, 'init', '-q');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'dns');
+  });
+
+  it('becomes one registry service holding both protocols, and lint --fix moves both entries', async () => {
+    if (hasDockerCompose) expect(spawnSync('docker-compose', ['-f', 'dns/docker-compose.yml', 'config', '-q'], { cwd: repo }).status).toBe(0);
+    const imported = await cli(['init', '--import', '--format', 'json'], repo);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout).projects[0].services).toEqual([
+      { service: 'dns', protocol: ['tcp', 'udp'], old: 53, new: 5153, file: 'dns/docker-compose.yml', line: 5, column: 10 },
+      { service: 'sip', protocol: ['tcp', 'udp'], old: 5000, new: 5100, file: 'dns/docker-compose.yml', line: 10, column: 10 },
+    ]);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'adopt portreg');
+    expect((await cli(['lint', '--fix'], repo)).code).toBe(0);
+    expect(await readFile(path.join(repo, 'dns/docker-compose.yml'), 'utf8')).toBe(
+      'services:\n  dns:\n    image: coredns/coredns\n    ports:\n      - "5153:53/tcp"\n      - "5153:53/udp"\n  sip:\n    image: asterisk\n    ports:\n      - "5100:5000/tcp"\n      - "5100:5000/udp"\n',
+    );
+    expect(await cli(['lint'], repo)).toMatchObject({ code: 0 });
+    // The adopted tree takes the generators cleanly (it has no generated file yet: --check would
+    // list the files to create), and lint and --check agree afterwards.
+    expect((await cli(['generate', 'all', '--write'], repo)).code).toBe(0);
+    expect(await cli(['lint'], repo)).toMatchObject({ code: 0 });
+    expect((await cli(['generate', 'all', '--check'], repo)).code).toBe(0);
+    if (hasDockerCompose) expect(spawnSync('docker-compose', ['-f', 'dns/docker-compose.yml', 'config', '-q'], { cwd: repo }).status).toBe(0);
   });
 });
