@@ -1,8 +1,9 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
+import { PortregCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import type { ReportInput } from '../../report/types.js';
 
@@ -25,7 +26,7 @@ interface LintOptions {
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'];
 
 export function lintCommand(ctx: CommandContext): Command {
-  return new Command('lint')
+  return new PortregCommand('lint')
     .description('check compose files, env templates and READMEs against the registry')
     .argument(
       '[files...]',
@@ -83,8 +84,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       if (!outcome.registryReadable) {
         // Not JSON or not the schema: the rules cannot run; report what is wrong with the registry.
         await emit({ findings: outcome.findings, skipped: [] }, options);
-        process.exitCode = ExitCode.Usage;
-        return;
+        return ExitCode.Usage;
       }
       const dryRun = fix === 'dry-run' ? outcome.fixed : undefined;
       if (dryRun && options.format !== 'json') {
@@ -109,7 +109,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
 
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
-      if (errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings)) process.exitCode = ExitCode.Refused;
+      return errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? ExitCode.Refused : ExitCode.Ok;
 
       async function emit(input: ReportInput, opts: LintOptions): Promise<void> {
         const reporter = REPORTERS[opts.format as keyof typeof REPORTERS];
