@@ -1,11 +1,10 @@
 import { type Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
 import { PortregCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
-import type { ReportInput } from '../../report/types.js';
+import type { ReporterName, ReportInput } from '../../report/index.js';
 
 interface LintOptions {
   registry?: string;
@@ -54,10 +53,9 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
     )
     .action(async (files: string[], options: LintOptions) => {
       // The pre-commit path loads only what a plain lint needs; fixing and baselines load on demand.
-      const [{ prepareLint, lintPrepared }, { REPORTERS }, { ALL_RULES }] = await Promise.all([
+      const [{ prepareLint, lintPrepared }, { renderReport, reportContext }] = await Promise.all([
         import('../../lint/run-lint.js'),
-        import('../../report/index.js'),
-        import('../../rules/index.js'),
+        import('../../lint/render.js'),
       ]);
 
       const prepared = await prepareLint({
@@ -112,13 +110,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       return errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? ExitCode.Refused : ExitCode.Ok;
 
       async function emit(input: ReportInput, opts: LintOptions): Promise<void> {
-        const reporter = REPORTERS[opts.format as keyof typeof REPORTERS];
-        const text = reporter(input, {
-          color: ctx.color && opts.color !== false && !opts.output,
-          toolVersion: toolVersion(),
-          rules: ALL_RULES,
-          docsBase: 'https://github.com/portreg/portreg/blob/main/',
-        });
+        const text = renderReport(opts.format as ReporterName, input, { color: ctx.color && opts.color !== false && !opts.output });
         if (opts.output) {
           // Like ESLint's -o: the report's folder is created when missing.
           const outFile = path.resolve(ctx.cwd, opts.output);
@@ -134,12 +126,7 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         if (opts.format === 'github' && ctx.env.GITHUB_STEP_SUMMARY) {
           // Awaited, so the summary is complete when the command returns and a failure is reported, not an unhandled rejection.
           const { formatStepSummary } = await import('../../report/github.js');
-          const summary = formatStepSummary(input, {
-            color: false,
-            toolVersion: toolVersion(),
-            rules: ALL_RULES,
-            docsBase: 'https://github.com/portreg/portreg/blob/main/',
-          });
+          const summary = formatStepSummary(input, reportContext({ color: false }));
           try {
             await writeFile(ctx.env.GITHUB_STEP_SUMMARY, summary, { flag: 'a' });
           } catch (err) {
@@ -166,10 +153,4 @@ async function readEnvFiles(cwd: string, files: string[]): Promise<Record<string
     Object.assign(values, parse(text));
   }
   return values;
-}
-
-let version: string | undefined;
-function toolVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
 }
