@@ -8,7 +8,9 @@ import { loadRegistry } from '../../src/registry/load.js';
 import { commitRewrite, prepareRewrite, verifyCommitted } from '../../src/rewrite/execute.js';
 import { openWorkspace } from '../../src/rewrite/workspace.js';
 import { CLI, runCli, tempDir, testEnv, type CliResult } from '../helpers/cli.js';
-import { BASIC, copyTree, gitOk, NOW, readTree } from './helpers.js';
+import { copyFixture } from '../helpers/scenario.js';
+import { git } from '../helpers/git.js';
+import { BASIC, NOW, readTree } from './helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -18,12 +20,6 @@ beforeAll(async () => {
   ({ dir: root, cleanup } = await tempDir('portreg-rewrite-faults-'));
 });
 afterAll(() => cleanup());
-
-async function fresh(): Promise<string> {
-  const dir = path.join(root, `case${n++}`);
-  await mkdir(dir, { recursive: true });
-  return copyTree(path.join(BASIC, 'before'), dir);
-}
 
 const BEFORE = () => readTree(path.join(BASIC, 'before'));
 const POSTGRES = { project: 'billing', service: 'postgres', from: 5032, to: 5033 };
@@ -38,7 +34,7 @@ async function plan(dir: string) {
 
 describe('all or nothing', () => {
   it('a file modified between the plan and the write: nothing is written, and the registry is not touched', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     expect(prepared.rewrite.edits).toHaveLength(15);
     const readme = path.join(dir, 'projects/billing/README.md');
@@ -55,7 +51,7 @@ describe('all or nothing', () => {
   });
 
   it('the registry cannot be written: the files get their previous bytes back', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     const err = await commitRewrite(ws, prepared, async () => {
       throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
@@ -68,7 +64,7 @@ describe('all or nothing', () => {
   });
 
   it('the registry is locked by another live process: exit 3, the files are restored', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const lock = path.join(dir, 'ports.registry.json.lock');
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'vitest', since: new Date().toISOString(), token: 'held-by-test' }));
     const r = await cli(reassignArgs, dir, { PORTREG_LOCK_TIMEOUT: '0.3' });
@@ -79,7 +75,7 @@ describe('all or nothing', () => {
   });
 
   it('after writing, a scan that does not find the ports where the plan put them fails loudly', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     await commitRewrite(ws, prepared, null);
     await verifyCommitted(ws, prepared); // all where the plan said
@@ -125,7 +121,7 @@ async function runWithReadOnlyFolder(folder: string, args: string[], cwd: string
 
 describe('files that must not be written', () => {
   it('a read-only folder among the targets: nothing is written anywhere, with a clear error', async (ctx) => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await runWithReadOnlyFolder(path.join(dir, 'projects/frontend'), reassignArgs, dir);
     if (typeof r === 'string') {
       ctx.skip(r);
@@ -139,7 +135,7 @@ describe('files that must not be written', () => {
   });
 
   it('a symbolic link that leads outside the root is neither read nor written through, and the user hears about it', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const outside = path.join(root, `outside${n++}`);
     await mkdir(outside);
     const target = path.join(outside, 'README.md');
@@ -157,7 +153,7 @@ describe('files that must not be written', () => {
   });
 
   it('a symbolic link inside the root is refused: portreg never writes through one, and nothing is written', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     await mkdir(path.join(dir, 'docs'));
     await writeFile(path.join(dir, 'docs/frontend.md'), await readFile(path.join(dir, 'projects/frontend/README.md')));
     await rm(path.join(dir, 'projects/frontend/README.md'));
@@ -172,7 +168,7 @@ describe('files that must not be written', () => {
   });
 
   it('a YAML anchor shared with a service that does not move is refused, not half changed', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const compose = path.join(dir, 'projects/billing/compose.ci.yaml');
     await writeFile(compose, 'x-db-port: &db-port "5032:5432"\nservices:\n  postgres:\n    ports: [*db-port]\n  replica:\n    ports: [*db-port]\n');
     const before = await readTree(dir);
@@ -188,10 +184,10 @@ describe('files that must not be written', () => {
 
 describe('uncommitted changes', () => {
   it('refuses files with uncommitted changes unless --allow-dirty; an untracked folder counts', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '--', '.', ':!projects/analytics'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '--', '.', ':!projects/analytics');
+    git(dir, 'commit', '-q', '-m', 'before');
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
     const before = await readTree(dir);
 
@@ -222,10 +218,10 @@ describe('uncommitted changes: project move and migrate refuse them as reassign 
     'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
 
   async function dirtyRepo(): Promise<string> {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'before');
     return dir;
   }
 
@@ -245,7 +241,7 @@ describe('uncommitted changes: project move and migrate refuse them as reassign 
     const dir = await dirtyRepo();
     const registry = path.join(dir, 'ports.registry.json');
     await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
-    await gitOk(['commit', '-q', '-am', 'reallocate postgres'], dir);
+    git(dir, 'commit', '-q', '-am', 'reallocate postgres');
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
     const before = await readTree(dir);
     expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({ code: 1, stdout: '', stderr: REFUSED });
@@ -265,10 +261,10 @@ describe('a crash between two renames', () => {
       .map((f) => path.posix.join(path.posix.dirname(f), TEMP.exec(path.posix.basename(f))![1]!));
 
   it('the registry claims nothing; lint reports the half-moved files; the next reassign repairs them and clears the temporary files, lint --fix the rest', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'before');
     const before = await BEFORE();
     const after = await readTree(path.join(BASIC, 'after-reassign'));
 
