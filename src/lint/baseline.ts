@@ -55,11 +55,14 @@ export function parseBaseline(text: string, name: string): Baseline {
   return b;
 }
 
-/**
- * Drops the findings the baseline accepts (`kept`: the others), and reports entries that match
- * nothing any more (`stale`, at the rule's default severity).
- */
-export function applyBaseline(findings: LintFinding[], baseline: Baseline, baselineFile: string): { kept: LintFinding[]; stale: LintFinding[] } {
+/** Drops the findings the baseline accepts; reports entries that match nothing any more (at baseline-stale's default severity). */
+export function applyBaseline(findings: LintFinding[], baseline: Baseline, baselineFile: string): LintFinding[] {
+  const { kept, stale } = matchBaseline(findings, baseline, baselineFile);
+  return [...kept, ...stale];
+}
+
+/** The findings the baseline does not accept (`kept`), and a baseline-stale finding for each entry left over (`stale`). */
+export function matchBaseline(findings: LintFinding[], baseline: Baseline, baselineFile: string): { kept: LintFinding[]; stale: LintFinding[] } {
   const left = new Map<string, number>();
   for (const e of baseline.entries) left.set(`${e.file}\u0000${e.ruleId}\u0000${e.key}`, e.count);
   const kept: LintFinding[] = [];
@@ -114,6 +117,6 @@ export async function filterByBaseline(
   settings: RuleSettings | undefined,
 ): Promise<LintFinding[]> {
   const shown = path.relative(top, baseline.file).split(path.sep).join('/');
-  const { kept, stale } = applyBaseline(findings, await readBaseline(baseline), shown);
+  const { kept, stale } = matchBaseline(findings, await readBaseline(baseline), shown);
   return [...kept, ...applySeverities(stale, settings)];
 }
