@@ -3,30 +3,26 @@
  * process.exitCode, so in-process runs (a library embedding the CLI, a test) do not see the code
  * an earlier run left behind.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../../src/cli/main.js';
 import type { CommandContext } from '../../src/cli/context.js';
-import { tempDir } from '../helpers/cli.js';
-import { writeRegistry } from '../helpers/registry-fixture.js';
+import { copyFixture, scenario } from '../helpers/scenario.js';
 
 const FLEET = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 
-let base: string;
-let cleanup: () => Promise<void>;
 let fleet: string;
 let clean: string;
 beforeAll(async () => {
-  ({ dir: base, cleanup } = await tempDir('portreg-exit-codes-'));
-  fleet = path.join(base, 'fleet');
-  await cp(FLEET, fleet, { recursive: true });
-  clean = path.join(base, 'clean');
-  await mkdir(path.join(clean, 'app'), { recursive: true });
-  await writeRegistry(clean, { app: { range: { from: 5100, to: 5199 }, path: 'app', services: { api: { port: 5101, purpose: 'API' } } } });
-  await writeFile(path.join(clean, 'app/compose.yaml'), 'services:\n  api:\n    ports:\n      - "5101:80"\n');
+  fleet = await copyFixture(FLEET);
+  clean = (
+    await scenario({
+      registry: { version: 1, projects: { app: { range: { from: 5100, to: 5199 }, path: 'app', services: { api: { port: 5101, purpose: 'API' } } } } },
+      files: { 'app/compose.yaml': 'services:\n  api:\n    ports:\n      - "5101:80"\n' },
+    })
+  ).root;
 });
-afterAll(() => cleanup());
 afterEach(() => {
   process.exitCode = undefined;
 });

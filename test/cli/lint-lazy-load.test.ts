@@ -3,36 +3,29 @@
  * planner and writer under them) nor the baseline module; --fix, --fix-dry-run and a baseline
  * load what they need. The real CLI runs with the preload that records every module loaded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, tempDir, testEnv } from '../helpers/cli.js';
+import { CLI, testEnv } from '../helpers/cli.js';
+import { copyFixture } from '../helpers/scenario.js';
 
 const FLEET = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 const PRELOAD = path.join(import.meta.dirname, '../helpers/record-loads.mjs');
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let n = 0;
-beforeAll(async () => ({ dir, cleanup } = await tempDir('portreg-lint-lazy-')));
-afterAll(() => cleanup());
-
 /** `portreg lint ...args` under the recorder, on a fresh copy of the fleet: the exit code and the workflow modules loaded. */
 function lintRecording(args: string[]): Promise<{ code: number | null; loads: string[] }> {
-  const tree = path.join(dir, `fleet${n++}`);
-  const log = `${tree}.log`;
-  return cp(FLEET, tree, { recursive: true }).then(
-    () =>
+  return copyFixture(FLEET).then(
+    (tree) =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', PRELOAD, CLI, 'lint', ...args], {
           cwd: tree,
-          env: testEnv({ PORTREG_TEST_LOAD_LOG: log }),
+          env: testEnv({ PORTREG_TEST_LOAD_LOG: path.join(tree, 'loads.log') }),
           stdio: 'ignore',
         });
         child.on('error', reject);
         child.on('close', async (code) => {
-          const loads = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+          const loads = (await readFile(path.join(tree, 'loads.log'), 'utf8')).split('\n').filter(Boolean);
           resolve({
             code,
             loads: [...new Set(loads.filter((l) => /(?:lint\/|fix\/|\.\/)(?:fix-passes|baseline|apply|plan|diff|run-lint)\.js$/.test(l)))].sort(),

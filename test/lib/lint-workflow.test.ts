@@ -2,30 +2,19 @@
  * The lint workflow as a library user runs it, through the entry point: lintTree, then fixTree
  * (a dry run, then for real), the baseline, and the reports by name.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as portreg from '../../src/index.js';
 import { FLEET_BRIEF } from '../fixtures/lint/fleet-expected.js';
-import { tempDir } from '../helpers/cli.js';
-import { writeRegistry } from '../helpers/registry-fixture.js';
+import { copyFixture, scenario } from '../helpers/scenario.js';
 
 const FLEET = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 const now = new Date('2026-11-25T12:00:00Z');
 const brief = (f: portreg.LintFinding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.fixable ? ' (fixable)' : ''}: ${f.message}`;
 const FIXED = ['billing/.env.example', 'billing/docker-compose.yml', 'billing/README.md', 'web/.env.example', 'web/compose.yaml'];
 
-let base: string;
-let cleanup: () => Promise<void>;
-let n = 0;
-beforeAll(async () => ({ dir: base, cleanup } = await tempDir('portreg-lib-workflow-')));
-afterAll(() => cleanup());
-
-async function fleetCopy(): Promise<string> {
-  const dir = path.join(base, `fleet${n++}`);
-  await cp(FLEET, dir, { recursive: true });
-  return dir;
-}
+const fleetCopy = () => copyFixture(FLEET);
 
 async function texts(dir: string, files: string[]): Promise<string[]> {
   return Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
@@ -68,11 +57,14 @@ describe('lintTree and fixTree', () => {
   });
 
   it("carries a parser's fix (yaml-base60) through to the result and fixes it; quiet fixes errors only", async () => {
-    const dir = path.join(base, `base60-${n++}`);
-    await mkdir(path.join(dir, 'app'), { recursive: true });
-    await writeRegistry(dir, { app: { range: { from: 5100, to: 5199 }, path: 'app', services: { api: { port: 5101, purpose: 'API', containerPort: 59 } } } });
-    const compose = path.join(dir, 'app/compose.yaml');
-    await writeFile(compose, 'services:\n  api:\n    ports:\n      - 5101:59\n');
+    const s = await scenario({
+      registry: {
+        version: 1,
+        projects: { app: { range: { from: 5100, to: 5199 }, path: 'app', services: { api: { port: 5101, purpose: 'API', containerPort: 59 } } } },
+      },
+      files: { 'app/compose.yaml': 'services:\n  api:\n    ports:\n      - 5101:59\n' },
+    });
+    const dir = s.root;
     const linted = await portreg.lintTree({ cwd: dir, env: {}, now });
     expect(linted.findings.map(brief)).toEqual([
       'app/compose.yaml:4:9 warning yaml-base60 (fixable): unquoted "5101:59" is the number 306119 to a YAML 1.1 parser (base 60): quote it ("5101:59")',
@@ -88,7 +80,7 @@ describe('lintTree and fixTree', () => {
     const fixed = await portreg.fixTree({ cwd: dir, env: {}, now });
     expect(fixed.fixed.map((f) => f.file)).toEqual(['app/compose.yaml']);
     expect(fixed.findings).toEqual([]);
-    expect(await readFile(compose, 'utf8')).toBe('services:\n  api:\n    ports:\n      - "5101:59"\n');
+    expect(await s.read('app/compose.yaml')).toBe('services:\n  api:\n    ports:\n      - "5101:59"\n');
   });
 
   it('writes a baseline, applies it, and applies the one the config names unless told baseline: false', async () => {

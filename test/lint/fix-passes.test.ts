@@ -4,20 +4,14 @@
  * pass left; passes stop when nothing changes, or after MAX_FIX_PASSES. A real file in a temp
  * folder; the "lint" is a small function of its text, so each pass sees what the last one wrote.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LintFinding } from '../../src/findings.js';
 import { fixUntilStable, MAX_FIX_PASSES } from '../../src/lint/fix-passes.js';
 import type { LintResult } from '../../src/lint/lint.js';
 import type { ScanResult } from '../../src/scan/scan.js';
-import { tempDir } from '../helpers/cli.js';
-
-let base: string;
-let cleanup: () => Promise<void>;
-let n = 0;
-beforeAll(async () => ({ dir: base, cleanup } = await tempDir('portreg-fix-passes-')));
-afterAll(() => cleanup());
+import { scenario } from '../helpers/scenario.js';
 
 type Check = (text: string) => { start: number; end: number; text: string }[];
 
@@ -49,9 +43,7 @@ function finding(fix: { start: number; end: number; text: string }, severity: 'e
 }
 
 async function setup(text: string, check: Check, severity: 'error' | 'warning' = 'error') {
-  const root = path.join(base, `case${n++}`);
-  await mkdir(root, { recursive: true });
-  await writeFile(path.join(root, 'f.txt'), text);
+  const { root } = await scenario({ files: { 'f.txt': text } });
   const passes: string[] = [];
   const relint = async (overlay?: ReadonlyMap<string, Buffer>): Promise<LintResult> => {
     const current = (overlay?.get('f.txt') ?? (await readFile(path.join(root, 'f.txt')))).toString('utf8');

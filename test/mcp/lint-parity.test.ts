@@ -3,37 +3,23 @@
  * findings, with the config's rule settings and baseline applied by both. The CLI runs as users
  * run it (the built dist/cli/main.js, spawned); the tool is called through the MCP SDK's Client.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createPortregMcpServer } from '../../src/mcp/server.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { scenario } from '../helpers/scenario.js';
 import { FLEET_BRIEF } from '../fixtures/lint/fleet-expected.js';
 
 const FLEET = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 const NOW = '2026-11-25T12:00:00Z';
 
-let base: string;
-let cleanup: () => Promise<void>;
-let n = 0;
-beforeAll(async () => ({ dir: base, cleanup } = await tempDir('portreg-lint-parity-')));
-afterAll(() => cleanup());
-
-/** A git repository holding a copy of the fleet, with `files` written over it. */
-async function fleetRepo(files: Record<string, string> = {}): Promise<string> {
-  const dir = path.join(base, `fleet${n++}`);
-  await cp(FLEET, dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, file), text);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-  git('init', '-q');
-  git('-c', 'user.email=test@example.com', '-c', 'user.name=portreg tests', '-c', 'commit.gpgsign=false', 'commit', '-q', '--allow-empty', '-m', 'empty');
-  git('add', '-A');
-  git('-c', 'user.email=test@example.com', '-c', 'user.name=portreg tests', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'fleet');
-  return dir;
+/** A git repository holding a copy of the fleet, with the config given. */
+async function fleetRepo(config?: object): Promise<string> {
+  return (await scenario({ from: FLEET, ...(config ? { config } : {}), git: true })).root;
 }
 
 interface Brief {
@@ -82,7 +68,7 @@ describe('the MCP lint tool and portreg lint report the same findings', () => {
   });
 
   it("with the config's baseline: the findings it accepts are reported by neither", async () => {
-    const dir = await fleetRepo({ 'portreg.config.json': '{ "baseline": "portreg-baseline.json" }\n' });
+    const dir = await fleetRepo({ baseline: 'portreg-baseline.json' });
     const update = await runCli(['lint', '--update-baseline'], { cwd: dir, env: { PORTREG_NOW: NOW } });
     expect(update).toMatchObject({ code: 0, stdout: '', stderr: `portreg: wrote ${FLEET_BRIEF.length} findings to portreg-baseline.json\n` });
     expect(await cliLint(dir)).toEqual({ code: 0, findings: [], asTool: [] });
@@ -91,7 +77,7 @@ describe('the MCP lint tool and portreg lint report the same findings', () => {
 
   it('with the config\'s baseline, "unused-suppression": "off" and "baseline-stale": "error"', async () => {
     const config = { baseline: '.portreg/baseline.json', rules: { 'unused-suppression': 'off', 'baseline-stale': 'error' } };
-    const dir = await fleetRepo({ 'portreg.config.json': JSON.stringify(config, null, 2) + '\n' });
+    const dir = await fleetRepo(config);
     // The baseline named in the config, written by the CLI, accepts every finding but the turned-off one.
     const update = await runCli(['lint', '--update-baseline'], { cwd: dir, env: { PORTREG_NOW: NOW } });
     expect(update).toMatchObject({ code: 0, stdout: '', stderr: 'portreg: wrote 23 findings to .portreg/baseline.json\n' });
