@@ -11,9 +11,25 @@ export { parseCompose } from './parse/compose.js';
 export { parseEnv } from './parse/env.js';
 export { parseMarkdown } from './parse/markdown.js';
 
-export { runLint } from './lint/run-lint.js';
-export type { RunLintOptions, LintRunResult } from './lint/run-lint.js';
+// Lint, then fix (as knip's main, then fix): the workflow of `portreg lint`, config baseline and rule settings included.
+export { lintTree, fixTree, runLint, prepareLint, lintPrepared } from './lint/run-lint.js';
+export type {
+  RunLintOptions,
+  LintRunResult,
+  LintTreeOptions,
+  LintTreeResult,
+  LintWorkflowOptions,
+  PreparedLint,
+  FileChange,
+  RegistryChangeSummary,
+} from './lint/run-lint.js';
 export type { LintFinding } from './lint/lint.js';
+export type { Fix, TextEdit } from './findings.js';
+// Rendering: the reports of `portreg lint --format <name>`, and the diff of --fix-dry-run.
+export { renderReport, reportContext } from './lint/render.js';
+export { REPORTERS, isReporterName } from './report/index.js';
+export type { ReporterName, Reporter, ReportInput, ReportContext, JsonReport } from './report/index.js';
+export { unifiedDiff } from './fix/diff.js';
 
 export { loadRegistry, parseRegistryText } from './registry/load.js';
 export type { LoadedRegistry } from './registry/load.js';

@@ -24,7 +24,7 @@ export interface CommonOptions {
 export type OutputFormat = 'text' | 'json';
 
 /** --registry, --format and --json on every command, so they may follow the command name. */
-export function withCommonOptions(cmd: Command, formats: string[] = ['text', 'json']): Command {
+export function withCommonOptions<C extends Command>(cmd: C, formats: string[] = ['text', 'json']): C {
   return cmd
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
     .addOption(new Option('--format <format>', 'output format').choices(formats))

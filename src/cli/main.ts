@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, PortregError } from '../errors.js';
+import { PortregCommand } from './command.js';
 import type { CommandContext } from './context.js';
 
 type CommandFactory = (ctx: CommandContext) => Promise<Command>;
@@ -49,8 +50,8 @@ function wantsJson(argv: string[]): boolean {
   return argv.includes('--json') || argv.some((a, i) => (a === '--format' && argv[i + 1] === 'json') || a === '--format=json');
 }
 
-export async function buildProgram(ctx: CommandContext, argv?: string[]): Promise<Command> {
-  const program = new Command('portreg')
+export async function buildProgram(ctx: CommandContext, argv?: string[]): Promise<PortregCommand> {
+  const program = new PortregCommand('portreg')
     .description('Keep network ports straight across projects that share machines: a port registry in git, a safe allocator, and checks for configs.')
     .version(packageVersion(), '-v, --version')
     .showSuggestionAfterError()
@@ -75,7 +76,7 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
   try {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
+    return program.returnedExitCode ?? ExitCode.Ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { compareFindings, type LintFinding, type Severity } from '../findings.js';
+import { applySeverities, isOff, severityOf } from './severity.js';
 
 export type { LintFinding } from '../findings.js';
 import type { LoadedRegistry } from '../registry/load.js';
@@ -46,14 +47,6 @@ export interface LintResult {
   skipped: { ruleId: string; reason: string }[];
 }
 
-export function effectiveSeverity(ruleId: string, own: Severity | undefined, settings: Record<string, RuleSetting> | undefined): Severity | null {
-  const setting = settings?.[ruleId];
-  if (setting === 'off') return null;
-  if (setting === 'warn') return 'warning';
-  if (setting === 'error') return 'error';
-  return own ?? RULES_BY_ID.get(ruleId)?.defaultSeverity ?? 'error';
-}
-
 export async function lint(options: LintOptions): Promise<LintResult> {
   const registry = options.registry.data as Registry;
   const registryFile = path.relative(options.root, options.registry.path).split(path.sep).join('/');
@@ -65,7 +58,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   let generated: RuleContext['generated'];
   const markerFiles = new Set(scan.files.filter((f) => f.generated).map((f) => f.path));
   // A lint of given files none of which the generators own skips them, modules and all.
-  if (options.rules?.['generated-stale'] !== 'off' && (!options.only || mayJudgeAny(options.only, markerFiles, options.generate?.ts))) {
+  if (!isOff('generated-stale', options.rules) && (!options.only || mayJudgeAny(options.only, markerFiles, options.generate?.ts))) {
     const { planGenerate, FILE_TARGETS } = await import('../generate/plan.js');
     generated = await planGenerate({
       root: options.root,
@@ -83,7 +76,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
   for (const f of scan.findings) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
   for (const rule of CHECK_RULES) {
-    if (options.rules?.[rule.meta.id] === 'off') continue;
+    if (isOff(rule.meta.id, options.rules)) continue;
     if (rule.meta.scope === 'fleet' && options.partial) {
       skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
       continue;
@@ -92,11 +85,12 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       raw.push({ ruleId: rule.meta.id, finding });
   }
 
+  // The findings of the rules that run, at their own severity: the settings come after the suppressions.
   let findings: LintFinding[] = [];
   for (const { ruleId, finding } of raw) {
-    const severity = effectiveSeverity(ruleId, finding.severity, options.rules);
-    if (!severity) continue;
-    const { fix, key, severity: _own, ...location } = finding;
+    if (isOff(ruleId, options.rules)) continue;
+    const { fix, key, severity: own, ...location } = finding;
+    const severity = severityOf(ruleId, own, undefined)!;
     findings.push({ ...location, ruleId, severity, fixable: Boolean(fix), ...(fix ? { fix } : {}), ...(key ? { key } : {}) });
   }
   // Suppressions first: silencing the most specific error must not hide a second one silently.
@@ -107,6 +101,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       .map(([k]) => k),
   ]);
   findings = applySuppressions(findings, scan, notRun);
+  // One severity step for every finding, unused-suppression included; the most specific error is chosen among the errors it leaves.
+  findings = applySeverities(findings, options.rules);
   findings = oneErrorPerOccurrence(findings);
   if (options.only || options.onlyFolders || options.onlyProjects) findings = findings.filter(inReportScope(options, scan));
   findings.sort(compareFindings);

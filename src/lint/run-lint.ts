@@ -1,20 +1,23 @@
 /**
- * One lint as `portreg lint` and the MCP `lint` tool run it: the governed tree (registry, config,
- * root), the config's rule settings, and the scope of the report: the files or folders given,
- * the files changed since a revision, widened, when the registry itself is among them, to the
- * projects whose registry entries changed (their configs may now disagree with it).
+ * The lint workflow, as `portreg lint`, the MCP `lint` tool and library callers run it: the
+ * governed tree (registry, config, root), the scope of the report (scope.ts), one run of the
+ * rules under the config's settings, then, on request, fixes until stable (fix-passes.ts), and
+ * the baseline (given, or the config's "baseline"). Fixing and baselines load only when asked for,
+ * so a plain lint (pre-commit) stays light.
  */
-import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRuleIds } from '../config/load-config.js';
 import { usageError } from '../errors.js';
 import { generateSettings } from '../generate/settings.js';
-import { openGovernedTree, toPosix, type GovernedTree } from '../config/governed-tree.js';
-import { changedProjects } from '../registry/changed-projects.js';
-import { loadRegistry, parseRegistryText, withSemanticChecks, type LoadedRegistry } from '../registry/load.js';
-import type { Registry } from '../registry/types.js';
-import { changedSince, fileAtRevision, gitTopLevel } from '../util/git.js';
-import { knownRuleIds, lint, underAny, type LintFinding, type LintResult } from './lint.js';
+import { openGovernedTree, type GovernedTree } from '../config/governed-tree.js';
+import { loadRegistry, withSemanticChecks, type LoadedRegistry } from '../registry/load.js';
+import type { BaselineFile } from './baseline.js';
+import type { FileChange } from './fix-passes.js';
+import { knownRuleIds, lint, type LintFinding, type LintResult } from './lint.js';
+import { reportsOnFile, resolveScope, type LintScope, type RegistryChangeSummary } from './scope.js';
+
+export type { LintScope, RegistryChangeSummary } from './scope.js';
+export type { FileChange } from './fix-passes.js';
 
 export interface RunLintOptions {
   /** Where relative paths (the registry, the paths given) are resolved. */
@@ -36,29 +39,18 @@ export interface RunLintOptions {
   extraEnv?: Record<string, string>;
   /** --code: also read TypeScript and JavaScript (otherwise the config's "code" decides). */
   code?: boolean;
-}
-
-export interface LintScope {
-  /** Files given: the rules that compare the whole fleet do not run. */
-  partial: boolean;
-  /** What the report covers; undefined: everything. Paths relative to the root. */
-  report?: { files: Set<string>; folders: string[]; projects: Set<string> };
-  /** The folders scanned; undefined: the whole root. */
-  within?: string[];
-  /** When the registry is in scope and git knows its earlier version: the projects whose entries changed. */
-  registryChanged: RegistryChangeSummary | null;
-}
-
-export interface RegistryChangeSummary {
-  projects: string[];
-  /** Something every project is held to changed, or the registry is new: everything is reported. */
-  everything: boolean;
+  /** A baseline file (relative to cwd) whose findings are accepted; default: the config's "baseline"; false: none. */
+  baseline?: string | false;
+  /** Write the findings to the baseline instead of applying it (--update-baseline). */
+  updateBaseline?: boolean;
 }
 
 export interface PreparedLint {
   tree: GovernedTree;
   registry: LoadedRegistry;
   scope: LintScope;
+  /** The baseline to apply, or with `update` (--update-baseline) to write. */
+  baseline?: BaselineFile & { update: boolean };
   /** Lints (root-relative paths); `overlay` texts stand for files on disk. Needs a readable registry. */
   run(overlay?: ReadonlyMap<string, Buffer>): Promise<LintResult>;
   /** The findings with paths as the user sees them: from the git top folder. */
@@ -75,6 +67,7 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
   // The registry's semantic checks report on the registry file alone: a lint whose report leaves
   // that file out (a pre-commit run on a few other files) would drop them, so they are not run.
   const registry = reportsOnFile(scope, tree.registryFile) ? withSemanticChecks(loaded, { now: options.now }) : loaded;
+  const baseline = resolveBaseline(tree, options);
   const rules = tree.config?.config.rules;
   const shownFinding = (f: LintFinding): LintFinding => ({
     ...f,
@@ -85,6 +78,7 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
     tree,
     registry,
     scope,
+    ...(baseline ? { baseline } : {}),
     run: (overlay) =>
       lint({
         root: tree.root,
@@ -111,100 +105,79 @@ export interface LintRunResult {
   registryChanged: RegistryChangeSummary | null;
 }
 
-/** prepareLint, then one run: the findings as the user sees them. */
-export async function runLint(options: RunLintOptions): Promise<LintRunResult> {
-  const prepared = await prepareLint(options);
-  const base = { top: prepared.tree.top, registryChanged: prepared.scope.registryChanged };
-  if (!prepared.registry.data) return { ...base, findings: prepared.registryFindings(), skipped: [], registryReadable: false };
-  const result = await prepared.run();
-  return { ...base, findings: prepared.present(result.findings), skipped: result.skipped, registryReadable: true };
+export interface LintWorkflowOptions {
+  /** Apply the fixes of fixable findings until nothing changes: 'write' writes them, 'dry-run' keeps them in memory. */
+  fix?: 'write' | 'dry-run';
+  /** Errors only: only errors are fixed and reported (the baseline is written with every finding). */
+  quiet?: boolean;
 }
 
-// ---- scope --------------------------------------------------------------------------------
-
-/** Whether the report covers this file (by name or folder; the registry file belongs to no project). */
-function reportsOnFile(scope: LintScope, file: string): boolean {
-  return !scope.report || scope.report.files.has(file) || underAny(file, scope.report.folders);
-}
-
-async function resolveScope(tree: GovernedTree, registry: LoadedRegistry, options: RunLintOptions): Promise<LintScope> {
-  const given = options.paths ?? [];
-  if (given.length === 0 && !options.changedSince) return { partial: Boolean(tree.projectRepo), registryChanged: null };
-  const rootRelative = (absolute: string) => toPosix(path.relative(tree.root, absolute));
-  const files = new Set<string>();
-  const folders: string[] = [];
-  for (const p of given) {
-    const absolute = path.resolve(options.cwd, p);
-    const info = await stat(absolute).catch(() => null);
-    if (options.strictPaths) {
-      if (!info) throw usageError('path-missing', `cannot lint ${p}: no such file or folder (relative to ${options.cwd}); omit path to lint everything`);
-      if (rootRelative(absolute).startsWith('..'))
-        throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
-    }
-    if (info?.isDirectory()) folders.push(rootRelative(absolute));
-    else files.add(rootRelative(absolute));
-  }
-  let base = 'HEAD';
-  if (options.changedSince) {
-    const changed = await changedSince(options.changedSince, tree.root);
-    base = changed.base;
-    // git names files from its (real) top folder.
-    const realRoot = await realpath(tree.root).catch(() => tree.root);
-    for (const f of changed.files) files.add(toPosix(path.relative(realRoot, path.join(tree.top, f))));
-  }
-
-  const current = registry.data;
-  const change = current && files.has(tree.registryFile) ? await registryChange(registry.path, current, base, options.cwd) : null;
-  const projects = new Set(change?.projects ?? []);
-  const everything = Boolean(change?.everything);
-
-  // The folders to read: each given file's project folder (or its own folder), each folder
-  // given, and the folders of the changed projects as the registry had them before and has now.
-  let within: string[] | undefined;
-  if (current && !everything && !folders.includes('')) {
-    const registryDir = path.dirname(registry.path);
-    const projectFolder = (p: { path?: string } | undefined) => (p?.path === undefined ? undefined : rootRelative(path.resolve(registryDir, p.path)));
-    const projectFolders = Object.values(current.projects)
-      .map(projectFolder)
-      .filter((p): p is string => p !== undefined);
-    const owner = (f: string) => projectFolders.filter((p) => p === '' || f === p || f.startsWith(p + '/')).sort((a, b) => b.length - a.length)[0];
-    const read = new Set<string>();
-    for (const f of files) if (f !== tree.registryFile) read.add(owner(f) ?? path.posix.dirname(f));
-    for (const d of folders) read.add(owner(d) ?? d);
-    let wholeTree = false;
-    for (const name of projects) {
-      for (const entry of [change!.before.projects[name], current.projects[name]]) {
-        if (!entry) continue;
-        const folder = projectFolder(entry);
-        // Without a path, a project's files are found by folder name anywhere in the tree.
-        if (folder === undefined) wholeTree = true;
-        else if (!folder.startsWith('..')) read.add(folder);
-      }
-    }
-    if (read.has('') || read.has('.')) wholeTree = true;
-    within = wholeTree ? undefined : [...read].sort();
-  }
-  return {
-    partial: true,
-    ...(everything ? {} : { report: { files, folders, projects } }),
-    ...(within ? { within } : {}),
-    registryChanged: change ? { projects: change.projects, everything } : null,
-  };
+export interface LintTreeResult extends LintRunResult {
+  /** The files the fixes changed (with fix 'dry-run': would change), paths from `top`, sorted. */
+  fixed: FileChange[];
+  /** With updateBaseline: the baseline written and how many findings it holds (`findings` are those findings). */
+  baselineWritten?: { file: string; count: number };
 }
 
 /**
- * How the registry differs from its version at `rev`: nothing is known outside git; a registry
- * git does not have at `rev` (new, or unreadable then) concerns everything.
+ * The workflow on a prepared lint: one run, fixes until stable when asked, the findings named
+ * from the top folder, then the baseline applied (or written) and, with quiet, errors only.
  */
-async function registryChange(
-  file: string,
-  current: Registry,
-  rev: string,
-  cwd: string,
-): Promise<{ before: Registry; projects: string[]; everything: boolean } | null> {
-  if (!(await gitTopLevel(path.dirname(file)))) return null;
-  const text = await fileAtRevision(rev, file);
-  const before = text === null ? null : parseRegistryText(text, file, { cwd }).data;
-  if (!before) return { before: { version: current.version, projects: {} }, projects: [], everything: true };
-  return { before, ...changedProjects(before, current) };
+export async function lintPrepared(prepared: PreparedLint, options: LintWorkflowOptions = {}): Promise<LintTreeResult> {
+  const base = { top: prepared.tree.top, registryChanged: prepared.scope.registryChanged, fixed: [] };
+  if (!prepared.registry.data) return { ...base, findings: prepared.registryFindings(), skipped: [], registryReadable: false };
+  let result = await prepared.run();
+  let fixed: FileChange[] = [];
+  if (options.fix) {
+    const { fixUntilStable } = await import('./fix-passes.js');
+    const fixing = await fixUntilStable({
+      root: prepared.tree.root,
+      first: result,
+      relint: (overlay) => prepared.run(overlay),
+      dryRun: options.fix === 'dry-run',
+      errorsOnly: Boolean(options.quiet),
+    });
+    result = fixing.result;
+    fixed = fixing.changes.map((c) => ({ ...c, file: prepared.tree.shown(c.file) }));
+  }
+  let findings = prepared.present(result.findings);
+  const done = { ...base, fixed, skipped: result.skipped, registryReadable: true };
+  if (prepared.baseline) {
+    const baselines = await import('./baseline.js');
+    if (prepared.baseline.update) {
+      await baselines.writeBaseline(prepared.baseline, findings);
+      return { ...done, findings, baselineWritten: { file: prepared.baseline.name, count: findings.length } };
+    }
+    findings = await baselines.filterByBaseline(findings, prepared.baseline, prepared.tree.top, prepared.tree.config?.config.rules);
+  }
+  if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
+  return { ...done, findings };
+}
+
+export type LintTreeOptions = RunLintOptions & LintWorkflowOptions;
+
+/** Lints a tree as `portreg lint` does (the config's baseline and rule settings included); with `fix`, fixes it first. */
+export async function lintTree(options: LintTreeOptions): Promise<LintTreeResult> {
+  return lintPrepared(await prepareLint(options), options);
+}
+
+/** Fixes a tree as `portreg lint --fix` does (`dryRun`: as --fix-dry-run), and reports what remains. */
+export async function fixTree(options: RunLintOptions & { quiet?: boolean; dryRun?: boolean }): Promise<LintTreeResult> {
+  const { dryRun, ...rest } = options;
+  return lintTree({ ...rest, fix: dryRun ? 'dry-run' : 'write' });
+}
+
+/** lintTree without fixes: the findings as the user sees them. */
+export async function runLint(options: RunLintOptions): Promise<LintRunResult> {
+  const { fixed: _fixed, baselineWritten: _written, ...run } = await lintTree(options);
+  return run;
+}
+
+/** The baseline given (relative to cwd), else the config's (relative to the config file); none when false. */
+function resolveBaseline(tree: GovernedTree, options: RunLintOptions): PreparedLint['baseline'] {
+  const config = tree.config;
+  const fromConfig = config?.config.baseline ? path.relative(options.cwd, path.resolve(path.dirname(config.file), config.config.baseline)) : undefined;
+  const name = options.baseline === false ? undefined : (options.baseline ?? fromConfig);
+  if (options.updateBaseline && !name) throw usageError('usage', '--update-baseline needs --baseline FILE (or "baseline" in portreg.config.json)');
+  return name === undefined ? undefined : { name, file: path.resolve(options.cwd, name), update: Boolean(options.updateBaseline) };
 }

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { PortregCommand } from '../command.js';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
 import { findConfig } from '../../config/load-config.js';
@@ -7,7 +8,7 @@ import { outputFormat, printJson, resolveRegistry, withCommonOptions, type Comma
 
 export function doctorCommand(ctx: CommandContext): Command {
   const cmd = withCommonOptions(
-    new Command('doctor')
+    new PortregCommand('doctor')
       .description(
         "pre-flight check before docker compose up: is every host port the project's stacks publish free right now, and if not, who holds it and where to move",
       )
@@ -27,10 +28,10 @@ export function doctorCommand(ctx: CommandContext): Command {
     const scan = await scanProject(registry, located.path, target, config?.config);
     const shown = (file: string) => path.relative(ctx.cwd, path.join(scan.root, file)).split(path.sep).join('/') || '.';
     const report = doctorReport({ registry, project, scan, listeners: await listListeners(), now: ctx.now(), shown });
-    if (report.held > 0) process.exitCode = ExitCode.Refused;
+    const code = report.held > 0 ? ExitCode.Refused : ExitCode.Ok;
     if (outputFormat(options) === 'json') {
       printJson(ctx, report);
-      return;
+      return code;
     }
     const out: string[] = [];
     if (report.stacks.length === 0) out.push(`project "${project}": no compose stack found (nothing to check)`);
@@ -44,6 +45,7 @@ export function doctorCommand(ctx: CommandContext): Command {
       );
     }
     ctx.stdout(out.join('\n') + '\n');
+    return code;
   });
   return cmd;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { PortregCommand } from '../command.js';
 import { ExitCode, usageError } from '../../errors.js';
 import { readRegistry } from '../../registry/operations.js';
 import { outputFormat, printJson, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
@@ -26,7 +27,7 @@ interface FileOutcome {
 
 export function generateCommand(ctx: CommandContext): Command {
   const cmd = withCommonOptions(
-    new Command('generate')
+    new PortregCommand('generate')
       .description(
         'write what follows from the registry: env templates, README port tables, .supervisor-specific files, a TypeScript module, compose ports entries',
       )
@@ -158,8 +159,7 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
           `portreg: ${stale.length} file${stale.length === 1 ? '' : 's'} would change: run with --write to write ${stale.length === 1 ? 'it' : 'them'}\n`,
         );
     }
-    if (problems.length) process.exitCode = ExitCode.Refused;
-    else if (options.check && stale.length) process.exitCode = ExitCode.Refused;
+    return problems.length || (options.check && stale.length) ? ExitCode.Refused : ExitCode.Ok;
   });
   return cmd;
 }

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { PortregCommand } from '../command.js';
 import { countBySeverity } from '../../findings.js';
 import { ExitCode } from '../../errors.js';
 import { loadRegistry } from '../../registry/load.js';
@@ -8,7 +9,7 @@ import { formatStylish } from '../../report/stylish.js';
 import { outputFormat, plural, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 export function registryCommand(ctx: CommandContext): Command {
-  const cmd = new Command('registry').description('check or upgrade the registry file');
+  const cmd = new PortregCommand('registry').description('check or upgrade the registry file');
 
   withCommonOptions(
     cmd
@@ -30,8 +31,8 @@ export function registryCommand(ctx: CommandContext): Command {
         const projects = loaded.data ? Object.keys(loaded.data.projects).length : 0;
         ctx.stdout(`${loaded.displayPath}: ok (${plural(projects, 'project')})\n`);
       }
-      if (unparsable) process.exitCode = ExitCode.Usage;
-      else if (errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings)) process.exitCode = ExitCode.Refused;
+      if (unparsable) return ExitCode.Usage;
+      return errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? ExitCode.Refused : ExitCode.Ok;
     });
 
   withCommonOptions(cmd.command('upgrade').description(`rewrite an older registry in the current format (version ${CURRENT_REGISTRY_VERSION})`)).action(

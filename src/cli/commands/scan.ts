@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { PortregCommand } from '../command.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
@@ -21,7 +22,7 @@ interface ScanCommandOptions extends Omit<CommonOptions, 'format'> {
 }
 
 export function scanCommand(ctx: CommandContext): Command {
-  return new Command('scan')
+  return new PortregCommand('scan')
     .description('find every port in compose files, env templates and READMEs (and code, with --code), with its place, project and service')
     .argument('[root]', "the folder to scan (default: the registry's folder, or the repository that names a central registry)")
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
@@ -92,6 +93,6 @@ export function scanCommand(ctx: CommandContext): Command {
         ctx.stdout(formatScanTable(shown));
         if (result.findings.length) ctx.stdout('\n' + formatStylish(result.findings, { color: ctx.color && options.color !== false }));
       }
-      if (countBySeverity(result.findings).errors > 0) process.exitCode = ExitCode.Refused;
+      return countBySeverity(result.findings).errors > 0 ? ExitCode.Refused : ExitCode.Ok;
     });
 }

@@ -1,0 +1,130 @@
+/**
+ * The scope of a lint report: the files or folders given, the files changed since a revision,
+ * widened, when the registry itself is among them, to the projects whose registry entries
+ * changed (their configs may now disagree with it); and the folders the scan must read for it.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { toPosix, type GovernedTree } from '../config/governed-tree.js';
+import { usageError } from '../errors.js';
+import { changedProjects } from '../registry/changed-projects.js';
+import { parseRegistryText, type LoadedRegistry } from '../registry/load.js';
+import type { Registry } from '../registry/types.js';
+import { changedSince, fileAtRevision, gitTopLevel } from '../util/git.js';
+import { underAny } from './lint.js';
+
+/** What the caller asked to be reported on. */
+export interface ScopeRequest {
+  /** Where relative paths are resolved. */
+  cwd: string;
+  /** Report on these files or folders only (relative to cwd, or absolute); a deleted file may be named. */
+  paths?: string[];
+  /** Every path must exist and lie inside the root; otherwise a deleted file may be named, and paths outside are left out. */
+  strictPaths?: boolean;
+  /** Also report on the files changed since the merge base of this revision and HEAD. */
+  changedSince?: string;
+}
+
+export interface LintScope {
+  /** Files given: the rules that compare the whole fleet do not run. */
+  partial: boolean;
+  /** What the report covers; undefined: everything. Paths relative to the root. */
+  report?: { files: Set<string>; folders: string[]; projects: Set<string> };
+  /** The folders scanned; undefined: the whole root. */
+  within?: string[];
+  /** When the registry is in scope and git knows its earlier version: the projects whose entries changed. */
+  registryChanged: RegistryChangeSummary | null;
+}
+
+export interface RegistryChangeSummary {
+  projects: string[];
+  /** Something every project is held to changed, or the registry is new: everything is reported. */
+  everything: boolean;
+}
+
+/** Whether the report covers this file (by name or folder; the registry file belongs to no project). */
+export function reportsOnFile(scope: LintScope, file: string): boolean {
+  return !scope.report || scope.report.files.has(file) || underAny(file, scope.report.folders);
+}
+
+export async function resolveScope(tree: GovernedTree, registry: LoadedRegistry, options: ScopeRequest): Promise<LintScope> {
+  const given = options.paths ?? [];
+  if (given.length === 0 && !options.changedSince) return { partial: Boolean(tree.projectRepo), registryChanged: null };
+  const rootRelative = (absolute: string) => toPosix(path.relative(tree.root, absolute));
+  const files = new Set<string>();
+  const folders: string[] = [];
+  for (const p of given) {
+    const absolute = path.resolve(options.cwd, p);
+    const info = await stat(absolute).catch(() => null);
+    if (options.strictPaths) {
+      if (!info) throw usageError('path-missing', `cannot lint ${p}: no such file or folder (relative to ${options.cwd}); omit path to lint everything`);
+      if (rootRelative(absolute).startsWith('..'))
+        throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
+    }
+    if (info?.isDirectory()) folders.push(rootRelative(absolute));
+    else files.add(rootRelative(absolute));
+  }
+  let base = 'HEAD';
+  if (options.changedSince) {
+    const changed = await changedSince(options.changedSince, tree.root);
+    base = changed.base;
+    // git names files from its (real) top folder.
+    const realRoot = await realpath(tree.root).catch(() => tree.root);
+    for (const f of changed.files) files.add(toPosix(path.relative(realRoot, path.join(tree.top, f))));
+  }
+
+  const current = registry.data;
+  const change = current && files.has(tree.registryFile) ? await registryChange(registry.path, current, base, options.cwd) : null;
+  const projects = new Set(change?.projects ?? []);
+  const everything = Boolean(change?.everything);
+
+  // The folders to read: each given file's project folder (or its own folder), each folder
+  // given, and the folders of the changed projects as the registry had them before and has now.
+  let within: string[] | undefined;
+  if (current && !everything && !folders.includes('')) {
+    const registryDir = path.dirname(registry.path);
+    const projectFolder = (p: { path?: string } | undefined) => (p?.path === undefined ? undefined : rootRelative(path.resolve(registryDir, p.path)));
+    const projectFolders = Object.values(current.projects)
+      .map(projectFolder)
+      .filter((p): p is string => p !== undefined);
+    const owner = (f: string) => projectFolders.filter((p) => p === '' || f === p || f.startsWith(p + '/')).sort((a, b) => b.length - a.length)[0];
+    const read = new Set<string>();
+    for (const f of files) if (f !== tree.registryFile) read.add(owner(f) ?? path.posix.dirname(f));
+    for (const d of folders) read.add(owner(d) ?? d);
+    let wholeTree = false;
+    for (const name of projects) {
+      for (const entry of [change!.before.projects[name], current.projects[name]]) {
+        if (!entry) continue;
+        const folder = projectFolder(entry);
+        // Without a path, a project's files are found by folder name anywhere in the tree.
+        if (folder === undefined) wholeTree = true;
+        else if (!folder.startsWith('..')) read.add(folder);
+      }
+    }
+    if (read.has('') || read.has('.')) wholeTree = true;
+    within = wholeTree ? undefined : [...read].sort();
+  }
+  return {
+    partial: true,
+    ...(everything ? {} : { report: { files, folders, projects } }),
+    ...(within ? { within } : {}),
+    registryChanged: change ? { projects: change.projects, everything } : null,
+  };
+}
+
+/**
+ * How the registry differs from its version at `rev`: nothing is known outside git; a registry
+ * git does not have at `rev` (new, or unreadable then) concerns everything.
+ */
+async function registryChange(
+  file: string,
+  current: Registry,
+  rev: string,
+  cwd: string,
+): Promise<{ before: Registry; projects: string[]; everything: boolean } | null> {
+  if (!(await gitTopLevel(path.dirname(file)))) return null;
+  const text = await fileAtRevision(rev, file);
+  const before = text === null ? null : parseRegistryText(text, file, { cwd }).data;
+  if (!before) return { before: { version: current.version, projects: {} }, projects: [], everything: true };
+  return { before, ...changedProjects(before, current) };
+}
