@@ -4,8 +4,11 @@ import { appendFile, chmod, mkdir, readFile, rm, symlink, writeFile } from 'node
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { refusal } from '../../src/errors.js';
+import { commitChangeSet, type CommitHooks } from '../../src/fix/commit.js';
 import { loadRegistry } from '../../src/registry/load.js';
-import { commitRewrite, prepareRewrite, verifyCommitted } from '../../src/rewrite/execute.js';
+import { reassignmentChange, type RegistryChange } from '../../src/registry/operations.js';
+import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../../src/rewrite/execute.js';
+import type { Workspace } from '../../src/rewrite/workspace.js';
 import { openWorkspace } from '../../src/rewrite/workspace.js';
 import { CLI, runCli, tempDir, testEnv, type CliResult } from '../helpers/cli.js';
 import { BASIC, copyTree, gitOk, NOW, readTree } from './helpers.js';
@@ -36,19 +39,59 @@ async function plan(dir: string) {
   return { ws, prepared: await prepareRewrite(ws, registry, [POSTGRES]) };
 }
 
+/** Commits the rewrite as reassign --write does: the files, then `registry` (the real reassignment unless given). */
+function commit(ws: Workspace, prepared: PreparedRewrite, options: { registry?: RegistryChange<unknown> | null; hooks?: CommitHooks } = {}) {
+  const registry = options.registry === undefined ? reassignmentChange(ws.located.path, POSTGRES, { now: new Date(NOW) }) : options.registry;
+  return commitChangeSet({
+    root: ws.root,
+    files: rewriteChanges(prepared),
+    ...(registry ? { registry } : {}),
+    uncommitted: { refuse: true, allowWith: '--allow-dirty' },
+    shown: ws.shown,
+    hooks: options.hooks,
+  });
+}
+
+/** A registry change that must not run: counts its calls. */
+function countingRegistry(ws: Workspace, calls: { n: number }): RegistryChange<unknown> {
+  return {
+    file: ws.located.path,
+    options: {},
+    replan: () => {
+      calls.n++;
+      return { result: undefined };
+    },
+  };
+}
+
 describe('all or nothing', () => {
-  it('a file modified between the plan and the write: nothing is written, and the registry is not touched', async () => {
+  it('a file modified between the plan and the commit: refused, nothing is written, and the registry is not touched', async () => {
     const dir = await fresh();
     const { ws, prepared } = await plan(dir);
     expect(prepared.rewrite.edits).toHaveLength(15);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nSomeone was editing this file.\n');
+    const calls = { n: 0 };
+    const err = await commit(ws, prepared, { registry: countingRegistry(ws, calls) }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'file-changed', exitCode: 1 });
+    expect((err as Error).message).toBe('projects/billing/README.md changed since it was read; nothing was written');
+    expect(calls.n).toBe(0);
+    const expected = await BEFORE();
+    expected.set('projects/billing/README.md', Buffer.concat([expected.get('projects/billing/README.md')!, Buffer.from('\nSomeone was editing this file.\n')]));
+    expect(await readTree(dir)).toEqual(expected);
+  });
+
+  it('a file modified after the checks, while the temporary files are written: the last look before the renames refuses it', async () => {
+    const dir = await fresh();
+    const { ws, prepared } = await plan(dir);
     const readme = path.join(dir, 'projects/billing/README.md');
-    let registryWrites = 0;
-    const err = await commitRewrite(ws, prepared, async () => void registryWrites++, {
-      beforeWrite: () => appendFile(readme, '\nSomeone was editing this file.\n'),
+    const calls = { n: 0 };
+    const err = await commit(ws, prepared, {
+      registry: countingRegistry(ws, calls),
+      hooks: { afterPrepare: () => appendFile(readme, '\nSomeone was editing this file.\n') },
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'file-changed', exitCode: 1 });
-    expect((err as Error).message).toBe('projects/billing/README.md changed while the fix was being written; nothing was written');
-    expect(registryWrites).toBe(0);
+    expect((err as Error).message).toBe('projects/billing/README.md changed while the files were being written; nothing was written');
+    expect(calls.n).toBe(0);
     const expected = await BEFORE();
     expected.set('projects/billing/README.md', Buffer.concat([expected.get('projects/billing/README.md')!, Buffer.from('\nSomeone was editing this file.\n')]));
     expect(await readTree(dir)).toEqual(expected);
@@ -57,12 +100,17 @@ describe('all or nothing', () => {
   it('the registry cannot be written: the files get their previous bytes back', async () => {
     const dir = await fresh();
     const { ws, prepared } = await plan(dir);
-    const err = await commitRewrite(ws, prepared, async () => {
-      throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
-    }).catch((e: unknown) => e);
+    const taken: RegistryChange<unknown> = {
+      file: ws.located.path,
+      options: {},
+      replan: () => {
+        throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
+      },
+    };
+    const err = await commit(ws, prepared, { registry: taken }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'port-taken', exitCode: 1 });
     expect((err as Error).message).toBe(
-      'port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 rewritten files were restored; nothing was changed',
+      'port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 files written were restored; nothing was changed',
     );
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
@@ -73,7 +121,7 @@ describe('all or nothing', () => {
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'vitest', since: new Date().toISOString(), token: 'held-by-test' }));
     const r = await cli(reassignArgs, dir, { PORTREG_LOCK_TIMEOUT: '0.3' });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('the 8 rewritten files were restored; nothing was changed');
+    expect(r.stderr).toContain('the 8 files written were restored; nothing was changed');
     await rm(lock);
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
@@ -81,7 +129,7 @@ describe('all or nothing', () => {
   it('after writing, a scan that does not find the ports where the plan put them fails loudly', async () => {
     const dir = await fresh();
     const { ws, prepared } = await plan(dir);
-    await commitRewrite(ws, prepared, null);
+    await commit(ws, prepared, { registry: null });
     await verifyCommitted(ws, prepared); // all where the plan said
     const file = path.join(dir, 'projects/billing/compose.ci.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('127.0.0.1:5033:5432', '127.0.0.1:5032:5432'));
@@ -133,7 +181,7 @@ describe('files that must not be written', () => {
     }
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^portreg: cannot write the fixes: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/,
+      /^portreg: cannot write the files: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/,
     );
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
@@ -203,7 +251,7 @@ describe('uncommitted changes', () => {
     expect(r).toMatchObject({
       code: 1,
       stderr:
-        'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
+        'portreg: a file to write has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
     });
     expect(await readTree(dir)).toEqual(before);
 
@@ -219,7 +267,7 @@ describe('uncommitted changes', () => {
 
 describe('uncommitted changes: project move and migrate refuse them as reassign does', () => {
   const REFUSED =
-    'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
+    'portreg: a file to write has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
 
   async function dirtyRepo(): Promise<string> {
     const dir = await fresh();

@@ -113,7 +113,9 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
             result = await prepared.run(overlay);
             continue;
           }
-          const written = await apply.writeAll(tree.root, preview);
+          // Uncommitted changes are fixed as they are: pre-commit hands lint the files being committed.
+          const { commitChangeSet, changeOf } = await import('../../fix/commit.js');
+          const { written } = await commitChangeSet({ root: tree.root, files: preview.map(changeOf), uncommitted: { refuse: false }, shown: tree.shown });
           if (written.length === 0) break;
           fixedFiles = [...new Set([...fixedFiles, ...written])];
           result = await prepared.run();
