@@ -6,7 +6,12 @@ import path from 'node:path';
 import { refusal } from '../../src/errors.js';
 import { commitChangeSet, type CommitHooks } from '../../src/fix/commit.js';
 import { loadRegistry } from '../../src/registry/load.js';
-import { reassignmentChange, type RegistryChange } from '../../src/registry/operations.js';
+import { diffRegistries, moveProject } from '../../src/registry/moves.js';
+import { migrationChange, projectMoveChange, reassignmentChange, type RegistryChange } from '../../src/registry/operations.js';
+import { createPortregMcpServer } from '../../src/mcp/server.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../../src/rewrite/execute.js';
 import type { Workspace } from '../../src/rewrite/workspace.js';
 import { openWorkspace } from '../../src/rewrite/workspace.js';
@@ -137,6 +142,71 @@ describe('all or nothing', () => {
     expect(err).toMatchObject({ code: 'verify-failed', exitCode: 1 });
     expect((err as Error).message).toContain('projects/billing/compose.ci.yaml:6:19: the scan does not find port 5033 at bytes 117-121 where the plan put it');
     expect((err as Error).message).toContain('projects/billing/compose.ci.yaml:6:19: port 5032 of service "postgres" of project "billing" is still there');
+  });
+});
+
+describe('the registry changed under the lock after the files were written: the plan, made again, differs', () => {
+  /** Someone moves postgres (from `from`) to 5034 between the files and the lock. */
+  const movePostgres =
+    (dir: string, from = 5032) =>
+    async () => {
+      const file = path.join(dir, 'ports.registry.json');
+      const text = await readFile(file, 'utf8');
+      expect(text).toContain(`"postgres": { "port": ${from},`);
+      await writeFile(file, text.replace(`"postgres": { "port": ${from},`, '"postgres": { "port": 5034,'));
+    };
+  /** The tree as it was, but for the registry that "someone" changed. */
+  async function expectRestored(dir: string, before: Map<string, Buffer>) {
+    const after = await readTree(dir);
+    expect(after.get('ports.registry.json')!.toString()).toContain('"postgres": { "port": 5034,');
+    after.delete('ports.registry.json');
+    before.delete('ports.registry.json');
+    expect(after).toEqual(before);
+  }
+
+  it('reassign: refused, the 8 files restored', async () => {
+    const dir = await fresh();
+    const before = await readTree(dir);
+    const { ws, prepared } = await plan(dir);
+    const err = await commit(ws, prepared, { hooks: { beforeRegistry: movePostgres(dir) } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
+    expect((err as Error).message).toBe(
+      'service "postgres" of project "billing" moved from 5032 to 5034 meanwhile; run the command again\nthe 8 files written were restored; nothing was changed',
+    );
+    await expectRestored(dir, before);
+  });
+
+  it('project move: refused, the files restored', async () => {
+    const dir = await fresh();
+    const before = await readTree(dir);
+    const ws = await openWorkspace({ cwd: dir, env: {} });
+    const registry = (await loadRegistry(ws.located.path)).data!;
+    const range = { from: 5300, to: 5399 };
+    const planned = moveProject(registry, 'billing', range, { now: new Date(NOW) });
+    const prepared = await prepareRewrite(ws, registry, planned.moves);
+    const change = projectMoveChange(ws.located.path, { project: 'billing', range, ports: {}, moves: planned.moves }, { now: new Date(NOW) });
+    const err = await commit(ws, prepared, { registry: change, hooks: { beforeRegistry: movePostgres(dir) } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
+    expect((err as Error).message).toBe(
+      'the services of project "billing" changed meanwhile; run the command again\nthe 9 files written were restored; nothing was changed',
+    );
+    await expectRestored(dir, before);
+  });
+
+  it('migrate: refused, the files restored', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'ports.registry.json');
+    const previous = (await loadRegistry(file)).data!;
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
+    const before = await readTree(dir);
+    const ws = await openWorkspace({ cwd: dir, env: {} });
+    const diff = diffRegistries(previous, (await loadRegistry(file)).data!);
+    const prepared = await prepareRewrite(ws, previous, diff.changes);
+    const change = migrationChange(file, { previous, changes: diff.changes, repair: false }, { now: new Date(NOW), cwd: dir });
+    const err = await commit(ws, prepared, { registry: change, hooks: { beforeRegistry: movePostgres(dir, 5033) } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
+    expect((err as Error).message).toBe('ports.registry.json changed meanwhile; run the command again\nthe 8 files written were restored; nothing was changed');
+    await expectRestored(dir, before);
   });
 });
 
@@ -367,5 +437,59 @@ describe('a crash between two renames', () => {
     // lint --fix also documents REDIS_PORT (env-undocumented), which reassign does not touch.
     const env = 'projects/billing/.env.example';
     expect(await readTree(dir)).toEqual(new Map([...after].map(([f, b]) => [f, f === env ? Buffer.concat([b, Buffer.from('REDIS_PORT=5002\n')]) : b])));
+  });
+});
+
+describe('the refusal of uncommitted files reads the same from every command and tool', () => {
+  const REFUSAL = (allowWith: string) =>
+    `a file to write has uncommitted changes; commit or stash them first (or pass ${allowWith}); nothing was written:\n  projects/billing/README.md`;
+
+  async function callTool(dir: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    const server = createPortregMcpServer({ cwd: dir, env: {}, probe: false, now: () => new Date(NOW), log: () => {} });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'portreg-test', version: '1.0.0' });
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    try {
+      return (await client.callTool({ name, arguments: args })) as CallToolResult;
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('reassign, project move, migrate and allocate --update; reassign_port and allocate_port', async () => {
+    const dir = await fresh();
+    await gitOk(['init', '-q'], dir);
+    await gitOk(['add', '.'], dir);
+    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+    const refused = { code: 1, signal: null, stdout: '', stderr: `portreg: ${REFUSAL('--allow-dirty')}\n` };
+
+    const commands = [
+      reassignArgs,
+      ['project', 'move', 'billing', '--range', '5300-5399', '--write'],
+      ['allocate', '--project', 'billing', '--service', 'queue', '--purpose', 'Queue', '--env', 'QUEUE_PORT', '--update'],
+    ];
+    for (const args of commands) expect(await cli(args, dir), args.join(' ')).toEqual(refused);
+    const allocate = await callTool(dir, 'allocate_port', { projectName: 'billing', serviceName: 'queue', purpose: 'Queue', env: 'QUEUE_PORT', update: true });
+    expect([allocate.isError, allocate._meta, allocate.content]).toEqual([
+      true,
+      { code: 'files-dirty' },
+      [{ type: 'text', text: REFUSAL('allowDirty: true') }],
+    ]);
+    const planned = await callTool(dir, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033 });
+    const { planId } = planned.structuredContent as { planId: string };
+    const reassign = await callTool(dir, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033, apply: true, planId });
+    expect([reassign.isError, reassign._meta]).toEqual([true, { code: 'files-dirty' }]);
+    expect((reassign.content[0] as { text: string }).text.startsWith(`${REFUSAL('allowDirty: true')}\n`)).toBe(true);
+    expect(await readTree(dir)).toEqual(before);
+
+    // migrate, after a reallocation committed by itself (the README's work in progress stays uncommitted).
+    const registry = path.join(dir, 'ports.registry.json');
+    await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
+    await gitOk(['commit', '-q', '-m', 'reallocate postgres', '--', 'ports.registry.json'], dir);
+    const reallocated = await readTree(dir);
+    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toEqual(refused);
+    expect(await readTree(dir)).toEqual(reallocated);
   });
 });
