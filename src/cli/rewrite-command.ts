@@ -3,7 +3,7 @@
  * write (--write), verify, report.
  */
 import type { CommandContext } from './context.js';
-import { commitChangeSet, uncommittedPolicy, type CommitHooks } from '../fix/commit.js';
+import { commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
 import type { PortMove } from '../registry/moves.js';
 import type { RegistryChange } from '../registry/operations.js';
 import type { Registry } from '../registry/types.js';
@@ -35,7 +35,6 @@ export interface RunRewriteInput {
   /** More fields for --format json. */
   json?: Record<string, unknown>;
   warnings?: string[];
-  hooks?: CommitHooks;
 }
 
 export async function runRewrite(input: RunRewriteInput): Promise<void> {
@@ -75,7 +74,6 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
       uncommitted: uncommittedPolicy(options.allowDirty, '--allow-dirty'),
       verify: () => verifyCommitted(ws, prepared),
       shown: ws.shown,
-      hooks: input.hooks,
     });
     written = result.written;
   }
