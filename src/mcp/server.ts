@@ -115,6 +115,7 @@ const listenerSchema = z.object({
   address: z.string(),
   pid: z.number().int().nullable(),
   command: z.string().nullable(),
+  container: z.string().nullable().describe('the container that publishes the port, when one does'),
 });
 
 const checkOutput = {
@@ -130,6 +131,20 @@ const checkOutput = {
   available: z.boolean().nullable().describe('could a new service of the asking project take it now; null without projectName'),
   reason: z.string().nullable().describe('why it is not available to the asking project'),
   suggestion: z.number().int().nullable().describe("a free port of the asking project's range, when this one is not available"),
+  configs: z
+    .array(
+      z.object({
+        file: z.string(),
+        line: z.number().int(),
+        column: z.number().int(),
+        source: z.enum(['compose', 'env', 'markdown', 'code']),
+        project: z.string().nullable(),
+        composeService: z.string().nullable(),
+        variable: z.string().nullable(),
+        protocol: z.string(),
+      }),
+    )
+    .describe('the configs of the tree that use the port as a host port (compose, env templates, code), registered or not'),
 };
 
 const serviceSchema = z.object({
@@ -405,13 +420,29 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded('check_port', async (args) => {
-      const registry = await read();
+      const [{ openGovernedTree }, { configUsesInTree, describeConfigUses }] = await Promise.all([
+        import('../config/governed-tree.js'),
+        import('../scan/port-users.js'),
+      ]);
+      const tree = await openGovernedTree({ cwd: options.cwd, env: options.env, registry: options.registry });
+      const registry = await readRegistry(tree.located.path, { now: now(), cwd: options.cwd });
       const at = now();
       const info = describePort(registry, args.port, { now: at });
+      // As `portreg who`: the configs may publish a port the registry calls free.
+      const configs = await configUsesInTree(tree, registry, args.port);
       if (args.projectName) requireProject(registry, args.projectName);
       const { listListeners } = await import('../live/listeners.js');
       const all = await listListeners();
-      const listeners = all.filter((l) => l.port === args.port).map(({ inode: _inode, ...l }) => l);
+      // Exactly the fields of the output schema: the SDK client rejects an answer with any other.
+      const listening = all.filter((l) => l.port === args.port);
+      const listeners = listening.map((l) => ({
+        protocol: l.protocol,
+        family: l.family,
+        address: l.address,
+        pid: l.pid,
+        command: l.command,
+        container: l.container ?? null,
+      }));
       let available: boolean | null = null;
       let reason: string | null = null;
       let suggestion: number | null = null;
@@ -441,10 +472,11 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         available,
         reason,
         suggestion,
+        configs,
       };
-      const lines = describePortLines(registry, info);
+      const lines = [...describePortLines(registry, info), ...describeConfigUses(args.port, configs)];
       if (listeners.length === 0) lines.push(`${args.port}: nothing listens on it on this machine right now`);
-      for (const l of listeners) lines.push(`${args.port}: listening: ${describeListener(l)}`);
+      for (const l of listening) lines.push(`${args.port}: listening: ${describeListener(l)}`);
       if (args.projectName) {
         if (available) lines.push(`${args.port}: project "${args.projectName}" can take it (allocate_port with port ${args.port})`);
         else {
@@ -520,6 +552,9 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     }),
   );
 
+  // registerTool advertises `tools.listChanged: true`, but the tool list is fixed for the life of
+  // the server and no list_changed notification is ever sent: say so, so clients do not wait for one.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   return server;
 }
 

@@ -25,9 +25,10 @@ export const DEFAULT_RESERVATIONS: Reservation[] = [
   { port: 10080, reason: 'Browsers refuse this port (Amanda)', severity: 'warning' },
 ];
 
-export function newRegistry(schemaRef: string): Registry {
+/** A new registry with the default reservations; `schemaRef` is left out when there is none that resolves everywhere. */
+export function newRegistry(schemaRef?: string): Registry {
   return {
-    $schema: schemaRef,
+    ...(schemaRef ? { $schema: schemaRef } : {}),
     version: CURRENT_REGISTRY_VERSION,
     rangeSize: DEFAULT_RANGE_SIZE,
     projectSpace: { ...DEFAULT_PROJECT_SPACE },

@@ -1,4 +1,4 @@
-import { at, portText, isHostPort } from '../scan/facts.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /** Linux's default ip_local_port_range: outgoing connections take their source ports here. */
@@ -21,7 +21,7 @@ export const portEphemeral: Rule = {
       findings.push({
         ...at(p),
         message: `port ${portText(p)} is in the ephemeral range ${EPHEMERAL.from}-${EPHEMERAL.to}: an outgoing connection may hold it when the service starts`,
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

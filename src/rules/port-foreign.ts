@@ -1,4 +1,4 @@
-import { at, isHostPort } from '../scan/facts.js';
+import { at, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portForeign: Rule = {
@@ -20,7 +20,7 @@ export const portForeign: Rule = {
           ...at(p),
           message: `port ${port} is registered to service "${owner.service}" of project "${owner.project}", not to project "${p.project}"`,
           related: [index.registryLocation(['projects', owner.project, 'services', owner.service, 'port'], `registered to ${owner.project}/${owner.service}`)],
-          key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${port}`,
+          key: factKey(p, port),
         });
         break;
       }

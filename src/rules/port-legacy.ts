@@ -1,6 +1,6 @@
 import { formatRange, reservationRange } from '../registry/types.js';
 import { UNSAFE_PORTS } from './unsafe-ports.js';
-import { at, portText, isHostPort } from '../scan/facts.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portLegacy: Rule = {
@@ -31,7 +31,7 @@ export const portLegacy: Rule = {
         ...at(p),
         message: `port ${portText(p)} is in a range to avoid: ${r.reason} (${formatRange(reservationRange(r))})`,
         related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

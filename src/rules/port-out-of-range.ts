@@ -1,5 +1,5 @@
 import { formatRange } from '../registry/types.js';
-import { at, portText, isHostPort } from '../scan/facts.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portOutOfRange: Rule = {
@@ -22,7 +22,7 @@ export const portOutOfRange: Rule = {
         ...at(p),
         message: `port ${portText(p)} is outside the range ${formatRange(range)} of project "${p.project}"`,
         related: [index.registryLocation(['projects', p.project, 'range'], `range of project "${p.project}"`)],
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

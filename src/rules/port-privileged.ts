@@ -1,4 +1,4 @@
-import { at, portText, isHostPort } from '../scan/facts.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portPrivileged: Rule = {
@@ -16,7 +16,7 @@ export const portPrivileged: Rule = {
       findings.push({
         ...at(p),
         message: `port ${portText(p)} is below 1024: binding it needs root or CAP_NET_BIND_SERVICE`,
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

@@ -1,5 +1,5 @@
 import { formatRange, reservationRange } from '../registry/types.js';
-import { at, portText, isHostPort, replacePort } from '../scan/facts.js';
+import { at, portText, isHostPort, replacePort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portReserved: Rule = {
@@ -28,7 +28,7 @@ export const portReserved: Rule = {
         ...at(p),
         message: `port ${portText(p)} is reserved: ${r.reason} (${formatRange(reservationRange(r))})${r.owner ? `, for ${r.owner}` : ''}`,
         related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
         ...(fix ? { fix } : {}),
       });
     }

@@ -1,4 +1,4 @@
-import { at, portText, isHostPort } from '../scan/facts.js';
+import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portUnregistered: Rule = {
@@ -23,7 +23,7 @@ export const portUnregistered: Rule = {
       findings.push({
         ...at(p),
         message: `port ${portText(p)} is not registered for project "${p.project}": ask for a port first (portreg allocate --project ${p.project} --service ${name} --purpose "...")`,
-        key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${p.published}`,
+        key: factKey(p),
       });
     }
     return findings;

@@ -1,5 +1,5 @@
 import { UNSAFE_PORTS } from './unsafe-ports.js';
-import { at, isHostPort } from '../scan/facts.js';
+import { at, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 export const portUnsafe: Rule = {
@@ -20,7 +20,7 @@ export const portUnsafe: Rule = {
         findings.push({
           ...at(p),
           message: `port ${port} is one to avoid: ${why}`,
-          key: `${p.project}|${p.service ?? p.composeService ?? p.variable}|${port}`,
+          key: factKey(p, port),
         });
         break;
       }

@@ -27,3 +27,12 @@ export function replacePort(p: PortFact, port: number): Fix | undefined {
   if (!/^\d+$/.test(p.text) || p.publishedEnd !== null) return undefined;
   return { edits: [{ file: p.file, start: p.span.start, end: p.span.end, text: String(port), expected: p.text }] };
 }
+
+/**
+ * A finding's baseline identity for a port fact: the project, who uses the port (the registry
+ * service, else the compose service, else the variable) and the port, not the line, so a
+ * baseline survives edits elsewhere in the file.
+ */
+export function factKey(p: PortFact, port: number | null = p.published): string {
+  return `${p.project}|${p.service ?? p.composeService ?? p.variable}|${port}`;
+}

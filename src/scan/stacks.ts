@@ -126,11 +126,12 @@ function mergeStack(members: ComposeInput[], mergedCount: number, projectOf: (fi
     for (const svc of member.compose.services) {
       const own = refsOf(member.path, svc.name);
       const current = services.get(svc.name);
-      const inherited = svc.extends ? extendedPorts(member.path, svc.extends, byPath, refsOf) : [];
+      const chain = svc.extends ? extendsChain(member.path, svc.name, svc.extends, byPath) : [];
       if (!current || index >= mergedCount) {
-        const steps: MergeStep[] = [{ file: member.path, mode: 'base', count: own.length }];
-        if (inherited.length) steps.unshift({ file: inherited[0]!.file, mode: 'extends', count: inherited.length });
-        services.set(svc.name, { name: svc.name, ports: [...inherited, ...own], steps });
+        const inherited = chain.flatMap((level) => refsOf(level.file, level.service));
+        const steps: MergeStep[] = chain.map((level) => ({ file: level.file, mode: 'extends', count: refsOf(level.file, level.service).length }));
+        steps.push({ file: member.path, mode: 'base', count: own.length });
+        services.set(svc.name, { name: svc.name, ports: [...inherited, ...own], steps: steps.filter((st) => st.mode === 'base' || st.count > 0) });
         continue;
       }
       if (svc.portsTag === 'reset') {
@@ -157,15 +158,37 @@ function isComposeFileName(file: string): boolean {
   return /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i.test(path.posix.basename(file));
 }
 
-function extendedPorts(
+/** The longest `extends` chain Compose would follow here; deeper (or circular) chains stop. */
+const MAX_EXTENDS_DEPTH = 32;
+
+/**
+ * The services a service extends, farthest first: `grandchild extends child extends base` gives
+ * [base, child], as Compose resolves the whole chain. Each level's `file` is relative to the file
+ * that names it. A level in a file the scan does not have, or one met before (a cycle), ends the chain.
+ */
+function extendsChain(
   file: string,
+  service: string,
   ext: { file: string | null; service: string },
   byPath: Map<string, ComposeInput>,
-  refsOf: (file: string, name: string) => PortRef[],
-): PortRef[] {
-  const target = ext.file ? path.posix.normalize(path.posix.join(path.posix.dirname(file), ext.file)) : file;
-  if (!byPath.has(target)) return [];
-  return refsOf(target, ext.service);
+): { file: string; service: string }[] {
+  const chain: { file: string; service: string }[] = [];
+  // Compose refuses a circular chain; the scan keeps the levels before the circle closes.
+  const seen = new Set<string>([`${file}\u0000${service}`]);
+  let from = file;
+  let next: { file: string | null; service: string } | null | undefined = ext;
+  while (next && chain.length < MAX_EXTENDS_DEPTH) {
+    const target: string = next.file ? path.posix.normalize(path.posix.join(path.posix.dirname(from), next.file)) : from;
+    const key = `${target}\u0000${next.service}`;
+    const wanted: string = next.service;
+    const svc: ComposeParseResult['services'][number] | undefined = byPath.get(target)?.compose.services.find((s) => s.name === wanted);
+    if (!svc || seen.has(key)) break;
+    seen.add(key);
+    chain.unshift({ file: target, service: next.service });
+    from = target;
+    next = svc.extends;
+  }
+  return chain;
 }
 
 export function finishStack(draft: StackDraft, indexOf: (ref: PortRef) => number): Stack {

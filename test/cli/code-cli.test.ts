@@ -3,30 +3,16 @@
  * lint report with --code (and with `code: true` in config), the same tree without it, the scan
  * inventory, a fix, and `portreg reassign` moving literals in code with exact bytes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { copyFixture } from '../helpers/scenario.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/lint/code');
 const NOW = '2026-11-25T12:00:00.000Z';
 
-let root: string;
-let cleanup: () => Promise<void>;
-let n = 0;
-beforeAll(async () => {
-  ({ dir: root, cleanup } = await tempDir('portreg-code-cli-'));
-});
-afterAll(() => cleanup());
-
-/** A fresh copy of the fixture (no git: paths are shown relative to the registry's folder). */
-async function fresh(): Promise<string> {
-  const dir = path.join(root, `case${n++}`);
-  await mkdir(dir, { recursive: true });
-  await cp(FIXTURE, dir, { recursive: true });
-  return dir;
-}
 const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: { PORTREG_NOW: NOW } });
 const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8');
 
@@ -54,7 +40,7 @@ billing/src/worker.ts
 
 describe('portreg lint --code', () => {
   it('holds ports in code to the registry: exact findings, the suppressed mock, dist/ and look-alikes silent', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const r = await cli(['lint', '--code'], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(CODE_REPORT);
@@ -62,7 +48,7 @@ describe('portreg lint --code', () => {
   });
 
   it("without --code, the code is not read: only the registry's unused admin service is reported", async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const r = await cli(['lint'], dir);
     expect(r.stdout).toBe(`ports.registry.json
   13:28  warning  service "admin" of project "billing" holds port 5110, but no compose file or env template of the project uses it: release it (portreg release --project billing --service admin) or use it  registry-unused
@@ -73,7 +59,7 @@ describe('portreg lint --code', () => {
   });
 
   it('registry-unused names code among the configs searched only for a project whose code was read', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const file = path.join(dir, 'ports.registry.json');
     const registry = JSON.parse(await read(dir, 'ports.registry.json')) as { projects: Record<string, { services: Record<string, unknown> }> };
     registry.projects['billing']!.services['jobs'] = { port: 5120, purpose: 'Jobs' };
@@ -98,7 +84,7 @@ describe('portreg lint --code', () => {
   });
 
   it('port-conflict: code of two projects on one port collides; code and compose of one project do not', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     await mkdir(path.join(dir, 'web/src'), { recursive: true });
     await writeFile(path.join(dir, 'web/src/server.js'), 'app.listen(5150);\n');
     await writeFile(path.join(dir, 'billing/compose.admin.yaml'), 'services:\n  admin:\n    image: admin\n    ports:\n      - "5110:80"\n');
@@ -112,7 +98,7 @@ describe('portreg lint --code', () => {
   });
 
   it('with files given, reports on those files only (code files included)', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const r = await cli(['lint', '--code', 'billing/src/worker.ts'], dir);
     expect(r.stdout).toBe(`billing/src/worker.ts
   1:15  error    port 5150 is not registered for project "billing": ask for a port first (portreg allocate --project billing --service NAME --purpose "...")  port-unregistered
@@ -129,7 +115,7 @@ describe('portreg lint --code', () => {
   });
 
   it('"code": true in portreg.config.json turns it on; a non-boolean is a config error with its place', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     await writeFile(path.join(dir, 'portreg.config.json'), '{ "code": true }\n');
     const on = await cli(['lint'], dir);
     expect(on.stdout).toBe(CODE_REPORT);
@@ -141,7 +127,7 @@ describe('portreg lint --code', () => {
   });
 
   it('--fix writes the registered port over the fallback digits, byte for byte', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const r = await cli(['lint', '--code', '--fix'], dir);
     expect(r.code).toBe(1);
     expect(await read(dir, 'billing/src/server.ts')).toBe(
@@ -153,7 +139,7 @@ describe('portreg lint --code', () => {
 
 describe('portreg scan --code', () => {
   it('adds source "code" ports to the inventory, valid against schemas/scan.schema.json', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const r = await cli(['scan', '--code', '--json'], dir);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as { files: { path: string; kind: string }[]; ports: Record<string, unknown>[] };
@@ -189,7 +175,7 @@ describe('portreg scan --code', () => {
 
 describe('portreg reassign --code', () => {
   it('moves the literal the code listens on and the URL to it; the registry keeps the old port in its history', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const before = await read(dir, 'ports.registry.json');
     const r = await cli(['reassign', '--project', 'billing', '--service', 'admin', '--port', '5111', '--code', '--write'], dir);
     expect(r.stderr).toContain('wrote 1 file: billing/src/admin.ts, and ports.registry.json');
@@ -206,7 +192,7 @@ describe('portreg reassign --code', () => {
   });
 
   it('moves a fallback tied to the service by its env variable, with the env template and the compose default', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     expect((await cli(['lint', '--code', '--fix'], dir)).code).toBe(1);
     const r = await cli(['reassign', '--project', 'billing', '--service', 'api', '--port', '5102', '--code', '--write'], dir);
     expect(r.code).toBe(0);
@@ -220,7 +206,7 @@ describe('portreg reassign --code', () => {
   });
 
   it('without code scanning, code files are left as they are', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(FIXTURE);
     const r = await cli(['reassign', '--project', 'billing', '--service', 'admin', '--port', '5111', '--write'], dir);
     expect(r.code).toBe(0);
     expect(await read(dir, 'billing/src/admin.ts')).toBe(await read(FIXTURE, 'billing/src/admin.ts'));

@@ -3,7 +3,6 @@
  * copy of the fleet fixture, with exact reports, exit codes and bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +12,7 @@ import { Ajv } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { REPO_ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { git } from '../helpers/git.js';
 import { FLEET_BRIEF } from '../fixtures/lint/fleet-expected.js';
 
 const FLEET_DIR = path.join(import.meta.dirname, '../fixtures/lint/fleet');
@@ -184,18 +184,12 @@ function lintShared(args: string[]): Promise<CliResult> {
   return sharedRuns.get(key)!;
 }
 
-/** No GIT_* variable of the caller (a git hook sets GIT_DIR and GIT_INDEX_FILE) reaches git or the CLI. */
+/** No GIT_* variable of the caller (a git hook sets GIT_DIR and GIT_INDEX_FILE) reaches the CLI (nor git: helpers/git.ts). */
 const GIT_ENV_CLEARED: Record<string, undefined> = Object.fromEntries(
   Object.keys(process.env)
     .filter((k) => k.startsWith('GIT_'))
     .map((k) => [k, undefined]),
 );
-
-function git(cwd: string, ...args: string[]): string {
-  const env = { ...process.env };
-  for (const k of Object.keys(GIT_ENV_CLEARED)) delete env[k];
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
 
 function commitAll(dir: string, message: string): void {
   git(dir, 'add', '-A');
@@ -204,9 +198,6 @@ function commitAll(dir: string, message: string): void {
 
 function initRepo(dir: string): void {
   git(dir, 'init', '-q');
-  git(dir, 'config', 'user.email', 'test@example.com');
-  git(dir, 'config', 'user.name', 'portreg tests');
-  git(dir, 'config', 'commit.gpgsign', 'false');
   commitAll(dir, 'initial');
 }
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/registry');
@@ -23,6 +23,46 @@ async function folder(): Promise<string> {
   return dir;
 }
 
+describe('portreg init: a $schema that works on every clone, or none', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe' });
+
+  it("points into the repository's own node_modules when portreg is installed there", async () => {
+    const dir = await folder();
+    git(dir, 'init', '-q');
+    await mkdir(path.join(dir, 'node_modules/portreg/schemas'), { recursive: true });
+    await copyFile(path.join(REPO_ROOT, 'schemas/ports.registry.schema.json'), path.join(dir, 'node_modules/portreg/schemas/ports.registry.schema.json'));
+    await mkdir(path.join(dir, 'infra'));
+    expect((await runCli(['init'], { cwd: path.join(dir, 'infra') })).code).toBe(0);
+    const data = JSON.parse(await readFile(path.join(dir, 'infra/ports.registry.json'), 'utf8'));
+    expect(data.$schema).toBe('../node_modules/portreg/schemas/ports.registry.schema.json');
+    expect((await runCli(['registry', 'check'], { cwd: path.join(dir, 'infra') })).code).toBe(0);
+  });
+
+  it('writes none when the only portreg is outside the repository (a path on this machine alone)', async () => {
+    const outer = await folder();
+    await mkdir(path.join(outer, 'node_modules/portreg/schemas'), { recursive: true });
+    await writeFile(path.join(outer, 'node_modules/portreg/schemas/ports.registry.schema.json'), '{}');
+    const repo = path.join(outer, 'repo');
+    await mkdir(repo);
+    git(repo, 'init', '-q');
+    expect((await runCli(['init'], { cwd: repo })).code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(repo, 'ports.registry.json'), 'utf8')).$schema).toBeUndefined();
+  });
+
+  it('portreg schema prints a shipped schema, or its path with --path; an unknown name is a usage error', async () => {
+    const dir = await folder();
+    const p = await runCli(['schema', '--path'], { cwd: dir });
+    expect(p).toMatchObject({ code: 0, stderr: '', stdout: `${path.join(REPO_ROOT, 'schemas/ports.registry.schema.json')}\n` });
+    const config = await runCli(['schema', 'config'], { cwd: dir });
+    expect(config.stdout).toBe(await readFile(path.join(REPO_ROOT, 'schemas/portreg.config.schema.json'), 'utf8'));
+    expect(await runCli(['schema', 'nope'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'portreg: unknown schema "nope": choose one of registry, config, scan, lint-report, supervisor-ports\n',
+    });
+  });
+});
+
 describe('portreg init', () => {
   it('writes a registry with the system reservations that passes its own check, and never overwrites it', async () => {
     const dir = await folder();
@@ -31,7 +71,8 @@ describe('portreg init', () => {
     const text = await readFile(path.join(dir, 'ports.registry.json'), 'utf8');
     const data = JSON.parse(text);
     expect(data.version).toBe(1);
-    expect(existsSync(path.resolve(dir, data.$schema))).toBe(true);
+    // No portreg in this folder's node_modules and not in git: no reference that would break elsewhere.
+    expect(data.$schema).toBeUndefined();
     expect(data.reserved.slice(0, 7)).toEqual([
       { port: 22, reason: 'SSH' },
       { port: 80, reason: 'HTTP' },
@@ -223,6 +264,42 @@ describe('portreg allocate, release, who, list', () => {
     expect(alloc.stderr).toContain('ports.registry.json:4:51: JSON syntax error: trailing comma');
   });
 
+  it('who names the configs that use a port, even one the registry calls free', async () => {
+    const dir = await folder();
+    await writeRegistry(dir, {
+      billing: { range: { from: 5000, to: 5099 }, path: 'billing', services: { api: { port: 5001, purpose: 'REST API', env: 'API_PORT' } } },
+    });
+    await mkdir(path.join(dir, 'billing'), { recursive: true });
+    await mkdir(path.join(dir, 'legacy'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'billing/docker-compose.yml'),
+      'services:\n  api:\n    ports:\n      - "${API_PORT:-5001}:8080"\n  admin:\n    ports:\n      - "4000:80"\n',
+    );
+    await writeFile(path.join(dir, 'billing/.env.example'), 'API_PORT=5001\n');
+    await writeFile(path.join(dir, 'legacy/compose.yaml'), 'services:\n  web:\n    ports:\n      - "3990-4010:80-100/udp"\n');
+    const free = await runCli(['who', '4000'], { cwd: dir });
+    expect(free).toMatchObject({ code: 0, stderr: '' });
+    expect(free.stdout).toBe(
+      "4000: free (no project's range holds it)\n" +
+        '4000/tcp: published by billing/docker-compose.yml:7:10 (compose service "admin"), project "billing"\n' +
+        '4000/udp: published by legacy/compose.yaml:4:10 (compose service "web"), in no project\n',
+    );
+    const owned = await runCli(['who', '5001', '--json'], { cwd: dir });
+    expect(JSON.parse(owned.stdout).configs).toEqual([
+      { file: 'billing/.env.example', line: 1, column: 10, source: 'env', project: 'billing', composeService: null, variable: 'API_PORT', protocol: 'tcp' },
+      {
+        file: 'billing/docker-compose.yml',
+        line: 4,
+        column: 22,
+        source: 'compose',
+        project: 'billing',
+        composeService: 'api',
+        variable: 'API_PORT',
+        protocol: 'tcp',
+      },
+    ]);
+  });
+
   it('release keeps the port in quarantine for others, and who and list tell the story', async () => {
     const dir = await folder();
     await writeRegistry(dir, { billing: { range: { from: 5000, to: 5099 }, services: {} } });
@@ -256,6 +333,7 @@ describe('portreg allocate, release, who, list', () => {
       rangeOf: 'billing',
       quarantine: null,
       free: false,
+      configs: [],
     });
     expect((await runCli(['list'], { cwd: dir, env: later })).stdout).toBe(
       ['billing  5000-5099  (3 of 100 used)', '  api    5001/tcp  REST API', '  x      5002/tcp  x', '  cache  5003/tcp  x', ''].join('\n'),

@@ -11,7 +11,8 @@ import { ABSENT, commitChangeSet, type ChangeSet, type FileChange } from '../../
 import { allocateAndWrite, allocationChange } from '../../src/registry/operations.js';
 import { tempDir } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
-import { gitOk, readTree } from '../rewrite/helpers.js';
+import { gitInitCommit } from '../helpers/git.js';
+import { readTree } from '../rewrite/helpers.js';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 
@@ -113,9 +114,7 @@ describe('the files, all or nothing', () => {
 
 describe('files with uncommitted changes', () => {
   it('are refused with one message naming them and how to allow it; allowed, they are written', async () => {
-    await gitOk(['init', '-q'], root);
-    await gitOk(['add', '-A'], root);
-    await gitOk(['commit', '-q', '-m', 'before'], root);
+    gitInitCommit(root, 'before');
     await writeFile(path.join(root, 'a.yml'), 'ports: ["5000:80"]\n# wip\n');
     await writeFile(path.join(root, 'b.env'), 'API_PORT=5000\n# wip\n');
     const wip = (f: FileChange): FileChange => ({ ...f, before: Buffer.concat([f.before as Buffer, Buffer.from('# wip\n')]) });

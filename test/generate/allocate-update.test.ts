@@ -11,7 +11,8 @@ import path from 'node:path';
 import { acquireLock } from '../../src/registry/lock.js';
 import { allocateAndWrite } from '../../src/registry/operations.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { copyTree, gitOk, readTree } from '../rewrite/helpers.js';
+import { copyTree, readTree } from '../rewrite/helpers.js';
+import { git } from '../helpers/git.js';
 
 const EXPECTED = path.join(import.meta.dirname, '../fixtures/generate/basic-expected');
 
@@ -176,9 +177,9 @@ describe('portreg allocate --update', () => {
 
   it('refuses files with uncommitted changes (nothing written, no port allocated) unless --allow-dirty', async () => {
     const dir = await fleet();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '-A'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'before');
     await appendFile(path.join(dir, 'billing/README.md'), '\nWork in progress.\n');
     await appendFile(path.join(dir, 'billing/compose.yaml'), '  # todo\n');
     const before = await readTree(dir);
@@ -194,7 +195,7 @@ describe('portreg allocate --update', () => {
     expect(await readTree(dir)).toEqual(before);
 
     // A clean file among dirty ones does not matter; with only the README dirty, one file is named.
-    await gitOk(['checkout', '--', 'billing/compose.yaml'], dir);
+    git(dir, 'checkout', '--', 'billing/compose.yaml');
     const readmeOnly = await readTree(dir);
     const one = await runCli([...worker, '--json'], { cwd: dir });
     expect(one.code).toBe(1);

@@ -10,7 +10,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CLI, tempDir, testEnv } from '../helpers/cli.js';
-import { copyTree, gitOk, readTree } from '../rewrite/helpers.js';
+import { copyTree, readTree } from '../rewrite/helpers.js';
+import { git } from '../helpers/git.js';
 
 const EXPECTED = path.join(import.meta.dirname, '../fixtures/generate/basic-expected');
 
@@ -97,9 +98,9 @@ describe('MCP allocate_port with update: true', () => {
 
   it('refuses files with uncommitted changes (nothing written, no port allocated) unless allowDirty: true', async () => {
     const dir = await copyTree(EXPECTED, path.join(root, 'dirty'));
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '-A'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'before');
     await appendFile(path.join(dir, 'billing/.env.example'), 'DEBUG=1\n');
     const before = await readTree(dir);
     const args = { projectName: 'billing', serviceName: 'worker', purpose: 'Background jobs', env: 'WORKER_PORT', update: true };

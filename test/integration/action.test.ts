@@ -5,11 +5,12 @@
  * Needs the built CLI (npm test builds it first).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, runCli, tempDir, testEnv } from '../helpers/cli.js';
+import { gitInitCommit } from '../helpers/git.js';
 
 const FLEET_DIR = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/action-lint.sh');
@@ -44,18 +45,10 @@ function cleared(): Record<string, undefined> {
   );
 }
 
-function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd, env: testEnv(cleared()), stdio: 'ignore' });
-}
-
 /** A checkout: the files in a git repository with one commit. */
 async function checkout(dir: string, files: () => Promise<unknown>): Promise<string> {
   await files();
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.email', 'test@example.com');
-  git(dir, 'config', 'user.name', 'portreg tests');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '--no-gpg-sign', '-m', 'initial');
+  gitInitCommit(dir);
   return dir;
 }
 

@@ -14,11 +14,12 @@
  * installed once into a PRE_COMMIT_HOME shared by the tests of this file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, tempDir, testEnv } from '../helpers/cli.js';
+import { git } from '../helpers/git.js';
 
 // An install takes about a minute on a quiet machine; a busy one (or a slow registry) may need several.
 const INSTALL_TIMEOUT = 480_000;
@@ -59,10 +60,7 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   });
 }
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
+/** A repository whose own config has an identity and no signing: commits that pre-commit's hook runs (through run(), in env()) use it. */
 function initRepo(dir: string): void {
   git(dir, 'init', '-q');
   git(dir, 'config', 'user.email', 'test@example.com');

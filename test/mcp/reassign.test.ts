@@ -7,7 +7,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createPortregMcpServer } from '../../src/mcp/server.js';
 import { tempDir } from '../helpers/cli.js';
 import { appendFile } from 'node:fs/promises';
-import { BASIC, copyTree, gitOk, NOW, treeText } from '../rewrite/helpers.js';
+import { git } from '../helpers/git.js';
+import { BASIC, copyTree, NOW, treeText } from '../rewrite/helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -155,9 +156,9 @@ describe('reassign_port', () => {
   });
 
   it('refuses files with uncommitted changes, as portreg reassign does, unless allowDirty is true', async () => {
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '-A'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'before');
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
 
     const planned = await call({ ...postgres, port: 5033 });

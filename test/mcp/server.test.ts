@@ -27,6 +27,9 @@ async function connect(options: { probe?: boolean } = {}): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const c = new Client({ name: 'portreg-test', version: '1.0.0' });
   await Promise.all([server.connect(serverSide), c.connect(clientSide)]);
+  // As a real client does: the tool list first. The SDK client then validates every answer's
+  // structuredContent against its tool's outputSchema (it does not without the list).
+  await c.listTools();
   return c;
 }
 

@@ -12,7 +12,8 @@ import { loadRegistry } from '../../src/registry/load.js';
 import { CLI, tempDir, testEnv } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
 import { appendFile, readFile } from 'node:fs/promises';
-import { BASIC, copyTree, gitOk, treeText } from '../rewrite/helpers.js';
+import { git } from '../helpers/git.js';
+import { BASIC, copyTree, treeText } from '../rewrite/helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -157,9 +158,9 @@ describe('portreg mcp over stdio', () => {
   it('in a git repository: lint of a changed registry reports the changed project, and reassign_port takes allowDirty', async () => {
     const dir = await folder();
     await copyTree(path.join(BASIC, 'before'), dir);
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '-A'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'before');
     const registryFile = path.join(dir, 'ports.registry.json');
     const original = await readFile(registryFile, 'utf8');
     const { client } = await connect(dir, 'ports.registry.json');

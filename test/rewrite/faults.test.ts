@@ -16,7 +16,9 @@ import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite }
 import type { Workspace } from '../../src/rewrite/workspace.js';
 import { openWorkspace } from '../../src/rewrite/workspace.js';
 import { CLI, runCli, tempDir, testEnv, type CliResult } from '../helpers/cli.js';
-import { BASIC, copyTree, gitOk, NOW, readTree } from './helpers.js';
+import { copyFixture } from '../helpers/scenario.js';
+import { git, gitInitCommit } from '../helpers/git.js';
+import { BASIC, NOW, readTree } from './helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -26,12 +28,6 @@ beforeAll(async () => {
   ({ dir: root, cleanup } = await tempDir('portreg-rewrite-faults-'));
 });
 afterAll(() => cleanup());
-
-async function fresh(): Promise<string> {
-  const dir = path.join(root, `case${n++}`);
-  await mkdir(dir, { recursive: true });
-  return copyTree(path.join(BASIC, 'before'), dir);
-}
 
 const BEFORE = () => readTree(path.join(BASIC, 'before'));
 const POSTGRES = { project: 'billing', service: 'postgres', from: 5032, to: 5033 };
@@ -71,7 +67,7 @@ function countingRegistry(ws: Workspace, calls: { n: number }): RegistryChange<u
 
 describe('all or nothing', () => {
   it('a file modified between the plan and the commit: refused, nothing is written, and the registry is not touched', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     expect(prepared.rewrite.edits).toHaveLength(15);
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nSomeone was editing this file.\n');
@@ -86,7 +82,7 @@ describe('all or nothing', () => {
   });
 
   it('a file modified after the checks, while the temporary files are written: the last look before the renames refuses it', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     const readme = path.join(dir, 'projects/billing/README.md');
     const calls = { n: 0 };
@@ -103,7 +99,7 @@ describe('all or nothing', () => {
   });
 
   it('the registry cannot be written: the files get their previous bytes back', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     const taken: RegistryChange<unknown> = {
       file: ws.located.path,
@@ -121,7 +117,7 @@ describe('all or nothing', () => {
   });
 
   it('the registry is locked by another live process: exit 3, the files are restored', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const lock = path.join(dir, 'ports.registry.json.lock');
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'vitest', since: new Date().toISOString(), token: 'held-by-test' }));
     const r = await cli(reassignArgs, dir, { PORTREG_LOCK_TIMEOUT: '0.3' });
@@ -132,7 +128,7 @@ describe('all or nothing', () => {
   });
 
   it('after writing, a scan that does not find the ports where the plan put them fails loudly', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     await commit(ws, prepared, { registry: null });
     await verifyCommitted(ws, prepared); // all where the plan said
@@ -165,7 +161,7 @@ describe('the registry changed under the lock after the files were written: the 
   }
 
   it('reassign: refused, the 8 files restored', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const before = await readTree(dir);
     const { ws, prepared } = await plan(dir);
     const err = await commit(ws, prepared, { hooks: { beforeRegistry: movePostgres(dir) } }).catch((e: unknown) => e);
@@ -177,7 +173,7 @@ describe('the registry changed under the lock after the files were written: the 
   });
 
   it('project move: refused, the files restored', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const before = await readTree(dir);
     const ws = await openWorkspace({ cwd: dir, env: {} });
     const registry = (await loadRegistry(ws.located.path)).data!;
@@ -194,7 +190,7 @@ describe('the registry changed under the lock after the files were written: the 
   });
 
   it('migrate: refused, the files restored', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const file = path.join(dir, 'ports.registry.json');
     const previous = (await loadRegistry(file)).data!;
     await writeFile(file, (await readFile(file, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
@@ -243,7 +239,7 @@ async function runWithReadOnlyFolder(folder: string, args: string[], cwd: string
 
 describe('files that must not be written', () => {
   it('a read-only folder among the targets: nothing is written anywhere, with a clear error', async (ctx) => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await runWithReadOnlyFolder(path.join(dir, 'projects/frontend'), reassignArgs, dir);
     if (typeof r === 'string') {
       ctx.skip(r);
@@ -257,7 +253,7 @@ describe('files that must not be written', () => {
   });
 
   it('a symbolic link that leads outside the root is neither read nor written through, and the user hears about it', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const outside = path.join(root, `outside${n++}`);
     await mkdir(outside);
     const target = path.join(outside, 'README.md');
@@ -275,7 +271,7 @@ describe('files that must not be written', () => {
   });
 
   it('a symbolic link inside the root is refused: portreg never writes through one, and nothing is written', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     await mkdir(path.join(dir, 'docs'));
     await writeFile(path.join(dir, 'docs/frontend.md'), await readFile(path.join(dir, 'projects/frontend/README.md')));
     await rm(path.join(dir, 'projects/frontend/README.md'));
@@ -290,7 +286,7 @@ describe('files that must not be written', () => {
   });
 
   it('a YAML anchor shared with a service that does not move is refused, not half changed', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const compose = path.join(dir, 'projects/billing/compose.ci.yaml');
     await writeFile(compose, 'x-db-port: &db-port "5032:5432"\nservices:\n  postgres:\n    ports: [*db-port]\n  replica:\n    ports: [*db-port]\n');
     const before = await readTree(dir);
@@ -306,10 +302,10 @@ describe('files that must not be written', () => {
 
 describe('uncommitted changes', () => {
   it('refuses files with uncommitted changes unless --allow-dirty; an untracked folder counts', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '--', '.', ':!projects/analytics'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '--', '.', ':!projects/analytics');
+    git(dir, 'commit', '-q', '-m', 'before');
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
     const before = await readTree(dir);
 
@@ -340,10 +336,10 @@ describe('uncommitted changes: project move and migrate refuse them as reassign 
     'portreg: a file to write has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
 
   async function dirtyRepo(): Promise<string> {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'before');
     return dir;
   }
 
@@ -363,7 +359,7 @@ describe('uncommitted changes: project move and migrate refuse them as reassign 
     const dir = await dirtyRepo();
     const registry = path.join(dir, 'ports.registry.json');
     await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
-    await gitOk(['commit', '-q', '-am', 'reallocate postgres'], dir);
+    git(dir, 'commit', '-q', '-am', 'reallocate postgres');
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
     const before = await readTree(dir);
     expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toMatchObject({ code: 1, stdout: '', stderr: REFUSED });
@@ -383,10 +379,10 @@ describe('a crash between two renames', () => {
       .map((f) => path.posix.join(path.posix.dirname(f), TEMP.exec(path.posix.basename(f))![1]!));
 
   it('the registry claims nothing; lint reports the half-moved files; the next reassign repairs them and clears the temporary files, lint --fix the rest', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'before');
     const before = await BEFORE();
     const after = await readTree(path.join(BASIC, 'after-reassign'));
 
@@ -457,10 +453,8 @@ describe('the refusal of uncommitted files reads the same from every command and
   }
 
   it('reassign, project move, migrate and allocate --update; reassign_port and allocate_port', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    gitInitCommit(dir, 'before');
     await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
     const before = await readTree(dir);
     const refused = { code: 1, signal: null, stdout: '', stderr: `portreg: ${REFUSAL('--allow-dirty')}\n` };
@@ -487,7 +481,7 @@ describe('the refusal of uncommitted files reads the same from every command and
     // migrate, after a reallocation committed by itself (the README's work in progress stays uncommitted).
     const registry = path.join(dir, 'ports.registry.json');
     await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
-    await gitOk(['commit', '-q', '-m', 'reallocate postgres', '--', 'ports.registry.json'], dir);
+    git(dir, 'commit', '-q', '-m', 'reallocate postgres', '--', 'ports.registry.json');
     const reallocated = await readTree(dir);
     expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toEqual(refused);
     expect(await readTree(dir)).toEqual(reallocated);

@@ -1,32 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CLI, runCli, tempDir, testEnv } from '../helpers/cli.js';
-import { BASIC, copyTree, NOW, readTree, treeText } from './helpers.js';
-
-let root: string;
-let cleanup: () => Promise<void>;
-let n = 0;
-
-beforeAll(async () => {
-  ({ dir: root, cleanup } = await tempDir('portreg-rewrite-'));
-});
-afterAll(() => cleanup());
-
-/** A fresh copy of the fixture's `before` tree. */
-async function fresh(): Promise<string> {
-  const dir = path.join(root, `case${n++}`);
-  await mkdir(dir, { recursive: true });
-  return copyTree(path.join(BASIC, 'before'), dir);
-}
+import { CLI, runCli, testEnv } from '../helpers/cli.js';
+import { copyFixture } from '../helpers/scenario.js';
+import { BASIC, NOW, readTree, treeText } from './helpers.js';
 
 const cli = (args: string[], cwd: string, env: Record<string, string> = {}) => runCli(args, { cwd, env: { PORTREG_NOW: NOW, ...env } });
 const line = (text: string, needle: string) => text.split('\n').find((l) => l.includes(needle));
 
 describe('portreg reassign: golden before/after', () => {
   it('rewrites every occurrence of the service, byte for byte, and nothing else', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033', '--write'], dir);
     expect(r.stderr).toContain('wrote 8 files');
     expect(r.code).toBe(0);
@@ -39,7 +24,7 @@ describe('portreg reassign: golden before/after', () => {
   });
 
   it('changes each kind of occurrence exactly, and leaves the look-alikes alone', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     expect((await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033', '--write'], dir)).code).toBe(0);
     const t = await treeText(dir);
     const compose = t['projects/billing/docker-compose.yml']!;
@@ -82,7 +67,7 @@ describe('portreg reassign: golden before/after', () => {
   });
 
   it('project move: every service keeps its offset, registry and configs together', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await cli(['project', 'move', 'billing', '--range', '5300-5399', '--write'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -105,7 +90,7 @@ describe('portreg reassign: golden before/after', () => {
 
 describe('dry run and output formats', () => {
   it('writes nothing by default: a unified diff of every file, the registry included, and the table', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const before = await readTree(dir);
     const r = await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033'], dir);
     expect(r.code).toBe(0);
@@ -122,7 +107,7 @@ describe('dry run and output formats', () => {
   });
 
   it('colours the diff on a terminal (a pseudo-terminal from util-linux script), and writes nothing', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const command = [process.execPath, CLI, 'reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033'].map((a) => `'${a}'`).join(' ');
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: testEnv({ PORTREG_NOW: NOW, NO_COLOR: undefined }), encoding: 'utf8' });
     expect(r.status).toBe(0);
@@ -145,7 +130,7 @@ describe('dry run and output formats', () => {
   });
 
   it('--format json prints the plan: every edit with file, line, old and new text', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033', '--format', 'json'], dir);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
@@ -196,7 +181,7 @@ describe('dry run and output formats', () => {
 
 describe('a second run, the history, the quarantine', () => {
   it('a second run changes nothing; the old port is in the history and in quarantine for everyone else', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     expect((await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5033', '--write'], dir)).code).toBe(0);
     const after = await readTree(dir);
 
@@ -238,7 +223,7 @@ describe('a second run, the history, the quarantine', () => {
   });
 
   it("--next takes the allocator's choice, never the port being left", async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await cli(['reassign', '--project', 'billing', '--service', 'api', '--next', '--write'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('billing | api     | 5001 | 5000 | 6');
@@ -248,7 +233,7 @@ describe('a second run, the history, the quarantine', () => {
   });
 
   it('refuses what the allocator refuses: out of range, taken, unknown service, and asks for --port or --next', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const out = await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5100'], dir);
     expect(out).toMatchObject({ code: 1, stderr: 'portreg: port 5100 is outside the range 5000-5099 of project "billing"\n' });
     const taken = await cli(['reassign', '--project', 'billing', '--service', 'postgres', '--port', '5001'], dir);
@@ -272,7 +257,7 @@ describe('a second run, the history, the quarantine', () => {
   });
 
   it('project move --port: a named service takes that port, the others keep their offsets', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const r = await cli(['project', 'move', 'billing', '--range', '5400-5409', '--port', 'postgres=5409', '--write'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(

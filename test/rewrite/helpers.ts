@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { cp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -31,21 +30,4 @@ export async function readTree(dir: string): Promise<Map<string, Buffer>> {
 /** The tree as text, file by file, for readable comparisons. */
 export async function treeText(dir: string): Promise<Record<string, string>> {
   return Object.fromEntries([...(await readTree(dir))].map(([k, v]) => [k, v.toString('utf8')]));
-}
-
-export function git(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['-c', 'user.name=portreg test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args],
-      { cwd },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-export async function gitOk(args: string[], cwd: string): Promise<string> {
-  const r = await git(args, cwd);
-  if (r.code !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
 }

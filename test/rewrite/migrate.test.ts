@@ -3,7 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { BASIC, copyTree, git, gitOk, NOW, readTree, treeText } from './helpers.js';
+import { copyFixture } from '../helpers/scenario.js';
+import { git } from '../helpers/git.js';
+import { BASIC, copyTree, NOW, readTree, treeText } from './helpers.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -13,12 +15,6 @@ beforeAll(async () => {
   ({ dir: root, cleanup } = await tempDir('portreg-migrate-'));
 });
 afterAll(() => cleanup());
-
-async function fresh(): Promise<string> {
-  const dir = path.join(root, `case${n++}`);
-  await mkdir(dir, { recursive: true });
-  return copyTree(path.join(BASIC, 'before'), dir);
-}
 
 const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: { PORTREG_NOW: NOW } });
 
@@ -37,7 +33,7 @@ const POSTGRES_TO_5033: [string, string] = ['"postgres": { "port": 5032,', '"pos
 
 describe('portreg migrate --from FILE', () => {
   it('rewrites the configs of every service whose port changed, records the history, and a second run is a no-op', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const old = path.join(root, `old${n++}.json`);
     await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
     await editRegistry(dir, POSTGRES_TO_5033, ['"api": { "port": 5001,', '"api": { "port": 5010,']);
@@ -82,7 +78,7 @@ describe('portreg migrate --from FILE', () => {
   });
 
   it('reports removed services with the files that still name them, and records their release', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const old = path.join(root, `old${n++}.json`);
     await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
     await editRegistry(dir, ['        "redis": { "port": 5002, "purpose": "Cache", "env": "REDIS_PORT", "containerPort": 6379 },\n', '']);
@@ -102,7 +98,7 @@ describe('portreg migrate --from FILE', () => {
   });
 
   it('a swap: structure decides compose and env values; a mention by number alone is left, and said', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const old = path.join(root, `old${n++}.json`);
     await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
     await editRegistry(dir, ['"api": { "port": 5001,', '"api": { "port": 5003,'], ['"worker": { "port": 5003,', '"worker": { "port": 5001,']);
@@ -121,12 +117,12 @@ describe('portreg migrate --from FILE', () => {
   });
 
   it('a range moved by hand without its ports: each service takes its offset in the new range, registry and configs together', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'before');
     await editRegistry(dir, ['"range": { "from": 5200, "to": 5299 }', '"range": { "from": 5400, "to": 5499 }']);
-    await gitOk(['commit', '-q', '-am', 'analytics moves to 5400-5499'], dir);
+    git(dir, 'commit', '-q', '-am', 'analytics moves to 5400-5499');
     // The registry as edited fails its checks: clickhouse's 5232 is outside the new range.
     expect((await cli(['registry', 'check'], dir)).code).toBe(1);
 
@@ -137,7 +133,7 @@ describe('portreg migrate --from FILE', () => {
         '+        "clickhouse": { "port": 5432, "purpose": "ClickHouse", "env": "CLICKHOUSE_PORT", "containerPort": 8123, "history": [{ "port": 5232, "until": "2025-06-01T12:00:00.000Z", "reason": "project moved from 5200-5299 to 5400-5499" }] }\n',
     );
     expect(dry.stdout.endsWith('analytics | clickhouse | 5232 | 5432 | 2\n')).toBe(true);
-    expect((await git(['status', '--porcelain'], dir)).stdout).toBe('');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
 
     const r = await cli(['migrate', '--from', 'HEAD~1', '--write'], dir);
     expect(r.code).toBe(0);
@@ -157,7 +153,7 @@ describe('portreg migrate --from FILE', () => {
   });
 
   it('a range moved onto another project: refused with what would still be wrong, nothing written', async () => {
-    const dir = await fresh();
+    const dir = await copyFixture(path.join(BASIC, 'before'));
     const old = path.join(root, `old${n++}.json`);
     await writeFile(old, await readFile(path.join(dir, 'ports.registry.json')));
     await editRegistry(dir, ['"range": { "from": 5200, "to": 5299 }', '"range": { "from": 5100, "to": 5199 }']);
@@ -175,12 +171,12 @@ describe('portreg migrate --from FILE', () => {
 
 describe('portreg migrate --from REV', () => {
   it('reads the registry at a git revision (two commits), and refuses what git cannot give', async () => {
-    const dir = await fresh();
-    await gitOk(['init', '-q'], dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'before the reallocation'], dir);
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'before the reallocation');
     await editRegistry(dir, POSTGRES_TO_5033);
-    await gitOk(['commit', '-q', '-am', 'reallocate postgres'], dir);
+    git(dir, 'commit', '-q', '-am', 'reallocate postgres');
 
     const r = await cli(['migrate', '--from', 'HEAD~1', '--write', '--format', 'json'], dir);
     expect(r.code).toBe(0);
@@ -191,11 +187,11 @@ describe('portreg migrate --from REV', () => {
     const golden = await treeText(path.join(BASIC, 'after-reassign'));
     const t = await treeText(dir);
     for (const file of Object.keys(golden).filter((f) => f !== 'ports.registry.json')) expect(t[file]).toBe(golden[file]);
-    await gitOk(['commit', '-q', '-am', 'migrate'], dir);
+    git(dir, 'commit', '-q', '-am', 'migrate');
     // idempotent: the previous registry is still HEAD~2 now
     const again = await cli(['migrate', '--from', 'HEAD~2', '--write'], dir);
     expect(again).toMatchObject({ code: 0, stderr: 'portreg: nothing to change\n' });
-    expect((await git(['status', '--porcelain'], dir)).stdout).toBe('');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
 
     const missing = await cli(['migrate', '--from', 'no-such-rev'], dir);
     expect(missing).toMatchObject({ code: 2, stderr: 'portreg: --from no-such-rev: there is no such file, and git does not know the revision no-such-rev\n' });
@@ -204,13 +200,13 @@ describe('portreg migrate --from REV', () => {
   it('names a revision that lacks the registry', async () => {
     const dir = path.join(root, `case${n++}`);
     await mkdir(dir);
-    await gitOk(['init', '-q'], dir);
+    git(dir, 'init', '-q');
     await writeFile(path.join(dir, 'README.md'), '# nothing yet\n');
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'first'], dir);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'first');
     await copyTree(path.join(BASIC, 'before'), dir);
-    await gitOk(['add', '.'], dir);
-    await gitOk(['commit', '-q', '-m', 'registry'], dir);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'registry');
     const r = await cli(['migrate', '--from', 'HEAD~1'], dir);
     expect(r).toMatchObject({
       code: 2,
@@ -219,14 +215,14 @@ describe('portreg migrate --from REV', () => {
   });
 
   it('on a shallow clone without the revision: says so, and how to fetch it (exit 2)', async () => {
-    const origin = await fresh();
-    await gitOk(['init', '-q'], origin);
-    await gitOk(['add', '.'], origin);
-    await gitOk(['commit', '-q', '-m', 'before'], origin);
+    const origin = await copyFixture(path.join(BASIC, 'before'));
+    git(origin, 'init', '-q');
+    git(origin, 'add', '.');
+    git(origin, 'commit', '-q', '-m', 'before');
     await editRegistry(origin, POSTGRES_TO_5033);
-    await gitOk(['commit', '-q', '-am', 'reallocate'], origin);
+    git(origin, 'commit', '-q', '-am', 'reallocate');
     const shallow = path.join(root, `shallow${n++}`);
-    await gitOk(['clone', '-q', '--depth', '1', pathToFileURL(origin).href, shallow], root);
+    git(root, 'clone', '-q', '--depth', '1', pathToFileURL(origin).href, shallow);
 
     const r = await cli(['migrate', '--from', 'HEAD~1'], shallow);
     expect(r.code).toBe(2);
@@ -234,7 +230,7 @@ describe('portreg migrate --from REV', () => {
       'portreg: --from HEAD~1: this clone is shallow and does not have HEAD~1; fetch the history it needs and run again: git fetch --deepen=1 (one more commit), or git fetch --unshallow (all of it); in GitHub Actions: actions/checkout with fetch-depth: 0\n',
     );
     // and once fetched, it works
-    await gitOk(['fetch', '-q', '--deepen=1'], shallow);
+    git(shallow, 'fetch', '-q', '--deepen=1');
     const fetched = await cli(['migrate', '--from', 'HEAD~1'], shallow);
     expect(fetched.code).toBe(0);
     expect(fetched.stdout).toContain('billing | postgres | 5032 | 5033 | 8');

@@ -73,6 +73,68 @@ describe('inventory: stacks', () => {
   });
 });
 
+describe('inventory: extends chains', () => {
+  let root: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir: root, cleanup } = await tempDir('portreg-extends-')));
+  afterAll(() => cleanup());
+
+  const stackServices = (r: ScanResult) =>
+    Object.fromEntries(
+      r.stacks
+        .flatMap((s) => s.services)
+        .map((v) => [v.name, { ports: v.ports.map((i) => r.ports[i]!.published), steps: v.steps.map((x) => `${x.mode} ${x.file} ${x.count}`) }]),
+    );
+
+  it('inherits the ports of every level, as Compose resolves grandchild extends child extends base', async () => {
+    const dir = path.join(root, 'chain');
+    await mkdir(path.join(dir, 'lib'), { recursive: true });
+    await writeFile(path.join(dir, 'lib/base.yaml'), 'services:\n  base:\n    ports:\n      - "5001:80"\n');
+    await writeFile(
+      path.join(dir, 'lib/child.yaml'),
+      'services:\n  child:\n    extends:\n      file: base.yaml\n      service: base\n    ports:\n      - "5002:81"\n',
+    );
+    await writeFile(
+      path.join(dir, 'compose.yaml'),
+      'services:\n  grandchild:\n    extends:\n      file: lib/child.yaml\n      service: child\n    ports:\n      - "5003:82"\n',
+    );
+    const r = await scan({ root: dir, registry: null });
+    expect(r.findings).toEqual([]);
+    expect(stackServices(r)).toEqual({
+      grandchild: { ports: [5001, 5002, 5003], steps: ['extends lib/base.yaml 1', 'extends lib/child.yaml 1', 'base compose.yaml 1'] },
+    });
+  });
+
+  it('stops at a cycle and at a level it cannot find, keeping what it found', async () => {
+    const dir = path.join(root, 'cycle');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, 'compose.yaml'),
+      [
+        'services:',
+        '  a:',
+        '    extends: b',
+        '    ports: ["5011:80"]',
+        '  b:',
+        '    extends: a',
+        '    ports: ["5012:80"]',
+        '  c:',
+        '    extends:',
+        '      file: missing.yaml',
+        '      service: x',
+        '    ports: ["5013:80"]',
+        '',
+      ].join('\n'),
+    );
+    const r = await scan({ root: dir, registry: null });
+    expect(stackServices(r)).toEqual({
+      a: { ports: [5012, 5011], steps: ['extends compose.yaml 1', 'base compose.yaml 1'] },
+      b: { ports: [5011, 5012], steps: ['extends compose.yaml 1', 'base compose.yaml 1'] },
+      c: { ports: [5013], steps: ['base compose.yaml 1'] },
+    });
+  });
+});
+
 describe('inventory: projects, services and references', () => {
   it('tells one compose service’s ports apart by container port, maps folders by name, and marks references', async () => {
     const r = await scanFixture('attribution');

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { refusal, usageError } from '../../errors.js';
 import { createFileExclusive } from '../../util/atomic-write.js';
+import { gitTopLevel } from '../../util/git.js';
 import { newRegistry } from '../../registry/defaults.js';
 import { findRegistryUpward } from '../../config/locate-registry.js';
 import { displayPathFor } from '../../registry/load.js';
@@ -13,16 +15,20 @@ import type { ImportedProject, ImportResult } from '../../adopt/plan-import.js';
 import { outputFormat, printJson, type CommandContext, type CommonOptions } from '../context.js';
 
 /**
- * A `$schema` that resolves from the user's folder: the copy in their node_modules when
- * portreg is installed there, else the schema of the portreg that runs, relative to the folder.
+ * A `$schema` that resolves on every clone, or none: the schema of the portreg installed in the
+ * repository's own node_modules (a dependency of that repository), else the running portreg's
+ * schema when it lies in the same repository (portreg's own checkout). A path into another
+ * folder of this machine would break for everyone else: `portreg schema --path` prints it instead.
+ * `top` is the git top folder (the folder itself outside git).
  */
-export function schemaReferenceFor(folder: string): string {
-  for (let dir = folder; ; dir = path.dirname(dir)) {
+export function schemaReferenceFor(folder: string, top: string): string | undefined {
+  const inside = (file: string) => !path.relative(top, file).startsWith('..');
+  for (let dir = folder; inside(dir); dir = path.dirname(dir)) {
     const installed = path.join(dir, 'node_modules', 'portreg', 'schemas', 'ports.registry.schema.json');
     if (existsSync(installed)) return toRelative(folder, installed);
-    if (path.dirname(dir) === dir) break;
+    if (dir === top || path.dirname(dir) === dir) break;
   }
-  return toRelative(folder, REGISTRY_SCHEMA_PATH);
+  return inside(REGISTRY_SCHEMA_PATH) ? toRelative(folder, REGISTRY_SCHEMA_PATH) : undefined;
 }
 
 function toRelative(from: string, to: string): string {
@@ -56,7 +62,9 @@ An existing registry is never overwritten.`,
       const file = path.join(folder, REGISTRY_FILE_NAME);
       const shown = displayPathFor(file, ctx.cwd);
       const above = await findRegistryUpward(path.dirname(folder));
-      let registry = newRegistry(schemaReferenceFor(folder));
+      // Compared as real paths: git answers with one, and the folder may be reached through a link.
+      const real = await realpath(folder).catch(() => folder);
+      let registry = newRegistry(schemaReferenceFor(real, (await gitTopLevel(real)) ?? real));
       let imported: ImportResult | null = null;
       if (options.import) {
         if (existsSync(file))
