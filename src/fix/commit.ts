@@ -20,6 +20,7 @@
  * back. The other order would leave a registry claiming ports the configs do not use yet, and
  * undoing it would need a second locked write that can fail too.
  */
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
@@ -124,7 +125,17 @@ const refused = (code: string, message: string) => new PortregError(message, Exi
 async function prepare<R>(set: ChangeSet<R>, shown: (f: string) => string): Promise<Target[]> {
   const realRoot = await realpath(set.root);
   const changed = set.files.filter((f) => f.before === ABSENT || !f.before.equals(f.after));
-  const targets = await mapLimit(changed, IO_CONCURRENCY, (f) => checkTarget(realRoot, f, shown(f.file)));
+  // Files share their folders: each folder is looked at once.
+  const folders = new Map<string, Promise<Stats | null>>();
+  const folderInfo = (folder: string) => {
+    if (!folders.has(folder))
+      folders.set(
+        folder,
+        lstat(folder).catch(() => null),
+      );
+    return folders.get(folder)!;
+  };
+  const targets = await mapLimit(changed, IO_CONCURRENCY, (f) => checkTarget(realRoot, f, shown(f.file), folderInfo));
   if (set.uncommitted.refuse) {
     const dirty = await dirtyAmong(
       realRoot,
@@ -146,7 +157,7 @@ export function uncommittedRefusal(files: string[], allowWith: string): PortregE
 }
 
 /** Inside the root, no symbolic link on the way (the file itself or a folder above it), the bytes as planned. */
-async function checkTarget(realRoot: string, change: FileChange, shown: string): Promise<Target> {
+async function checkTarget(realRoot: string, change: FileChange, shown: string, folderInfo: (folder: string) => Promise<Stats | null>): Promise<Target> {
   const absolute = path.resolve(realRoot, change.file);
   const rel = path.relative(realRoot, absolute);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw refused('file-outside', `${shown} lies outside ${realRoot}; nothing was written`);
@@ -154,7 +165,7 @@ async function checkTarget(realRoot: string, change: FileChange, shown: string):
   const parts = rel.split(path.sep);
   for (let i = 1; i < parts.length; i++) {
     const folder = path.join(realRoot, ...parts.slice(0, i));
-    const info = missingFolders.length ? null : await lstat(folder).catch(() => null);
+    const info = missingFolders.length ? null : await folderInfo(folder);
     if (!info) {
       missingFolders.push(folder);
       continue;
