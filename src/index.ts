@@ -23,7 +23,8 @@ export { allocatePort, releaseService, addProject, describePort } from './regist
 export type { AllocationRequest, AllocationResult } from './registry/allocator.js';
 export { serializeRegistry } from './registry/serialize.js';
 export { newRegistry, DEFAULT_RESERVATIONS } from './registry/defaults.js';
-export type { Registry, Project, Service, Reservation, PortRange, Protocol } from './registry/types.js';
+export type { Registry, Project, Service, Reservation, PortRange } from './registry/types.js';
+export type { Protocol } from './protocol.js';
 export { listListeners, livePorts } from './live/listeners.js';
 export type { Listener } from './live/listeners.js';
 

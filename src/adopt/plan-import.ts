@@ -32,6 +32,7 @@ import { isHostPort } from '../scan/facts.js';
 import { addProject, allocatePort } from '../registry/allocator.js';
 import { checkRegistrySemantics } from '../registry/checks.js';
 import { JsonDocument } from '../registry/json-document.js';
+import { portIndexOf } from '../registry/port-index.js';
 import { serializeRegistry } from '../registry/serialize.js';
 import {
   DEFAULT_PROJECT_SPACE,
@@ -39,12 +40,11 @@ import {
   formatRange,
   inRange,
   rangesOverlap,
-  reservationRange,
   serviceProtocols,
   type PortRange,
-  type Protocol,
   type Registry,
 } from '../registry/types.js';
+import type { Protocol } from '../protocol.js';
 
 export interface ImportedService {
   service: string;
@@ -201,11 +201,8 @@ function draftServices(facts: PortFact[], notes: string[]): Omit<ImportedService
 
 /** Usable for a project's service: inside the range, not reserved or to avoid, not given, not in quarantine. */
 function isUsable(registry: Registry, project: string, port: number, protocols: Protocol[], now: Date): boolean {
-  for (const r of registry.reserved ?? []) {
-    if (r.owner === project || !inRange(port, reservationRange(r))) continue;
-    if (r.protocol && !protocols.includes(r.protocol)) continue;
-    return false;
-  }
+  // Not even a port to avoid: the allocator would take one only because it was asked for.
+  if (portIndexOf(registry).reservationsFor(port, project, protocols).length > 0) return false;
   try {
     // The allocator's own checks (taken, quarantine), without writing anything.
     allocatePort(registry, { project, service: '\u0000probe', purpose: 'probe', port, protocol: protocols }, { now });
@@ -217,7 +214,7 @@ function isUsable(registry: Registry, project: string, port: number, protocols: 
 
 /** Does an error reservation overlap the block? Such a block is never a project's range. */
 function blockReserved(registry: Registry, block: PortRange, project: string): boolean {
-  return (registry.reserved ?? []).some((r) => (r.severity ?? 'error') === 'error' && r.owner !== project && rangesOverlap(block, reservationRange(r)));
+  return portIndexOf(registry).reservedInRange(block, project).length > 0;
 }
 
 export function planImport(scan: ScanResult, fresh: Registry, context: ImportContext): ImportResult {
@@ -348,6 +345,8 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
 
   // The ports left behind, beside the new ones: what lint --fix moves the configs from.
   const until = context.now.toISOString();
+  // A copy to edit in place: the registries above are indexed (portIndexOf) and stay as they are.
+  registry = structuredClone(registry);
   for (const r of results.values()) {
     for (const s of r.services) {
       if (s.old === s.new) continue;

@@ -3,7 +3,8 @@
  * defaults spelled out (protocol tcp, compose service = service name), so every generator
  * writes the same facts the same way.
  */
-import { serviceProtocols, type PortRange, type Protocol, type Registry } from '../registry/types.js';
+import { serviceProtocols, type PortRange, type Registry } from '../registry/types.js';
+import type { Protocol } from '../protocol.js';
 
 export interface ServiceView {
   name: string;

@@ -6,8 +6,10 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import { requireProject } from '../registry/allocator.js';
+import type { Protocol } from '../protocol.js';
+import { portIndexOf } from '../registry/port-index.js';
 import { suggestFreePorts } from '../registry/suggest.js';
-import { serviceProtocols, type Registry } from '../registry/types.js';
+import type { Registry } from '../registry/types.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 import type { Listener } from './listeners.js';
 import { describeListener } from './report.js';
@@ -28,7 +30,7 @@ export interface DoctorPort {
   /** The registry service the port is attributed to, if any. */
   service: string | null;
   port: number;
-  protocol: 'tcp' | 'udp' | 'sctp';
+  protocol: Protocol;
   /** The host address it binds (null: every address). */
   hostIp: string | null;
   /** free; held (the bind would fail); unknown (the port comes from a variable without a value, or sctp). */
@@ -128,12 +130,7 @@ export function doctorReport(options: {
   const { registry, project, scan, listeners } = options;
   const shown = options.shown ?? ((f: string) => f);
   requireProject(registry, project);
-  const owners = new Map<string, { project: string; service: string }>();
-  for (const [name, p] of Object.entries(registry.projects)) {
-    for (const [service, s] of Object.entries(p.services ?? {})) {
-      for (const protocol of serviceProtocols(s.protocol)) owners.set(`${s.port}/${protocol}`, { project: name, service });
-    }
-  }
+  const index = portIndexOf(registry);
   const stacks = scan.stacks.filter((s) => s.project === project);
   const entries: { stack: string; fact: PortFact; port: number | null }[] = [];
   for (const stack of stacks) {
@@ -178,7 +175,8 @@ export function doctorReport(options: {
         message: `${who} publishes ${fact.raw} (${where}): ${fact.variable ?? 'its variable'} has no value, so the port is not known: set it in the env template`,
       };
     }
-    const registeredOwner = owners.get(`${port}/${protocol}`) ?? null;
+    const owner = index.ownerOf(port, protocol);
+    const registeredOwner = owner ? { project: owner.project, service: owner.service } : null;
     const ownerIsThisService = Boolean(
       registeredOwner && registeredOwner.project === project && fact.service !== null && registeredOwner.service === fact.service,
     );

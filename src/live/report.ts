@@ -3,7 +3,8 @@
  * which registered services are not listening, which listeners sit on reserved ports.
  * Pure: the listeners come from listListeners(), the registry from the caller.
  */
-import { formatRange, inRange, reservationRange, serviceProtocols, type Registry } from '../registry/types.js';
+import { portIndexOf, portKey, type PortIndex } from '../registry/port-index.js';
+import { formatRange, inRange, type Registry } from '../registry/types.js';
 import type { Listener } from './listeners.js';
 
 export interface LiveOwner {
@@ -54,31 +55,26 @@ export interface LiveReport {
 
 /** Joins listeners with the registry. */
 export function liveReport(registry: Registry, listeners: readonly Listener[]): LiveReport {
-  const owners = new Map<string, LiveOwner>();
-  for (const [project, p] of Object.entries(registry.projects)) {
-    for (const [service, s] of Object.entries(p.services ?? {})) {
-      for (const protocol of serviceProtocols(s.protocol)) owners.set(`${s.port}/${protocol}`, { project, service, purpose: s.purpose });
-    }
-  }
-  const joined = listeners.map((l) => joinListener(registry, l, owners));
-  const live = new Set(listeners.map((l) => `${l.port}/${l.protocol}`));
+  const index = portIndexOf(registry);
+  const joined = listeners.map((l) => joinListener(registry, index, l));
+  const live = new Set(listeners.map((l) => portKey(l.port, l.protocol)));
   const notListening: NotListening[] = [];
-  for (const [project, p] of Object.entries(registry.projects)) {
-    for (const [service, s] of Object.entries(p.services ?? {})) {
-      for (const protocol of serviceProtocols(s.protocol)) {
-        if (protocol === 'sctp' || live.has(`${s.port}/${protocol}`)) continue;
-        notListening.push({ project, service, port: s.port, protocol, purpose: s.purpose });
-      }
+  for (const { project, service, port, protocols, entry } of index.holdings()) {
+    for (const protocol of protocols) {
+      if (protocol === 'sctp' || live.has(portKey(port, protocol))) continue;
+      notListening.push({ project, service, port, protocol, purpose: entry.purpose });
     }
   }
   notListening.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
   return { listeners: joined, notListening, onReserved: joined.filter((l) => l.reservations.length > 0) };
 }
 
-function joinListener(registry: Registry, l: Listener, owners: Map<string, LiveOwner>): LiveListener {
-  const reservations = (registry.reserved ?? [])
-    .filter((r) => inRange(l.port, reservationRange(r)) && (!r.protocol || r.protocol === l.protocol))
-    .map((r) => ({ reason: r.reason, range: reservationRange(r), severity: r.severity ?? 'error', owner: r.owner ?? null }));
+function joinListener(registry: Registry, index: PortIndex, l: Listener): LiveListener {
+  // A listener is no project's: every reservation on its port and protocol applies, owners' too.
+  const reservations = index
+    .reservationsFor(l.port, null, [l.protocol])
+    .map(({ reservation: r, range, severity }) => ({ reason: r.reason, range, severity, owner: r.owner ?? null }));
+  const owner = index.ownerOf(l.port, l.protocol);
   const rangeOf = Object.entries(registry.projects).find(([, p]) => inRange(l.port, p.range))?.[0] ?? null;
   return {
     protocol: l.protocol,
@@ -88,7 +84,7 @@ function joinListener(registry: Registry, l: Listener, owners: Map<string, LiveO
     pid: l.pid,
     command: l.command,
     container: l.container ?? null,
-    owner: owners.get(`${l.port}/${l.protocol}`) ?? null,
+    owner: owner ? { project: owner.project, service: owner.service, purpose: owner.entry.purpose } : null,
     reservations,
     rangeOf,
   };

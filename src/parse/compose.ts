@@ -8,7 +8,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from '../util/text-position.js';
-import type { ParsedFile, Protocol, RawPortFact, Span } from './types.js';
+import type { ParsedFile, RawPortFact, Span } from './types.js';
+import { isProtocol, type Protocol } from '../protocol.js';
 import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';
 import { InterpolationError, type TemplateEnv } from './interpolate.js';
 import { interpolateTraced, traceSpan, type TracedValue } from './traced-interpolation.js';
@@ -282,6 +283,29 @@ class ComposeWalker {
       resolved: true,
       raw: writtenValue(node),
     });
+    // A mapping whose container side comes from a variable ("5004:${ADMIN_TARGET:-9000}"): that
+    // variable is a port variable of the project too (env-undocumented checks it), so it gets a
+    // container-side fact of its own, never a host port.
+    if (published !== null && !model.networkModeHost) {
+      const container = this.sourceSpan(node, traced, first.targetSpan.start, first.targetSpan.end);
+      if (container.variable && container.variable !== located.variable) {
+        facts.push({
+          source: 'compose',
+          kind: 'target',
+          span: container.span,
+          composeService: model.name,
+          hostIp: first.hostIp,
+          published: null,
+          publishedEnd: null,
+          target: first.target,
+          targetEnd: isRange ? last.target : null,
+          protocol: first.protocol,
+          variable: container.variable,
+          resolved: true,
+          raw: writtenValue(node),
+        });
+      }
+    }
     return facts;
   }
 
@@ -291,7 +315,7 @@ class ComposeWalker {
     const publishedNode = this.deref(fields.get('published')?.value as Node | undefined);
     const hostIp = this.scalarString(fields.get('host_ip')?.value as Node | undefined);
     const protocolText = this.scalarString(fields.get('protocol')?.value as Node | undefined) ?? 'tcp';
-    const protocol = (['tcp', 'udp', 'sctp'].includes(protocolText) ? protocolText : null) as Protocol | null;
+    const protocol = isProtocol(protocolText) ? protocolText : null;
     if (!protocol) {
       this.report('parse-error', 'error', spanOf(fields.get('protocol')!.value as Node), `service "${model.name}": unknown protocol "${protocolText}"`);
       return;

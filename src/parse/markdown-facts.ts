@@ -20,7 +20,8 @@
  * the compose and env parsers.
  */
 import type { Code, Nodes, Root, RootContent, Table } from 'mdast';
-import type { ParsedFile, Protocol, RawPortFact, Span } from './types.js';
+import type { ParsedFile, RawPortFact, Span } from './types.js';
+import { isProtocol, type Protocol } from '../protocol.js';
 import { fileOffset, joinChunks, relevantChunks, type Chunk, type RelevantBlocks } from './markdown-mask.js';
 import { simpleBlocks } from './markdown-simple.js';
 
@@ -520,7 +521,7 @@ function generatedRegions(markers: { offset: number; end: number; kind: string }
 }
 
 function protocol(p: string | undefined): Protocol | null {
-  return p === 'tcp' || p === 'udp' || p === 'sctp' ? p : null;
+  return p !== undefined && isProtocol(p) ? p : null;
 }
 
 function unbracket(host: string | undefined): string | null {

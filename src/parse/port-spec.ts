@@ -12,8 +12,7 @@
  * - Error messages are prefixed with the spec (`invalid port spec "…": <reference message>`).
  */
 
-export const PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+import { isProtocol, type Protocol } from '../protocol.js';
 
 type Span = { start: number; end: number };
 
@@ -203,10 +202,6 @@ function splitParts(text: string): { ip: Field | null; host: Field | null; conta
   const host = { text: text.slice(hostColon + 1, lastColon), start: hostColon + 1 };
   if (hostColon < 0) return { ip: null, host, container };
   return { ip: { text: text.slice(0, hostColon), start: 0 }, host, container };
-}
-
-function isProtocol(value: string): value is Protocol {
-  return (PROTOCOLS as readonly string[]).includes(value);
 }
 
 /** Runs `parse`, replacing the reason of a PortSpecError with `prefix: reason` for `raw`. */

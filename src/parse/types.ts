@@ -3,6 +3,7 @@
  * The JSON of `portreg scan` (schemas/scan.schema.json) is built from these.
  */
 import type { Finding } from '../findings.js';
+import type { Protocol } from '../protocol.js';
 
 export type PortSource = 'compose' | 'env' | 'markdown' | 'code';
 
@@ -17,8 +18,6 @@ export type PortSource = 'compose' | 'env' | 'markdown' | 'code';
  * - reference: a mention or value that points at another project's registered port.
  */
 export type PortKind = 'published' | 'target' | 'expose' | 'env' | 'url' | 'mention' | 'reference';
-
-export type Protocol = 'tcp' | 'udp' | 'sctp';
 
 /** 0-based offsets into the file's text, end exclusive. */
 export interface Span {

@@ -4,7 +4,8 @@
  * the store runs them under the lock.
  */
 import { refusal, usageError } from '../errors.js';
-import { quarantinedPorts, type QuarantineHold } from './quarantine.js';
+import { PROTOCOLS, type Protocol } from '../protocol.js';
+import { portIndexOf, portKey, type PortHolder, type PortIndex, type QuarantineHold } from './port-index.js';
 import {
   DEFAULT_PROJECT_SPACE,
   DEFAULT_RANGE_SIZE,
@@ -12,10 +13,8 @@ import {
   inRange,
   rangeSize,
   rangesOverlap,
-  reservationRange,
   serviceProtocols,
   type PortRange,
-  type Protocol,
   type Registry,
   type Reservation,
   type Service,
@@ -75,59 +74,46 @@ export function requireProject(registry: Registry, name: string) {
   return project;
 }
 
-interface PortOwner {
-  project: string;
-  service: string;
-}
-
-/** Who holds each `port/protocol`. */
-function portOwners(registry: Registry): Map<string, PortOwner> {
-  const owners = new Map<string, PortOwner>();
-  for (const [project, p] of Object.entries(registry.projects)) {
-    for (const [service, s] of Object.entries(p.services ?? {})) {
-      for (const protocol of serviceProtocols(s.protocol)) owners.set(`${s.port}/${protocol}`, { project, service });
-    }
-  }
-  return owners;
-}
-
-/** Reservations that apply to a project's ports (a reservation's owner may use it). */
-function reservationsAt(registry: Registry, port: number, project: string, protocols: Protocol[]): Reservation[] {
-  return (registry.reserved ?? []).filter((r) => r.owner !== project && inRange(port, reservationRange(r)) && (!r.protocol || protocols.includes(r.protocol)));
-}
-
 /** Why a port cannot go to (project, service), or null when it can. */
 type Blocker =
-  | { kind: 'taken'; owner: PortOwner }
-  | { kind: 'reserved'; reservation: Reservation }
-  | { kind: 'avoid'; reservation: Reservation }
+  | { kind: 'taken'; owner: PortHolder }
+  | { kind: 'reserved'; reservation: Reservation; range: PortRange }
+  | { kind: 'avoid'; reservation: Reservation; range: PortRange }
   | { kind: 'quarantine'; hold: QuarantineHold }
   | { kind: 'live' };
 
-function blockerOf(
-  port: number,
-  project: string,
-  service: string,
-  protocols: Protocol[],
-  owners: Map<string, PortOwner>,
-  registry: Registry,
-  holds: Map<string, QuarantineHold>,
-  live: ReadonlySet<string> | undefined,
-): Blocker | null {
+/** What the allocator asks of each candidate port: the same for every port of one request. */
+interface Claim {
+  project: string;
+  service: string;
+  protocols: Protocol[];
+  index: PortIndex;
+  now: Date;
+  live: ReadonlySet<string> | undefined;
+}
+
+function blockerOf(port: number, claim: Claim): Blocker | null {
+  const { project, service, protocols, index } = claim;
   for (const protocol of protocols) {
-    const owner = owners.get(`${port}/${protocol}`);
+    const owner = index.ownerOf(port, protocol);
     if (owner && !(owner.project === project && owner.service === service)) return { kind: 'taken', owner };
   }
-  const reservations = reservationsAt(registry, port, project, protocols);
-  const hard = reservations.find((r) => (r.severity ?? 'error') === 'error');
-  if (hard) return { kind: 'reserved', reservation: hard };
+  const reservations = index.reservationsFor(port, project, protocols);
+  const hard = reservations.find((r) => r.severity === 'error');
+  if (hard) return { kind: 'reserved', reservation: hard.reservation, range: hard.range };
   for (const protocol of protocols) {
-    const hold = holds.get(`${port}/${protocol}`);
+    const hold = index.quarantineHold(port, protocol, claim.now);
     if (hold && !(hold.project === project && hold.service === service)) return { kind: 'quarantine', hold };
   }
-  if (reservations[0]) return { kind: 'avoid', reservation: reservations[0] };
-  if (live && protocols.some((p) => live.has(`${port}/${p}`))) return { kind: 'live' };
+  const soft = reservations[0];
+  if (soft) return { kind: 'avoid', reservation: soft.reservation, range: soft.range };
+  if (claim.live && protocols.some((p) => claim.live!.has(portKey(port, p)))) return { kind: 'live' };
   return null;
+}
+
+/** Would the allocator give this port to a new tcp service of the project (live listeners aside)? */
+export function isFreeForNewService(registry: Registry, project: string, port: number, context: { now: Date }): boolean {
+  return blockerOf(port, { project, service: '\u0000', protocols: ['tcp'], index: portIndexOf(registry), now: context.now, live: undefined }) === null;
 }
 
 function describeBlocker(port: number, b: Blocker): string {
@@ -135,9 +121,9 @@ function describeBlocker(port: number, b: Blocker): string {
     case 'taken':
       return `port ${port} is taken by service "${b.owner.service}" of project "${b.owner.project}"`;
     case 'reserved':
-      return `port ${port} is reserved: ${b.reservation.reason} (${formatRange(reservationRange(b.reservation))})`;
+      return `port ${port} is reserved: ${b.reservation.reason} (${formatRange(b.range)})`;
     case 'avoid':
-      return `port ${port} is one to avoid: ${b.reservation.reason} (${formatRange(reservationRange(b.reservation))})`;
+      return `port ${port} is one to avoid: ${b.reservation.reason} (${formatRange(b.range)})`;
     case 'quarantine':
       return `port ${port} was ${b.hold.what} by service "${b.hold.service}" of project "${b.hold.project}" on ${b.hold.since} and is in quarantine until ${b.hold.until}`;
     case 'live':
@@ -200,8 +186,8 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     }
   }
 
-  const owners = portOwners(registry);
-  const holds = quarantinedPorts(registry, context.now);
+  // The input's index: the copy is the same registry until the new entry goes in below.
+  const claim: Claim = { project: request.project, service: request.service, protocols, index: portIndexOf(input), now: context.now, live: context.livePorts };
   const warnings: string[] = [];
   const skippedLive: number[] = [];
   let port: number | undefined;
@@ -212,13 +198,13 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     if (!inRange(port, project.range)) {
       throw refusal('port-out-of-range', `port ${port} is outside the range ${formatRange(project.range)} of project "${request.project}"`);
     }
-    const blocker = blockerOf(port, request.project, request.service, protocols, owners, registry, holds, context.livePorts);
+    const blocker = blockerOf(port, claim);
     if (blocker?.kind === 'avoid') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
     else if (blocker?.kind === 'live') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
     else if (blocker) throw refusal(`port-${blocker.kind}`, describeBlocker(port, blocker), { port });
   } else {
     const isFree = (candidate: number) => {
-      const blocker = blockerOf(candidate, request.project, request.service, protocols, owners, registry, holds, context.livePorts);
+      const blocker = blockerOf(candidate, claim);
       if (blocker?.kind === 'live') skippedLive.push(candidate);
       return blocker === null;
     };
@@ -226,7 +212,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     for (let candidate = project.range.from; port === undefined && candidate <= project.range.to; candidate++) {
       if (isFree(candidate)) port = candidate;
     }
-    if (port === undefined) throw rangeFull(registry, request.project, protocols, owners, holds, context.livePorts);
+    if (port === undefined) throw rangeFull(registry, claim);
   }
 
   const entry: Service = { port, purpose: request.purpose };
@@ -253,20 +239,15 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
   };
 }
 
-function rangeFull(
-  registry: Registry,
-  projectName: string,
-  protocols: Protocol[],
-  owners: Map<string, PortOwner>,
-  holds: Map<string, QuarantineHold>,
-  live: ReadonlySet<string> | undefined,
-) {
+function rangeFull(registry: Registry, claim: Claim) {
+  const projectName = claim.project;
   const project = registry.projects[projectName]!;
   const size = rangeSize(project.range);
   const used = Object.values(project.services ?? {}).filter((s) => inRange(s.port, project.range)).length;
   const counts = { reserved: 0, quarantine: 0, live: 0 };
   for (let p = project.range.from; p <= project.range.to; p++) {
-    const b = blockerOf(p, projectName, '\u0000', protocols, owners, registry, holds, live);
+    // A service name nobody has: the project's own ports count as used, not as blocked.
+    const b = blockerOf(p, { ...claim, service: '\u0000' });
     if (!b) continue;
     if (b.kind === 'reserved' || b.kind === 'avoid') counts.reserved++;
     else if (b.kind === 'quarantine') counts.quarantine++;
@@ -346,11 +327,9 @@ function rangeBlocker(registry: Registry, range: PortRange, name: string): strin
   for (const [other, p] of Object.entries(registry.projects)) {
     if (other !== name && rangesOverlap(range, p.range)) return `it overlaps range ${formatRange(p.range)} of project "${other}"`;
   }
-  for (const r of registry.reserved ?? []) {
-    if ((r.severity ?? 'error') !== 'error' || r.owner === name) continue;
-    const rr = reservationRange(r);
-    if (rangesOverlap(range, rr)) return `it ${rr.from === rr.to ? 'holds reserved port' : 'overlaps reserved range'} ${formatRange(rr)} (${r.reason})`;
-  }
+  const reserved = portIndexOf(registry).reservedInRange(range, name)[0];
+  if (reserved)
+    return `it ${reserved.range.from === reserved.range.to ? 'holds reserved port' : 'overlaps reserved range'} ${formatRange(reserved.range)} (${reserved.reservation.reason})`;
   return null;
 }
 
@@ -423,16 +402,12 @@ export interface PortInfo {
 
 /** Everything the registry says about one port. */
 export function describePort(registry: Registry, port: number, context: { now: Date }): PortInfo {
-  const owners: PortInfo['owners'] = [];
+  const index = portIndexOf(registry);
   let rangeOf: string | null = null;
-  for (const [project, p] of Object.entries(registry.projects)) {
-    if (inRange(port, p.range)) rangeOf = project;
-    for (const [service, s] of Object.entries(p.services ?? {})) {
-      if (s.port === port) owners.push({ project, service, protocol: serviceProtocols(s.protocol), purpose: s.purpose });
-    }
-  }
-  const reservations = (registry.reserved ?? []).filter((r) => inRange(port, reservationRange(r)));
-  const holds = quarantinedPorts(registry, context.now);
-  const quarantine = holds.get(`${port}/tcp`) ?? holds.get(`${port}/udp`) ?? holds.get(`${port}/sctp`) ?? null;
+  for (const [project, p] of Object.entries(registry.projects)) if (inRange(port, p.range)) rangeOf = project;
+  const owners = index.holdingsAt(port).map((h) => ({ project: h.project, service: h.service, protocol: h.protocols, purpose: h.entry.purpose }));
+  // Everything written on the port: no project asks, every protocol.
+  const reservations = index.reservationsFor(port, null, PROTOCOLS).map((r) => r.reservation);
+  const quarantine = index.anyQuarantineHold(port, context.now) ?? null;
   return { port, owners, reservations, rangeOf, quarantine, free: owners.length === 0 && reservations.length === 0 && !quarantine };
 }

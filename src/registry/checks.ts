@@ -1,17 +1,7 @@
 import type { Finding, Location, Severity } from '../findings.js';
 import type { JsonDocument, JsonPath } from './json-document.js';
-import {
-  DEFAULT_PROJECT_SPACE,
-  formatRange,
-  inRange,
-  rangesOverlap,
-  reservationRange,
-  serviceProtocols,
-  type PortRange,
-  type Registry,
-  type Reservation,
-} from './types.js';
-import { quarantinedPorts } from './quarantine.js';
+import { PortIndex, portKey } from './port-index.js';
+import { DEFAULT_PROJECT_SPACE, formatRange, inRange, serviceProtocols, type PortRange, type Registry } from './types.js';
 
 /** Everything the semantic checks need to point at places in the file. */
 export interface CheckContext {
@@ -32,7 +22,6 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
     findings.push({ ruleId, severity, message, ...at(path), ...(related.length ? { related } : {}) });
   };
 
-  const reserved = registry.reserved ?? [];
   const projectNames = Object.keys(registry.projects);
   const space = registry.projectSpace ?? DEFAULT_PROJECT_SPACE;
 
@@ -43,10 +32,12 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
     return false;
   };
   if (registry.projectSpace) validRange(registry.projectSpace, ['projectSpace']);
-  const goodReservations: { r: Reservation; index: number }[] = [];
-  reserved.forEach((r, index) => {
-    if (!r.range || validRange(r.range, ['reserved', index, 'range'])) goodReservations.push({ r, index });
+  // The index leaves out reservations whose range runs backwards, as every other check does.
+  (registry.reserved ?? []).forEach((r, index) => {
+    if (r.range) validRange(r.range, ['reserved', index, 'range']);
   });
+  // Not the cached index: a registry being checked may be a draft its caller goes on editing.
+  const ports = new PortIndex(registry);
   const goodProjects = projectNames.filter((name) => validRange(registry.projects[name]!.range, ['projects', name, 'range']));
   const goodProjectSet = new Set(goodProjects);
 
@@ -80,24 +71,18 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
         `range ${formatRange(range)} of project "${name}" lies outside the project space ${formatRange(space)}`,
       );
     }
-    for (const { r, index } of goodReservations) {
-      if ((r.severity ?? 'error') !== 'error' || r.owner === name) continue;
-      const rr = reservationRange(r);
-      if (rangesOverlap(range, rr)) {
-        report(
-          'registry-range-reserved',
-          'error',
-          ['projects', name, 'range'],
-          `range ${formatRange(range)} of project "${name}" ${rr.from === rr.to ? 'holds reserved port' : 'overlaps reserved range'} ${formatRange(rr)} (${r.reason})`,
-          [{ ...at(['reserved', index]), message: `reservation: ${r.reason}` }],
-        );
-      }
+    for (const { reservation: r, index, range: rr } of ports.reservedInRange(range, name)) {
+      report(
+        'registry-range-reserved',
+        'error',
+        ['projects', name, 'range'],
+        `range ${formatRange(range)} of project "${name}" ${rr.from === rr.to ? 'holds reserved port' : 'overlaps reserved range'} ${formatRange(rr)} (${r.reason})`,
+        [{ ...at(['reserved', index]), message: `reservation: ${r.reason}` }],
+      );
     }
   }
 
   // Ports: outside their range, on a reservation, or given twice.
-  const owners = new Map<string, { project: string; service: string }>();
-  const quarantine = quarantinedPorts(registry, ctx.now);
   for (const name of projectNames) {
     const project = registry.projects[name]!;
     const envOwners = new Map<string, string>();
@@ -114,22 +99,19 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
           [{ ...at(['projects', name, 'range']), message: `range of project "${name}"` }],
         );
       }
-      for (const { r, index } of goodReservations) {
-        if (r.owner === name || !inRange(service.port, reservationRange(r))) continue;
-        if (r.protocol && !serviceProtocols(service.protocol).includes(r.protocol)) continue;
-        const severity = r.severity ?? 'error';
+      for (const { reservation: r, index, range: rr, severity } of ports.reservationsFor(service.port, name, serviceProtocols(service.protocol))) {
         report(
           'registry-port-reserved',
           severity,
           portPath,
-          `port ${service.port} of ${label} is ${severity === 'error' ? 'reserved' : 'one to avoid'}: ${r.reason} (${formatRange(reservationRange(r))})`,
+          `port ${service.port} of ${label} is ${severity === 'error' ? 'reserved' : 'one to avoid'}: ${r.reason} (${formatRange(rr)})`,
           [{ ...at(['reserved', index]), message: `reservation: ${r.reason}` }],
         );
       }
       for (const protocol of serviceProtocols(service.protocol)) {
-        const key = `${service.port}/${protocol}`;
-        const first = owners.get(key);
-        if (first) {
+        const key = portKey(service.port, protocol);
+        const first = ports.ownerOf(service.port, protocol)!;
+        if (first.project !== name || first.service !== serviceName) {
           report(
             'registry-port-duplicate',
             'error',
@@ -137,10 +119,8 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
             `port ${key} of ${label} is already given to service "${first.service}" of project "${first.project}"`,
             [{ ...at(['projects', first.project, 'services', first.service, 'port']), message: `first allocation of ${key}` }],
           );
-        } else {
-          owners.set(key, { project: name, service: serviceName });
         }
-        const held = quarantine.get(key);
+        const held = ports.quarantineHold(service.port, protocol, ctx.now);
         if (held && !(held.project === name && held.service === serviceName)) {
           report(
             'registry-port-quarantined',

@@ -1,7 +1,7 @@
 /**
  * Read-only views of a registry, shared by `portreg list`, `portreg who` and the MCP server.
  */
-import { describePort, requireProject, type PortInfo } from './allocator.js';
+import { isFreeForNewService, requireProject, type PortInfo } from './allocator.js';
 import { formatRange, inRange, rangeSize, reservationRange, serviceProtocols, type Registry } from './types.js';
 
 /** Projects (all, or the one asked for) by range, each with its services by port. */
@@ -30,16 +30,13 @@ export function listing(registry: Registry, only?: string) {
 export type ProjectListing = ReturnType<typeof listing>[number];
 
 /**
- * How many ports of a project's range a new service could still be given: not registered,
- * not reserved for someone else (nor to avoid), not in quarantine.
+ * How many ports of a project's range a new (tcp) service could still be given, as the allocator
+ * judges them: not registered, not reserved for someone else (nor to avoid), not in quarantine.
  */
 export function portsLeft(registry: Registry, projectName: string, context: { now: Date }): number {
   const project = requireProject(registry, projectName);
   let left = 0;
-  for (let port = project.range.from; port <= project.range.to; port++) {
-    const info = describePort(registry, port, context);
-    if (info.owners.length === 0 && !info.quarantine && !info.reservations.some((r) => r.owner !== projectName)) left++;
-  }
+  for (let port = project.range.from; port <= project.range.to; port++) if (isFreeForNewService(registry, projectName, port, context)) left++;
   return left;
 }
 

@@ -10,7 +10,9 @@
  * goes into the service's `history` with `until` = now, which puts it in quarantine.
  */
 import { refusal } from '../errors.js';
+import { PROTOCOLS } from '../protocol.js';
 import { addProject, allocatePort, requireProject } from './allocator.js';
+import { PortIndex } from './port-index.js';
 import { formatRange, inRange, serviceProtocols, type PortRange, type Registry, type Service } from './types.js';
 
 /** One service's port moving from `from` to `to`: what the rewrite of the configs works from. */
@@ -250,15 +252,10 @@ export function migrateRegistry(input: Registry, diff: RegistryDiff, context: Re
   const registry = structuredClone(input);
   const notes: string[] = [];
   const now = context.now.toISOString();
-  // Who holds which port: computed once the offset moves are in (nothing below changes a port).
-  let held: Set<string> | undefined;
-  const holders = () => {
-    if (held) return held;
-    held = new Set<string>();
-    for (const p of Object.values(registry.projects))
-      for (const s of Object.values(p.services ?? {})) for (const pr of serviceProtocols(s.protocol)) held.add(`${s.port}/${pr}`);
-    return held;
-  };
+  // Who holds which port: indexed once the offset moves are in (nothing below changes a port).
+  // Not the cached index: this copy is still being edited.
+  let index: PortIndex | undefined;
+  const holders = () => (index ??= new PortIndex(registry));
 
   for (const c of diff.changes.filter((x) => x.how === 'offset')) {
     const s = registry.projects[c.project]!.services![c.service]!;
@@ -269,7 +266,7 @@ export function migrateRegistry(input: Registry, diff: RegistryDiff, context: Re
   for (const c of diff.changes) {
     const s = registry.projects[c.project]!.services![c.service]!;
     if ((s.history ?? []).some((h) => h.port === c.from)) continue;
-    if (serviceProtocols(s.protocol).some((p) => holders().has(`${c.from}/${p}`))) continue;
+    if (serviceProtocols(s.protocol).some((p) => holders().ownerOf(c.from, p))) continue;
     const move = diff.rangeMoves.find((r) => r.project === c.project);
     const reason = c.how === 'offset' && move ? `project moved from ${formatRange(move.from)} to ${formatRange(move.to)}` : 'migrate';
     s.history = [...(s.history ?? []), { port: c.from, until: now, reason }];
@@ -278,7 +275,7 @@ export function migrateRegistry(input: Registry, diff: RegistryDiff, context: Re
   if ((registry.quarantineDays ?? 30) > 0) {
     for (const r of diff.removed) {
       if ((registry.released ?? []).some((x) => x.project === r.project && x.service === r.service && x.port === r.port)) continue;
-      if (['tcp', 'udp', 'sctp'].some((p) => holders().has(`${r.port}/${p}`))) continue;
+      if (PROTOCOLS.some((p) => holders().ownerOf(r.port, p))) continue;
       registry.released = [...(registry.released ?? []), { project: r.project, service: r.service, port: r.port, releasedAt: now }];
       notes.push(`service "${r.service}" of project "${r.project}" is gone: port ${r.port} recorded as released (quarantine)`);
     }

@@ -4,7 +4,8 @@
  */
 import { PortregError } from '../errors.js';
 import { allocatePort } from './allocator.js';
-import type { Protocol, Registry } from './types.js';
+import type { Registry } from './types.js';
+import type { Protocol } from '../protocol.js';
 
 export interface SuggestOptions {
   now: Date;

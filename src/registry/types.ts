@@ -1,6 +1,5 @@
 /** The registry file's shape, format version 1 (schemas/ports.registry.schema.json is the contract). */
-
-export type Protocol = 'tcp' | 'udp' | 'sctp';
+import type { Protocol } from '../protocol.js';
 
 export interface PortRange {
   from: number;

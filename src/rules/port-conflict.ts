@@ -1,3 +1,5 @@
+import { protocolOf, type Protocol } from '../protocol.js';
+import { portKey } from '../registry/port-index.js';
 import type { PortFact } from '../scan/scan.js';
 import { at, portText } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
@@ -45,7 +47,7 @@ export const portConflict: Rule = {
     const byPort = new Map<string, Binding[]>();
     const add = (binding: Binding, end: number) => {
       for (let port = binding.fact.published!; port <= end; port++) {
-        const key = `${port}/${binding.fact.protocol ?? 'tcp'}`;
+        const key = portKey(port, protocolOf(binding.fact.protocol));
         const list = byPort.get(key);
         if (list) list.push(binding);
         else byPort.set(key, [binding]);
@@ -73,7 +75,7 @@ export const portConflict: Rule = {
     const reported = new Set<string>();
     for (const [key, bindings] of byPort) {
       if (bindings.length < 2) continue;
-      const [port, protocol] = key.split('/') as [string, string];
+      const [port, protocol] = key.split('/') as [string, Protocol];
       const registeredTo = index.ownerOf(Number(port), protocol)?.project;
       for (let j = 1; j < bindings.length; j++) {
         for (let i = 0; i < j; i++) {
@@ -90,11 +92,14 @@ export const portConflict: Rule = {
           reported.add(id);
           const who = (b: Binding) => (b.code ? `the code of project "${b.owner}"` : `service "${b.service}"`);
           const where =
-            first.owner === later.owner
+            first.owner === later.owner && first.stack === later.stack
               ? `service "${first.service}" of the same stack`
-              : first.code
-                ? who(first)
-                : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
+              : // Two stacks of one project in different folders (its own code never gets here: skipped above).
+                first.owner === later.owner
+                ? `service "${first.service}" of another stack of project "${first.owner}"`
+                : first.code
+                  ? who(first)
+                  : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
           findings.push({
             ...at(later.fact),
             message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,

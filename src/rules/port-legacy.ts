@@ -1,4 +1,4 @@
-import { formatRange, reservationRange } from '../registry/types.js';
+import { formatRange } from '../registry/types.js';
 import { UNSAFE_PORTS } from './unsafe-ports.js';
 import { at, portText, isHostPort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
@@ -16,20 +16,16 @@ export const portLegacy: Rule = {
     for (const p of scan.ports) {
       if (!isHostPort(p)) continue;
       // Ports that port-unsafe knows (AirPlay, browser-refused) are reported there, not twice.
-      const avoid = index
-        .reservationsAt(p.published!, p.publishedEnd ?? p.published!, p.project)
-        .filter(({ reservation }) => reservation.severity === 'warning')
-        .filter(({ reservation }) => {
-          const rr = reservationRange(reservation);
-          for (let port = rr.from; port <= rr.to; port++) if (!UNSAFE_PORTS.has(port)) return true;
-          return false;
-        });
-      const first = avoid[0];
+      const first = index.reservationsOn(p).find(({ severity, range }) => {
+        if (severity !== 'warning') return false;
+        for (let port = range.from; port <= range.to; port++) if (!UNSAFE_PORTS.has(port)) return true;
+        return false;
+      });
       if (!first) continue;
       const r = first.reservation;
       findings.push({
         ...at(p),
-        message: `port ${portText(p)} is in a range to avoid: ${r.reason} (${formatRange(reservationRange(r))})`,
+        message: `port ${portText(p)} is in a range to avoid: ${r.reason} (${formatRange(first.range)})`,
         related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
         key: factKey(p),
       });

@@ -1,4 +1,4 @@
-import { formatRange, reservationRange } from '../registry/types.js';
+import { formatRange } from '../registry/types.js';
 import { at, portText, isHostPort, replacePort, factKey } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
@@ -14,10 +14,7 @@ export const portReserved: Rule = {
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       if (!isHostPort(p)) continue;
-      const hard = index
-        .reservationsAt(p.published!, p.publishedEnd ?? p.published!, p.project, p.protocol)
-        .filter(({ reservation }) => (reservation.severity ?? 'error') === 'error');
-      const first = hard[0];
+      const first = index.reservationsOn(p).find((r) => r.severity === 'error');
       if (!first) continue;
       const r = first.reservation;
       // The service moved away from this port (an import, a reassignment): the fix is its port now.
@@ -26,7 +23,7 @@ export const portReserved: Rule = {
       const fix = movedFrom ? replacePort(p, service.port) : undefined;
       findings.push({
         ...at(p),
-        message: `port ${portText(p)} is reserved: ${r.reason} (${formatRange(reservationRange(r))})${r.owner ? `, for ${r.owner}` : ''}`,
+        message: `port ${portText(p)} is reserved: ${r.reason} (${formatRange(first.range)})${r.owner ? `, for ${r.owner}` : ''}`,
         related: [index.registryLocation(['reserved', first.index], `reservation: ${r.reason}`)],
         key: factKey(p),
         ...(fix ? { fix } : {}),

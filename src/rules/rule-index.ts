@@ -1,68 +1,39 @@
 /**
- * Lookups the rules share, built once per lint run: who owns each port, which reservations
- * cover it, which services moved away from it, and which facts are host ports.
+ * What the rules look up, built once per lint run: a view over the registry's port index
+ * (owners, reservations, previous owners; registry/port-index.ts) and the registry document,
+ * for pointing at the entries a finding is about.
  */
 import type { Location } from '../findings.js';
+import { protocolOf, type Protocol } from '../protocol.js';
 import type { JsonDocument, JsonPath } from '../registry/json-document.js';
-import { inRange, reservationRange, serviceProtocols, type Registry, type Reservation, type Service } from '../registry/types.js';
-
-export interface Owner {
-  project: string;
-  service: string;
-  entry: Service;
-}
-
-export interface PreviousOwner {
-  project: string;
-  service: string;
-  /** The service's port now (undefined when the service was released). */
-  currentPort: number | undefined;
-  how: 'moved' | 'released';
-}
+import { portIndexOf, type ApplicableReservation, type PortHolder, type PortIndex, type PreviousOwner } from '../registry/port-index.js';
+import { inRange, type Registry, type Service } from '../registry/types.js';
+import type { PortFact } from '../scan/scan.js';
 
 export class RuleIndex {
-  private readonly owners = new Map<string, Owner>();
-  private readonly previous = new Map<number, PreviousOwner[]>();
+  readonly ports: PortIndex;
 
   constructor(
     readonly registry: Registry,
     readonly registryFile: string,
     private readonly registryDoc: JsonDocument | null,
   ) {
-    for (const [project, p] of Object.entries(registry.projects)) {
-      for (const [service, s] of Object.entries(p.services ?? {})) {
-        for (const protocol of serviceProtocols(s.protocol)) this.owners.set(`${s.port}/${protocol}`, { project, service, entry: s });
-        for (const h of s.history ?? []) {
-          if (h.port !== s.port) this.addPrevious(h.port, { project, service, currentPort: s.port, how: 'moved' });
-        }
-      }
-    }
-    for (const r of registry.released ?? []) this.addPrevious(r.port, { project: r.project, service: r.service, currentPort: undefined, how: 'released' });
+    this.ports = portIndexOf(registry);
   }
 
-  private addPrevious(port: number, who: PreviousOwner): void {
-    this.previous.set(port, [...(this.previous.get(port) ?? []), who]);
-  }
-
-  ownerOf(port: number, protocol: string | null = 'tcp'): Owner | undefined {
-    return this.owners.get(`${port}/${protocol ?? 'tcp'}`);
+  /** The service that holds the port for the protocol (a port written without one is tcp). */
+  ownerOf(port: number, protocol: Protocol | null = null): PortHolder | undefined {
+    return this.ports.ownerOf(port, protocol);
   }
 
   /** Services that had this port before (moved away or released). */
   previousOwnersOf(port: number): PreviousOwner[] {
-    return this.previous.get(port) ?? [];
+    return this.ports.previousOwnersOf(port);
   }
 
-  /** Reservations covering any port of [from, to] that apply to the project (an owner may use its own). */
-  reservationsAt(from: number, to: number, project: string | null, protocol: string | null = null): { reservation: Reservation; index: number }[] {
-    const found: { reservation: Reservation; index: number }[] = [];
-    (this.registry.reserved ?? []).forEach((r, index) => {
-      if (project !== null && r.owner === project) return;
-      if (r.protocol && protocol && r.protocol !== protocol) return;
-      const rr = reservationRange(r);
-      if (rr.from <= to && from <= rr.to) found.push({ reservation: r, index });
-    });
-    return found;
+  /** The reservations that apply to a host port as written: its port or range, its project, its protocol. */
+  reservationsOn(p: PortFact): ApplicableReservation[] {
+    return this.ports.reservationsFor({ from: p.published!, to: p.publishedEnd ?? p.published! }, p.project, [protocolOf(p.protocol)]);
   }
 
   projectRange(project: string) {

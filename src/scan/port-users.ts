@@ -6,6 +6,7 @@
 import type { Registry } from '../registry/types.js';
 import type { GovernedTree } from '../config/governed-tree.js';
 import type { PortSource } from '../parse/types.js';
+import { protocolOf } from '../protocol.js';
 import { isHostPort } from './facts.js';
 import type { ScanResult } from './scan.js';
 
@@ -37,7 +38,7 @@ export function configUsesOf(scan: ScanResult, port: number, shown: (file: strin
       project: p.project,
       composeService: p.composeService,
       variable: p.variable,
-      protocol: p.protocol ?? 'tcp',
+      protocol: protocolOf(p.protocol),
     });
   }
   return uses;

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { Finding } from '../findings.js';
 import { compareFindings } from '../findings.js';
-import type { Registry } from '../registry/types.js';
-import { serviceProtocols, type Service } from '../registry/types.js';
+import type { Registry, Service } from '../registry/types.js';
+import { portIndexOf, type PortIndex } from '../registry/port-index.js';
 import { parseCompose, type ComposeParseResult } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
 import { readMarkdown, type MarkdownParseResult, type TreeParser } from '../parse/markdown-facts.js';
@@ -19,7 +19,8 @@ import { ProjectMapper } from './projects.js';
 import { findDirectives, type Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
-import type { PortKind, PortSource, Protocol, RawPortFact, Span } from '../parse/types.js';
+import type { PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
+import type { Protocol } from '../protocol.js';
 
 export const SCAN_FORMAT_VERSION = 1;
 
@@ -384,15 +385,11 @@ function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
  * which makes it a reference when the port belongs to another project.
  */
 class ServiceAttribution {
-  private readonly owners = new Map<string, { project: string; service: string }>();
   private readonly servicesOf = new Map<string, [string, Service][]>();
+  private readonly ports: PortIndex | null;
 
   constructor(private readonly registry: Registry | null) {
-    for (const [project, p] of Object.entries(registry?.projects ?? {})) {
-      for (const [service, s] of Object.entries(p.services ?? {})) {
-        for (const protocol of serviceProtocols(s.protocol)) this.owners.set(`${s.port}/${protocol}`, { project, service });
-      }
-    }
+    this.ports = registry ? portIndexOf(registry) : null;
   }
 
   attribute(fact: RawPortFact, project: string | null): { kind: PortKind; service: string | null; referencedProject: string | null } {
@@ -426,7 +423,7 @@ class ServiceAttribution {
       if (pick) return { kind: 'env', service: pick[0], referencedProject: null };
     }
     if (fact.published !== null && (fact.kind === 'env' || fact.kind === 'url' || fact.kind === 'mention')) {
-      const owner = this.owners.get(`${fact.published}/${fact.protocol ?? 'tcp'}`);
+      const owner = this.ports!.ownerOf(fact.published, fact.protocol);
       if (owner && owner.project !== project) return { kind: 'reference', service: owner.service, referencedProject: owner.project };
       if (owner) return { kind: fact.kind, service: owner.service, referencedProject: null };
     }

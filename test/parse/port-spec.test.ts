@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePortNumber, parsePortRange, parsePortSpec, PortSpecError, PROTOCOLS, splitProtoPort, type PortSpecEntry } from '../../src/parse/port-spec.js';
+import { parsePortNumber, parsePortRange, parsePortSpec, PortSpecError, splitProtoPort, type PortSpecEntry } from '../../src/parse/port-spec.js';
+import { PROTOCOLS } from '../../src/protocol.js';
 
 const sp = (start: number, end: number) => ({ start, end });
 

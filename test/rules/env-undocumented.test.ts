@@ -161,11 +161,9 @@ ruleTester.run('env-undocumented', {
   ],
 });
 
-// The page says variables on the container side of a `ports` entry are checked too. They are when
-// the entry has no host port (above), but not in a mapping: the compose parser keeps one fact per
-// entry, carrying the published side's variable only (src/parse/compose.ts factsFromSpec), so
-// "5004:${ADMIN_TARGET:-9000}" is never seen by the rule. A code bug, left failing on purpose.
-it.fails('env-undocumented: a variable on the container side of a mapping is checked', async () => {
+// Variables on the container side of a mapping are checked too, as the page says (the compose
+// parser gives the container side its own fact when a variable fills it).
+it('env-undocumented: a variable on the container side of a mapping is checked', async () => {
   const { findings } = await lintCase(['env-undocumented'], {
     registry,
     files: { 'billing/.env.example': 'API_PORT=5001\n', 'billing/docker-compose.yml': compose('"5004:${ADMIN_TARGET:-9000}"') },

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { shouldProbe, probeLivePorts } from '../../live/probe.js';
 import { allocateAndWrite, allocationSummary, releaseAndWrite } from '../../registry/operations.js';
-import { formatRange, type Protocol } from '../../registry/types.js';
+import { formatRange } from '../../registry/types.js';
+import type { Protocol } from '../../protocol.js';
 import { outputFormat, parsePort, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 interface AllocateOptions extends CommonOptions {

@@ -5,21 +5,19 @@ import { serializeRegistry } from '../../registry/serialize.js';
 import { migrationChange } from '../../registry/operations.js';
 import { assertWritable } from '../../registry/store.js';
 import { loadRegistry, parseRegistryText } from '../../registry/load.js';
-import { formatRange, serviceProtocols, type Registry } from '../../registry/types.js';
+import { portIndexOf } from '../../registry/port-index.js';
+import { formatRange, type Registry } from '../../registry/types.js';
 import { outputFormat, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 /** Old ports that someone holds in the new registry: facts tied to a service by their number alone are ambiguous. */
 function heldNow(registry: Registry, changes: MigrationChange[]): Map<number, string> {
   const held = new Map<number, string>();
   const leaving = new Set(changes.map((c) => c.from));
-  for (const [project, p] of Object.entries(registry.projects)) {
-    for (const [service, s] of Object.entries(p.services ?? {})) {
-      if (leaving.has(s.port))
-        held.set(
-          s.port,
-          `service "${service}" of project "${project}"${serviceProtocols(s.protocol).join(',') !== 'tcp' ? ` (${serviceProtocols(s.protocol).join(', ')})` : ''}`,
-        );
-    }
+  for (const h of portIndexOf(registry).holdings()) {
+    if (!leaving.has(h.port)) continue;
+    const who = `service "${h.service}" of project "${h.project}"${h.protocols.join(',') !== 'tcp' ? ` (${h.protocols.join(', ')})` : ''}`;
+    const before = held.get(h.port);
+    held.set(h.port, before ? `${before} and ${who}` : who);
   }
   return held;
 }

@@ -1,0 +1,251 @@
+/**
+ * The port index of one registry: who holds each port and protocol, which reservations apply to a
+ * port or a range, which services had a port before (moved away or released) and which of those
+ * ports are still in quarantine. Built once per registry and asked by every consumer (allocator,
+ * registry checks, rules, scanner, live tools, moves, migrate, init --import), so they all answer
+ * alike. Pure: no IO; the clock is the caller's (`now`).
+ *
+ * What a missing protocol means, everywhere:
+ * - a service or a release record without `protocol` holds tcp (the schema's default);
+ * - a reservation without `protocol` covers every protocol;
+ * - a port written without a protocol (an env value, a URL, `"5060:5060"`, a request without
+ *   `--protocol`) is tcp, as Compose defaults it (protocolOf).
+ * So `{ "port": 5060, "protocol": "udp" }` keeps 5060/udp from the projects and leaves 5060/tcp to
+ * them; a project's range may hold 5060, as it may hold a port to avoid (reservedInRange).
+ */
+import { PROTOCOLS, protocolOf, type Protocol } from '../protocol.js';
+import type { JsonPath } from './json-document.js';
+import {
+  DEFAULT_QUARANTINE_DAYS,
+  rangesOverlap,
+  reservationRange,
+  serviceProtocols,
+  type PortRange,
+  type Registry,
+  type Reservation,
+  type Service,
+} from './types.js';
+
+/** The key of one port and protocol: `5060/udp`. */
+export function portKey(port: number, protocol: Protocol): string {
+  return `${port}/${protocol}`;
+}
+
+/** A registered service that holds a port. */
+export interface PortHolder {
+  project: string;
+  service: string;
+  entry: Service;
+}
+
+/** A service with every protocol it holds its port for. */
+export interface Holding extends PortHolder {
+  port: number;
+  protocols: Protocol[];
+}
+
+/** A reservation that applies, with its place in `reserved` and its defaults filled in. */
+export interface ApplicableReservation {
+  reservation: Reservation;
+  /** Its index in the registry's `reserved` list. */
+  index: number;
+  range: PortRange;
+  severity: 'error' | 'warning';
+}
+
+/** A service that had a port before. */
+export interface PreviousOwner {
+  project: string;
+  service: string;
+  /** The service's port now (undefined when the service was released). */
+  currentPort: number | undefined;
+  how: 'moved' | 'released';
+}
+
+/** A port released or moved away from less than `quarantineDays` ago: handed to nobody else yet. */
+export interface QuarantineHold {
+  project: string;
+  service: string;
+  what: 'released' | 'moved away from';
+  /** ISO dates (yyyy-mm-dd). */
+  since: string;
+  until: string;
+  /** Where the earlier use is written: the history entry or the release record. */
+  path: JsonPath;
+}
+
+/** One earlier use of a port: a history entry (moved away) or a release record. */
+interface FormerUse extends PreviousOwner {
+  port: number;
+  protocols: Protocol[];
+  /** The date it ended, as written. */
+  since: string;
+  path: JsonPath;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class PortIndex {
+  private readonly holders = new Map<string, PortHolder[]>();
+  private readonly holdingsList: Holding[] = [];
+  private readonly holdingsByPort = new Map<number, Holding[]>();
+  private readonly reservations: ApplicableReservation[] = [];
+  private readonly former: FormerUse[] = [];
+  private readonly formerByPort = new Map<number, FormerUse[]>();
+  private quarantine: { at: number; holds: Map<string, QuarantineHold> } | undefined;
+
+  constructor(readonly registry: Registry) {
+    for (const [project, p] of Object.entries(registry.projects)) {
+      for (const [service, entry] of Object.entries(p.services ?? {})) {
+        const protocols = serviceProtocols(entry.protocol);
+        const holding = { project, service, entry, port: entry.port, protocols };
+        this.holdingsList.push(holding);
+        this.holdingsByPort.set(entry.port, [...(this.holdingsByPort.get(entry.port) ?? []), holding]);
+        for (const protocol of protocols) {
+          const key = portKey(entry.port, protocol);
+          this.holders.set(key, [...(this.holders.get(key) ?? []), { project, service, entry }]);
+        }
+        (entry.history ?? []).forEach((h, i) => {
+          if (h.port === entry.port) return;
+          this.addFormer({
+            project,
+            service,
+            currentPort: entry.port,
+            how: 'moved',
+            port: h.port,
+            protocols,
+            since: h.until,
+            path: ['projects', project, 'services', service, 'history', i],
+          });
+        });
+      }
+    }
+    (registry.released ?? []).forEach((r, i) => {
+      this.addFormer({
+        project: r.project,
+        service: r.service,
+        currentPort: undefined,
+        how: 'released',
+        port: r.port,
+        protocols: serviceProtocols(r.protocol),
+        since: r.releasedAt,
+        path: ['released', i],
+      });
+    });
+    (registry.reserved ?? []).forEach((reservation, index) => {
+      const range = reservationRange(reservation);
+      // A range that runs backwards covers no port (registry check reports it).
+      if (range.from <= range.to) this.reservations.push({ reservation, index, range, severity: reservation.severity ?? 'error' });
+    });
+  }
+
+  private addFormer(use: FormerUse): void {
+    this.former.push(use);
+    this.formerByPort.set(use.port, [...(this.formerByPort.get(use.port) ?? []), use]);
+  }
+
+  /** Every service that holds the port for the protocol, in registry order: more than one only in a registry with a duplicate. */
+  ownersOf(port: number, protocol: Protocol | null = null): readonly PortHolder[] {
+    return this.holders.get(portKey(port, protocolOf(protocol))) ?? [];
+  }
+
+  /** The service that holds the port for the protocol (a port written without one is tcp). */
+  ownerOf(port: number, protocol: Protocol | null = null): PortHolder | undefined {
+    return this.ownersOf(port, protocol)[0];
+  }
+
+  /** Every service on the port, whatever its protocols. */
+  holdingsAt(port: number): readonly Holding[] {
+    return this.holdingsByPort.get(port) ?? [];
+  }
+
+  /** Every registered service with its port and protocols, in registry order. */
+  holdings(): readonly Holding[] {
+    return this.holdingsList;
+  }
+
+  /**
+   * The reservations that apply to a use of `ports` (one port or a range) by `project` (null:
+   * no project, so no owner is exempt) on any of `protocols`, in registry order. A reservation's
+   * owner may use it; a reservation without a protocol covers every protocol.
+   */
+  reservationsFor(ports: number | PortRange, project: string | null, protocols: readonly Protocol[]): ApplicableReservation[] {
+    const range = typeof ports === 'number' ? { from: ports, to: ports } : ports;
+    return this.reservations.filter(
+      ({ reservation: r, range: rr }) =>
+        !(project !== null && r.owner === project) && (r.protocol === undefined || protocols.includes(r.protocol)) && rangesOverlap(range, rr),
+    );
+  }
+
+  /**
+   * The reservations a project's range may not overlap: severity error, for every protocol. One
+   * for a single protocol leaves the port to the project for the others (allocated and checked
+   * port by port), so it does not cost the project its range.
+   */
+  reservedInRange(range: PortRange, project: string): ApplicableReservation[] {
+    return this.reservationsFor(range, project, PROTOCOLS).filter((r) => r.severity === 'error' && r.reservation.protocol === undefined);
+  }
+
+  /** Services that had this port before (moved away or released), whenever that was. */
+  previousOwnersOf(port: number): PreviousOwner[] {
+    return (this.formerByPort.get(port) ?? []).map(({ project, service, currentPort, how }) => ({ project, service, currentPort, how }));
+  }
+
+  /** Ports in quarantine at `now`, keyed by portKey; for a port left twice, the hold that ends last. */
+  quarantineHolds(now: Date): ReadonlyMap<string, QuarantineHold> {
+    if (this.quarantine?.at === now.getTime()) return this.quarantine.holds;
+    const days = this.registry.quarantineDays ?? DEFAULT_QUARANTINE_DAYS;
+    const holds = new Map<string, QuarantineHold>();
+    for (const use of this.former) {
+      const sinceMs = Date.parse(use.since);
+      if (Number.isNaN(sinceMs)) continue;
+      const untilMs = sinceMs + days * DAY_MS;
+      if (untilMs <= now.getTime()) continue;
+      for (const protocol of use.protocols) {
+        const key = portKey(use.port, protocol);
+        const existing = holds.get(key);
+        if (existing && Date.parse(existing.until) >= untilMs) continue;
+        holds.set(key, {
+          project: use.project,
+          service: use.service,
+          what: use.how === 'moved' ? 'moved away from' : 'released',
+          since: use.since.slice(0, 10),
+          until: new Date(untilMs).toISOString().slice(0, 10),
+          path: use.path,
+        });
+      }
+    }
+    this.quarantine = { at: now.getTime(), holds };
+    return holds;
+  }
+
+  /** The quarantine on a port and protocol at `now`, if any. */
+  quarantineHold(port: number, protocol: Protocol, now: Date): QuarantineHold | undefined {
+    return this.quarantineHolds(now).get(portKey(port, protocol));
+  }
+
+  /** The quarantine on a port for any protocol (tcp first), if any. */
+  anyQuarantineHold(port: number, now: Date): QuarantineHold | undefined {
+    for (const protocol of PROTOCOLS) {
+      const hold = this.quarantineHold(port, protocol, now);
+      if (hold) return hold;
+    }
+    return undefined;
+  }
+}
+
+const cache = new WeakMap<Registry, PortIndex>();
+
+/**
+ * The index of a registry, built on first use and kept while the registry object lives. The
+ * registry must not change afterwards: code that edits a registry in place (a copy it is
+ * building) makes `new PortIndex(registry)` of the state it needs instead.
+ */
+export function portIndexOf(registry: Registry): PortIndex {
+  let index = cache.get(registry);
+  if (!index) {
+    index = new PortIndex(registry);
+    cache.set(registry, index);
+  }
+  return index;
+}
