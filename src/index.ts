@@ -20,7 +20,7 @@ export type {
   LintTreeResult,
   LintWorkflowOptions,
   PreparedLint,
-  FileChange,
+  FixedFile,
   RegistryChangeSummary,
 } from './lint/run-lint.js';
 export type { LintFinding } from './lint/lint.js';

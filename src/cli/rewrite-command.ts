@@ -3,9 +3,11 @@
  * write (--write), verify, report.
  */
 import type { CommandContext } from './context.js';
+import { commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
 import type { PortMove } from '../registry/moves.js';
+import type { RegistryChange } from '../registry/operations.js';
 import type { Registry } from '../registry/types.js';
-import { commitRewrite, prepareRewrite, refuseDirty, verifyCommitted, type CommitHooks, type PreparedRewrite } from '../rewrite/execute.js';
+import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
 import type { SelectOptions } from '../rewrite/occurrences.js';
 import { selectOccurrences } from '../rewrite/occurrences.js';
 import { diffText, formatTable, planJson, skippedNotes, summaryRows, unreadNotes, type RegistryPreview, type SummaryRow } from '../rewrite/report.js';
@@ -26,14 +28,13 @@ export interface RunRewriteInput {
   attribution: Registry;
   moves: PortMove[];
   select?: SelectOptions;
-  /** The registry change, or null when the registry stays as it is. */
-  registry: { preview: RegistryPreview; write: () => Promise<void> } | null;
+  /** The registry change (planned again under the lock), or null when the registry stays as it is. */
+  registry: { preview: RegistryPreview; change: RegistryChange<unknown> } | null;
   /** More rows for the table (migrate: removed services). */
   extraRows?: SummaryRow[];
   /** More fields for --format json. */
   json?: Record<string, unknown>;
   warnings?: string[];
-  hooks?: CommitHooks;
 }
 
 export async function runRewrite(input: RunRewriteInput): Promise<void> {
@@ -64,12 +65,17 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
     return;
   }
 
-  if (!options.allowDirty) refuseDirty(ws, prepared);
   let written: string[] = [];
   if (!nothing) {
-    const result = await commitRewrite(ws, prepared, registryChanges ? input.registry!.write : null, input.hooks);
+    const result = await commitChangeSet({
+      root: ws.root,
+      files: rewriteChanges(prepared),
+      ...(registryChanges ? { registry: input.registry!.change } : {}),
+      uncommitted: uncommittedPolicy(options.allowDirty, '--allow-dirty'),
+      verify: () => verifyCommitted(ws, prepared),
+      shown: ws.shown,
+    });
     written = result.written;
-    await verifyCommitted(ws, prepared);
   }
   if (options.json) {
     ctx.stdout(

@@ -5,27 +5,25 @@
  * template's generated region, the README's port table, and the generated files that exist
  * already (.supervisor-specific, the TypeScript module).
  *
- * Order, as in `reassign`: plan everything against the registry as it will be (the allocation
- * computed, not yet written), check every file, write the files all or nothing, then write the
- * registry under its lock, insisting on the same port. If the registry cannot be written (the
- * lock, a concurrent allocation that took the port, a disk error), the files get their previous
- * bytes back (new files are removed), so nothing is left half done. The other order would leave
- * an allocation behind when a file cannot be written, and taking it back would need a second
- * locked write that can fail as well, and would put the port in quarantine.
+ * Everything is planned against the registry as it will be (the allocation computed, not yet
+ * written), then committed as one change set (fix/commit.ts), as `reassign` is: the files all or
+ * nothing, then the registry under its lock, insisting on the same port; if the registry cannot
+ * be written, the files get their previous bytes back (new files and folders removed). The other
+ * order would leave an allocation behind when a file cannot be written, and taking it back would
+ * need a second locked write that can fail as well, and would put the port in quarantine.
  */
 import path from 'node:path';
-import { unlink } from 'node:fs/promises';
-import { ExitCode, PortregError, refusal } from '../errors.js';
-import { assertCreatable, assertFileEditable, writeAll, type AppliedFile } from '../fix/apply.js';
+import { refusal } from '../errors.js';
+import type { AppliedFile } from '../fix/apply.js';
+import { changeOf, commitChangeSet, type UncommittedPolicy } from '../fix/commit.js';
 import { allocatePort, type AllocationRequest } from '../registry/allocator.js';
 import { loadRegistry } from '../registry/load.js';
 import type { LockOptions } from '../registry/lock.js';
-import { allocateAndWrite, type Allocation } from '../registry/operations.js';
+import { allocationChange, type Allocation } from '../registry/operations.js';
 import { assertWritable } from '../registry/store.js';
 import { openWorkspace } from '../rewrite/workspace.js';
 import { planCompose, type ComposeEntryPlan } from './compose.js';
 import { planGenerate } from './plan.js';
-import { dirtyAmong } from '../util/git.js';
 import { generateSettings } from './settings.js';
 
 export interface AllocateUpdateOptions {
@@ -36,8 +34,8 @@ export interface AllocateUpdateOptions {
   now: Date;
   lock?: LockOptions;
   livePorts?: ReadonlySet<string>;
-  /** Update files with uncommitted changes too (--allow-dirty, MCP allowDirty); refused otherwise, as `reassign` does. */
-  allowDirty?: boolean;
+  /** Files with uncommitted changes: refused unless allowed (--allow-dirty, MCP allowDirty), as `reassign` does. */
+  uncommitted: UncommittedPolicy;
 }
 
 export interface UpdatedFile {
@@ -93,71 +91,27 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
     })),
     ...generated.map((f) => ({ file: ws.shown(f.file), what: WHAT[f.target], created: f.created })),
   ];
-  for (const f of changes) await (f.created ? assertCreatable(ws.root, f.file) : assertFileEditable(ws.root, f.file));
-  // Someone's unsaved work is not ours to mix with generated edits: refused before anything is written, the registry included.
-  if (!options.allowDirty) {
-    const dirty = (
-      await dirtyAmong(
-        ws.root,
-        changes.filter((f) => !f.created).map((f) => f.file),
-      )
-    ).map((f) => ws.shown(f));
-    if (dirty.length > 0) {
-      throw refusal(
-        'files-dirty',
-        `${dirty.length === 1 ? 'a file' : `${dirty.length} files`} to update ${dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n${dirty.map((f) => `  ${f}`).join('\n')}`,
-        { files: dirty },
-      );
-    }
-  }
-
-  await writeAll(ws.root, changes);
-  let allocation: Allocation;
-  try {
-    allocation = await allocateAndWrite(ws.located.path, request, {
+  const committed = await commitChangeSet({
+    root: ws.root,
+    files: changes.map(changeOf),
+    registry: allocationChange(ws.located.path, request, {
       now: options.now,
       cwd: options.cwd,
       lock: options.lock,
       livePorts: options.livePorts,
       expectPort: dry.port,
-    });
-  } catch (err) {
-    await restore(ws.root, changes, (f) => ws.shown(f), err);
-    if (changes.length === 0) throw err;
-    const why = err instanceof Error ? err.message : String(err);
-    throw new PortregError(
-      `${why}\nthe ${changes.length} updated file${changes.length === 1 ? ' was' : 's were'} restored; nothing was changed`,
-      err instanceof PortregError ? err.exitCode : ExitCode.Usage,
-      err instanceof PortregError ? err.code : 'registry-unwritable',
-    );
-  }
+    }),
+    uncommitted: options.uncommitted,
+    shown: ws.shown,
+  });
   return {
-    allocation,
+    // A change set with a registry change always has its result.
+    allocation: committed.registry!,
     files,
     compose: compose.services.map((c) => ({ ...c, file: c.file === null ? null : ws.shown(c.file) })),
     notes: regions.notes,
     changes,
   };
-}
-
-/** Puts the files back as they were: previous bytes, new files removed. */
-async function restore(root: string, changes: AppliedFile[], shown: (f: string) => string, cause: unknown): Promise<void> {
-  const existing = changes.filter((f) => !f.created && !f.before.equals(f.after));
-  const created = changes.filter((f) => f.created);
-  try {
-    await writeAll(
-      root,
-      existing.map((f) => ({ file: f.file, before: f.after, after: f.before })),
-    );
-    for (const f of created) await unlink(path.join(root, f.file));
-  } catch (restoreError) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new PortregError(
-      `the registry could not be written (${why}), and restoring the updated files failed too (${(restoreError as Error).message}): restore them with git (git checkout -- ${existing.map((f) => shown(f.file)).join(' ')}${created.length ? `; remove ${created.map((f) => shown(f.file)).join(' ')}` : ''})`,
-      ExitCode.Usage,
-      'restore-failed',
-    );
-  }
 }
 
 /** What changed, one line per file, and the compose entry's fate: for people. */

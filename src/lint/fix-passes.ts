@@ -5,14 +5,14 @@
  * again. It stops when a pass changes nothing, or after MAX_FIX_PASSES passes. A dry run writes
  * nothing: each pass's texts go to an overlay that the next lint reads instead of the files.
  */
-import { previewPlan, writeAll, type AppliedFile } from '../fix/apply.js';
+import { previewPlan, type AppliedFile } from '../fix/apply.js';
 import { planFixes } from '../fix/plan.js';
 import type { LintResult } from './lint.js';
 
 export const MAX_FIX_PASSES = 10;
 
 /** A file the fixes change: its bytes before the first pass and after the last. Root-relative. */
-export interface FileChange {
+export interface FixedFile {
   file: string;
   before: Buffer;
   after: Buffer;
@@ -34,7 +34,7 @@ export interface FixPassesResult {
   /** The lint after the last pass: what remains. */
   result: LintResult;
   /** Every file changed, sorted by path. */
-  changes: FileChange[];
+  changes: FixedFile[];
 }
 
 export async function fixUntilStable(options: FixPassesOptions): Promise<FixPassesResult> {
@@ -65,5 +65,8 @@ export async function fixUntilStable(options: FixPassesOptions): Promise<FixPass
 
 /** The one place where fixes reach the disk: all of a pass's files, or none. */
 async function commitFixes(root: string, files: AppliedFile[]): Promise<void> {
-  await writeAll(root, files);
+  // The one change-set commit every writer uses. Uncommitted changes are fixed as they are:
+  // pre-commit hands lint the very files being committed.
+  const { commitChangeSet, changeOf } = await import('../fix/commit.js');
+  await commitChangeSet({ root, files: files.map(changeOf), uncommitted: { refuse: false } });
 }

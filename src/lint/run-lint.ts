@@ -12,12 +12,12 @@ import { generateSettings } from '../generate/settings.js';
 import { openGovernedTree, type GovernedTree } from '../config/governed-tree.js';
 import { loadRegistry, withSemanticChecks, type LoadedRegistry } from '../registry/load.js';
 import type { BaselineFile } from './baseline.js';
-import type { FileChange } from './fix-passes.js';
+import type { FixedFile } from './fix-passes.js';
 import { knownRuleIds, lint, type LintFinding, type LintResult } from './lint.js';
 import { reportsOnFile, resolveScope, type LintScope, type RegistryChangeSummary } from './scope.js';
 
 export type { LintScope, RegistryChangeSummary } from './scope.js';
-export type { FileChange } from './fix-passes.js';
+export type { FixedFile } from './fix-passes.js';
 
 export interface RunLintOptions {
   /** Where relative paths (the registry, the paths given) are resolved. */
@@ -114,7 +114,7 @@ export interface LintWorkflowOptions {
 
 export interface LintTreeResult extends LintRunResult {
   /** The files the fixes changed (with fix 'dry-run': would change), paths from `top`, sorted. */
-  fixed: FileChange[];
+  fixed: FixedFile[];
   /** With updateBaseline: the baseline written and how many findings it holds (`findings` are those findings). */
   baselineWritten?: { file: string; count: number };
 }
@@ -127,7 +127,7 @@ export async function lintPrepared(prepared: PreparedLint, options: LintWorkflow
   const base = { top: prepared.tree.top, registryChanged: prepared.scope.registryChanged, fixed: [] };
   if (!prepared.registry.data) return { ...base, findings: prepared.registryFindings(), skipped: [], registryReadable: false };
   let result = await prepared.run();
-  let fixed: FileChange[] = [];
+  let fixed: FixedFile[] = [];
   if (options.fix) {
     const { fixUntilStable } = await import('./fix-passes.js');
     const fixing = await fixUntilStable({

@@ -2,17 +2,20 @@
  * `reassign_port`: the plan of `portreg reassign` (the registry change and every edit the
  * rewrite engine would make), identified by a planId derived from its content, and applied only
  * when the caller passes back the planId of a plan that is still what a fresh computation gives.
- * The same engine as the CLI: openWorkspace, prepareRewrite, commitRewrite, verifyCommitted.
+ * The same engine as the CLI: openWorkspace, prepareRewrite, then one change set (commitChangeSet)
+ * with the registry change planned again under the lock, and verifyCommitted.
  * Loaded only when the tool is called (it brings the scanner and its parsers).
  */
 import { createHash } from 'node:crypto';
+import { PortregError } from '../errors.js';
+import { commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
 import type { LockOptions } from '../registry/lock.js';
 import { loadRegistry } from '../registry/load.js';
 import { reassignService, type PortMove } from '../registry/moves.js';
+import { reassignmentChange } from '../registry/operations.js';
 import { assertWritable } from '../registry/store.js';
-import { commitRewrite, prepareRewrite, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
-import { reassignNote, writeReassignment } from '../rewrite/reassign.js';
-import { skippedNotes, unreadNotes } from '../rewrite/report.js';
+import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
+import { reassignNote, skippedNotes, unreadNotes } from '../rewrite/report.js';
 import { openWorkspace, type Workspace } from '../rewrite/workspace.js';
 
 export interface ReassignToolRequest {
@@ -64,7 +67,7 @@ export type ReassignToolOutcome =
   | { kind: 'applied'; view: ReassignPlanView }
   | { kind: 'stale'; view: ReassignPlanView; given: string }
   | { kind: 'needs-plan-id'; view: ReassignPlanView }
-  | { kind: 'dirty'; view: ReassignPlanView };
+  | { kind: 'dirty'; view: ReassignPlanView; message: string };
 
 /** sha256 of the registry text, the move and every edit (file, byte span, old and new text). */
 export function reassignPlanId(registryText: string, move: PortMove, prepared: PreparedRewrite | null): string {
@@ -120,12 +123,22 @@ export async function reassignForMcp(req: ReassignToolRequest): Promise<Reassign
   if (!req.planId) return { kind: 'needs-plan-id', view };
   if (req.planId !== view.planId) return { kind: 'stale', view, given: req.planId };
   if (!prepared) return { kind: 'applied', view: { ...view, applied: true } };
-  if (prepared.dirty.length > 0 && !req.allowDirty) return { kind: 'dirty', view };
-  const now = req.now();
-  const { written } = await commitRewrite(ws, prepared, () =>
-    writeReassignment(ws.located.path, move, { now, cwd: req.cwd, lock: req.lock }).then(() => undefined),
-  );
-  await verifyCommitted(ws, prepared);
+  let written: string[];
+  try {
+    ({ written } = await commitChangeSet({
+      root: ws.root,
+      files: rewriteChanges(prepared),
+      registry: reassignmentChange(ws.located.path, move, { now: req.now(), cwd: req.cwd, lock: req.lock }),
+      uncommitted: uncommittedPolicy(req.allowDirty, 'allowDirty: true'),
+      verify: () => verifyCommitted(ws, prepared),
+      shown: ws.shown,
+    }));
+  } catch (err) {
+    // The refusal comes with the plan, so the agent sees what it would have written.
+    if (err instanceof PortregError && err.code === 'files-dirty')
+      return { kind: 'dirty', view: { ...view, dirty: err.details!.files as string[] }, message: err.message };
+    throw err;
+  }
   return { kind: 'applied', view: { ...view, applied: true, written: written.map((f) => ws.shown(f)) } };
 }
 
@@ -141,9 +154,7 @@ export function reassignText(outcome: ReassignToolOutcome): string {
   } else if (outcome.kind === 'needs-plan-id') {
     lines.push(`refused, nothing was written: apply needs the planId of the plan you checked; the plan as it is now is ${v.planId} (below)`);
   } else if (outcome.kind === 'dirty') {
-    lines.push(
-      `refused, nothing was written: ${v.dirty.join(', ')} ${v.dirty.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call reassign_port again (or, to rewrite them as they are, with allowDirty: true)`,
-    );
+    lines.push(outcome.message);
   }
   if (!v.changed) {
     lines.push(`${who} already has port ${v.to}; nothing to change`);

@@ -217,20 +217,6 @@ function ok(text: string, structured: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
-/** allocate_port with update refused over uncommitted changes, in the tool's terms. */
-function dirtyRefusal(files: string[]): CallToolResult {
-  return {
-    content: [
-      {
-        type: 'text',
-        text: `refused, nothing was written and no port was allocated: ${files.join(', ')} ${files.length === 1 ? 'has' : 'have'} uncommitted changes; commit or stash them first, then call allocate_port again (or, to update them as they are, with allowDirty: true)`,
-      },
-    ],
-    isError: true,
-    _meta: { code: 'files-dirty' },
-  };
-}
-
 function failure(err: unknown, log: (line: string) => void, tool: string): CallToolResult {
   if (err instanceof PortregError) {
     return { content: [{ type: 'text', text: err.message }], isError: true, _meta: { code: err.code } };
@@ -314,23 +300,16 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       let update: { summary: Record<string, unknown>; lines: string[] } | undefined;
       let a: Awaited<ReturnType<typeof allocateAndWrite>>;
       if (args.update) {
-        const u = await import('../generate/update.js');
-        let updated: Awaited<ReturnType<typeof u.allocateWithUpdate>>;
-        try {
-          updated = await u.allocateWithUpdate(request, {
-            cwd: options.cwd,
-            env: options.env,
-            registry: options.registry,
-            now: now(),
-            lock,
-            livePorts: live,
-            allowDirty: args.allowDirty,
-          });
-        } catch (err) {
-          // The library's words name the CLI flag; an agent needs the tool's argument.
-          if (err instanceof PortregError && err.code === 'files-dirty') return dirtyRefusal(err.details?.files as string[]);
-          throw err;
-        }
+        const [u, { uncommittedPolicy }] = await Promise.all([import('../generate/update.js'), import('../fix/commit.js')]);
+        const updated = await u.allocateWithUpdate(request, {
+          cwd: options.cwd,
+          env: options.env,
+          registry: options.registry,
+          now: now(),
+          lock,
+          livePorts: live,
+          uncommitted: uncommittedPolicy(args.allowDirty, 'allowDirty: true'),
+        });
         a = updated.allocation;
         update = { summary: u.updateSummary(updated), lines: u.updateLines(updated) };
       } else {

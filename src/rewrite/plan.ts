@@ -41,7 +41,7 @@ export interface RewritePlan {
   occurrences: Occurrence[];
   skipped: SkippedOccurrence[];
   conflicts: string[];
-  /** The engine's plan: the edits by file, for previewPlan and writeAll. */
+  /** The engine's plan: the edits by file, for previewPlan (and then the change set's commit). */
   plan: Plan;
   summary: MoveSummary[];
 }

@@ -3,6 +3,7 @@
  * table; or, with --format json, the plan itself: every edit with file, line, old and new text.
  */
 import { unifiedDiff } from '../fix/diff.js';
+import type { PortMove } from '../registry/moves.js';
 import type { PreparedRewrite } from './execute.js';
 import type { Workspace } from './workspace.js';
 
@@ -113,4 +114,9 @@ export function planJson(
     dirty: prepared.dirty.map((f) => ws.shown(f)),
     written: written.map((f) => ws.shown(f)),
   };
+}
+
+/** The preview's note on the registry change of `reassign`. */
+export function reassignNote(move: PortMove): string {
+  return `service "${move.service}" of project "${move.project}": port ${move.from} → ${move.to}; ${move.from} stays in its history (quarantine)`;
 }

@@ -159,7 +159,7 @@ describe('portreg allocate --update', () => {
     }
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^portreg: the registry is locked by process \d+ .*\nthe 6 updated files were restored; nothing was changed\n$/s);
+    expect(r.stderr).toMatch(/^portreg: the registry is locked by process \d+ .*\nthe 6 files written were restored; nothing was changed\n$/s);
     const after = await readTree(dir);
     after.delete('ports.registry.json.lock');
     expect(after).toEqual(before);
@@ -189,7 +189,7 @@ describe('portreg allocate --update', () => {
       code: 1,
       stdout: '',
       stderr:
-        'portreg: 2 files to update have uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n  billing/compose.yaml\n  billing/README.md\n',
+        'portreg: 2 files to write have uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  billing/compose.yaml\n  billing/README.md\n',
     });
     // The registry included: no allocation, byte for byte.
     expect(await readTree(dir)).toEqual(before);
@@ -203,8 +203,7 @@ describe('portreg allocate --update', () => {
     expect(JSON.parse(one.stdout)).toEqual({
       error: {
         code: 'files-dirty',
-        message:
-          'a file to update has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written and no port was allocated:\n  billing/README.md',
+        message: 'a file to write has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  billing/README.md',
         files: ['billing/README.md'],
       },
     });

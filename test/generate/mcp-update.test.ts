@@ -110,7 +110,7 @@ describe('MCP allocate_port with update: true', () => {
       expect(refused.isError).toBe(true);
       expect(refused._meta).toEqual({ code: 'files-dirty' });
       expect(text(refused)).toBe(
-        'refused, nothing was written and no port was allocated: billing/.env.example has uncommitted changes; commit or stash them first, then call allocate_port again (or, to update them as they are, with allowDirty: true)',
+        'a file to write has uncommitted changes; commit or stash them first (or pass allowDirty: true); nothing was written:\n  billing/.env.example',
       );
       expect(await readTree(dir)).toEqual(before);
 

@@ -110,7 +110,11 @@ export function comparable(f: LintFinding, withRelated: boolean): ExpectedFindin
  * or nothing changes (at most MAX_FIX_PASSES passes). The one place the tester applies fixes.
  */
 export async function applyFixes(prepared: PreparedLint, result: LintResult): Promise<{ result: LintResult; passes: number; written: string[] }> {
-  const [{ planFixes }, { previewPlan, writeAll }] = await Promise.all([import('../../src/fix/plan.js'), import('../../src/fix/apply.js')]);
+  const [{ planFixes }, { previewPlan }, { writeAll }] = await Promise.all([
+    import('../../src/fix/plan.js'),
+    import('../../src/fix/apply.js'),
+    import('./write-all.js'),
+  ]);
   const written = new Set<string>();
   let passes = 0;
   while (passes < MAX_FIX_PASSES) {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { lint, type LintResult } from '../../src/lint/lint.js';
 import { loadRegistry } from '../../src/registry/load.js';
 import { planFixes } from '../../src/fix/plan.js';
-import { previewPlan, writeAll } from '../../src/fix/apply.js';
+import { previewPlan } from '../../src/fix/apply.js';
+import { writeAll } from '../helpers/write-all.js';
 import { tempDir } from '../helpers/cli.js';
 import { FLEET_BRIEF } from '../fixtures/lint/fleet-expected.js';
 

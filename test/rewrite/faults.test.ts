@@ -4,12 +4,20 @@ import { appendFile, chmod, mkdir, readFile, rm, symlink, writeFile } from 'node
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { refusal } from '../../src/errors.js';
+import { commitChangeSet, type CommitHooks } from '../../src/fix/commit.js';
 import { loadRegistry } from '../../src/registry/load.js';
-import { commitRewrite, prepareRewrite, verifyCommitted } from '../../src/rewrite/execute.js';
+import { diffRegistries, moveProject } from '../../src/registry/moves.js';
+import { migrationChange, projectMoveChange, reassignmentChange, type RegistryChange } from '../../src/registry/operations.js';
+import { createPortregMcpServer } from '../../src/mcp/server.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../../src/rewrite/execute.js';
+import type { Workspace } from '../../src/rewrite/workspace.js';
 import { openWorkspace } from '../../src/rewrite/workspace.js';
 import { CLI, runCli, tempDir, testEnv, type CliResult } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/scenario.js';
-import { git } from '../helpers/git.js';
+import { git, gitInitCommit } from '../helpers/git.js';
 import { BASIC, NOW, readTree } from './helpers.js';
 
 let root: string;
@@ -32,19 +40,59 @@ async function plan(dir: string) {
   return { ws, prepared: await prepareRewrite(ws, registry, [POSTGRES]) };
 }
 
+/** Commits the rewrite as reassign --write does: the files, then `registry` (the real reassignment unless given). */
+function commit(ws: Workspace, prepared: PreparedRewrite, options: { registry?: RegistryChange<unknown> | null; hooks?: CommitHooks } = {}) {
+  const registry = options.registry === undefined ? reassignmentChange(ws.located.path, POSTGRES, { now: new Date(NOW) }) : options.registry;
+  return commitChangeSet({
+    root: ws.root,
+    files: rewriteChanges(prepared),
+    ...(registry ? { registry } : {}),
+    uncommitted: { refuse: true, allowWith: '--allow-dirty' },
+    shown: ws.shown,
+    hooks: options.hooks,
+  });
+}
+
+/** A registry change that must not run: counts its calls. */
+function countingRegistry(ws: Workspace, calls: { n: number }): RegistryChange<unknown> {
+  return {
+    file: ws.located.path,
+    options: {},
+    replan: () => {
+      calls.n++;
+      return { result: undefined };
+    },
+  };
+}
+
 describe('all or nothing', () => {
-  it('a file modified between the plan and the write: nothing is written, and the registry is not touched', async () => {
+  it('a file modified between the plan and the commit: refused, nothing is written, and the registry is not touched', async () => {
     const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
     expect(prepared.rewrite.edits).toHaveLength(15);
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nSomeone was editing this file.\n');
+    const calls = { n: 0 };
+    const err = await commit(ws, prepared, { registry: countingRegistry(ws, calls) }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'file-changed', exitCode: 1 });
+    expect((err as Error).message).toBe('projects/billing/README.md changed since it was read; nothing was written');
+    expect(calls.n).toBe(0);
+    const expected = await BEFORE();
+    expected.set('projects/billing/README.md', Buffer.concat([expected.get('projects/billing/README.md')!, Buffer.from('\nSomeone was editing this file.\n')]));
+    expect(await readTree(dir)).toEqual(expected);
+  });
+
+  it('a file modified after the checks, while the temporary files are written: the last look before the renames refuses it', async () => {
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    const { ws, prepared } = await plan(dir);
     const readme = path.join(dir, 'projects/billing/README.md');
-    let registryWrites = 0;
-    const err = await commitRewrite(ws, prepared, async () => void registryWrites++, {
-      beforeWrite: () => appendFile(readme, '\nSomeone was editing this file.\n'),
+    const calls = { n: 0 };
+    const err = await commit(ws, prepared, {
+      registry: countingRegistry(ws, calls),
+      hooks: { afterPrepare: () => appendFile(readme, '\nSomeone was editing this file.\n') },
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'file-changed', exitCode: 1 });
-    expect((err as Error).message).toBe('projects/billing/README.md changed while the fix was being written; nothing was written');
-    expect(registryWrites).toBe(0);
+    expect((err as Error).message).toBe('projects/billing/README.md changed while the files were being written; nothing was written');
+    expect(calls.n).toBe(0);
     const expected = await BEFORE();
     expected.set('projects/billing/README.md', Buffer.concat([expected.get('projects/billing/README.md')!, Buffer.from('\nSomeone was editing this file.\n')]));
     expect(await readTree(dir)).toEqual(expected);
@@ -53,12 +101,17 @@ describe('all or nothing', () => {
   it('the registry cannot be written: the files get their previous bytes back', async () => {
     const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
-    const err = await commitRewrite(ws, prepared, async () => {
-      throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
-    }).catch((e: unknown) => e);
+    const taken: RegistryChange<unknown> = {
+      file: ws.located.path,
+      options: {},
+      replan: () => {
+        throw refusal('port-taken', 'port 5033 is taken by service "pgbouncer" of project "billing"');
+      },
+    };
+    const err = await commit(ws, prepared, { registry: taken }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'port-taken', exitCode: 1 });
     expect((err as Error).message).toBe(
-      'port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 rewritten files were restored; nothing was changed',
+      'port 5033 is taken by service "pgbouncer" of project "billing"\nthe 8 files written were restored; nothing was changed',
     );
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
@@ -69,7 +122,7 @@ describe('all or nothing', () => {
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'vitest', since: new Date().toISOString(), token: 'held-by-test' }));
     const r = await cli(reassignArgs, dir, { PORTREG_LOCK_TIMEOUT: '0.3' });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('the 8 rewritten files were restored; nothing was changed');
+    expect(r.stderr).toContain('the 8 files written were restored; nothing was changed');
     await rm(lock);
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
@@ -77,7 +130,7 @@ describe('all or nothing', () => {
   it('after writing, a scan that does not find the ports where the plan put them fails loudly', async () => {
     const dir = await copyFixture(path.join(BASIC, 'before'));
     const { ws, prepared } = await plan(dir);
-    await commitRewrite(ws, prepared, null);
+    await commit(ws, prepared, { registry: null });
     await verifyCommitted(ws, prepared); // all where the plan said
     const file = path.join(dir, 'projects/billing/compose.ci.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('127.0.0.1:5033:5432', '127.0.0.1:5032:5432'));
@@ -85,6 +138,71 @@ describe('all or nothing', () => {
     expect(err).toMatchObject({ code: 'verify-failed', exitCode: 1 });
     expect((err as Error).message).toContain('projects/billing/compose.ci.yaml:6:19: the scan does not find port 5033 at bytes 117-121 where the plan put it');
     expect((err as Error).message).toContain('projects/billing/compose.ci.yaml:6:19: port 5032 of service "postgres" of project "billing" is still there');
+  });
+});
+
+describe('the registry changed under the lock after the files were written: the plan, made again, differs', () => {
+  /** Someone moves postgres (from `from`) to 5034 between the files and the lock. */
+  const movePostgres =
+    (dir: string, from = 5032) =>
+    async () => {
+      const file = path.join(dir, 'ports.registry.json');
+      const text = await readFile(file, 'utf8');
+      expect(text).toContain(`"postgres": { "port": ${from},`);
+      await writeFile(file, text.replace(`"postgres": { "port": ${from},`, '"postgres": { "port": 5034,'));
+    };
+  /** The tree as it was, but for the registry that "someone" changed. */
+  async function expectRestored(dir: string, before: Map<string, Buffer>) {
+    const after = await readTree(dir);
+    expect(after.get('ports.registry.json')!.toString()).toContain('"postgres": { "port": 5034,');
+    after.delete('ports.registry.json');
+    before.delete('ports.registry.json');
+    expect(after).toEqual(before);
+  }
+
+  it('reassign: refused, the 8 files restored', async () => {
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    const before = await readTree(dir);
+    const { ws, prepared } = await plan(dir);
+    const err = await commit(ws, prepared, { hooks: { beforeRegistry: movePostgres(dir) } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
+    expect((err as Error).message).toBe(
+      'service "postgres" of project "billing" moved from 5032 to 5034 meanwhile; run the command again\nthe 8 files written were restored; nothing was changed',
+    );
+    await expectRestored(dir, before);
+  });
+
+  it('project move: refused, the files restored', async () => {
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    const before = await readTree(dir);
+    const ws = await openWorkspace({ cwd: dir, env: {} });
+    const registry = (await loadRegistry(ws.located.path)).data!;
+    const range = { from: 5300, to: 5399 };
+    const planned = moveProject(registry, 'billing', range, { now: new Date(NOW) });
+    const prepared = await prepareRewrite(ws, registry, planned.moves);
+    const change = projectMoveChange(ws.located.path, { project: 'billing', range, ports: {}, moves: planned.moves }, { now: new Date(NOW) });
+    const err = await commit(ws, prepared, { registry: change, hooks: { beforeRegistry: movePostgres(dir) } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
+    expect((err as Error).message).toBe(
+      'the services of project "billing" changed meanwhile; run the command again\nthe 9 files written were restored; nothing was changed',
+    );
+    await expectRestored(dir, before);
+  });
+
+  it('migrate: refused, the files restored', async () => {
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    const file = path.join(dir, 'ports.registry.json');
+    const previous = (await loadRegistry(file)).data!;
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
+    const before = await readTree(dir);
+    const ws = await openWorkspace({ cwd: dir, env: {} });
+    const diff = diffRegistries(previous, (await loadRegistry(file)).data!);
+    const prepared = await prepareRewrite(ws, previous, diff.changes);
+    const change = migrationChange(file, { previous, changes: diff.changes, repair: false }, { now: new Date(NOW), cwd: dir });
+    const err = await commit(ws, prepared, { registry: change, hooks: { beforeRegistry: movePostgres(dir, 5033) } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
+    expect((err as Error).message).toBe('ports.registry.json changed meanwhile; run the command again\nthe 8 files written were restored; nothing was changed');
+    await expectRestored(dir, before);
   });
 });
 
@@ -129,7 +247,7 @@ describe('files that must not be written', () => {
     }
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^portreg: cannot write the fixes: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/,
+      /^portreg: cannot write the files: (EROFS: read-only file system|EACCES: permission denied), open '.*projects\/frontend\/\..*\.tmp'; nothing was written\n$/,
     );
     expect(await readTree(dir)).toEqual(await BEFORE());
   });
@@ -199,7 +317,7 @@ describe('uncommitted changes', () => {
     expect(r).toMatchObject({
       code: 1,
       stderr:
-        'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
+        'portreg: a file to write has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n',
     });
     expect(await readTree(dir)).toEqual(before);
 
@@ -215,7 +333,7 @@ describe('uncommitted changes', () => {
 
 describe('uncommitted changes: project move and migrate refuse them as reassign does', () => {
   const REFUSED =
-    'portreg: a file to rewrite has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
+    'portreg: a file to write has uncommitted changes; commit or stash them first (or pass --allow-dirty); nothing was written:\n  projects/billing/README.md\n';
 
   async function dirtyRepo(): Promise<string> {
     const dir = await copyFixture(path.join(BASIC, 'before'));
@@ -315,5 +433,57 @@ describe('a crash between two renames', () => {
     // lint --fix also documents REDIS_PORT (env-undocumented), which reassign does not touch.
     const env = 'projects/billing/.env.example';
     expect(await readTree(dir)).toEqual(new Map([...after].map(([f, b]) => [f, f === env ? Buffer.concat([b, Buffer.from('REDIS_PORT=5002\n')]) : b])));
+  });
+});
+
+describe('the refusal of uncommitted files reads the same from every command and tool', () => {
+  const REFUSAL = (allowWith: string) =>
+    `a file to write has uncommitted changes; commit or stash them first (or pass ${allowWith}); nothing was written:\n  projects/billing/README.md`;
+
+  async function callTool(dir: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    const server = createPortregMcpServer({ cwd: dir, env: {}, probe: false, now: () => new Date(NOW), log: () => {} });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'portreg-test', version: '1.0.0' });
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    try {
+      return (await client.callTool({ name, arguments: args })) as CallToolResult;
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('reassign, project move, migrate and allocate --update; reassign_port and allocate_port', async () => {
+    const dir = await copyFixture(path.join(BASIC, 'before'));
+    gitInitCommit(dir, 'before');
+    await appendFile(path.join(dir, 'projects/billing/README.md'), '\nWork in progress.\n');
+    const before = await readTree(dir);
+    const refused = { code: 1, signal: null, stdout: '', stderr: `portreg: ${REFUSAL('--allow-dirty')}\n` };
+
+    const commands = [
+      reassignArgs,
+      ['project', 'move', 'billing', '--range', '5300-5399', '--write'],
+      ['allocate', '--project', 'billing', '--service', 'queue', '--purpose', 'Queue', '--env', 'QUEUE_PORT', '--update'],
+    ];
+    for (const args of commands) expect(await cli(args, dir), args.join(' ')).toEqual(refused);
+    const allocate = await callTool(dir, 'allocate_port', { projectName: 'billing', serviceName: 'queue', purpose: 'Queue', env: 'QUEUE_PORT', update: true });
+    expect([allocate.isError, allocate._meta, allocate.content]).toEqual([
+      true,
+      { code: 'files-dirty' },
+      [{ type: 'text', text: REFUSAL('allowDirty: true') }],
+    ]);
+    const planned = await callTool(dir, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033 });
+    const { planId } = planned.structuredContent as { planId: string };
+    const reassign = await callTool(dir, 'reassign_port', { projectName: 'billing', serviceName: 'postgres', port: 5033, apply: true, planId });
+    expect([reassign.isError, reassign._meta]).toEqual([true, { code: 'files-dirty' }]);
+    expect((reassign.content[0] as { text: string }).text.startsWith(`${REFUSAL('allowDirty: true')}\n`)).toBe(true);
+    expect(await readTree(dir)).toEqual(before);
+
+    // migrate, after a reallocation committed by itself (the README's work in progress stays uncommitted).
+    const registry = path.join(dir, 'ports.registry.json');
+    await writeFile(registry, (await readFile(registry, 'utf8')).replace('"postgres": { "port": 5032,', '"postgres": { "port": 5033,'));
+    git(dir, 'commit', '-q', '-m', 'reallocate postgres', '--', 'ports.registry.json');
+    const reallocated = await readTree(dir);
+    expect(await cli(['migrate', '--from', 'HEAD~1', '--write'], dir)).toEqual(refused);
+    expect(await readTree(dir)).toEqual(reallocated);
   });
 });

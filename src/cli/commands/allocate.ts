@@ -70,7 +70,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
     let updated: import('../../generate/update.js').AllocateUpdateResult | undefined;
     let result: Awaited<ReturnType<typeof allocateAndWrite>>;
     if (options.update) {
-      const { allocateWithUpdate } = await import('../../generate/update.js');
+      const [{ allocateWithUpdate }, { uncommittedPolicy }] = await Promise.all([import('../../generate/update.js'), import('../../fix/commit.js')]);
       const store = storeOptions(ctx);
       updated = await allocateWithUpdate(request, {
         cwd: ctx.cwd,
@@ -79,7 +79,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
         now: store.now,
         lock: store.lock,
         livePorts: live,
-        allowDirty: options.allowDirty,
+        uncommitted: uncommittedPolicy(options.allowDirty, '--allow-dirty'),
       });
       result = updated.allocation;
     } else {

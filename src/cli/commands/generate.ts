@@ -123,9 +123,9 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
     const diff = stale.length ? unifiedDiff(stale.map(shown), { color: !json && ctx.color && options.color !== false }) : '';
     let written: string[] = [];
     if (options.write && problems.length === 0 && stale.length > 0) {
-      const apply = await import('../../fix/apply.js');
-      for (const f of stale) await (f.created ? apply.assertCreatable(ws.root, f.file) : apply.assertFileEditable(ws.root, f.file));
-      written = await apply.writeAll(ws.root, stale);
+      // generate --write does not look at git (as documented): files with uncommitted changes are written too.
+      const { commitChangeSet, changeOf } = await import('../../fix/commit.js');
+      ({ written } = await commitChangeSet({ root: ws.root, files: stale.map(changeOf), uncommitted: { refuse: false }, shown: ws.shown }));
     }
 
     const status = (f: FileOutcome) => (f.created ? 'created' : f.before.equals(f.after) ? 'current' : 'changed');

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { refusal } from '../../errors.js';
 import { diffRegistries, migrateRegistry, type MigrationChange } from '../../registry/moves.js';
 import { serializeRegistry } from '../../registry/serialize.js';
-import { assertWritable, updateRegistry } from '../../registry/store.js';
+import { migrationChange } from '../../registry/operations.js';
+import { assertWritable } from '../../registry/store.js';
 import { loadRegistry, parseRegistryText } from '../../registry/load.js';
 import { portIndexOf } from '../../registry/port-index.js';
 import { formatRange, type Registry } from '../../registry/types.js';
@@ -72,7 +73,6 @@ lacks the revision), 3 registry locked.`,
         ([port, who]) => `port ${port} changed hands: it is now the port of ${who}; occurrences tied to a service only by the number are left alone`,
       ),
     ];
-    const sameChanges = (a: MigrationChange[]) => JSON.stringify(a) === JSON.stringify(diff.changes);
     await runRewrite({
       ctx,
       ws,
@@ -87,18 +87,7 @@ lacks the revision), 3 registry locked.`,
       registry: registryStep.registry
         ? {
             preview: { before: loaded.text, after: serializeRegistry(registryStep.registry), notes: registryStep.notes },
-            write: async () => {
-              await updateRegistry(
-                ws.located.path,
-                (fresh) => {
-                  const again = diffRegistries(previous.registry, fresh);
-                  if (!sameChanges(again.changes)) throw refusal('registry-changed', `${ws.shown(ws.registryFile)} changed meanwhile; run the command again`);
-                  const step = migrateRegistry(fresh, again, { now: ctx.now() });
-                  return { registry: step.registry, result: step };
-                },
-                { ...storeOptions(ctx), repair: repairs },
-              );
-            },
+            change: migrationChange(ws.located.path, { previous: previous.registry, changes: diff.changes, repair: repairs }, storeOptions(ctx)),
           }
         : null,
     });

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { refusal, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { loadRegistry } from '../../registry/load.js';
 import { moveProject, reassignService, type PortMove } from '../../registry/moves.js';
 import { serializeRegistry } from '../../registry/serialize.js';
-import { assertWritable, updateRegistry } from '../../registry/store.js';
+import { projectMoveChange, reassignmentChange } from '../../registry/operations.js';
+import { assertWritable } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
 import { outputFormat, parsePort, parseRangeArg, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
@@ -54,7 +55,7 @@ export function reassignCommand(ctx: CommandContext): Command {
   cmd.action(
     async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean; code?: boolean }) => {
       if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
-      const { runRewrite, openWorkspace, reassignNote, writeReassignment } = await rewriteEngine();
+      const { runRewrite, openWorkspace, reassignNote } = await rewriteEngine();
       const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
       const project = options.project ?? ws.located.project;
       if (!project) throw usageError('usage', 'required option \'--project <name>\' not specified (or set "project" in portreg.config.json)');
@@ -85,9 +86,7 @@ export function reassignCommand(ctx: CommandContext): Command {
             after: serializeRegistry(planned.registry),
             notes: [reassignNote(move)],
           },
-          write: async () => {
-            await writeReassignment(ws.located.path, { ...move, reason: options.reason }, storeOptions(ctx));
-          },
+          change: reassignmentChange(ws.located.path, { ...move, reason: options.reason }, storeOptions(ctx)),
         },
       });
     },
@@ -118,7 +117,6 @@ export function projectMoveCommand(ctx: CommandContext): Command {
       ctx.stderr(`portreg: project "${name}" already has range ${formatRange(range)}; nothing to change\n`);
       return;
     }
-    const sameMoves = (a: PortMove[], b: PortMove[]) => JSON.stringify(a) === JSON.stringify(b);
     await runRewrite({
       ctx,
       ws,
@@ -136,19 +134,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
             ...planned.moves.map((m) => `service "${m.service}": port ${m.from} → ${m.to}; ${m.from} stays in its history (quarantine)`),
           ],
         },
-        write: async () => {
-          await updateRegistry(
-            ws.located.path,
-            (fresh) => {
-              const again = moveProject(fresh, name, range, { now: ctx.now() }, ports);
-              if (!sameMoves(again.moves, planned.moves)) {
-                throw refusal('registry-changed', `the services of project "${name}" changed meanwhile; run the command again`);
-              }
-              return { registry: again.changed ? again.registry : undefined, result: again };
-            },
-            storeOptions(ctx),
-          );
-        },
+        change: projectMoveChange(ws.located.path, { project: name, range, ports, moves: planned.moves }, storeOptions(ctx)),
       },
     });
   });
@@ -157,13 +143,12 @@ export function projectMoveCommand(ctx: CommandContext): Command {
 
 /** The rewrite engine brings the scanner and its parsers: loaded only when a command runs. */
 async function rewriteEngine() {
-  const [{ runRewrite }, { openWorkspace }, { readPreviousRegistry }, { reassignNote, writeReassignment }] = await Promise.all([
+  const [{ runRewrite }, { openWorkspace }, { reassignNote }] = await Promise.all([
     import('../rewrite-command.js'),
     import('../../rewrite/workspace.js'),
-    import('../../rewrite/previous-registry.js'),
-    import('../../rewrite/reassign.js'),
+    import('../../rewrite/report.js'),
   ]);
-  return { runRewrite, openWorkspace, readPreviousRegistry, reassignNote, writeReassignment };
+  return { runRewrite, openWorkspace, reassignNote };
 }
 
 /** `--port api=5310 --port db=5332` into { api: 5310, db: 5332 }. */

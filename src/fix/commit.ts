@@ -1,0 +1,326 @@
+/**
+ * The one way portreg changes a tree: a change set (files, and optionally the registry change
+ * they were planned for) committed in phases:
+ *
+ *   1. prepare: every file checked (inside the root, no symbolic link on the way, the expected
+ *      bytes still there, a new file's place still free), files with uncommitted changes refused
+ *      unless allowed; nothing is written before every file passes;
+ *   2. stage: the new bytes written and synced to temporary files beside their targets (the
+ *      folders of new files made);
+ *   3. rename: a last look at every target, then the temporary files renamed into place, all or
+ *      none (a failed rename puts back those already renamed);
+ *   4. registry: the registry change planned again and written under the store's lock; if that
+ *      fails, every file written gets its previous bytes back (new files and folders removed);
+ *   5. verify: the caller's check of the result (a rescan).
+ *
+ * Why files first: writing files is the step that fails for ordinary reasons (a file edited since
+ * the plan, a read-only folder, a symlink), and it fails whole, with nothing written. The registry
+ * comes second because it is the one that can be undone cleanly in memory: if it fails (the lock,
+ * the registry changed under it, a disk error), we hold every file's previous bytes and put them
+ * back. The other order would leave a registry claiming ports the configs do not use yet, and
+ * undoing it would need a second locked write that can fail too.
+ */
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, PortregError, refusal } from '../errors.js';
+import { writeRegistryChange, type RegistryChange } from '../registry/operations.js';
+import { removeOrphanTempsBeside, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { dirtyAmong } from '../util/git.js';
+import { mapLimit } from '../util/map-limit.js';
+import { crashPoint, failRenameForTest } from '../util/test-hooks.js';
+import type { AppliedFile } from './apply.js';
+
+/** The `before` of a file that does not exist yet: it must still not exist when written. */
+export const ABSENT = 'absent';
+
+export interface FileChange {
+  /** Root-relative, with forward slashes. */
+  file: string;
+  /** The bytes the change was planned from, or ABSENT for a new file. */
+  before: Buffer | typeof ABSENT;
+  after: Buffer;
+}
+
+/**
+ * Files with uncommitted changes: refused (naming them, and how to allow it: "--allow-dirty" on
+ * the command line, "allowDirty: true" for an MCP tool), or written as they are.
+ */
+export type UncommittedPolicy = { refuse: true; allowWith: string } | { refuse: false };
+
+/** Refuse files with uncommitted changes unless `allowed`; `allowWith` is how the user allows them. */
+export function uncommittedPolicy(allowed: boolean | undefined, allowWith: string): UncommittedPolicy {
+  return allowed ? { refuse: false } : { refuse: true, allowWith };
+}
+
+export interface CommitHooks {
+  /** After the checks, before anything is written (tests change a file here). */
+  afterPrepare?: () => Promise<void>;
+  /** After the files are renamed into place, before the registry is written (tests change the registry here). */
+  beforeRegistry?: () => Promise<void>;
+}
+
+export interface ChangeSet<R> {
+  root: string;
+  files: readonly FileChange[];
+  /** The registry change the files were planned for. */
+  registry?: RegistryChange<R>;
+  uncommitted: UncommittedPolicy;
+  /** The check that the written tree is what was planned (a rescan); its failure is reported, the files stay. */
+  verify?: () => Promise<void>;
+  /** A root-relative path as the user sees it (default: as is). */
+  shown?: (file: string) => string;
+  hooks?: CommitHooks;
+}
+
+export interface CommitResult<R> {
+  /** Files written, root-relative, in the order given. */
+  written: string[];
+  /** The registry change's result (undefined without one). */
+  registry: R | undefined;
+}
+
+/** An AppliedFile (a planned edit, or a generator's file) as a change: a `created` one has no bytes before. */
+export function changeOf(f: AppliedFile): FileChange {
+  return { file: f.file, before: f.created ? ABSENT : f.before, after: f.after };
+}
+
+/** Files read, written or synced at once: enough to hide each call's latency, few enough for any file-descriptor limit. */
+const IO_CONCURRENCY = 16;
+
+export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResult<R>> {
+  const shown = set.shown ?? ((f: string) => f);
+  const targets = await prepare(set, shown);
+  await set.hooks?.afterPrepare?.();
+  const staged = await stage(targets);
+  await renameAll(staged, shown);
+  let registry: R | undefined;
+  if (set.registry) {
+    try {
+      await set.hooks?.beforeRegistry?.();
+      registry = await writeRegistryChange(set.registry);
+    } catch (err) {
+      await restoreAfter(err, staged, shown);
+    }
+  }
+  await set.verify?.();
+  return { written: targets.map((t) => t.file), registry };
+}
+
+// ---- 1. prepare -----------------------------------------------------------------------------
+
+interface Target {
+  file: string;
+  absolute: string;
+  before: Buffer | null;
+  after: Buffer;
+  /** The mode the new bytes get: the file's own, 0o644 for a new file. */
+  mode: number;
+  /** Folders to make for a new file, outermost first. */
+  missingFolders: string[];
+}
+
+const refused = (code: string, message: string) => new PortregError(message, ExitCode.Refused, code);
+
+async function prepare<R>(set: ChangeSet<R>, shown: (f: string) => string): Promise<Target[]> {
+  const realRoot = await realpath(set.root);
+  const changed = set.files.filter((f) => f.before === ABSENT || !f.before.equals(f.after));
+  // Files share their folders: each folder is looked at once.
+  const folders = new Map<string, Promise<Stats | null>>();
+  const folderInfo = (folder: string) => {
+    if (!folders.has(folder))
+      folders.set(
+        folder,
+        lstat(folder).catch(() => null),
+      );
+    return folders.get(folder)!;
+  };
+  const targets = await mapLimit(changed, IO_CONCURRENCY, (f) => checkTarget(realRoot, f, shown(f.file), folderInfo));
+  if (set.uncommitted.refuse) {
+    const dirty = await dirtyAmong(
+      realRoot,
+      targets.filter((t) => t.before !== null).map((t) => t.file),
+    );
+    if (dirty.length > 0) throw uncommittedRefusal(dirty.map(shown), set.uncommitted.allowWith);
+  }
+  return targets;
+}
+
+/** The one refusal of files with uncommitted changes, whichever command or tool would write them. */
+export function uncommittedRefusal(files: string[], allowWith: string): PortregError {
+  const one = files.length === 1;
+  return refusal(
+    'files-dirty',
+    `${one ? 'a file to write has' : `${files.length} files to write have`} uncommitted changes; commit or stash them first (or pass ${allowWith}); nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
+    { files },
+  );
+}
+
+/** Inside the root, no symbolic link on the way (the file itself or a folder above it), the bytes as planned. */
+async function checkTarget(realRoot: string, change: FileChange, shown: string, folderInfo: (folder: string) => Promise<Stats | null>): Promise<Target> {
+  const absolute = path.resolve(realRoot, change.file);
+  const rel = path.relative(realRoot, absolute);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw refused('file-outside', `${shown} lies outside ${realRoot}; nothing was written`);
+  const missingFolders: string[] = [];
+  const parts = rel.split(path.sep);
+  for (let i = 1; i < parts.length; i++) {
+    const folder = path.join(realRoot, ...parts.slice(0, i));
+    const info = missingFolders.length ? null : await folderInfo(folder);
+    if (!info) {
+      missingFolders.push(folder);
+      continue;
+    }
+    if (info.isSymbolicLink())
+      throw refused(
+        'file-symlink',
+        `${shown}: the folder ${parts.slice(0, i).join('/')} is a symbolic link: portreg never writes through one; nothing was written`,
+      );
+    if (!info.isDirectory()) throw refused('file-outside', `${shown}: ${parts.slice(0, i).join('/')} is not a folder; nothing was written`);
+  }
+  const info = missingFolders.length ? null : await lstat(absolute).catch(() => null);
+  if (change.before === ABSENT) {
+    if (info) throw refused('file-exists', `${shown} exists already; nothing was written`);
+    return { file: change.file, absolute, before: null, after: change.after, mode: 0o644, missingFolders };
+  }
+  if (!info) throw refused('file-missing', `${shown} does not exist; nothing was written`);
+  if (info.isSymbolicLink()) throw refused('file-symlink', `${shown} is a symbolic link: portreg never writes through one; nothing was written`);
+  if (!info.isFile()) throw refused('file-missing', `${shown} is not a file; nothing was written`);
+  if (!(await readFile(absolute)).equals(change.before)) throw refused('file-changed', `${shown} changed since it was read; nothing was written`);
+  return { file: change.file, absolute, before: change.before, after: change.after, mode: info.mode & 0o777, missingFolders };
+}
+
+// ---- 2. stage -------------------------------------------------------------------------------
+
+interface Staged {
+  targets: Target[];
+  /** The temporary file of each target, in the order of `targets`. */
+  temps: string[];
+  /** Folders made for new files, outermost first. */
+  made: string[];
+}
+
+async function stage(targets: Target[]): Promise<Staged> {
+  const temps = new Array<string | undefined>(targets.length);
+  const made: string[] = [];
+  try {
+    // A write killed between two renames left temporary files beside the files not yet renamed:
+    // the run that writes those files again (the repair) clears them.
+    await removeOrphanTempsBeside(targets.map((t) => t.absolute));
+    for (const t of targets) {
+      for (const folder of t.missingFolders) {
+        if (made.includes(folder)) continue;
+        await mkdir(folder);
+        made.push(folder);
+      }
+    }
+    await mapLimit(targets, IO_CONCURRENCY, async (t, i) => {
+      const temp = tempPathFor(t.absolute);
+      const fh = await open(temp, 'wx', t.mode);
+      temps[i] = temp;
+      try {
+        await fh.writeFile(t.after);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+  } catch (err) {
+    await discard(temps, made);
+    throw err instanceof PortregError ? err : refused('write-failed', `cannot write the files: ${(err as Error).message}; nothing was written`);
+  }
+  return { targets, temps: temps as string[], made };
+}
+
+async function discard(temps: readonly (string | undefined)[], made: readonly string[]): Promise<void> {
+  await Promise.all(temps.map((t) => (t ? unlink(t).catch(() => {}) : undefined)));
+  await removeFolders(made);
+}
+
+async function removeFolders(made: readonly string[]): Promise<void> {
+  // Innermost first; a folder someone put a file in meanwhile stays (rmdir refuses it).
+  for (const d of [...made].reverse()) await rmdir(d).catch(() => {});
+}
+
+// ---- 3. rename ------------------------------------------------------------------------------
+
+async function renameAll(staged: Staged, shown: (f: string) => string): Promise<void> {
+  const { targets, temps } = staged;
+  try {
+    // Last look before the renames: a file edited meanwhile stops everything.
+    await mapLimit(targets, IO_CONCURRENCY, async (t) => {
+      if (t.before === null) {
+        if (await lstat(t.absolute).catch(() => null))
+          throw refused('file-changed', `${shown(t.file)} appeared while the files were being written; nothing was written`);
+        return;
+      }
+      if (!(await readFile(t.absolute)).equals(t.before))
+        throw refused('file-changed', `${shown(t.file)} changed while the files were being written; nothing was written`);
+    });
+  } catch (err) {
+    await discard(temps, staged.made);
+    throw err;
+  }
+  // Renames are atomic one by one; if one fails midway, the files already replaced get their
+  // old bytes back, so the tree is never left half-moved.
+  for (let i = 0; i < targets.length; i++) {
+    try {
+      if (i === 1) crashPoint('between-renames');
+      failRenameForTest(i);
+      await rename(temps[i]!, targets[i]!.absolute);
+    } catch (err) {
+      await discard(temps.slice(i), []);
+      const lost = await putBack(targets.slice(0, i));
+      await removeFolders(staged.made);
+      throw refused(
+        'write-failed',
+        `cannot write ${shown(targets[i]!.file)}: ${(err as Error).message}; ${lost.length ? `could not restore ${lost.map(shown).join(', ')}` : 'nothing was changed'}`,
+      );
+    }
+  }
+}
+
+/**
+ * Gives written files their previous bytes back (a new file is removed), each only while it still
+ * holds what was written: someone's edit made since is not ours to overwrite. Returns the files
+ * left as they are.
+ */
+async function putBack(written: readonly Target[]): Promise<string[]> {
+  const lost: string[] = [];
+  for (const t of [...written].reverse()) {
+    try {
+      if (!(await readFile(t.absolute)).equals(t.after)) throw new Error('changed since it was written');
+      await (t.before === null ? unlink(t.absolute) : writeFileAtomic(t.absolute, t.before, { mode: t.mode }));
+    } catch {
+      lost.push(t.file);
+    }
+  }
+  return lost.reverse();
+}
+
+// ---- 4. registry failed: restore ------------------------------------------------------------
+
+async function restoreAfter(cause: unknown, staged: Staged, shown: (f: string) => string): Promise<never> {
+  const { targets } = staged;
+  if (targets.length === 0) throw cause;
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const lost = new Set(await putBack(targets));
+  await removeFolders(staged.made);
+  if (lost.size > 0) {
+    const left = targets.filter((t) => lost.has(t.file));
+    const edited = left.filter((t) => t.before !== null).map((t) => shown(t.file));
+    const made = left.filter((t) => t.before === null).map((t) => shown(t.file));
+    const how = [edited.length ? `git checkout -- ${edited.join(' ')}` : '', made.length ? `rm ${made.join(' ')}` : ''].filter(Boolean).join('; ');
+    throw new PortregError(
+      `${why}\nthe registry was not written, and ${left.length} of the ${targets.length} files written could not be restored (changed since, or not writable): ` +
+        `${left.map((t) => shown(t.file)).join(', ')}; ${left.length === 1 ? 'it holds' : 'they hold'} the new contents while the registry holds the old: put ${left.length === 1 ? 'it' : 'them'} back by hand (${how})`,
+      ExitCode.Usage,
+      'restore-failed',
+    );
+  }
+  throw new PortregError(
+    `${why}\nthe ${targets.length} file${targets.length === 1 ? '' : 's'} written ${targets.length === 1 ? 'was' : 'were'} restored; nothing was changed`,
+    cause instanceof PortregError ? cause.exitCode : ExitCode.Usage,
+    cause instanceof PortregError ? cause.code : 'registry-unwritable',
+    cause instanceof PortregError ? cause.details : undefined,
+  );
+}
