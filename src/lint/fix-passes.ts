@@ -35,6 +35,8 @@ export interface FixPassesResult {
   result: LintResult;
   /** Every file changed, sorted by path. */
   changes: FixedFile[];
+  /** How many passes changed files; MAX_FIX_PASSES means the fixes did not settle. */
+  passes: number;
 }
 
 export async function fixUntilStable(options: FixPassesOptions): Promise<FixPassesResult> {
@@ -42,7 +44,8 @@ export async function fixUntilStable(options: FixPassesOptions): Promise<FixPass
   const before = new Map<string, Buffer>();
   const after = new Map<string, Buffer>();
   let result = options.first;
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+  let passes = 0;
+  for (; passes < MAX_FIX_PASSES; passes++) {
     const fixes = result.findings.filter((f) => f.fix && (!options.errorsOnly || f.severity === 'error')).map((f) => f.fix!);
     if (fixes.length === 0) break;
     const preview = await previewPlan(options.root, planFixes(fixes), options.dryRun ? overlay : undefined);
@@ -60,7 +63,7 @@ export async function fixUntilStable(options: FixPassesOptions): Promise<FixPass
     .map(([file, was]) => ({ file, before: was, after: after.get(file)! }))
     .filter((c) => !c.before.equals(c.after))
     .sort((a, b) => a.file.localeCompare(b.file));
-  return { result, changes };
+  return { result, changes, passes };
 }
 
 /** The one place where fixes reach the disk: all of a pass's files, or none. */

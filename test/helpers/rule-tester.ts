@@ -13,6 +13,7 @@ import { prepareLint, type PreparedLint, type RunLintOptions } from '../../src/l
 import type { LintFinding } from '../../src/findings.js';
 import type { LintResult } from '../../src/lint/lint.js';
 import { ALL_RULES } from '../../src/rules/index.js';
+import { MAX_FIX_PASSES } from '../../src/lint/fix-passes.js';
 import { testEnv } from './cli.js';
 import { REGISTRY_FILE, scenario, type Scenario } from './scenario.js';
 
@@ -60,9 +61,6 @@ export interface RuleTests {
   invalid: InvalidCase[];
 }
 
-/** How many times --fix lints and fixes again at most (as the CLI). */
-export const MAX_FIX_PASSES = 10;
-
 /** The config that turns every rule off but `ruleId` (left at its default unless the case sets it). */
 export function aloneConfig(ruleIds: readonly string[], config: RuleTestCase['config'] = {}): PortregConfig {
   const off = Object.fromEntries(ALL_RULES.filter((m) => !ruleIds.includes(m.id)).map((m) => [m.id, 'off' as const]));
@@ -105,28 +103,11 @@ export function comparable(f: LintFinding, withRelated: boolean): ExpectedFindin
   };
 }
 
-/**
- * `portreg lint --fix`, in-process: apply every finding's fix, lint again, until no fix is left
- * or nothing changes (at most MAX_FIX_PASSES passes). The one place the tester applies fixes.
- */
+/** `portreg lint --fix`, in-process, through the library's own fix loop (fixUntilStable). */
 export async function applyFixes(prepared: PreparedLint, result: LintResult): Promise<{ result: LintResult; passes: number; written: string[] }> {
-  const [{ planFixes }, { previewPlan }, { writeAll }] = await Promise.all([
-    import('../../src/fix/plan.js'),
-    import('../../src/fix/apply.js'),
-    import('./write-all.js'),
-  ]);
-  const written = new Set<string>();
-  let passes = 0;
-  while (passes < MAX_FIX_PASSES) {
-    const fixes = result.findings.filter((f) => f.fix).map((f) => f.fix!);
-    if (fixes.length === 0) break;
-    passes++;
-    const changed = await writeAll(prepared.tree.root, await previewPlan(prepared.tree.root, planFixes(fixes)));
-    if (changed.length === 0) break;
-    for (const f of changed) written.add(f);
-    result = await prepared.run();
-  }
-  return { result, passes, written: [...written].sort() };
+  const { fixUntilStable } = await import('../../src/lint/fix-passes.js');
+  const fixed = await fixUntilStable({ root: prepared.tree.root, first: result, relint: (overlay) => prepared.run(overlay), dryRun: false, errorsOnly: false });
+  return { result: fixed.result, passes: fixed.passes, written: fixed.changes.map((c) => c.file) };
 }
 
 async function runValid(ruleId: string, c: RuleTestCase): Promise<void> {
