@@ -19,6 +19,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink, utimes, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { PortregError, ExitCode } from '../errors.js';
 
 export interface LockOwner {
@@ -85,7 +86,7 @@ const GUARD_STALE_MS = 2_000;
  */
 async function takeOver(lockPath: string, judged: { ino: number; token: string | null }, step: LockOptions['step']): Promise<void> {
   const guardPath = `${lockPath}.takeover`;
-  let guard;
+  let guard: FileHandle;
   try {
     guard = await open(guardPath, 'wx');
   } catch (err) {
