@@ -147,7 +147,7 @@ function markdownReport(findings: Expected[]): string {
   const w = findings.length - e;
   const rows = findings.map(
     (f) =>
-      `| ${f.severity} | [${f.ruleId}](https://github.com/portreg/portreg/blob/main/docs/rules/${f.ruleId}.md) | ${f.file} | ${f.line} | ${f.message.replace(/_/g, '\\_')} |`,
+      `| ${f.severity} | ${f.ruleId} | ${f.file} | ${f.line} | ${f.message.replace(/_/g, '\\_')} |`,
   );
   return (
     [
