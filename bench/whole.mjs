@@ -4,7 +4,7 @@
  *
  *   node bench/whole.mjs [--runs 5] [--sizes 276,5000] [--only scan,lint,lint-files] [--fresh]
  *
- * portreg: `node dist/cli/main.js scan`, `... lint`, `... lint <3 files>` in the tree, output
+ * portreg: the bin users run, `node dist/bundle/main.js scan`, `... lint`, `... lint <3 files>` in the tree, output
  * discarded. The floor: `node bench/floor.mjs` (fast-glob of the same patterns, synchronous reads,
  * yaml.parseDocument of the compose files, nothing kept), over the whole tree, or for the 3 files
  * over those files' project folders. Both run with bench/rss-at-exit.mjs preloaded, which reports
@@ -24,7 +24,7 @@ import { ensureMonorepo, fullRegistryCount } from './generate.mjs';
 import { defaultFiles } from './lint.mjs';
 
 const GOAL = 1.5;
-const CLI = path.join(here, '..', 'dist', 'cli', 'main.js');
+const CLI = path.join(here, '..', 'dist', 'bundle', 'main.js');
 const FLOOR = path.join(here, 'floor.mjs');
 const RSS = path.join(here, 'rss-at-exit.mjs');
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, tempDir, testEnv } from '../helpers/cli.js';
+import { UNBUNDLED_CLI as CLI, tempDir, testEnv } from '../helpers/cli.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/lint/code');
 const PRELOAD = path.join(import.meta.dirname, '../helpers/record-loads.mjs');
