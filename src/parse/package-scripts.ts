@@ -134,7 +134,10 @@ function commandFacts(line: DecodedString, words: ShellWord[], script: string, f
   }
   const tool = toolName(words[i]?.value)!;
   const args = words.slice(i + 1);
-  if (tool === 'docker') return dockerFacts(line, args, context, facts);
+  if (tool === 'docker') {
+    dockerFacts(line, args, context, facts);
+    return;
+  }
   const known = DEV_SERVER_PORT_FLAGS[tool];
   for (let k = 0; k < args.length; k++) {
     const word = args[k]!;
@@ -168,7 +171,7 @@ function dockerFacts(line: DecodedString, args: ShellWord[], context: string, fa
     if (eq === -1) k++;
     if (!valueWord) continue;
     const from = eq === -1 ? 0 : eq + 1;
-    let entries;
+    let entries: ReturnType<typeof parsePortSpec>;
     try {
       entries = parsePortSpec(valueWord.value.slice(from));
     } catch (err) {
