@@ -131,14 +131,16 @@ const checkOutput = {
         file: z.string(),
         line: z.number().int(),
         column: z.number().int(),
-        source: z.enum(['compose', 'env', 'markdown', 'code']),
+        source: z.enum(['compose', 'env', 'markdown', 'code', 'package-json', 'devcontainer']),
         project: z.string().nullable(),
         composeService: z.string().nullable(),
         variable: z.string().nullable(),
         protocol: z.string(),
       }),
     )
-    .describe('the configs of the tree that use the port as a host port (compose, env templates, code), registered or not'),
+    .describe(
+      'the configs of the tree that use the port as a host port (compose, env templates, code, package.json scripts, dev containers), registered or not',
+    ),
 };
 
 const serviceSchema = z.object({

@@ -13,7 +13,10 @@
  *   `API_URL=http://localhost:5032`, another README's link);
  * - a compose snippet in a README of P;
  * - code (with code scanning on): a port P's code listens on that the scanner attributes to S (by
- *   S's env variable, or by the port), and URLs in P's code as above.
+ *   S's env variable, or by the port), and URLs in P's code as above;
+ * - config: a port a package.json script of P binds or a dev container of P forwards or publishes,
+ *   that the scanner attributes to S (by S's env variable, by the port, or by S's history).
+ *   Not `"db:5432"` in forwardPorts (the container's port) or portsAttributes ranges.
  * Never a container port (`target`, `expose`, a service's own `PORT`), a port of another service,
  * or a fact in another project that does not point at P. Numbers the scanner does not read as
  * ports (versions, prose, tables of something else) are not facts, so they are never touched.
@@ -23,7 +26,7 @@ import type { Registry } from '../registry/types.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 
 /** Why an occurrence belongs to the service. */
-export type OccurrenceKind = 'compose' | 'env' | 'url' | 'mention' | 'reference' | 'docs' | 'code';
+export type OccurrenceKind = 'compose' | 'env' | 'url' | 'mention' | 'reference' | 'docs' | 'code' | 'config';
 
 export interface Occurrence {
   fact: PortFact;
@@ -61,6 +64,11 @@ function classify(fact: PortFact, move: PortMove, registry: Registry): { kind: O
     case 'published':
       if (!inProject) return null;
       if (fact.source === 'compose') return fact.service === move.service ? { kind: 'compose', byNumber: false } : null;
+      if (fact.source === 'package-json' || fact.source === 'devcontainer') {
+        if (fact.service !== move.service) return null;
+        const entry = registry.projects[move.project]?.services?.[move.service];
+        return { kind: 'config', byNumber: !(entry?.env && fact.variable === entry.env) };
+      }
       if (fact.source === 'code') {
         if (fact.service !== move.service) return null;
         const entry = registry.projects[move.project]?.services?.[move.service];

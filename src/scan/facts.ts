@@ -5,12 +5,20 @@
 import type { Fix, Location } from '../findings.js';
 import type { PortFact } from './scan.js';
 
-/** Host ports a project itself publishes or configures: compose published ports, env template values, ports code listens on. */
+/**
+ * Host ports a project itself publishes or configures: compose published ports, env template
+ * values, ports code listens on, ports package.json scripts bind and dev containers forward.
+ */
 export function isHostPort(p: PortFact): boolean {
   if (p.published === null || !p.resolved) return false;
-  if (p.source === 'compose' || p.source === 'code') return p.kind === 'published';
+  if (p.source === 'compose' || p.source === 'code' || isDevConfig(p)) return p.kind === 'published';
   if (p.source === 'env') return p.kind === 'env';
   return false;
+}
+
+/** A port of a dev tool's config (a package.json script, a devcontainer.json), not of a deployed service. */
+export function isDevConfig(p: Pick<PortFact, 'source'>): boolean {
+  return p.source === 'package-json' || p.source === 'devcontainer';
 }
 
 /** A finding's place from a port fact. */
