@@ -23,6 +23,7 @@ export const portUnowned: Rule = {
   check(context) {
     const { scan, index } = context;
     const published = publishedPorts(scan.ports);
+    const byContainerPort = servicesByContainerPort(scan.ports);
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
       const host = localAddressOf(p);
@@ -32,7 +33,7 @@ export const portUnowned: Rule = {
       const nobodys = unownedPorts(p, index, published);
       if (nobodys.length === 0) continue;
       const port = nobodys[0]!;
-      const owner = p.publishedEnd === null ? evidentOwner(p, context) : undefined;
+      const owner = p.publishedEnd === null ? evidentOwner(p, context, byContainerPort) : undefined;
       const fix = owner ? replacePort(p, owner.port) : undefined;
       const what = p.publishedEnd === null ? `port ${port}` : `port ${port} of the range ${p.published}-${p.publishedEnd}`;
       const head = `${host}:${port} leads nowhere: ${what} is held by no registered service and published by no compose file`;
@@ -74,6 +75,17 @@ function unownedPorts(p: PortFact, index: RuleIndex, published: Set<number>): nu
   return out;
 }
 
+/** The registry services each project's compose files map a container port to (`5100:4100`: api), by `project|port`. */
+function servicesByContainerPort(ports: readonly PortFact[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of ports) {
+    if (f.source !== 'compose' || f.kind !== 'published' || !f.project || !f.service || f.target === null || f.targetEnd !== null) continue;
+    const key = `${f.project}|${f.target}`;
+    out.set(key, (out.get(key) ?? new Set()).add(f.service));
+  }
+  return out;
+}
+
 interface EvidentOwner {
   service: string;
   port: number;
@@ -86,7 +98,7 @@ interface EvidentOwner {
  * port it is (`4000:4100` and a README that says 4100), or the service whose variable names it
  * (`API_URL` and `API_PORT`, or `${API_PORT:-4000}`). Several candidates: no fix.
  */
-function evidentOwner(p: PortFact, { scan, registry }: RuleContext): EvidentOwner | undefined {
+function evidentOwner(p: PortFact, { registry }: RuleContext, byContainerPort: Map<string, Set<string>>): EvidentOwner | undefined {
   if (!p.project) return undefined;
   const services = registry.projects[p.project]?.services ?? {};
   const port = p.published!;
@@ -98,11 +110,7 @@ function evidentOwner(p: PortFact, { scan, registry }: RuleContext): EvidentOwne
   for (const [name, s] of Object.entries(services)) {
     if (s.containerPort === port) add(name, `its container port is ${port}`);
   }
-  for (const f of scan.ports) {
-    if (f.project === p.project && f.source === 'compose' && f.kind === 'published' && f.targetEnd === null && f.target === port) {
-      add(f.service, `its container port is ${port}`);
-    }
-  }
+  for (const service of byContainerPort.get(`${p.project}|${port}`) ?? []) add(service, `its container port is ${port}`);
   const stem = variableStem(p.variable);
   if (stem) {
     for (const [name, s] of Object.entries(services)) {
