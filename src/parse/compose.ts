@@ -400,6 +400,13 @@ class ComposeWalker {
     const to = m[2] ? Number(m[2]) : from;
     const digitsEnd = m[1]!.length + (m[2] ? m[2].length + 1 : 0);
     const located = this.sourceSpan(node, traced, 0, digitsEnd);
+    // Compose refuses a port above 65535 or a range that runs backwards: a finding, never a fact
+    // the scan's JSON contract (0-65535) cannot hold.
+    if (to > 65535 || to < from) {
+      const why = to > 65535 ? `port ${to} is above 65535` : `the range ${from}-${to} runs backwards`;
+      this.report('parse-error', 'error', located.span, `service "${model.name}": invalid expose entry "${text}": ${why}`);
+      return;
+    }
     const fact: RawPortFact = {
       source: 'compose',
       kind: model.networkModeHost ? 'published' : 'expose',

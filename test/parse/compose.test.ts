@@ -179,6 +179,21 @@ describe('compose long syntax, expose, network_mode', () => {
     ]);
   });
 
+  it('expose above 65535 or a backwards range is an error, never an out-of-contract fact', () => {
+    const yaml = `services:
+  db:
+    expose:
+      - 70000
+      - "6002-6000"
+      - 65535
+`;
+    expect(facts(yaml)).toEqual(['expose db -:65535/tcp @6:9 "65535"']);
+    expect(findings(yaml)).toEqual([
+      '4:9 error parse-error: service "db": invalid expose entry "70000": port 70000 is above 65535',
+      '5:10 error parse-error: service "db": invalid expose entry "6002-6000": the range 6002-6000 runs backwards',
+    ]);
+  });
+
   it('under network_mode: host the container ports are host ports', () => {
     const yaml = `services:
   agent:
