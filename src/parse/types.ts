@@ -57,6 +57,11 @@ export interface RawPortFact {
   host?: string | null;
   /** Extra context a parser knows (the env key, the table column, the markdown code block language). */
   context?: string | null;
+  /**
+   * An address a compose service announces to clients on the host (`--advertise-addr localhost:8082`
+   * in its command, Kafka's `KAFKA_ADVERTISED_LISTENERS`): the service's own host port.
+   */
+  advertised?: boolean;
 }
 
 /** What one parser returns for one file. */

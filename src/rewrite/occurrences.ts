@@ -32,6 +32,8 @@ export interface Occurrence {
   fact: PortFact;
   move: PortMove;
   kind: OccurrenceKind;
+  /** The fact's new text when it is not the move's port alone: a range whose every port moves (`8091-8092`). */
+  text?: string;
 }
 
 export interface SkippedOccurrence {
@@ -94,12 +96,54 @@ function classify(fact: PortFact, move: PortMove, registry: Registry): { kind: O
   }
 }
 
+/**
+ * A range (`"8081-8082:8081-8082"`, `docker ps` output `0.0.0.0:8081-8082->…`, `PORTS=8081-8082`) of
+ * the project whose ports move: it moves as a whole when every one of its ports moves by the same
+ * step and it is written as its digits; otherwise it is reported, never left silently.
+ */
+function selectRange(fact: PortFact, moves: readonly PortMove[], options: SelectOptions, selection: Selection): Occurrence | null {
+  const from = fact.published!;
+  const to = fact.publishedEnd!;
+  const project = fact.kind === 'reference' ? fact.referencedProject : fact.project;
+  const touching = moves.filter((m) => m.project === project && m.from >= from && m.from <= to).sort((a, b) => a.from - b.from);
+  if (touching.length === 0) return null;
+  const first = touching[0]!;
+  const step = first.to - first.from;
+  const whole = new Set(touching.map((m) => m.from)).size === to - from + 1 && touching.every((m) => m.to - m.from === step);
+  const written = fact.text === `${from}-${to}`;
+  const ambiguous = touching.find((m) => options.ambiguous?.has(m.from));
+  if (whole && written && !ambiguous) {
+    return { fact, move: first, kind: rangeKind(fact), text: `${from + step}-${to + step}` };
+  }
+  const moving = touching.map((m) => `${m.from} (service "${m.service}") to ${m.to}`).join(', ');
+  const why = ambiguous
+    ? `port ${ambiguous.from} now belongs to ${options.ambiguous!.get(ambiguous.from)}`
+    : !whole
+      ? 'the other ports of the range do not move with it by the same step'
+      : `it is written as "${fact.text}", not as its digits`;
+  for (const move of touching) {
+    selection.skipped.push({ fact, move, reason: `part of the range ${from}-${to}, which moves ${moving}: ${why}; change the range by hand` });
+  }
+  return null;
+}
+
+function rangeKind(fact: PortFact): OccurrenceKind {
+  if (fact.kind === 'reference') return 'reference';
+  if (fact.source === 'markdown') return 'docs';
+  if (fact.source === 'compose' && fact.kind === 'published') return 'compose';
+  return fact.kind === 'env' ? 'env' : fact.kind === 'url' ? 'url' : 'mention';
+}
+
 function whyNotDigits(fact: PortFact, port: number): string {
-  if (fact.publishedEnd !== null) return `part of the range ${fact.published}-${fact.publishedEnd}: change the range by hand`;
   if (fact.text.startsWith('$')) {
     return `written as ${fact.text}, with no default to change; the value comes from ${fact.variable ? `${fact.variable} in the env template` : 'the environment'}`;
   }
   return `written as "${fact.text}", not as the digits ${port}`;
+}
+
+/** What an occurrence's text becomes. */
+export function occurrenceText(o: Occurrence): string {
+  return o.text ?? String(o.move.to);
 }
 
 export function selectOccurrences(scan: ScanResult, registry: Registry, moves: readonly PortMove[], options: SelectOptions = {}): Selection {
@@ -107,8 +151,18 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
   for (const m of moves) if (m.from !== m.to) byPort.set(m.from, [...(byPort.get(m.from) ?? []), m]);
   const selection: Selection = { occurrences: [], skipped: [], conflicts: [] };
   const taken = new Set<PortFact>();
+  const moving = [...byPort.values()].flat();
   for (const fact of scan.ports) {
     if (fact.published === null) continue;
+    if (fact.publishedEnd !== null) {
+      // Container ranges (target, expose) have no host port and never get here.
+      const o = selectRange(fact, moving, options, selection);
+      if (o) {
+        selection.occurrences.push(o);
+        taken.add(fact);
+      }
+      continue;
+    }
     for (const move of byPort.get(fact.published) ?? []) {
       const c = classify(fact, move, registry);
       if (!c) continue;
@@ -120,7 +174,7 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
         });
         continue;
       }
-      if (fact.publishedEnd !== null || fact.text !== String(move.from)) {
+      if (fact.text !== String(move.from)) {
         selection.skipped.push({ fact, move, reason: whyNotDigits(fact, move.from) });
         continue;
       }
@@ -134,14 +188,15 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
   const at = (f: PortFact) => `${f.file}|${f.span.start}|${f.span.end}`;
   const factsAt = new Map<string, PortFact[]>();
   for (const f of scan.ports) factsAt.set(at(f), [...(factsAt.get(at(f)) ?? []), f]);
-  const newText = new Map<string, number>();
+  const newText = new Map<string, string>();
   for (const o of selection.occurrences) {
     const key = at(o.fact);
     const before = newText.get(key);
-    if (before !== undefined && before !== o.move.to) {
-      selection.conflicts.push(`${o.fact.file}:${o.fact.line}:${o.fact.column}: "${o.fact.text}" would have to become both ${before} and ${o.move.to}`);
+    const text = occurrenceText(o);
+    if (before !== undefined && before !== text) {
+      selection.conflicts.push(`${o.fact.file}:${o.fact.line}:${o.fact.column}: "${o.fact.text}" would have to become both ${before} and ${text}`);
     }
-    newText.set(key, o.move.to);
+    newText.set(key, text);
     for (const other of factsAt.get(key) ?? []) {
       if (taken.has(other)) continue;
       selection.conflicts.push(

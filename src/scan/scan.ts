@@ -400,7 +400,8 @@ function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
  * Which registry service a port belongs to. Compose ports by compose service (told apart by
  * container port, then by variable); env values by variable; a port code listens on by its
  * variable, then by its port within the project; a URL or mention by its port,
- * which makes it a reference when the port belongs to another project.
+ * which makes it a reference when the port belongs to another project; an address a compose service
+ * advertises (parse/types.ts `advertised`) by that service, when no one holds its port.
  */
 class ServiceAttribution {
   private readonly servicesOf = new Map<string, [string, Service][]>();
@@ -447,6 +448,12 @@ class ServiceAttribution {
       const owner = this.ports!.ownerOf(fact.published, fact.protocol);
       if (owner && owner.project !== project) return { kind: 'reference', service: owner.service, referencedProject: owner.project };
       if (owner) return { kind: fact.kind, service: owner.service, referencedProject: null };
+      // An address a compose service advertises is that service's own, whatever port it names
+      // (port-unowned then knows whose port a stale one should be).
+      if (fact.advertised && fact.composeService) {
+        const own = services.filter(([name, s]) => (s.composeService ?? name) === fact.composeService);
+        if (own.length === 1) return { kind: fact.kind, service: own[0]![0], referencedProject: null };
+      }
     }
     return none;
   }

@@ -157,7 +157,7 @@ function markdownReport(findings: Expected[]): string {
   );
 }
 
-const PARTIAL_SKIPPED = ['port-conflict', 'reference-stale', 'registry-unused'];
+const PARTIAL_SKIPPED = ['port-conflict', 'reference-stale', 'port-unowned', 'registry-unused'];
 const SKIPPED_STDERR = PARTIAL_SKIPPED.map((id) => `portreg: skipped ${id}: needs the whole tree: run portreg lint without files\n`).join('');
 
 // ---------------------------------------------------------------------------------------------

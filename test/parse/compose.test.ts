@@ -324,6 +324,38 @@ describe('compose environment', () => {
   });
 });
 
+describe('compose: addresses a service advertises to host clients', () => {
+  it("reads a command's --advertise flags (string and list), marks advertised environment values, and leaves bind addresses", () => {
+    const yaml = `services:
+  gossip:
+    command: agent --bind 0.0.0.0:7946 --advertise-addr localhost:7946
+  nomad:
+    command: ["agent", "--advertise-addr", "localhost:4647", "--advertise=127.0.0.1:4648", "--listen", "localhost:4649"]
+  kafka:
+    environment:
+      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092,EXTERNAL://localhost:9092
+      KAFKA_LISTENERS: EXTERNAL://0.0.0.0:9092
+`;
+    expect(facts(yaml)).toEqual([
+      'url gossip 7946:-/- @3:67 "7946"',
+      'url nomad 4647:-/- @5:55 "4647"',
+      'url nomad 4648:-/- @5:85 "4648"',
+      'url kafka -:29092/- @8:53 "29092"',
+      'url kafka 9092:-/- @8:80 "9092"',
+      'url kafka 9092:-/- @9:43 "9092"',
+    ]);
+    const advertised = parseCompose(yaml, 'compose.yaml', { env: {} }).facts.map((f) => [f.context, f.advertised ?? false]);
+    expect(advertised).toEqual([
+      ['--advertise-addr', true],
+      ['--advertise-addr', true],
+      ['--advertise=', true],
+      ['KAFKA_ADVERTISED_LISTENERS', true],
+      ['KAFKA_ADVERTISED_LISTENERS', true],
+      ['KAFKA_LISTENERS', false],
+    ]);
+  });
+});
+
 describe('compose references to other files', () => {
   it('lists include, extends and env_file, and flags remote includes', () => {
     const r = parseCompose(
