@@ -45,6 +45,8 @@ export const README_GLOB = '**/README*.md';
 export const PACKAGE_JSON_GLOB = '**/package.json';
 export const DEVCONTAINER_GLOBS = ['**/.devcontainer/devcontainer.json', '**/.devcontainer/*/devcontainer.json', '**/.devcontainer.json'];
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
+/** What every scan reads, before the config's docs, envFiles and include (and code with --code). */
+export const DEFAULT_PATTERNS: readonly string[] = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, PACKAGE_JSON_GLOB, ...DEVCONTAINER_GLOBS];
 /** Source files code scanning reads; configs (vite.config.mts, next.config.cjs, ...) have these endings too. */
 export const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 /** Build output, vendored and generated code: not where anyone writes a port by hand. */
@@ -112,11 +114,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   // No folders to read (a partial lint of the registry alone, unchanged): nothing to walk.
   if (options.within && options.within.length === 0) return { files: [], problems: [] };
   const base = [
-    COMPOSE_GLOB,
-    ...ENV_TEMPLATE_GLOBS,
-    README_GLOB,
-    PACKAGE_JSON_GLOB,
-    ...DEVCONTAINER_GLOBS,
+    ...DEFAULT_PATTERNS,
     ...(options.code ? [CODE_GLOB] : []),
     ...(options.docs ?? []),
     ...(options.envFiles ?? []),
