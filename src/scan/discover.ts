@@ -113,13 +113,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   const root = path.resolve(options.root);
   // No folders to read (a partial lint of the registry alone, unchanged): nothing to walk.
   if (options.within && options.within.length === 0) return { files: [], problems: [] };
-  const base = [
-    ...DEFAULT_PATTERNS,
-    ...(options.code ? [CODE_GLOB] : []),
-    ...(options.docs ?? []),
-    ...(options.envFiles ?? []),
-    ...(options.include ?? []),
-  ];
+  const base = [...DEFAULT_PATTERNS, ...(options.code ? [CODE_GLOB] : []), ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
   const limited = within && within.length > 0 && within.length === options.within!.length;
   // A few folders: patterns below each, so only they are walked. Many folders (a migration of
