@@ -31,12 +31,13 @@ import { refusal } from '../errors.js';
 import { isEnvTemplate } from '../scan/discover.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 import { isHostPort } from '../scan/facts.js';
-import { addProject, allocatePort } from '../registry/allocator.js';
+import { addProject, allocatePort, unusedServiceName } from '../registry/allocator.js';
 import { checkRegistrySemantics } from '../registry/checks.js';
 import { JsonDocument } from '../registry/json-document.js';
 import { portIndexOf } from '../registry/port-index.js';
 import { serializeRegistry } from '../registry/serialize.js';
 import {
+  cloneRegistry,
   DEFAULT_PROJECT_SPACE,
   DEFAULT_RANGE_SIZE,
   formatRange,
@@ -221,7 +222,7 @@ function isUsable(registry: Registry, project: string, port: number, protocols: 
   if (portIndexOf(registry).reservationsFor(port, project, protocols).length > 0) return false;
   try {
     // The allocator's own checks (taken, quarantine), without writing anything.
-    allocatePort(registry, { project, service: '\u0000probe', purpose: 'probe', port, protocol: protocols }, { now });
+    allocatePort(registry, { project, service: unusedServiceName(registry, project, 'portreg-probe'), purpose: 'probe', port, protocol: protocols }, { now });
     return true;
   } catch {
     return false;
@@ -265,7 +266,7 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
     drafts.push({ project: name, folder, services: draftServices(factsOf.get(folder) ?? [], notes) });
   }
 
-  let registry = structuredClone(fresh);
+  let registry = cloneRegistry(fresh);
   const size = registry.rangeSize ?? DEFAULT_RANGE_SIZE;
   const space = registry.projectSpace ?? DEFAULT_PROJECT_SPACE;
   const blockOf = (port: number): PortRange | null => {
@@ -317,7 +318,7 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
       moving.push(d);
       continue;
     }
-    const trial = structuredClone(registry);
+    const trial = cloneRegistry(registry);
     registry = addProject(registry, { name: d.project, range: block, path: d.folder }).registry;
     if (!d.services.every((s) => isUsable(registry, d.project, s.old, serviceProtocols(s.protocol), context.now))) {
       registry = trial;
@@ -362,7 +363,7 @@ export function planImport(scan: ScanResult, fresh: Registry, context: ImportCon
   // The ports left behind, beside the new ones: what lint --fix moves the configs from.
   const until = context.now.toISOString();
   // A copy to edit in place: the registries above are indexed (portIndexOf) and stay as they are.
-  registry = structuredClone(registry);
+  registry = cloneRegistry(registry);
   for (const r of results.values()) {
     for (const s of r.services) {
       if (s.old === s.new) continue;

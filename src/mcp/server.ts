@@ -10,8 +10,9 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { packageVersion } from '../package-info.js';
+import { NAME_MAX_LENGTH, NAME_PATTERN, NAME_RULE } from '../registry/names.js';
 import { PortregError } from '../errors.js';
-import { allocatePort, describePort, requireProject } from '../registry/allocator.js';
+import { allocatePort, describePort, requireProject, unusedServiceName } from '../registry/allocator.js';
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
 import { locateRegistry } from '../config/locate-registry.js';
 import type { LockOptions } from '../registry/lock.js';
@@ -48,10 +49,17 @@ function requiredString(name: string, what: string) {
     .min(1, { error: `${name} must not be empty: ${what}` });
 }
 
-const projectName = requiredString('projectName', 'the project, as registered (list_ports names them)').describe(
+/** A project or service name, with the registry schema's rule, so a client sees it before it calls. */
+function registryName(name: string, what: string) {
+  return requiredString(name, what)
+    .max(NAME_MAX_LENGTH, { error: `${name} must be at most ${NAME_MAX_LENGTH} characters` })
+    .regex(NAME_PATTERN, { error: `${name} must be a name of ${NAME_RULE}` });
+}
+
+const projectName = registryName('projectName', 'the project, as registered (list_ports names them)').describe(
   'the project, as registered (list_ports names them)',
 );
-const serviceName = requiredString('serviceName', 'the service within the project, for example "api" or "postgres"').describe(
+const serviceName = registryName('serviceName', 'the service within the project, for example "api" or "postgres"').describe(
   'the service within the project, for example api or postgres',
 );
 const portNumber = z
@@ -557,7 +565,11 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
 /** Could a new service of the project take this port now? The allocator's own checks, dry. */
 function availability(registry: Registry, project: string, port: number, live: ReadonlySet<string>, at: Date): { available: boolean; reason: string | null } {
   try {
-    const r = allocatePort(registry, { project, service: '\u0000check', purpose: 'check', port }, { now: at, livePorts: live });
+    const r = allocatePort(
+      registry,
+      { project, service: unusedServiceName(registry, project, 'portreg-check'), purpose: 'check', port },
+      { now: at, livePorts: live },
+    );
     const reason = r.warnings[0]?.replace(/; taking it because it was asked for$/, '') ?? null;
     return { available: reason === null, reason };
   } catch (err) {

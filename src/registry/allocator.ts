@@ -5,8 +5,10 @@
  */
 import { refusal, usageError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../protocol.js';
+import { assertEnvName, assertName } from './names.js';
 import { portIndexOf, portKey, type PortHolder, type PortIndex, type QuarantineHold } from './port-index.js';
 import {
+  cloneRegistry,
   DEFAULT_PROJECT_SPACE,
   DEFAULT_RANGE_SIZE,
   formatRange,
@@ -54,7 +56,7 @@ export interface AllocationResult {
 
 /** A deep copy, so the caller's registry is never changed behind its back. */
 function clone(registry: Registry): Registry {
-  return structuredClone(registry);
+  return cloneRegistry(registry);
 }
 
 function knownProjects(registry: Registry): string {
@@ -65,13 +67,25 @@ function knownProjects(registry: Registry): string {
 }
 
 export function requireProject(registry: Registry, name: string) {
-  const project = registry.projects[name];
+  assertName('project', name);
+  const project = Object.hasOwn(registry.projects, name) ? registry.projects[name] : undefined;
   if (!project) {
     throw refusal('project-unknown', `project "${name}" is unknown: register it with "portreg project add ${name}" (${knownProjects(registry)})`, {
       project: name,
     });
   }
   return project;
+}
+
+/**
+ * A valid service name the project does not have, for a request that is never written (a probe
+ * of whether a port is free, a suggestion): the allocator checks it as a new service.
+ */
+export function unusedServiceName(registry: Registry, project: string, base: string): string {
+  const services = (Object.hasOwn(registry.projects, project) ? registry.projects[project]!.services : undefined) ?? {};
+  let name = base;
+  for (let i = 2; Object.hasOwn(services, name); i++) name = `${base}-${i}`;
+  return name;
 }
 
 /** Why a port cannot go to (project, service), or null when it can. */
@@ -141,11 +155,13 @@ function previousPorts(registry: Registry, project: string, service: string): nu
 }
 
 export function allocatePort(input: Registry, request: AllocationRequest, context: AllocationContext): AllocationResult {
+  assertName('service', request.service);
+  if (request.env !== undefined) assertEnvName(request.env);
   const registry = clone(input);
   const project = requireProject(registry, request.project);
-  const services = (project.services ??= {});
+  const services = (project.services ??= Object.create(null) as Record<string, Service>);
   const protocols = serviceProtocols(request.protocol);
-  const existing = services[request.service];
+  const existing = Object.hasOwn(services, request.service) ? services[request.service] : undefined;
 
   if (existing) {
     if (request.port !== undefined && request.port !== existing.port) {
@@ -272,9 +288,10 @@ export interface ReleaseResult {
 
 /** Removes a service; its port stays in quarantine under a release record. */
 export function releaseService(input: Registry, projectName: string, serviceName: string, context: { now: Date }): ReleaseResult {
+  assertName('service', serviceName);
   const registry = clone(input);
   const project = requireProject(registry, projectName);
-  const service = project.services?.[serviceName];
+  const service = project.services && Object.hasOwn(project.services, serviceName) ? project.services[serviceName] : undefined;
   if (!service) {
     const names = Object.keys(project.services ?? {});
     throw refusal(
@@ -335,8 +352,9 @@ function rangeBlocker(registry: Registry, range: PortRange, name: string): strin
 
 /** Gives a project the next free aligned block of the project space (or the range asked for). */
 export function addProject(input: Registry, request: AddProjectRequest): AddProjectResult {
+  assertName('project', request.name);
   const registry = clone(input);
-  const existing = registry.projects[request.name];
+  const existing = Object.hasOwn(registry.projects, request.name) ? registry.projects[request.name] : undefined;
   const r = request.range;
   if (r && (!Number.isInteger(r.from) || !Number.isInteger(r.to) || r.from < 1 || r.to > 65535 || r.from > r.to)) {
     throw usageError('range-invalid', `range ${r.from}-${r.to} is not a valid port range`);

@@ -8,7 +8,7 @@ import { formatJsonPath, JsonDocument } from './json-document.js';
 import { validateRegistrySchema } from './schema.js';
 import { upgradeRegistryData } from './upgrade.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
-import { CURRENT_REGISTRY_VERSION, type Registry } from './types.js';
+import { CURRENT_REGISTRY_VERSION, withNullPrototypeMaps, type Registry } from './types.js';
 
 export interface LoadedRegistry {
   /** Absolute path of the file. */
@@ -119,7 +119,7 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
     return result;
   }
 
-  result.data = data as Registry;
+  result.data = withNullPrototypeMaps(data as Registry);
   if (options.semantics === false) return result;
   return withSemanticChecks(result, options);
 }

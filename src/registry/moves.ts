@@ -13,7 +13,8 @@ import { refusal } from '../errors.js';
 import { PROTOCOLS } from '../protocol.js';
 import { addProject, allocatePort, requireProject } from './allocator.js';
 import { PortIndex } from './port-index.js';
-import { formatRange, inRange, serviceProtocols, type PortRange, type Registry, type Service } from './types.js';
+import { assertName } from './names.js';
+import { cloneRegistry, formatRange, inRange, serviceProtocols, type PortRange, type Registry, type Service } from './types.js';
 
 /** One service's port moving from `from` to `to`: what the rewrite of the configs works from. */
 export interface PortMove {
@@ -54,8 +55,9 @@ export interface ReassignResult {
 const STAND_IN = '\u0000leaving';
 
 function requireService(registry: Registry, project: string, service: string): Service {
+  assertName('service', service);
   const p = requireProject(registry, project);
-  const s = p.services?.[service];
+  const s = p.services && Object.hasOwn(p.services, service) ? p.services[service] : undefined;
   if (!s) {
     const names = Object.keys(p.services ?? {});
     throw refusal(
@@ -75,7 +77,7 @@ export function reassignService(input: Registry, request: ReassignRequest, conte
   }
 
   // The allocator's checks, on a copy where the service is gone and a stand-in holds its port.
-  const probe = structuredClone(input);
+  const probe = cloneRegistry(input);
   const services = probe.projects[request.project]!.services!;
   delete services[request.service];
   services[STAND_IN] = { port: current.port, purpose: 'the port being left', ...(current.protocol ? { protocol: current.protocol } : {}) };
@@ -94,7 +96,7 @@ export function reassignService(input: Registry, request: ReassignRequest, conte
     { now: context.now, livePorts: context.livePorts },
   );
 
-  const registry = structuredClone(input);
+  const registry = cloneRegistry(input);
   const history = [...(current.history ?? []), { port: current.port, until: context.now.toISOString(), ...(request.reason ? { reason: request.reason } : {}) }];
   registry.projects[request.project]!.services![request.service] = { ...current, port: allocated.port, history };
   // Back on a port it had released: that release record is done (as allocatePort does).
@@ -128,7 +130,7 @@ export function moveProject(input: Registry, name: string, range: PortRange, con
   if (same) return { registry: input, project: name, from: old, to: range, moves: [], changed: false, warnings: [] };
 
   // The range itself: what `project add --range` checks, with this project out of the way.
-  const without = structuredClone(input);
+  const without = cloneRegistry(input);
   delete without.projects[name];
   const added = addProject(without, { name, range });
   const warnings = [...added.warnings];
@@ -171,7 +173,7 @@ export function moveProject(input: Registry, name: string, range: PortRange, con
     }
   }
 
-  let registry = structuredClone(input);
+  let registry = cloneRegistry(input);
   registry.projects[name]!.range = { from: range.from, to: range.to };
   const reason = `project moved from ${formatRange(old)} to ${formatRange(range)}`;
   for (const m of plan) {
@@ -249,7 +251,7 @@ export interface MigrationRegistryResult {
  * now holds the port; so the old ports stay in quarantine.
  */
 export function migrateRegistry(input: Registry, diff: RegistryDiff, context: ReassignContext): MigrationRegistryResult {
-  const registry = structuredClone(input);
+  const registry = cloneRegistry(input);
   const notes: string[] = [];
   const now = context.now.toISOString();
   // Who holds which port: indexed once the offset moves are in (nothing below changes a port).

@@ -64,6 +64,16 @@ export function assertWritable(loaded: LoadedRegistry): Registry {
   return loaded.data;
 }
 
+function refuseBrokenResult(after: LoadedRegistry, shown: string): void {
+  const errors = after.findings.filter((f) => f.severity === 'error');
+  if (errors.length === 0) return;
+  throw refusal(
+    'registry-would-break',
+    `the change would leave ${shown} with ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was written:\n${formatFindingsBrief(errors)}`,
+    { findings: errors },
+  );
+}
+
 export async function updateRegistry<T>(
   file: string,
   change: (registry: Registry, loaded: LoadedRegistry) => ChangeOutcome<T>,
@@ -85,8 +95,10 @@ export async function updateRegistry<T>(
       }
       const text = serializeRegistry(outcome.registry);
       if (text === loaded.text) return { result: outcome.result, written: false, path: absolute };
-      // A repair is written only when it leaves nothing to repair.
-      if (options.repair) assertWritable(parseRegistryText(text, absolute, { now: options.now, cwd: options.cwd }));
+      // Whatever the writer, the registry written passes its own checks (a repair leaves nothing to
+      // repair): a name or value the schema forbids is refused here, never left for every later
+      // command to trip over.
+      refuseBrokenResult(parseRegistryText(text, absolute, { now: options.now, cwd: options.cwd }), loaded.displayPath);
       try {
         await writeFileAtomic(absolute, text, {
           beforeRename: async () => {

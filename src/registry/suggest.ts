@@ -3,7 +3,7 @@
  * now, without writing anything. Several suggestions are distinct (each is taken before the next).
  */
 import { PortregError } from '../errors.js';
-import { allocatePort } from './allocator.js';
+import { allocatePort, unusedServiceName } from './allocator.js';
 import type { Registry } from './types.js';
 import type { Protocol } from '../protocol.js';
 
@@ -22,8 +22,13 @@ export function suggestFreePorts(registry: Registry, project: string, count: num
     try {
       const r = allocatePort(
         current,
-        // A name no real service has: a request that is never written.
-        { project, service: `\u0000suggestion-${i}`, purpose: 'suggestion', ...(options.protocol ? { protocol: options.protocol } : {}) },
+        // A name no service of the project has: a request that is never written.
+        {
+          project,
+          service: unusedServiceName(current, project, 'portreg-suggestion'),
+          purpose: 'suggestion',
+          ...(options.protocol ? { protocol: options.protocol } : {}),
+        },
         { now: options.now, livePorts: options.livePorts },
       );
       out.push(r.port);

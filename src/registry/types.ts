@@ -94,3 +94,23 @@ export function rangesOverlap(a: PortRange, b: PortRange): boolean {
 export function inRange(port: number, r: PortRange): boolean {
   return port >= r.from && port <= r.to;
 }
+
+/**
+ * The registry's `projects` and `services` maps, rebuilt without a prototype (in place): looking
+ * up a name such as `constructor` or `__proto__` finds nothing unless the registry holds it, and
+ * writing one makes an ordinary entry. Loading does this; cloneRegistry keeps it.
+ */
+export function withNullPrototypeMaps(registry: Registry): Registry {
+  const projects: Record<string, Project> = Object.create(null);
+  for (const [name, project] of Object.entries(registry.projects ?? {})) {
+    if (project.services) project.services = Object.assign(Object.create(null) as Record<string, Service>, project.services);
+    projects[name] = project;
+  }
+  registry.projects = projects;
+  return registry;
+}
+
+/** A deep copy, prototype-free like a loaded registry: every registry the code changes is one (allocator, moves, adoption). */
+export function cloneRegistry(registry: Registry): Registry {
+  return withNullPrototypeMaps(structuredClone(registry));
+}
