@@ -268,6 +268,8 @@ function rangeFull(registry: Registry, claim: Claim) {
 export interface ReleaseResult {
   registry: Registry;
   port: number;
+  /** False when the service was released already (its release record still there): nothing changed. */
+  released: boolean;
 }
 
 /** Removes a service; its port stays in quarantine under a release record. */
@@ -276,6 +278,9 @@ export function releaseService(input: Registry, projectName: string, serviceName
   const project = requireProject(registry, projectName);
   const service = project.services?.[serviceName];
   if (!service) {
+    // A repeat is a no-op, as a repeated allocation is: the port is already in quarantine.
+    const record = (registry.released ?? []).filter((r) => r.project === projectName && r.service === serviceName).at(-1);
+    if (record) return { registry: input, port: record.port, released: false };
     const names = Object.keys(project.services ?? {});
     throw refusal(
       'service-unknown',
@@ -304,7 +309,7 @@ export function releaseService(input: Registry, projectName: string, serviceName
   }
   if (released.length) registry.released = released;
   else delete registry.released;
-  return { registry, port: service.port };
+  return { registry, port: service.port, released: true };
 }
 
 export interface AddProjectRequest {

@@ -164,19 +164,25 @@ export interface Release {
   project: string;
   service: string;
   port: number;
+  /** False when the service was released already: nothing was written. */
+  released: boolean;
+}
+
+/** Removes a service; its port stays in quarantine. A service released already is a no-op. */
+export function releaseChange(file: string, project: string, service: string, options: OperationOptions): RegistryChange<Release> {
+  return {
+    file,
+    options: storeOptionsOf(options),
+    replan: (fresh) => {
+      const r = releaseService(fresh, project, service, { now: options.now });
+      return { registry: r.released ? r.registry : undefined, result: { project, service, port: r.port, released: r.released } };
+    },
+  };
 }
 
 /** Removes a service under the lock; its port stays in quarantine. */
 export async function releaseAndWrite(file: string, project: string, service: string, options: OperationOptions): Promise<Release> {
-  const { result } = await updateRegistry(
-    file,
-    (registry) => {
-      const r = releaseService(registry, project, service, { now: options.now });
-      return { registry: r.registry, result: { project, service, port: r.port } };
-    },
-    { now: options.now, cwd: options.cwd, lock: options.lock },
-  );
-  return result;
+  return writeRegistryChange(releaseChange(file, project, service, options));
 }
 
 /** What an allocation answers, as `allocate --json` prints it and the MCP tool returns it. */

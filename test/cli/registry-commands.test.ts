@@ -168,6 +168,7 @@ describe('portreg allocate, release, who, list', () => {
       url: 'http://localhost:5002',
       skippedLive: [],
       warnings: [],
+      refreshed: [],
     });
     const unknown = await runCli(['allocate', '--project', 'nope', '--service', 'a', '--purpose', 'a'], { cwd: dir });
     expect(unknown).toMatchObject({

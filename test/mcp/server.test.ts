@@ -73,6 +73,7 @@ describe('the MCP server (in memory)', () => {
       url: 'http://localhost:5002',
       skippedLive: [],
       warnings: [],
+      refreshed: [],
     });
     expect(text(first)).toBe('allocated port 5002 to service "worker" of project "billing" (range 5000-5099): http://localhost:5002');
     const again = await call('allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'queue worker' });
@@ -143,11 +144,16 @@ describe('the MCP server (in memory)', () => {
 
   it('releases a port, which then stays in quarantine', async () => {
     const r = await call('release_port', { projectName: 'billing', serviceName: 'api' });
-    expect(r.structuredContent).toEqual({ project: 'billing', service: 'api', port: 5001, released: true });
+    expect(r.structuredContent).toEqual({ project: 'billing', service: 'api', port: 5001, released: true, refreshed: [] });
     expect(text(r)).toMatch(/^released port 5001 of service "api" of project "billing"/);
+    // A repeat is a clear no-op, as a repeated allocation is.
     const again = await call('release_port', { projectName: 'billing', serviceName: 'api' });
-    expect(again.isError).toBe(true);
-    expect(text(again)).toBe('project "billing" has no service "api" (it has no services)');
+    expect(again.isError).toBeFalsy();
+    expect(again.structuredContent).toEqual({ project: 'billing', service: 'api', port: 5001, released: false, refreshed: [] });
+    expect(text(again)).toBe('service "api" of project "billing" is already released (port 5001 stays in quarantine); nothing to change');
+    const never = await call('release_port', { projectName: 'billing', serviceName: 'nope' });
+    expect(never.isError).toBe(true);
+    expect(text(never)).toBe('project "billing" has no service "nope" (it has no services)');
     const check = await call('check_port', { port: 5001, projectName: 'billing' });
     expect(check.structuredContent).toMatchObject({
       free: false,

@@ -775,8 +775,16 @@ describe('unknown projects and services', () => {
     expectRefusal(() => releaseService(reg, 'search', 'web', { now: T0 }), 'service-unknown', 'project "search" has no service "web" (it has no services)');
   });
 
-  it('refuses to release the same service twice', () => {
+  it('a second release of the same service is a no-op: the same registry, the port of its release record', () => {
     const reg = makeRegistry({ projects: { billing: project(5000, 5099, { api: { port: 5000, purpose: 'x' } }) } });
+    const once = releaseService(reg, 'billing', 'api', { now: T0 });
+    expect(once.released).toBe(true);
+    const twice = releaseService(once.registry, 'billing', 'api', { now: T0 });
+    expect(twice).toEqual({ registry: once.registry, port: 5000, released: false });
+  });
+
+  it('refuses to release a service that was never there (or whose quarantine record is gone)', () => {
+    const reg = makeRegistry({ quarantineDays: 0, projects: { billing: project(5000, 5099, { api: { port: 5000, purpose: 'x' } }) } });
     const once = releaseService(reg, 'billing', 'api', { now: T0 }).registry;
     expectRefusal(() => releaseService(once, 'billing', 'api', { now: T0 }), 'service-unknown', 'project "billing" has no service "api" (it has no services)');
   });

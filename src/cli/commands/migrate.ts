@@ -79,6 +79,7 @@ lacks the revision), 3 registry locked.`,
       options: { write: options.write, allowDirty: options.allowDirty, json: outputFormat(options) === 'json', color: ctx.color && options.color !== false },
       // The configs still say what the previous registry said: it tells whose each port is.
       attribution: previous.registry,
+      next: registryStep.registry ?? current,
       moves: diff.changes.map(({ project, service, from, to }) => ({ project, service, from, to })),
       select: { ambiguous },
       extraRows: diff.removed.map((r) => ({ project: r.project, service: r.service, old: r.port, new: null, filesChanged: 0, note: 'removed' })),
