@@ -338,8 +338,29 @@ function rangeBlocker(registry: Registry, range: PortRange, name: string): strin
   return null;
 }
 
-/** Gives a project the next free aligned block of the project space (or the range asked for). */
-export function addProject(input: Registry, request: AddProjectRequest): AddProjectResult {
+/**
+ * Why no new service could get any port of the range now (every port reserved, to avoid, taken
+ * or in quarantine), or null when one could. A few of the ports' reasons, for the message.
+ */
+function unusableRange(registry: Registry, range: PortRange, name: string, now: Date): string | null {
+  const claim: Claim = { project: name, service: '\u0000', protocols: ['tcp'], index: portIndexOf(registry), now, live: undefined };
+  const reasons: string[] = [];
+  for (let port = range.from; port <= range.to; port++) {
+    const b = blockerOf(port, claim);
+    if (!b) return null;
+    if (reasons.length < 3) reasons.push(describeBlocker(port, b));
+  }
+  const more = rangeSize(range) - reasons.length;
+  return `no port of ${formatRange(range)} could be allocated: ${reasons.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
+/**
+ * Gives a project the next free aligned block of the project space (or the range asked for).
+ * With `context.now` (project add), a block in which no port could be allocated now is skipped
+ * (a range given is kept), with a warning that says why; without it (moves, imports that place
+ * ports themselves) blocks are judged by overlaps and hard reservations alone.
+ */
+export function addProject(input: Registry, request: AddProjectRequest, context?: { now: Date }): AddProjectResult {
   const registry = clone(input);
   const existing = registry.projects[request.name];
   const r = request.range;
@@ -368,15 +389,21 @@ export function addProject(input: Registry, request: AddProjectRequest): AddProj
     const blocker = rangeBlocker(registry, r, request.name);
     if (blocker) throw refusal('range-unavailable', `range ${formatRange(r)} cannot go to project "${request.name}": ${blocker}`);
     if (r.from < space.from || r.to > space.to) warnings.push(`range ${formatRange(r)} lies outside the project space ${formatRange(space)}`);
+    const unusable = context && unusableRange(registry, r, request.name, context.now);
+    if (unusable) warnings.push(`${unusable}: the project cannot allocate until one is free`);
     range = r;
   } else {
     // Blocks are aligned to the size from the start of the space (5000-5099, 5100-5199, ...).
     for (let from = space.from; from + size - 1 <= space.to; from += size) {
       const candidate = { from, to: from + size - 1 };
-      if (!rangeBlocker(registry, candidate, request.name)) {
-        range = candidate;
-        break;
+      if (rangeBlocker(registry, candidate, request.name)) continue;
+      const unusable = context && unusableRange(registry, candidate, request.name, context.now);
+      if (unusable) {
+        warnings.push(`skipped ${formatRange(candidate)}: ${unusable}`);
+        continue;
       }
+      range = candidate;
+      break;
     }
     if (!range) {
       throw refusal(

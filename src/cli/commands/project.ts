@@ -26,14 +26,24 @@ export function projectCommand(ctx: CommandContext): Command {
       .option('--range <from-to>', 'an explicit range instead of the next free block, for example 5100-5199')
       .option('--description <text>', 'what the project is'),
   )
-    .addHelpText('after', '\nRepeating the command for an existing project with the same settings is a no-op (exit 0).')
+    .addHelpText(
+      'after',
+      `
+Repeating the command for an existing project with the same settings is a no-op (exit 0).
+A block in which no port could be allocated now (every port reserved, to avoid, taken or in
+quarantine) is skipped, with a warning that says why; a --range like that is kept, with the warning.`,
+    )
     .action(async (name: string, options: CommonOptions & { path?: string; size?: number; range?: string; description?: string }) => {
       const located = await resolveRegistry(ctx, options);
       const range = options.range ? parseRangeArg(options.range) : undefined;
       const { result } = await updateRegistry(
         located.path,
         (registry) => {
-          const r = addProject(registry, { name, path: options.path?.split('\\').join('/'), size: options.size, range, description: options.description });
+          const r = addProject(
+            registry,
+            { name, path: options.path?.split('\\').join('/'), size: options.size, range, description: options.description },
+            { now: ctx.now() },
+          );
           return { registry: r.created ? r.registry : undefined, result: r };
         },
         storeOptions(ctx),
