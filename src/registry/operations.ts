@@ -23,7 +23,7 @@ import {
   type PortMove,
   type ReassignResult,
 } from './moves.js';
-import { assertWritable, updateRegistry, type ChangeOutcome, type UpdateOptions } from './store.js';
+import { assertReadable, updateRegistry, type ChangeOutcome, type UpdateOptions } from './store.js';
 import type { PortRange, Registry } from './types.js';
 
 export interface OperationOptions {
@@ -32,9 +32,9 @@ export interface OperationOptions {
   lock?: LockOptions;
 }
 
-/** Reads and checks the registry; one with errors is refused with them named (as before a write). */
+/** Reads and checks the registry for a command that only reads; one with errors is refused with them named, as errors of reading. */
 export async function readRegistry(file: string, options: { now: Date; cwd?: string }): Promise<Registry> {
-  return assertWritable(await loadRegistry(file, { now: options.now, cwd: options.cwd }));
+  return assertReadable(await loadRegistry(file, { now: options.now, cwd: options.cwd }));
 }
 
 /** Planning a change again under the lock: the change to write, or what differs from the plan the files were written for. */

@@ -229,6 +229,14 @@ describe('portreg allocate, release, who, list', () => {
     );
     expect(await readFile(path.join(dir, 'ports.registry.json'), 'utf8')).toBe(before);
 
+    // Commands that only read report the errors as errors of reading: no word of writing.
+    const places = r.stderr.split('\n').slice(1).join('\n');
+    const readError = `portreg: cannot use ports.registry.json: it has 5 errors; fix them in the registry (portreg registry check shows each), then run the command again:\n${places}`;
+    for (const args of [['who', '5001'], ['list'], ['scan']]) {
+      const read = await runCli(args, { cwd: dir });
+      expect([args, read.code, read.stdout, read.stderr]).toEqual([args, 1, '', readError]);
+    }
+
     const check = await runCli(['registry', 'check', '--no-color'], { cwd: dir });
     expect(check.code).toBe(1);
     expect(check.stdout).toContain(

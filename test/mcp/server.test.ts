@@ -304,6 +304,17 @@ describe('the MCP server (in memory)', () => {
     const r = await call('allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'w' });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/^ports\.registry\.json has 1 error; fix it first, nothing was written:\n/);
+    // The tools that only read say so as an error of reading, with the place, and no word of writing.
+    for (const [tool, args] of [
+      ['check_port', { port: 5001 }],
+      ['list_ports', {}],
+    ] as const) {
+      const read = await call(tool, args);
+      expect(read.isError).toBe(true);
+      expect(text(read)).toMatch(
+        /^cannot use ports\.registry\.json: it has 1 error; fix it in the registry \(portreg registry check shows each\), then run the command again:\n {2}ports\.registry\.json:\d+:\d+: port 6001 /,
+      );
+    }
   });
 
   it('says how to create a registry when there is none', async () => {
