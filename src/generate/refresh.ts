@@ -17,10 +17,10 @@ import { openGovernedTree, type GovernedTree } from '../config/governed-tree.js'
 import type { AppliedFile } from '../fix/apply.js';
 import { changeOf, commitChangeSet, type FileChange } from '../fix/commit.js';
 import { PortregError } from '../errors.js';
-import { allocatePort, releaseService, type AllocationRequest } from '../registry/allocator.js';
+import { addProject, allocatePort, releaseService, type AddProjectRequest, type AllocationRequest } from '../registry/allocator.js';
 import { loadRegistry } from '../registry/load.js';
 import type { LockOptions } from '../registry/lock.js';
-import { allocationChange, releaseChange, type Allocation, type RegistryChange, type Release } from '../registry/operations.js';
+import { allocationChange, projectAddChange, releaseChange, type Allocation, type RegistryChange, type Release } from '../registry/operations.js';
 import { assertWritable } from '../registry/store.js';
 import type { Registry } from '../registry/types.js';
 import { FILE_TARGETS, planGenerate, type GeneratedFile, type GenerateInput } from './plan.js';
@@ -169,4 +169,13 @@ export async function releaseAndRefresh(
     return { next: dry.released ? dry.registry : registry, change: releaseChange(file, project, service, options) };
   });
   return { release: result, refreshed, notes };
+}
+
+/** `portreg project add`: the new project, and the generated text it changes (the root table of projects). */
+export async function addProjectAndRefresh(request: AddProjectRequest, options: RegistryWriteOptions) {
+  const { result, refreshed, notes } = await writeWithRefresh(options, (registry, file) => {
+    const dry = addProject(registry, request, { now: options.now });
+    return { next: dry.created ? dry.registry : registry, change: projectAddChange(file, request, options) };
+  });
+  return { project: result, refreshed, notes };
 }

@@ -7,7 +7,15 @@
  * it is planned again on the registry as it is then, and refused when that plan differs from the
  * one the files were written for (fix/commit.ts runs it after the files, and restores them).
  */
-import { allocatePort, releaseService, type AllocationRequest, type AllocationResult } from './allocator.js';
+import {
+  addProject,
+  allocatePort,
+  releaseService,
+  type AddProjectRequest,
+  type AddProjectResult,
+  type AllocationRequest,
+  type AllocationResult,
+} from './allocator.js';
 import { refusal } from '../errors.js';
 import type { LoadedRegistry } from './load.js';
 import type { LockOptions } from './lock.js';
@@ -183,6 +191,18 @@ export function releaseChange(file: string, project: string, service: string, op
 /** Removes a service under the lock; its port stays in quarantine. */
 export async function releaseAndWrite(file: string, project: string, service: string, options: OperationOptions): Promise<Release> {
   return writeRegistryChange(releaseChange(file, project, service, options));
+}
+
+/** `project add`: the next free block (or the range asked for); a repeat with the same settings is a no-op. */
+export function projectAddChange(file: string, request: AddProjectRequest, options: OperationOptions): RegistryChange<Omit<AddProjectResult, 'registry'>> {
+  return {
+    file,
+    options: storeOptionsOf(options),
+    replan: (fresh) => {
+      const { registry: next, ...rest } = addProject(fresh, request, { now: options.now });
+      return { registry: rest.created ? next : undefined, result: rest };
+    },
+  };
 }
 
 /** What an allocation answers, as `allocate --json` prints it and the MCP tool returns it. */

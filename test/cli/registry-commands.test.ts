@@ -124,7 +124,7 @@ describe('portreg project add', () => {
     expect(reserved.code).toBe(1);
     expect(reserved.stderr).toBe('portreg: range 8000-8099 cannot go to project "infra": it holds reserved port 8051 (Old Archon MCP)\n');
     const json = await runCli(['project', 'add', 'api', '--json'], { cwd: dir });
-    expect(JSON.parse(json.stdout)).toEqual({ project: 'api', range: { from: 5300, to: 5399 }, created: true, warnings: [] });
+    expect(JSON.parse(json.stdout)).toEqual({ project: 'api', range: { from: 5300, to: 5399 }, created: true, warnings: [], refreshed: [] });
     const bad = await runCli(['project', 'add', 'x', '--range', '10-5'], { cwd: dir });
     expect(bad).toMatchObject({ code: 2, stderr: 'portreg: range 10-5 runs backwards\n' });
   });
