@@ -11,9 +11,9 @@
  * - totalMs: from process start (performance.timeOrigin) to the end of the work, start-up included;
  * - maxRssBytes: process.resourceUsage().maxRSS * 1024 (peak resident set of the whole process).
  *
- * baseline: fast-glob the patterns discoverFiles uses (same options), readFile each file (32 at a
- *   time; scan reads synchronously, which costs less), yaml.parse the compose files; env and Markdown files are read, not parsed.
- *   Texts and parsed documents are kept until the end, as scan keeps its inventory.
+ * baseline: fast-glob the patterns discoverFiles uses (same options), read each file synchronously,
+ *   yaml.parse the compose files; env and Markdown files are read, not parsed. Nothing is kept once
+ *   a file is done (the strongest simple floor; bench/whole.mjs measures whole processes against it).
  * baseline-files: the same, below the given folders only, with the patterns discoverFiles builds
  *   for `within`: each pattern prefixed with `<folder>/`.
  * scan: loadRegistry(<root>/ports.registry.json), then scan({ root, registry, registryDir: root }),
@@ -40,15 +40,14 @@ if (!MODES.includes(mode) || !rootArg || ((mode.endsWith('-files') || mode === '
   process.exit(2);
 }
 const root = path.resolve(rootArg);
-const READ_CONCURRENCY = 32;
 
 /** @param {string[] | undefined} within folders relative to the root; the whole tree when undefined */
 async function baseline(within) {
   const t0 = performance.now();
-  const [{ default: fg }, YAML, { readFile }, discover] = await Promise.all([
+  const [{ default: fg }, YAML, { readFileSync }, discover] = await Promise.all([
     import('fast-glob'),
     import('yaml'),
-    import('node:fs/promises'),
+    import('node:fs'),
     import(distUrl('scan/discover.js')),
   ]);
   const importMs = performance.now() - t0;
@@ -67,23 +66,18 @@ async function baseline(within) {
     suppressErrors: true,
     unique: true,
   });
-  const kept = [];
+  // The strongest simple floor: synchronous reads (cheaper per file than readFile's round trips
+  // through the thread pool), nothing kept once a file is done.
   let ports = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < found.length) {
-      const file = found[next++];
-      const text = await readFile(path.join(root, file), 'utf8');
-      if (/(?:^|\/)(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/i.test(file)) {
-        const doc = YAML.parse(text, { merge: true });
-        for (const s of Object.values(doc?.services ?? {})) ports += Array.isArray(s?.ports) ? s.ports.length : 0;
-        kept.push(text, doc);
-      } else kept.push(text);
+  for (const file of found) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    if (/(?:^|\/)(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/i.test(file)) {
+      const doc = YAML.parse(text, { merge: true });
+      for (const s of Object.values(doc?.services ?? {})) ports += Array.isArray(s?.ports) ? s.ports.length : 0;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, found.length) }, worker));
+  }
   const wallMs = performance.now() - start;
-  return { wallMs, importMs, files: found.length, ports, kept: kept.length };
+  return { wallMs, importMs, files: found.length, ports };
 }
 
 async function scanMode() {

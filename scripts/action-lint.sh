@@ -3,7 +3,7 @@
 # variables, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files), so it can be tested off GitHub.
 # The exit code is the lint's: 0 clean, 1 findings, 2 usage, configuration or registry errors.
 set -uo pipefail
-cli="$GITHUB_ACTION_PATH/dist/cli/main.js"
+cli="$GITHUB_ACTION_PATH/dist/bundle/main.js"
 common=()
 if [ -n "${INPUT_REGISTRY:-}" ]; then common+=(--registry "$INPUT_REGISTRY"); fi
 

@@ -11,7 +11,9 @@
  * publishes several ports gets one entry per container port), and each port variable of its env
  * templates that no compose port explains (named after the variable: API_PORT is "api"). An env
  * variable that interpolates a compose port (`${WEB_PORT:-3000}`), or an env template value
- * equal to one compose port of the project, becomes that service's `env`.
+ * equal to one compose port of the project, becomes that service's `env`. Then each port a
+ * package.json script binds ("web", "web-2", ...) or a dev container forwards ("devcontainer")
+ * that none of those explains.
  *
  * Ranges: a project whose ports all sit in one aligned block of the project space (blocks of
  * `rangeSize`, 5000-5099, 5100-5199, ...) gets that block and keeps its ports, when the block is
@@ -200,6 +202,15 @@ function draftServices(facts: PortFact[], notes: string[]): Omit<ImportedService
     }
     const base = registryName(variable.replace(/_?PORTS?$/i, '').toLowerCase(), 'app');
     services.push({ service: uniqueName(base), env: variable, old: p.published!, file: p.file, line: p.line, column: p.column });
+  }
+
+  // Ports package.json scripts bind ("web") and dev containers forward ("devcontainer") that no
+  // compose port or env value above explains; package.json first, the dev container often forwards its port.
+  const devConfigs = [...facts.filter((p) => p.source === 'package-json'), ...facts.filter((p) => p.source === 'devcontainer')];
+  for (const p of devConfigs) {
+    if (!usable(p) || services.some((s) => s.old === p.published)) continue;
+    const service = uniqueName(p.source === 'package-json' ? 'web' : 'devcontainer');
+    services.push({ service, old: p.published!, file: p.file, line: p.line, column: p.column });
   }
   return services;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { type Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../package-info.js';
 import { ExitCode, PortregError } from '../errors.js';
 import { PortregCommand } from './command.js';
 import type { CommandContext } from './context.js';
@@ -39,11 +39,6 @@ function commandsFor(argv: string[]): [string, CommandFactory][] {
   if (named) return [named];
   if (first === undefined && argv.length > 0 && argv.every((a) => a === '-v' || a === '--version')) return [];
   return COMMANDS;
-}
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 function wantsJson(argv: string[]): boolean {

@@ -1,22 +1,15 @@
 /**
  * A lint result as text, in any of the report formats, with what every reporter is given: the
- * tool's version, every rule's metadata and where their docs live.
+ * tool's version, every rule's metadata and where their docs live (from package.json: none when it
+ * names no homepage or repository, rather than a guessed address).
  */
-import { readFileSync } from 'node:fs';
+import { docsBase, packageVersion } from '../package-info.js';
 import { REPORTERS, type ReportContext, type ReporterName, type ReportInput } from '../report/index.js';
 import { ALL_RULES } from '../rules/index.js';
 
-/** Where the rule docs live: docs/rules/<id>.md is appended. */
-export const DOCS_BASE = 'https://github.com/portreg/portreg/blob/main/';
-
-let version: string | undefined;
-function toolVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
-}
-
 export function reportContext(options: { color?: boolean } = {}): ReportContext {
-  return { color: Boolean(options.color), toolVersion: toolVersion(), rules: ALL_RULES, docsBase: DOCS_BASE };
+  const docs = docsBase();
+  return { color: Boolean(options.color), toolVersion: packageVersion(), rules: ALL_RULES, ...(docs ? { docsBase: docs } : {}) };
 }
 
 /** The report of `portreg lint --format <format>` for these findings. */

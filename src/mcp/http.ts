@@ -104,10 +104,36 @@ function sendJsonRpcError(res: http.ServerResponse, status: number, message: str
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
+/** How long a kept-alive socket may stay idle between requests. */
+export const KEEP_ALIVE_MS = 65_000;
+
+/** The shortest token accepted: a guessable one would make the token check a formality. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** Refuses a token no client could send usefully: empty, blank, padded with spaces, or short. */
+export function checkToken(token: string): void {
+  if (token.trim() === '') {
+    throw usageError(
+      'mcp-token-invalid',
+      'the token is empty or blank: no client could send it; pass a random one of 16 characters or more (for example: openssl rand -hex 24)',
+    );
+  }
+  if (token.trim() !== token) {
+    throw usageError('mcp-token-invalid', 'the token starts or ends with white space, which HTTP clients drop from the Authorization header; pass it without');
+  }
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw usageError(
+      'mcp-token-invalid',
+      `the token has ${token.length} character${token.length === 1 ? '' : 's'}; it needs ${MIN_TOKEN_LENGTH} or more, or it can be guessed (for example: openssl rand -hex 24)`,
+    );
+  }
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => void process.stderr.write(line + '\n'));
-  const token = options.token || undefined;
+  const token = options.token;
+  if (token !== undefined) checkToken(token);
   if (!isLoopbackHost(host) && !token) {
     throw usageError(
       'mcp-token-required',
@@ -116,13 +142,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
   const policy = { hostnames: allowedHostnames(host, options.allowedHosts), token };
 
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => {
-      log(`portreg mcp: http error: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) sendJsonRpcError(res, 500, 'Internal server error');
-      else res.end();
-    });
-  });
+  const server = http.createServer(
+    // Must exceed the keep-alive time, or a request arriving late on a kept socket is cut off.
+    { headersTimeout: KEEP_ALIVE_MS + 5_000, requestTimeout: 5 * 60_000 },
+    (req, res) => {
+      void handle(req, res).catch((err: unknown) => {
+        log(`portreg mcp: http error: ${(err as Error).stack ?? String(err)}`);
+        if (!res.headersSent) sendJsonRpcError(res, 500, 'Internal server error');
+        else res.end();
+      });
+    },
+  );
+
+  // Longer than the idle time of common clients' pooled sockets (browsers, undici and proxies
+  // keep one for up to a minute): Node's 5 s default closed sockets a client was about to reuse,
+  // and its next call failed with "other side closed".
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');

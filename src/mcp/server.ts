@@ -6,10 +6,10 @@
  *
  * Nothing here writes to stdout: on stdio that is the protocol. Logs go to `log` (stderr).
  */
-import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
+import { packageVersion } from '../package-info.js';
 import { PortregError } from '../errors.js';
 import { allocatePort, describePort, requireProject } from '../registry/allocator.js';
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
@@ -37,12 +37,6 @@ export interface PortregMcpOptions {
   log?: (line: string) => void;
   /** How long to wait for another writer's lock (the CLI passes PORTREG_LOCK_TIMEOUT's). */
   lock?: LockOptions;
-}
-
-let version: string | undefined;
-function packageVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
 }
 
 // ---- schemas ------------------------------------------------------------------------------
@@ -142,14 +136,16 @@ const checkOutput = {
         file: z.string(),
         line: z.number().int(),
         column: z.number().int(),
-        source: z.enum(['compose', 'env', 'markdown', 'code']),
+        source: z.enum(['compose', 'env', 'markdown', 'code', 'package-json', 'devcontainer']),
         project: z.string().nullable(),
         composeService: z.string().nullable(),
         variable: z.string().nullable(),
         protocol: z.string(),
       }),
     )
-    .describe('the configs of the tree that use the port as a host port (compose, env templates, code), registered or not'),
+    .describe(
+      'the configs of the tree that use the port as a host port (compose, env templates, code, package.json scripts, dev containers), registered or not',
+    ),
 };
 
 const serviceSchema = z.object({

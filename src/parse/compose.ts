@@ -49,6 +49,9 @@ export interface ComposeParseOptions {
   env: TemplateEnv;
 }
 
+/** A key or flag that announces an address to clients outside the container (KAFKA_ADVERTISED_LISTENERS, --advertise-addr). */
+const ADVERTISES = /advertis/i;
+
 /** Compose's own merge key and tags. */
 const MERGE_KEY = '<<';
 
@@ -210,6 +213,9 @@ class ComposeWalker {
 
     const environment = this.deref(body.get('environment')?.value as Node | undefined);
     if (environment) this.readEnvironment(model, environment, serviceNames);
+
+    const command = this.deref(body.get('command')?.value as Node | undefined);
+    if (command) this.readCommand(model, command, serviceNames);
 
     this.result.facts.push(...model.ports, ...model.expose);
   }
@@ -394,6 +400,13 @@ class ComposeWalker {
     const to = m[2] ? Number(m[2]) : from;
     const digitsEnd = m[1]!.length + (m[2] ? m[2].length + 1 : 0);
     const located = this.sourceSpan(node, traced, 0, digitsEnd);
+    // Compose refuses a port above 65535 or a range that runs backwards: a finding, never a fact
+    // the scan's JSON contract (0-65535) cannot hold.
+    if (to > 65535 || to < from) {
+      const why = to > 65535 ? `port ${to} is above 65535` : `the range ${from}-${to} runs backwards`;
+      this.report('parse-error', 'error', located.span, `service "${model.name}": invalid expose entry "${text}": ${why}`);
+      return;
+    }
     const fact: RawPortFact = {
       source: 'compose',
       kind: model.networkModeHost ? 'published' : 'expose',
@@ -452,6 +465,39 @@ class ComposeWalker {
         const containerSide = serviceNames.has(hp.host);
         const fact = envFact(model.name, key, 'url', located.span, containerSide ? null : hp.port, containerSide ? hp.port : null, located.variable, hp.raw);
         fact.host = hp.host;
+        if (ADVERTISES.test(key)) fact.advertised = true;
+        this.result.facts.push(fact);
+      }
+    }
+  }
+
+  /**
+   * The addresses a service's `command` advertises (`--advertise-addr localhost:8082`, as one string
+   * or as list items, `--flag=value` or `--flag value`). Other addresses in a command are what the
+   * process binds inside its container (`--bind 0.0.0.0:8082`): container ports, not read.
+   */
+  private readCommand(model: ComposeServiceModel, node: Node, serviceNames: Set<string>): void {
+    const items = isSeq(node) ? node.items.map((i) => this.deref(i as Node)) : [node];
+    let previous = '';
+    for (const item of items) {
+      if (!isScalar(item) || item.value === null) continue;
+      const written = writtenValue(item);
+      const flagBefore = previous;
+      previous = written;
+      if (!written.includes(':') || !/advertis/i.test(flagBefore + written)) continue;
+      const traced = this.traceScalar(item);
+      if (!traced) continue;
+      const value = traced.value.text;
+      for (const hp of findHostPorts(value)) {
+        // The flag is the token before the address: in this item (`--advertise-addr=…`, `… --advertise-addr …`) or the item before.
+        const before = value.slice(0, hp.end - hp.raw.length);
+        const flag = /(\S*)[\s=]*$/.exec(before)![1]! || flagBefore;
+        if (!ADVERTISES.test(flag)) continue;
+        const located = this.sourceSpan(item, traced, hp.start, hp.end);
+        const containerSide = serviceNames.has(hp.host);
+        const fact = envFact(model.name, flag, 'url', located.span, containerSide ? null : hp.port, containerSide ? hp.port : null, located.variable, hp.raw);
+        fact.host = hp.host;
+        fact.advertised = true;
         this.result.facts.push(fact);
       }
     }

@@ -65,6 +65,13 @@ function stripBrackets(host: string): string {
   return host.startsWith('[') ? host.slice(1, -1) : host;
 }
 
+/** Hosts that are this machine, as a client on it writes them (`[::1]` without its brackets). */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1', '::', 'host.docker.internal']);
+
+export function isLocalHost(host: string): boolean {
+  return LOCAL_HOSTS.has(host.toLowerCase());
+}
+
 /** Keys whose value is a port: PORT, API_PORT, and lists in *_PORTS. */
 export function isPortVariable(key: string): boolean {
   return /^(?:[A-Za-z0-9_]*_)?PORTS?$/i.test(key);

@@ -62,11 +62,11 @@ const PROTO = String.raw`(?:\/(?<proto>tcp|udp|sctp))?`;
 type Groups = Record<string, string | undefined>;
 
 /** What a pattern adds to a mention besides the port; null rejects the match. */
-type Details = Pick<RawPortFact, 'host' | 'hostIp' | 'target' | 'protocol' | 'variable'>;
+type Details = Pick<RawPortFact, 'host' | 'hostIp' | 'target' | 'protocol' | 'variable' | 'publishedEnd' | 'targetEnd'>;
 
 interface Pattern {
   context: Exclude<MentionContext, 'table'>;
-  /** Flags `gd`; a named group `port` holds the host port. */
+  /** Flags `gd`; a named group `port` holds the host port, and `range`, when it matched, the whole host range (the fact's span). */
   re: RegExp;
   details(g: Groups): Partial<Details> | null;
   /** Read in prose (text nodes) only: in code, `port 5001` is as often a tool's message as a port. */
@@ -91,11 +91,25 @@ const PATTERNS: Pattern[] = [
     details: (g) => ({ hostIp: unbracket(g.ip), target: Number(g.target), protocol: protocol(g.proto) }),
   },
   {
-    // `docker ps` PORTS column: `0.0.0.0:5000->80/tcp`, `:::5000->80/tcp`, `[::]:5000->80/tcp`.
+    // `docker ps` PORTS column: `0.0.0.0:5000->80/tcp`, `:::5000->80/tcp`, `[::]:5000->80/tcp`, and
+    // ranges `0.0.0.0:8081-8082->8081-8082/tcp` (one fact for the host range, so a move rewrites or reports it).
     context: 'docker-ps',
     needs: /->/,
-    re: re(String.raw`(?<![\w.:\[\]-])(?<ip>${IPV4}|${IPV6}|::):(?<port>${PORT})->(?<target>${PORT})\/(?<proto>tcp|udp|sctp)`),
-    details: (g) => ({ hostIp: unbracket(g.ip), target: Number(g.target), protocol: protocol(g.proto) }),
+    re: re(
+      String.raw`(?<![\w.:\[\]-])(?<ip>${IPV4}|${IPV6}|::):(?<range>(?<port>${PORT})(?:-(?<portEnd>${PORT}))?)->(?<target>${PORT})(?:-(?<targetEnd>${PORT}))?\/(?<proto>tcp|udp|sctp)`,
+    ),
+    details: (g) => {
+      const range = g.portEnd === undefined ? null : { end: Number(g.portEnd), targetEnd: g.targetEnd === undefined ? null : Number(g.targetEnd) };
+      // A range that runs backwards or past the last port is not docker's output.
+      if (range && (range.end <= Number(g.port) || range.end > 65535)) return null;
+      return {
+        hostIp: unbracket(g.ip),
+        target: Number(g.target),
+        protocol: protocol(g.proto),
+        publishedEnd: range?.end ?? null,
+        targetEnd: range?.targetEnd ?? null,
+      };
+    },
   },
   {
     // Any scheme and any host, service names included: `http://api:5000/x`, `postgres://u:p@db:5432/app`.
@@ -385,7 +399,7 @@ function scan(source: string, base: number, out: Candidate[], prose = false): vo
       const details = pattern.details(groups);
       const published = Number(groups.port);
       if (!details || published > 65535) continue;
-      const [s, e] = m.indices!.groups!.port!;
+      const [s, e] = (m.indices!.groups!.range ?? m.indices!.groups!.port)!;
       out.push({ fact: mention(pattern.context, { start: base + s, end: base + e }, published, m[0], details), rank });
     }
   }
@@ -409,9 +423,9 @@ function mention(context: MentionContext, span: Span, published: number, raw: st
     composeService: null,
     hostIp: details.hostIp ?? null,
     published,
-    publishedEnd: null,
+    publishedEnd: details.publishedEnd ?? null,
     target: details.target ?? null,
-    targetEnd: null,
+    targetEnd: details.targetEnd ?? null,
     protocol: details.protocol ?? null,
     variable: details.variable ?? null,
     resolved: true,

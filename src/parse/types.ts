@@ -5,11 +5,13 @@
 import type { Finding } from '../findings.js';
 import type { Protocol } from '../protocol.js';
 
-export type PortSource = 'compose' | 'env' | 'markdown' | 'code';
+/** package-json: a package.json's `scripts`; devcontainer: `.devcontainer/devcontainer.json` or `.devcontainer.json`. */
+export type PortSource = 'compose' | 'env' | 'markdown' | 'code' | 'package-json' | 'devcontainer';
 
 /**
  * What an occurrence is:
- * - published: a host port a compose service publishes (short or long `ports` syntax, or a container port under network_mode: host);
+ * - published: a host port a compose service publishes (short or long `ports` syntax, or a container port under network_mode: host),
+ *   code listens on, a package.json script's server binds, or a devcontainer forwards or publishes;
  * - target: the container side of a mapping (never a host port);
  * - expose: a port under `expose` (container only);
  * - env: a value of a port variable (`API_PORT=5000`) in an env template or a service's environment;
@@ -55,6 +57,11 @@ export interface RawPortFact {
   host?: string | null;
   /** Extra context a parser knows (the env key, the table column, the markdown code block language). */
   context?: string | null;
+  /**
+   * An address a compose service announces to clients on the host (`--advertise-addr localhost:8082`
+   * in its command, Kafka's `KAFKA_ADVERTISED_LISTENERS`): the service's own host port.
+   */
+  advertised?: boolean;
 }
 
 /** What one parser returns for one file. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compareFindings, type Finding } from '../findings.js';
 import { usageError } from '../errors.js';
 import { checkRegistrySemantics } from './checks.js';
+import { describeConflict, findConflictBlocks } from './conflict-markers.js';
 import { formatJsonPath, JsonDocument } from './json-document.js';
 import { validateRegistrySchema } from './schema.js';
 import { upgradeRegistryData } from './upgrade.js';
@@ -71,6 +72,12 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   const bytes = new ByteOffsets(text);
   const loc = (start: number, end: number) => ({ file: displayPath, start: bytes.at(start), end: bytes.at(end), ...doc.lines.span(start, end) });
 
+  // A merge left git's conflict markers: say so, not what the JSON reader makes of them.
+  const conflicts = text.includes('=======') ? findConflictBlocks(text) : [];
+  for (const b of conflicts) {
+    result.findings.push({ ruleId: 'registry-merge-conflict', severity: 'error', message: describeConflict(b), ...loc(b.startOffset, b.startEndOffset) });
+  }
+  if (conflicts.length > 0) return result;
   for (const p of doc.syntaxProblems) {
     result.findings.push({ ruleId: 'registry-parse', severity: 'error', message: p.message, ...loc(p.start, p.end) });
   }

@@ -5,13 +5,21 @@
  * crash), it cannot say who holds a lock, and it removes a stale lock with a plain unlink,
  * which races with a second process doing the same. Here the lock file names its holder
  * (pid, host, command, time); a lock whose process is gone on this host is taken over at
- * once, one whose holder stopped refreshing it is taken over after `staleMs`, and the
- * takeover renames the stale file away first, so exactly one contender removes it.
+ * once, one whose holder stopped refreshing it is taken over after `staleMs`.
+ *
+ * Exclusive under every interleaving: only O_EXCL creates a lock, so two holders can exist only
+ * if a live lock is removed. A takeover therefore removes the lock only under a second O_EXCL
+ * file, `<registry>.lock.takeover` (one takeover at a time, in this process or any other), and
+ * only if the file is still the very one judged stale (same inode, same holder token). Moving
+ * the lock aside without that guard, as this code did before, could move a lock taken a moment
+ * earlier by a live contender, and let a third one in beside it.
  */
 import { processAlive } from '../util/process-alive.js';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink, utimes, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { PortregError, ExitCode } from '../errors.js';
 
 export interface LockOwner {
@@ -29,7 +37,11 @@ export interface LockOptions {
   staleMs?: number;
   /** Time between tries while waiting. */
   retryMs?: number;
+  /** Test seam: awaited between the lock's steps, so a test can interleave contenders at each. */
+  step?: (name: LockStep) => Promise<void>;
 }
+
+export type LockStep = 'create-failed' | 'holder-read' | 'guard-taken' | 'lock-checked';
 
 export interface HeldLock {
   path: string;
@@ -57,36 +69,53 @@ async function readOwner(lockPath: string): Promise<LockOwner | null> {
 }
 
 /** Is this lock left behind by a holder that can no longer release it? */
-async function isStale(lockPath: string, owner: LockOwner | null, staleMs: number): Promise<boolean> {
+function isStale(info: Stats, owner: LockOwner | null, staleMs: number): boolean {
   if (owner && owner.host === hostname() && !processAlive(owner.pid)) return true;
+  // A holder writes its name right after creating the file: an empty lock this old was abandoned.
+  const limit = owner ? staleMs : Math.min(staleMs, EMPTY_LOCK_STALE_MS);
+  return Date.now() - info.mtimeMs > limit;
+}
+
+/** A takeover takes milliseconds: a guard older than this was left by a process killed during one. */
+const GUARD_STALE_MS = 2_000;
+
+/**
+ * Removes the stale lock `judged` (its inode and holder as seen), under the takeover guard, and
+ * only if it is still that lock. Returns without removing anything when another takeover is
+ * under way or the lock changed meanwhile: the caller simply tries to create the lock again.
+ */
+async function takeOver(lockPath: string, judged: { ino: number; token: string | null }, step: LockOptions['step']): Promise<void> {
+  const guardPath = `${lockPath}.takeover`;
+  let guard: FileHandle;
   try {
-    const { mtimeMs } = await stat(lockPath);
-    // A holder writes its name right after creating the file: an empty lock this old was abandoned.
-    const limit = owner ? staleMs : Math.min(staleMs, EMPTY_LOCK_STALE_MS);
-    return Date.now() - mtimeMs > limit;
-  } catch {
-    return false;
+    guard = await open(guardPath, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') await removeAbandonedGuard(guardPath);
+    return;
+  }
+  try {
+    await step?.('guard-taken');
+    const now = await stat(lockPath).catch(() => null);
+    const owner = now ? await readOwner(lockPath) : null;
+    await step?.('lock-checked');
+    // Only a takeover removes a lock nobody releases, and takeovers run one at a time: the file
+    // checked here is still the file unlinked next.
+    if (now && now.ino === judged.ino && (owner?.token ?? null) === judged.token) await unlink(lockPath).catch(() => {});
+  } finally {
+    await guard.close();
+    await unlink(guardPath).catch(() => {});
   }
 }
 
-/** Removes a stale lock so that exactly one contender succeeds, and only if it is still the stale one. */
-async function takeOver(lockPath: string, stale: LockOwner | null): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+async function removeAbandonedGuard(guardPath: string): Promise<void> {
+  const info = await stat(guardPath).catch(() => null);
+  if (!info || Date.now() - info.mtimeMs <= GUARD_STALE_MS) return;
+  // Moved aside first, so of two contenders that judged it abandoned only one removes it.
+  const aside = `${guardPath}-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await rename(lockPath, aside);
+    await rename(guardPath, aside);
   } catch {
-    return; // Someone else moved it first.
-  }
-  const moved = await readOwner(aside);
-  if (stale && moved && moved.token !== stale.token) {
-    // Between our look and our rename a new holder took the lock: put it back if nobody else has one now.
-    try {
-      const fh = await open(lockPath, 'wx');
-      await fh.writeFile(JSON.stringify(moved));
-      await fh.close();
-    } catch {
-      // Another lock exists already; the registry's compare-before-write still guards the data.
-    }
+    return;
   }
   await unlink(aside).catch(() => {});
 }
@@ -122,10 +151,14 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
         throw new PortregError(`cannot create lock ${lockPath}: ${(err as Error).message}`, ExitCode.Usage, 'lock-unwritable');
       }
     }
+    await options.step?.('create-failed');
+    const info = await stat(lockPath).catch(() => null);
+    if (!info) continue; // Released meanwhile: try again at once.
     const holder = await readOwner(lockPath);
+    await options.step?.('holder-read');
     if (holder) lastHolder = holder;
-    if (await isStale(lockPath, holder, staleMs)) {
-      await takeOver(lockPath, holder);
+    if (isStale(info, holder, staleMs)) {
+      await takeOver(lockPath, { ino: info.ino, token: holder?.token ?? null }, options.step);
       continue;
     }
     if (Date.now() >= deadline) {

@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
+import { schemaFile } from '../package-info.js';
 import type { ErrorObject } from 'ajv';
 import type { JsonPath } from './json-document.js';
 // Compiled from the schema at build time (scripts/compile-schemas.mjs): no schema compiling at start-up.
 import { validate as compiledValidate } from '../generated/registry-schema.validate.js';
 
 /** Where the registry schema ships: beside dist/ and src/ alike. */
-export const REGISTRY_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/ports.registry.schema.json', import.meta.url));
+export const REGISTRY_SCHEMA_PATH = schemaFile('ports.registry.schema.json');
 
 interface CompiledValidator {
   (data: unknown): boolean;

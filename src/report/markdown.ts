@@ -21,9 +21,9 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The rule's docs page: `${docsBase}docs/rules/<id>.md`. */
-export function ruleDocsUrl(context: ReportContext, ruleId: string): string {
-  return `${context.docsBase}docs/rules/${ruleId}.md`;
+/** The rule's docs page: `${docsBase}docs/rules/<id>.md`; undefined when the docs' place is unknown. */
+export function ruleDocsUrl(context: ReportContext, ruleId: string): string | undefined {
+  return context.docsBase === undefined ? undefined : `${context.docsBase}docs/rules/${ruleId}.md`;
 }
 
 /**
@@ -37,7 +37,8 @@ export function escapeMarkdownCell(text: string): string {
 const TABLE_HEAD = ['| Severity | Rule | File | Line | Message |', '| --- | --- | --- | --- | --- |'];
 
 function tableRow(f: LintFinding, context: ReportContext): string {
-  const rule = `[${escapeMarkdownCell(f.ruleId)}](${ruleDocsUrl(context, f.ruleId)})`;
+  const url = ruleDocsUrl(context, f.ruleId);
+  const rule = url ? `[${escapeMarkdownCell(f.ruleId)}](${url})` : escapeMarkdownCell(f.ruleId);
   return `| ${f.severity} | ${rule} | ${escapeMarkdownCell(f.file)} | ${f.line} | ${escapeMarkdownCell(f.message)} |`;
 }
 

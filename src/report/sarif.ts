@@ -68,11 +68,10 @@ function ruleDescriptor(rule: RuleMeta, context: ReportContext): Json {
     name: pascalCase(rule.id),
     shortDescription: { text: firstSentence(rule.description) },
     fullDescription: { text: rule.description },
-    help: {
-      text: `${rule.description}\n\nDocumentation: ${url}`,
-      markdown: `${rule.description}\n\n[Documentation of ${rule.id}](${url})`,
-    },
-    ...(isAbsoluteUrl(url) ? { helpUri: url } : {}),
+    help: url
+      ? { text: `${rule.description}\n\nDocumentation: ${url}`, markdown: `${rule.description}\n\n[Documentation of ${rule.id}](${url})` }
+      : { text: rule.description, markdown: rule.description },
+    ...(url && isAbsoluteUrl(url) ? { helpUri: url } : {}),
     defaultConfiguration: { level: rule.defaultSeverity },
     properties: { fixable: rule.fixable, scope: rule.scope },
   };
@@ -169,13 +168,13 @@ export function toSarif(input: ReportInput, context: ReportContext): Json {
     ];
   }
 
-  const informationUri = `${context.docsBase}README.md`;
+  const informationUri = context.docsBase === undefined ? undefined : `${context.docsBase}README.md`;
   const run: Json = {
     tool: {
       driver: {
         name: 'portreg',
         version: context.toolVersion,
-        ...(isAbsoluteUrl(informationUri) ? { informationUri } : {}),
+        ...(informationUri && isAbsoluteUrl(informationUri) ? { informationUri } : {}),
         rules: context.rules.map((r) => ruleDescriptor(r, context)),
       },
     },

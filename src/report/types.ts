@@ -15,8 +15,8 @@ export interface ReportContext {
   toolVersion: string;
   /** Every rule's metadata (SARIF's tool.driver.rules, docs links). */
   rules: RuleMeta[];
-  /** Where the rule docs live, as a URL prefix (docs/rules/<id>.md is appended). */
-  docsBase: string;
+  /** Where the rule docs live, as a URL prefix (docs/rules/<id>.md is appended); none: reports carry no docs links. */
+  docsBase?: string;
 }
 
 export type Reporter = (input: ReportInput, context: ReportContext) => string;

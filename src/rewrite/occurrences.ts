@@ -13,7 +13,10 @@
  *   `API_URL=http://localhost:5032`, another README's link);
  * - a compose snippet in a README of P;
  * - code (with code scanning on): a port P's code listens on that the scanner attributes to S (by
- *   S's env variable, or by the port), and URLs in P's code as above.
+ *   S's env variable, or by the port), and URLs in P's code as above;
+ * - config: a port a package.json script of P binds or a dev container of P forwards or publishes,
+ *   that the scanner attributes to S (by S's env variable, by the port, or by S's history).
+ *   Not `"db:5432"` in forwardPorts (the container's port) or portsAttributes ranges.
  * Never a container port (`target`, `expose`, a service's own `PORT`), a port of another service,
  * or a fact in another project that does not point at P. Numbers the scanner does not read as
  * ports (versions, prose, tables of something else) are not facts, so they are never touched.
@@ -23,12 +26,14 @@ import type { Registry } from '../registry/types.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 
 /** Why an occurrence belongs to the service. */
-export type OccurrenceKind = 'compose' | 'env' | 'url' | 'mention' | 'reference' | 'docs' | 'code';
+export type OccurrenceKind = 'compose' | 'env' | 'url' | 'mention' | 'reference' | 'docs' | 'code' | 'config';
 
 export interface Occurrence {
   fact: PortFact;
   move: PortMove;
   kind: OccurrenceKind;
+  /** The fact's new text when it is not the move's port alone: a range whose every port moves (`8091-8092`). */
+  text?: string;
 }
 
 export interface SkippedOccurrence {
@@ -61,6 +66,11 @@ function classify(fact: PortFact, move: PortMove, registry: Registry): { kind: O
     case 'published':
       if (!inProject) return null;
       if (fact.source === 'compose') return fact.service === move.service ? { kind: 'compose', byNumber: false } : null;
+      if (fact.source === 'package-json' || fact.source === 'devcontainer') {
+        if (fact.service !== move.service) return null;
+        const entry = registry.projects[move.project]?.services?.[move.service];
+        return { kind: 'config', byNumber: !(entry?.env && fact.variable === entry.env) };
+      }
       if (fact.source === 'code') {
         if (fact.service !== move.service) return null;
         const entry = registry.projects[move.project]?.services?.[move.service];
@@ -86,12 +96,54 @@ function classify(fact: PortFact, move: PortMove, registry: Registry): { kind: O
   }
 }
 
+/**
+ * A range (`"8081-8082:8081-8082"`, `docker ps` output `0.0.0.0:8081-8082->…`, `PORTS=8081-8082`) of
+ * the project whose ports move: it moves as a whole when every one of its ports moves by the same
+ * step and it is written as its digits; otherwise it is reported, never left silently.
+ */
+function selectRange(fact: PortFact, moves: readonly PortMove[], options: SelectOptions, selection: Selection): Occurrence | null {
+  const from = fact.published!;
+  const to = fact.publishedEnd!;
+  const project = fact.kind === 'reference' ? fact.referencedProject : fact.project;
+  const touching = moves.filter((m) => m.project === project && m.from >= from && m.from <= to).sort((a, b) => a.from - b.from);
+  if (touching.length === 0) return null;
+  const first = touching[0]!;
+  const step = first.to - first.from;
+  const whole = new Set(touching.map((m) => m.from)).size === to - from + 1 && touching.every((m) => m.to - m.from === step);
+  const written = fact.text === `${from}-${to}`;
+  const ambiguous = touching.find((m) => options.ambiguous?.has(m.from));
+  if (whole && written && !ambiguous) {
+    return { fact, move: first, kind: rangeKind(fact), text: `${from + step}-${to + step}` };
+  }
+  const moving = touching.map((m) => `${m.from} (service "${m.service}") to ${m.to}`).join(', ');
+  const why = ambiguous
+    ? `port ${ambiguous.from} now belongs to ${options.ambiguous!.get(ambiguous.from)}`
+    : !whole
+      ? 'the other ports of the range do not move with it by the same step'
+      : `it is written as "${fact.text}", not as its digits`;
+  for (const move of touching) {
+    selection.skipped.push({ fact, move, reason: `part of the range ${from}-${to}, which moves ${moving}: ${why}; change the range by hand` });
+  }
+  return null;
+}
+
+function rangeKind(fact: PortFact): OccurrenceKind {
+  if (fact.kind === 'reference') return 'reference';
+  if (fact.source === 'markdown') return 'docs';
+  if (fact.source === 'compose' && fact.kind === 'published') return 'compose';
+  return fact.kind === 'env' ? 'env' : fact.kind === 'url' ? 'url' : 'mention';
+}
+
 function whyNotDigits(fact: PortFact, port: number): string {
-  if (fact.publishedEnd !== null) return `part of the range ${fact.published}-${fact.publishedEnd}: change the range by hand`;
   if (fact.text.startsWith('$')) {
     return `written as ${fact.text}, with no default to change; the value comes from ${fact.variable ? `${fact.variable} in the env template` : 'the environment'}`;
   }
   return `written as "${fact.text}", not as the digits ${port}`;
+}
+
+/** What an occurrence's text becomes. */
+export function occurrenceText(o: Occurrence): string {
+  return o.text ?? String(o.move.to);
 }
 
 export function selectOccurrences(scan: ScanResult, registry: Registry, moves: readonly PortMove[], options: SelectOptions = {}): Selection {
@@ -99,8 +151,18 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
   for (const m of moves) if (m.from !== m.to) byPort.set(m.from, [...(byPort.get(m.from) ?? []), m]);
   const selection: Selection = { occurrences: [], skipped: [], conflicts: [] };
   const taken = new Set<PortFact>();
+  const moving = [...byPort.values()].flat();
   for (const fact of scan.ports) {
     if (fact.published === null) continue;
+    if (fact.publishedEnd !== null) {
+      // Container ranges (target, expose) have no host port and never get here.
+      const o = selectRange(fact, moving, options, selection);
+      if (o) {
+        selection.occurrences.push(o);
+        taken.add(fact);
+      }
+      continue;
+    }
     for (const move of byPort.get(fact.published) ?? []) {
       const c = classify(fact, move, registry);
       if (!c) continue;
@@ -112,7 +174,7 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
         });
         continue;
       }
-      if (fact.publishedEnd !== null || fact.text !== String(move.from)) {
+      if (fact.text !== String(move.from)) {
         selection.skipped.push({ fact, move, reason: whyNotDigits(fact, move.from) });
         continue;
       }
@@ -126,14 +188,15 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
   const at = (f: PortFact) => `${f.file}|${f.span.start}|${f.span.end}`;
   const factsAt = new Map<string, PortFact[]>();
   for (const f of scan.ports) factsAt.set(at(f), [...(factsAt.get(at(f)) ?? []), f]);
-  const newText = new Map<string, number>();
+  const newText = new Map<string, string>();
   for (const o of selection.occurrences) {
     const key = at(o.fact);
     const before = newText.get(key);
-    if (before !== undefined && before !== o.move.to) {
-      selection.conflicts.push(`${o.fact.file}:${o.fact.line}:${o.fact.column}: "${o.fact.text}" would have to become both ${before} and ${o.move.to}`);
+    const text = occurrenceText(o);
+    if (before !== undefined && before !== text) {
+      selection.conflicts.push(`${o.fact.file}:${o.fact.line}:${o.fact.column}: "${o.fact.text}" would have to become both ${before} and ${text}`);
     }
-    newText.set(key, o.move.to);
+    newText.set(key, text);
     for (const other of factsAt.get(key) ?? []) {
       if (taken.has(other)) continue;
       selection.conflicts.push(

@@ -7,9 +7,9 @@ import { planFixes, type Fix, type Plan } from '../fix/plan.js';
 import type { TextEdit } from '../findings.js';
 import type { PortMove } from '../registry/moves.js';
 import type { Registry } from '../registry/types.js';
-import { replacePort } from '../scan/facts.js';
+import { replacePort, replaceText } from '../scan/facts.js';
 import type { ScanResult } from '../scan/scan.js';
-import { selectOccurrences, type Occurrence, type SelectOptions, type SkippedOccurrence } from './occurrences.js';
+import { occurrenceText, selectOccurrences, type Occurrence, type SelectOptions, type SkippedOccurrence } from './occurrences.js';
 
 export interface PlannedEdit {
   file: string;
@@ -51,8 +51,8 @@ export function planRewrite(scan: ScanResult, registry: Registry, moves: readonl
   const fixes: Fix[] = [];
   const edits = new Map<string, PlannedEdit>();
   for (const o of selection.occurrences) {
-    const fix = replacePort(o.fact, o.move.to);
-    if (!fix) continue; // selectOccurrences only keeps plain digits; replacePort agrees
+    const fix = o.text !== undefined ? replaceText(o.fact, o.text) : replacePort(o.fact, o.move.to);
+    if (!fix) continue; // selectOccurrences only keeps plain digits (or a range's); replacePort agrees
     fixes.push(fix);
     const key = `${o.fact.file}|${o.fact.span.start}`;
     if (!edits.has(key)) {
@@ -63,7 +63,7 @@ export function planRewrite(scan: ScanResult, registry: Registry, moves: readonl
         start: o.fact.span.start,
         end: o.fact.span.end,
         old: o.fact.text,
-        new: String(o.move.to),
+        new: occurrenceText(o),
         project: o.move.project,
         service: o.move.service,
         kind: o.kind,

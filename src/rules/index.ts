@@ -15,6 +15,7 @@ import { portMismatch } from './port-mismatch.js';
 import { portOutOfRange } from './port-out-of-range.js';
 import { portPrivileged } from './port-privileged.js';
 import { portReserved } from './port-reserved.js';
+import { portUnowned } from './port-unowned.js';
 import { portUnregistered } from './port-unregistered.js';
 import { portUnsafe } from './port-unsafe.js';
 import { referenceStale } from './reference-stale.js';
@@ -34,6 +35,7 @@ export const CHECK_RULES: Rule[] = [
   envUndocumented,
   docsStale,
   referenceStale,
+  portUnowned,
   portUnsafe,
   composeOverrideAppend,
   registryUnused,

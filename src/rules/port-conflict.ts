@@ -1,7 +1,7 @@
 import { protocolOf, type Protocol } from '../protocol.js';
 import { portKey } from '../registry/port-index.js';
 import type { PortFact } from '../scan/scan.js';
-import { at, portText } from '../scan/facts.js';
+import { at, isDevConfig, portText } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 interface Binding {
@@ -11,9 +11,12 @@ interface Binding {
   /** The project, or the stack itself for a file no project owns. */
   owner: string;
   service: string;
-  /** A port the code listens on (code scanning), not a compose service's. */
+  /** A port the code listens on (code scanning), a package.json script binds or a dev container forwards: not a compose service's. */
   code: boolean;
 }
+
+/** Who binds a port outside compose, for the message. */
+const LOCAL_BINDER: Record<string, string> = { code: 'the code', 'package-json': 'a package.json script', devcontainer: 'the dev container' };
 
 /** Compose binds a port range one port at a time; a runaway range is capped to stay cheap. */
 const MAX_RANGE = 1024;
@@ -39,7 +42,7 @@ export const portConflict: Rule = {
     id: 'port-conflict',
     defaultSeverity: 'error',
     description:
-      'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects (with --code, also a port code listens on).',
+      'The same host port (with overlapping host IP and protocol, ranges included) published twice in one stack or by two projects (also a port a package.json script binds or a dev container forwards, and with --code a port code listens on).',
     fixable: false,
     scope: 'fleet',
   },
@@ -65,11 +68,15 @@ export const portConflict: Rule = {
         }
       }
     }
-    // Ports a project's code listens on (code scanning) collide with other projects' ports. Not
-    // with its own compose ports: the container often runs that very code.
+    // Ports a project's code listens on (code scanning), its package.json scripts bind and its dev
+    // container forwards collide with other projects' ports. Not with its own compose ports: the
+    // container often runs that very code (and the dev container forwards it).
     scan.ports.forEach((fact, index) => {
-      if (fact.source !== 'code' || fact.kind !== 'published' || !fact.project || fact.published === null || !fact.resolved) return;
-      add({ fact, index, stack: `code:${fact.project}`, owner: fact.project, service: fact.service ?? fact.variable ?? 'code', code: true }, fact.published);
+      if ((fact.source !== 'code' && !isDevConfig(fact)) || fact.kind !== 'published' || !fact.project || fact.published === null || !fact.resolved) return;
+      add(
+        { fact, index, stack: `${fact.source}:${fact.project}`, owner: fact.project, service: fact.service ?? fact.variable ?? fact.source, code: true },
+        Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE),
+      );
     });
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
@@ -90,7 +97,7 @@ export const portConflict: Rule = {
           const id = `${later.index}|${later.service}`;
           if (reported.has(id)) continue;
           reported.add(id);
-          const who = (b: Binding) => (b.code ? `the code of project "${b.owner}"` : `service "${b.service}"`);
+          const who = (b: Binding) => (b.code ? `${LOCAL_BINDER[b.fact.source]} of project "${b.owner}"` : `service "${b.service}"`);
           const where =
             first.owner === later.owner && first.stack === later.stack
               ? `service "${first.service}" of the same stack`

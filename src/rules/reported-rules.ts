@@ -24,6 +24,7 @@ export const SCAN_RULES: RuleMeta[] = [
 
 export const REGISTRY_RULES: RuleMeta[] = [
   meta('registry-parse', 'error', 'The registry is not valid JSON (syntax error, duplicate key).'),
+  meta('registry-merge-conflict', 'error', 'The registry holds git conflict markers: a merge or rebase left both sides in it.'),
   meta('registry-schema', 'error', 'The registry does not match its JSON Schema.'),
   meta('registry-range-invalid', 'error', 'A range whose "from" is greater than its "to".'),
   meta('registry-range-overlap', 'error', 'Two projects whose ranges overlap.'),

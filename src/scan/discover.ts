@@ -9,7 +9,7 @@ import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 
-export type FileKind = 'compose' | 'env' | 'markdown' | 'code';
+export type FileKind = 'compose' | 'env' | 'markdown' | 'code' | 'package-json' | 'devcontainer';
 
 export interface DiscoveredFile {
   /** Relative to the root, with '/' separators. */
@@ -41,6 +41,9 @@ export interface DiscoveryProblem {
 export const COMPOSE_GLOB = '**/{docker-,}compose{,.*}.{yml,yaml}';
 export const ENV_TEMPLATE_GLOBS = ['**/.env.example', '**/.env.sample', '**/.env.template', '**/.env.*.example'];
 export const README_GLOB = '**/README*.md';
+/** npm scripts (dev servers' ports) and dev container configs (forwarded and published ports). */
+export const PACKAGE_JSON_GLOB = '**/package.json';
+export const DEVCONTAINER_GLOBS = ['**/.devcontainer/devcontainer.json', '**/.devcontainer/*/devcontainer.json', '**/.devcontainer.json'];
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
 /** Source files code scanning reads; configs (vite.config.mts, next.config.cjs, ...) have these endings too. */
 export const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
@@ -65,10 +68,13 @@ const MAX_WITHIN_PATTERNS = 16;
 
 const COMPOSE_NAME = /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i;
 const ENV_NAME = /^\.env(?:\..+)?$/;
+const DEVCONTAINER_PATH = /(?:^|\/)(?:\.devcontainer\/(?:[^/]+\/)?devcontainer\.json|\.devcontainer\.json)$/i;
 
 export function kindOf(file: string): FileKind | null {
   const base = path.posix.basename(file);
   if (COMPOSE_NAME.test(base)) return 'compose';
+  if (base === 'package.json') return 'package-json';
+  if (DEVCONTAINER_PATH.test(file)) return 'devcontainer';
   if (ENV_NAME.test(base) || base.endsWith('.env')) return 'env';
   if (/\.(?:md|markdown)$/i.test(base)) return 'markdown';
   if (CODE_NAME.test(base)) return 'code';
@@ -109,6 +115,8 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
     COMPOSE_GLOB,
     ...ENV_TEMPLATE_GLOBS,
     README_GLOB,
+    PACKAGE_JSON_GLOB,
+    ...DEVCONTAINER_GLOBS,
     ...(options.code ? [CODE_GLOB] : []),
     ...(options.docs ?? []),
     ...(options.envFiles ?? []),

@@ -60,7 +60,11 @@ export function describeConfigUses(port: number, uses: readonly ConfigUse[]): st
         ? `published by ${place}${u.composeService ? ` (compose service "${u.composeService}")` : ''}`
         : u.source === 'env'
           ? `set in ${place}${u.variable ? ` (${u.variable})` : ''}`
-          : `listened on in ${place}`;
+          : u.source === 'package-json'
+            ? `bound by a script in ${place}`
+            : u.source === 'devcontainer'
+              ? `forwarded by ${place}`
+              : `listened on in ${place}`;
     return `${port}/${u.protocol}: ${what}${u.project ? `, project "${u.project}"` : ', in no project'}`;
   });
 }

@@ -330,6 +330,24 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     },
   );
 
+  // package.json scripts and dev container configs: their parsers load only when such files exist.
+  const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
+  if (packageFiles.length > 0) {
+    const { parsePackageScripts } = await import('../parse/package-scripts.js');
+    await readEach(packageFiles, (file, text) => {
+      const result = parsePackageScripts(text, file.path);
+      record(file, text, result.facts, result.findings);
+    });
+  }
+  const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
+  if (devcontainerFiles.length > 0) {
+    const { parseDevcontainer } = await import('../parse/devcontainer.js');
+    await readEach(devcontainerFiles, (file, text) => {
+      const result = parseDevcontainer(text, file.path);
+      record(file, text, result.facts, result.findings);
+    });
+  }
+
   const codeFiles = discovered.files.filter((f) => f.kind === 'code');
   if (codeFiles.length > 0) {
     // The TypeScript parser is heavy: loaded only when there is code to read.
@@ -382,7 +400,8 @@ function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
  * Which registry service a port belongs to. Compose ports by compose service (told apart by
  * container port, then by variable); env values by variable; a port code listens on by its
  * variable, then by its port within the project; a URL or mention by its port,
- * which makes it a reference when the port belongs to another project.
+ * which makes it a reference when the port belongs to another project; an address a compose service
+ * advertises (parse/types.ts `advertised`) by that service, when no one holds its port.
  */
 class ServiceAttribution {
   private readonly servicesOf = new Map<string, [string, Service][]>();
@@ -418,6 +437,9 @@ class ServiceAttribution {
       const pick = (fact.variable ? services.find(([, s]) => s.env === fact.variable) : undefined) ?? services.find(([, s]) => s.port === fact.published);
       return { kind: 'published', service: pick?.[0] ?? null, referencedProject: null };
     }
+    if ((fact.source === 'package-json' || fact.source === 'devcontainer') && fact.kind === 'published' && fact.published !== null) {
+      return { kind: 'published', service: this.configService(fact, project, services), referencedProject: null };
+    }
     if (fact.kind === 'env' && fact.variable) {
       const pick = services.find(([, s]) => s.env === fact.variable);
       if (pick) return { kind: 'env', service: pick[0], referencedProject: null };
@@ -426,7 +448,27 @@ class ServiceAttribution {
       const owner = this.ports!.ownerOf(fact.published, fact.protocol);
       if (owner && owner.project !== project) return { kind: 'reference', service: owner.service, referencedProject: owner.project };
       if (owner) return { kind: fact.kind, service: owner.service, referencedProject: null };
+      // An address a compose service advertises is that service's own, whatever port it names
+      // (port-unowned then knows whose port a stale one should be).
+      if (fact.advertised && fact.composeService) {
+        const own = services.filter(([name, s]) => (s.composeService ?? name) === fact.composeService);
+        if (own.length === 1) return { kind: fact.kind, service: own[0]![0], referencedProject: null };
+      }
     }
     return none;
+  }
+
+  /**
+   * The service a dev server's or a dev container's port belongs to: the one registered with its
+   * variable (`PORT=3001`), else the project's service on that port, else the project's service
+   * that had it before it moved (so port-mismatch and --fix bring the script along).
+   */
+  private configService(fact: RawPortFact, project: string | null, services: [string, Service][]): string | null {
+    const pick =
+      (fact.variable ? services.find(([, s]) => s.env === fact.variable) : undefined) ??
+      services.find(([, s]) => s.port === fact.published) ??
+      this.ports!.previousOwnersOf(fact.published!).find((o) => o.project === project && o.currentPort !== undefined);
+    if (!pick) return null;
+    return Array.isArray(pick) ? pick[0] : pick.service;
   }
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, tempDir, testEnv } from '../helpers/cli.js';
+import { UNBUNDLED_CLI as CLI, tempDir, testEnv } from '../helpers/cli.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/lint/code');
 const PRELOAD = path.join(import.meta.dirname, '../helpers/record-loads.mjs');
@@ -49,6 +49,8 @@ describe('lazy loading of the TypeScript parser', () => {
     // ...and nothing of TypeScript, nor the code parser.
     expect(typescriptLoads(loads)).toEqual([]);
     expect(loads.filter((l) => l.includes('parse/code.js'))).toEqual([]);
+    // A tree without package.json or devcontainer.json does not load their parsers either.
+    expect(loads.filter((l) => /parse\/(?:package-scripts|devcontainer|shell-words)\.js/.test(l))).toEqual([]);
   });
 
   it('portreg lint --code loads them (the recorder sees them when they load)', async () => {

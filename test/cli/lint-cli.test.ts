@@ -145,10 +145,7 @@ function githubReport(findings: Expected[], skipped: string[] = []): string {
 function markdownReport(findings: Expected[]): string {
   const e = findings.filter((f) => f.severity === 'error').length;
   const w = findings.length - e;
-  const rows = findings.map(
-    (f) =>
-      `| ${f.severity} | [${f.ruleId}](https://github.com/portreg/portreg/blob/main/docs/rules/${f.ruleId}.md) | ${f.file} | ${f.line} | ${f.message.replace(/_/g, '\\_')} |`,
-  );
+  const rows = findings.map((f) => `| ${f.severity} | ${f.ruleId} | ${f.file} | ${f.line} | ${f.message.replace(/_/g, '\\_')} |`);
   return (
     [
       `### portreg: ${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`,
@@ -160,7 +157,7 @@ function markdownReport(findings: Expected[]): string {
   );
 }
 
-const PARTIAL_SKIPPED = ['port-conflict', 'reference-stale', 'registry-unused'];
+const PARTIAL_SKIPPED = ['port-conflict', 'reference-stale', 'port-unowned', 'registry-unused'];
 /** One line, however many rules were skipped: pre-commit prints it on every commit. */
 const SKIPPED_STDERR = `portreg: skipped ${PARTIAL_SKIPPED.join(', ')}: needs the whole tree: run portreg lint without files\n`;
 

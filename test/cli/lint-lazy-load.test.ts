@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, testEnv } from '../helpers/cli.js';
+import { UNBUNDLED_CLI as CLI, testEnv } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/scenario.js';
 
 const FLEET = path.join(import.meta.dirname, '../fixtures/lint/fleet');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, tempDir, testEnv } from '../helpers/cli.js';
+import { UNBUNDLED_CLI as CLI, tempDir, testEnv } from '../helpers/cli.js';
 
 const PRELOAD = path.join(import.meta.dirname, '../helpers/record-loads.mjs');
 

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI, as users run it (npm test builds it first). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The built CLI, as users run it: the package's bin, the bundle (npm test builds it first). */
+export const CLI = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
+/** The CLI as tsc writes it, module by module: the tests of what a command loads read it (the bundle's chunks follow it). */
+export const UNBUNDLED_CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliResult {

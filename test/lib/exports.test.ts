@@ -57,7 +57,7 @@ describe('the library entry point', () => {
       expect(all).toMatchObject({ top: dir, skipped: [], registryReadable: true, registryChanged: null });
       const one = await portreg.runLint({ cwd: dir, env: {}, now, paths: ['web/.env.example'] });
       expect(one.findings.map(brief)).toEqual(FLEET_BRIEF.filter((b) => b.startsWith('web/.env.example:')));
-      expect(one.skipped.map((s) => s.ruleId)).toEqual(['port-conflict', 'reference-stale', 'registry-unused']);
+      expect(one.skipped.map((s) => s.ruleId)).toEqual(['port-conflict', 'reference-stale', 'port-unowned', 'registry-unused']);
     } finally {
       await cleanup();
     }

@@ -49,7 +49,7 @@ describe('lint on a fleet that breaks most rules', () => {
       '15 port-out-of-range',
       '15 port-unsafe',
     ]);
-    expect(r.skipped.map((s) => s.ruleId)).toEqual(['port-conflict', 'reference-stale', 'registry-unused']);
+    expect(r.skipped.map((s) => s.ruleId)).toEqual(['port-conflict', 'reference-stale', 'port-unowned', 'registry-unused']);
   });
 });
 

@@ -137,8 +137,62 @@ describe('portreg mcp --http', () => {
     );
   });
 
+  it('refuses a token no client could send, or one short enough to guess, and says why', async () => {
+    const start = (token: string) => runCli(['mcp', '--http', '0', '--host', '0.0.0.0', '--token', token, '--registry', 'ports.registry.json'], { cwd: dir });
+    expect(await start(' ')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'portreg: the token is empty or blank: no client could send it; pass a random one of 16 characters or more (for example: openssl rand -hex 24)\n',
+    });
+    expect(await start(' padded-token-of-24-chars ')).toMatchObject({
+      code: 2,
+      stderr: 'portreg: the token starts or ends with white space, which HTTP clients drop from the Authorization header; pass it without\n',
+    });
+    expect(await start('short')).toMatchObject({
+      code: 2,
+      stderr: 'portreg: the token has 5 characters; it needs 16 or more, or it can be guessed (for example: openssl rand -hex 24)\n',
+    });
+  });
+
+  it('keeps an idle socket open longer than a client pools it (a call after 6 s of quiet reuses it)', async () => {
+    const served = await serve([]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const post = () =>
+        new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+          const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+          const req = http.request(
+            {
+              agent,
+              host: '127.0.0.1',
+              port: served.url.port,
+              path: '/mcp',
+              method: 'POST',
+              headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(body) },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode!, socket: req.socket }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      const first = await post();
+      expect(first.status).toBe(200);
+      // Node's default server keep-alive is 5 s: past it, the server closes the socket the agent keeps.
+      await new Promise((r) => setTimeout(r, 6_000));
+      const second = await post();
+      expect(second.status).toBe(200);
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+      await served.stop();
+    }
+  });
+
   it('with a token (here from PORTREG_MCP_TOKEN) listens off loopback and wants the token on every request', async () => {
-    const served = await serve(['--host', '0.0.0.0'], { PORTREG_MCP_TOKEN: 's3cret-token' });
+    const served = await serve(['--host', '0.0.0.0'], { PORTREG_MCP_TOKEN: 's3cret-token-of-24-chars' });
     try {
       const url = new URL(`http://127.0.0.1:${served.url.port}/mcp`);
       const none = await rawPost(url, { host: `127.0.0.1:${url.port}` });
@@ -146,7 +200,7 @@ describe('portreg mcp --http', () => {
       const wrong = await rawPost(url, { host: `127.0.0.1:${url.port}`, authorization: 'Bearer nope' });
       expect(wrong.status).toBe(401);
       const client = new Client({ name: 'portreg-http-test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: 'Bearer s3cret-token' } } }));
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: 'Bearer s3cret-token-of-24-chars' } } }));
       const r = (await client.callTool({ name: 'check_port', arguments: { port: 22 } })) as CallToolResult;
       expect(r.structuredContent).toMatchObject({ reservations: [{ reason: 'SSH' }] });
       await client.close();

@@ -179,6 +179,21 @@ describe('compose long syntax, expose, network_mode', () => {
     ]);
   });
 
+  it('expose above 65535 or a backwards range is an error, never an out-of-contract fact', () => {
+    const yaml = `services:
+  db:
+    expose:
+      - 70000
+      - "6002-6000"
+      - 65535
+`;
+    expect(facts(yaml)).toEqual(['expose db -:65535/tcp @6:9 "65535"']);
+    expect(findings(yaml)).toEqual([
+      '4:9 error parse-error: service "db": invalid expose entry "70000": port 70000 is above 65535',
+      '5:10 error parse-error: service "db": invalid expose entry "6002-6000": the range 6002-6000 runs backwards',
+    ]);
+  });
+
   it('under network_mode: host the container ports are host ports', () => {
     const yaml = `services:
   agent:
@@ -305,6 +320,38 @@ describe('compose environment', () => {
       'env worker -:3001/- $API_PORT @10:18 "3001"',
       'url worker -:3000/- @11:28 "3000"',
       'url worker 5002:-/- @12:35 "5002"',
+    ]);
+  });
+});
+
+describe('compose: addresses a service advertises to host clients', () => {
+  it("reads a command's --advertise flags (string and list), marks advertised environment values, and leaves bind addresses", () => {
+    const yaml = `services:
+  gossip:
+    command: agent --bind 0.0.0.0:7946 --advertise-addr localhost:7946
+  nomad:
+    command: ["agent", "--advertise-addr", "localhost:4647", "--advertise=127.0.0.1:4648", "--listen", "localhost:4649"]
+  kafka:
+    environment:
+      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092,EXTERNAL://localhost:9092
+      KAFKA_LISTENERS: EXTERNAL://0.0.0.0:9092
+`;
+    expect(facts(yaml)).toEqual([
+      'url gossip 7946:-/- @3:67 "7946"',
+      'url nomad 4647:-/- @5:55 "4647"',
+      'url nomad 4648:-/- @5:85 "4648"',
+      'url kafka -:29092/- @8:53 "29092"',
+      'url kafka 9092:-/- @8:80 "9092"',
+      'url kafka 9092:-/- @9:43 "9092"',
+    ]);
+    const advertised = parseCompose(yaml, 'compose.yaml', { env: {} }).facts.map((f) => [f.context, f.advertised ?? false]);
+    expect(advertised).toEqual([
+      ['--advertise-addr', true],
+      ['--advertise-addr', true],
+      ['--advertise=', true],
+      ['KAFKA_ADVERTISED_LISTENERS', true],
+      ['KAFKA_ADVERTISED_LISTENERS', true],
+      ['KAFKA_LISTENERS', false],
     ]);
   });
 });

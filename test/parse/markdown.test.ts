@@ -7,10 +7,10 @@ import type { RawPortFact } from '../../src/parse/types.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/markdown/${name}`, import.meta.url)), 'utf8');
 
-/** Parses and checks the invariants every result must keep: spans are the port digits, blocks are file-aligned. */
+/** Parses and checks the invariants every result must keep: spans are the port digits (a range's: `8081-8082`), blocks are file-aligned. */
 function parse(text: string): MarkdownParseResult {
   const result = parseMarkdown(text, 'README.md');
-  for (const f of result.facts) expect(text.slice(f.span.start, f.span.end)).toBe(String(f.published));
+  for (const f of result.facts) expect(text.slice(f.span.start, f.span.end)).toBe(f.publishedEnd ? `${f.published}-${f.publishedEnd}` : String(f.published));
   expect(result.findings).toEqual([]);
   return result;
 }
@@ -120,6 +120,13 @@ const forms: Form[] = [
   ['lsof -nP -iTCP:5000 -sTCP:LISTEN', '5000', { context: 'lsof', protocol: 'tcp' }],
   ['0.0.0.0:5000->80/tcp', '5000', { context: 'docker-ps', hostIp: '0.0.0.0', target: 80, protocol: 'tcp' }],
   [':::5000->80/udp', '5000', { context: 'docker-ps', hostIp: '::', target: 80, protocol: 'udp' }],
+  // A range is one fact whose span is the whole host range, so a move rewrites it as a whole or reports it.
+  [
+    '0.0.0.0:8081-8082->8081-8082/tcp',
+    '8081-8082',
+    { context: 'docker-ps', hostIp: '0.0.0.0', publishedEnd: 8082, target: 8081, targetEnd: 8082, protocol: 'tcp' },
+  ],
+  ['[::]:8081-8083->80-82/udp', '8081-8083', { context: 'docker-ps', hostIp: '::', publishedEnd: 8083, target: 80, targetEnd: 82, protocol: 'udp' }],
 ];
 
 describe('parseMarkdown: each recognised form', () => {
@@ -131,7 +138,7 @@ describe('parseMarkdown: each recognised form', () => {
       expect(facts).toEqual([
         mention({
           span: { start, end: start + port.length },
-          published: Number(port),
+          published: Number(port.split('-')[0]),
           raw: expected.raw ?? facts[0]?.raw ?? '',
           context: expected.context!,
           ...expected,

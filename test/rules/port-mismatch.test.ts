@@ -109,3 +109,91 @@ ruleTester.run('port-mismatch', {
     },
   ],
 });
+
+// package.json scripts and dev containers: the service is found by its variable, its port, or the port it moved away from.
+const moved = {
+  version: 1,
+  projects: {
+    web: {
+      range: { from: 5100, to: 5199 },
+      path: 'web',
+      services: {
+        web: { port: 5101, purpose: 'Vite dev server', history: [{ port: 5173, until: '2026-11-20' }] },
+        api: { port: 5102, purpose: 'API', env: 'PORT' },
+      },
+    },
+  },
+};
+const scripts = (dev: string) => `{\n  "name": "web",\n  "scripts": {\n    "dev": ${JSON.stringify(dev)}\n  }\n}\n`;
+const devcontainer = (ports: string) => `{\n  // forwarded to this machine\n  "forwardPorts": [${ports}],\n}\n`;
+const webPort = { file: 'ports.registry.json', line: 12, column: 19, message: 'registered port of web/web' };
+
+ruleTester.run('port-mismatch', {
+  valid: [
+    { name: 'a script on the registered port', registry: moved, files: { 'web/package.json': scripts('vite --port 5101') } },
+    { name: 'a forwarded port that is registered', registry: moved, files: { 'web/.devcontainer/devcontainer.json': devcontainer('5101, 5102') } },
+    {
+      name: "a compose service's container port in forwardPorts",
+      registry: moved,
+      files: { 'web/.devcontainer/devcontainer.json': devcontainer('"db:5173"') },
+    },
+    { name: "another tool's --port names the port, it does not bind it", registry: moved, files: { 'web/package.json': scripts('psql --port 5173') } },
+    { name: 'a port of no service (port-unregistered says so)', registry: moved, files: { 'web/package.json': scripts('vite --port 5150') } },
+  ],
+  invalid: [
+    {
+      name: 'a script still on the port the service moved away from: the fix writes the registered port',
+      registry: moved,
+      files: { 'web/package.json': scripts('vite --host --port 5173') },
+      errors: [
+        {
+          file: 'web/package.json',
+          line: 4,
+          column: 32,
+          endLine: 4,
+          endColumn: 36,
+          severity: 'error',
+          message: 'service "web" of project "web" is registered on port 5101, but web/package.json gives it 5173',
+          related: [webPort],
+        },
+      ],
+      output: { 'web/package.json': scripts('vite --host --port 5101') },
+    },
+    {
+      name: 'PORT= ties a script to the service registered with that variable',
+      registry: moved,
+      files: { 'web/package.json': scripts('cross-env PORT=3000 node server.js') },
+      errors: [
+        {
+          file: 'web/package.json',
+          line: 4,
+          column: 28,
+          endLine: 4,
+          endColumn: 32,
+          severity: 'error',
+          message: 'service "api" of project "web" is registered on port 5102, but web/package.json gives it 3000',
+          related: [{ file: 'ports.registry.json', line: 22, column: 19, message: 'registered port of web/api' }],
+        },
+      ],
+      output: { 'web/package.json': scripts('cross-env PORT=5102 node server.js') },
+    },
+    {
+      name: 'a dev container forwarding the port the service moved away from',
+      registry: moved,
+      files: { 'web/.devcontainer/devcontainer.json': devcontainer('5173, 5102') },
+      errors: [
+        {
+          file: 'web/.devcontainer/devcontainer.json',
+          line: 3,
+          column: 20,
+          endLine: 3,
+          endColumn: 24,
+          severity: 'error',
+          message: 'service "web" of project "web" is registered on port 5101, but web/.devcontainer/devcontainer.json gives it 5173',
+          related: [webPort],
+        },
+      ],
+      output: { 'web/.devcontainer/devcontainer.json': devcontainer('5101, 5102') },
+    },
+  ],
+});

@@ -22,7 +22,7 @@ export function registryCommand(ctx: CommandContext): Command {
       const located = await resolveRegistry(ctx, options);
       const loaded = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
       const { errors, warnings } = countBySeverity(loaded.findings);
-      const unparsable = loaded.findings.some((f) => f.ruleId === 'registry-parse');
+      const unparsable = loaded.findings.some((f) => f.ruleId === 'registry-parse' || f.ruleId === 'registry-merge-conflict');
       if (outputFormat(options) === 'json') {
         printJson(ctx, { version: 1, registry: loaded.displayPath, errorCount: errors, warningCount: warnings, findings: loaded.findings });
       } else if (loaded.findings.length > 0) {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { schemaFile } from '../../package-info.js';
 import { usageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 
@@ -27,7 +27,7 @@ repository's own node_modules); otherwise point your editor at the path this pri
     .action(async (name: string, options: { path?: boolean }) => {
       const file = SCHEMAS[name];
       if (!file) throw usageError('usage', `unknown schema "${name}": choose one of ${Object.keys(SCHEMAS).join(', ')}`);
-      const schemaPath = fileURLToPath(new URL(`../../../schemas/${file}`, import.meta.url));
+      const schemaPath = schemaFile(file);
       ctx.stdout(options.path ? `${schemaPath}\n` : await readFile(schemaPath, 'utf8'));
     });
 }
