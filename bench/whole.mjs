@@ -100,7 +100,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const discover = await import(pathToFileURL(path.join(here, '..', 'dist', 'scan', 'discover.js')).href);
   // The floor reads what discovery reads: its patterns come from there.
-  const patterns = JSON.stringify([discover.COMPOSE_GLOB, ...discover.ENV_TEMPLATE_GLOBS, discover.README_GLOB]);
+  const patterns = JSON.stringify(discover.DEFAULT_PATTERNS);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'portreg-whole-'));
   const rssFile = path.join(tmp, 'rss');
   const loadBefore = os.loadavg();

@@ -45,6 +45,8 @@ export const README_GLOB = '**/README*.md';
 export const PACKAGE_JSON_GLOB = '**/package.json';
 export const DEVCONTAINER_GLOBS = ['**/.devcontainer/devcontainer.json', '**/.devcontainer/*/devcontainer.json', '**/.devcontainer.json'];
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.git/**'];
+/** What every scan reads, before the config's docs, envFiles and include (and code with --code). */
+export const DEFAULT_PATTERNS: readonly string[] = [COMPOSE_GLOB, ...ENV_TEMPLATE_GLOBS, README_GLOB, PACKAGE_JSON_GLOB, ...DEVCONTAINER_GLOBS];
 /** Source files code scanning reads; configs (vite.config.mts, next.config.cjs, ...) have these endings too. */
 export const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 /** Build output, vendored and generated code: not where anyone writes a port by hand. */
@@ -111,17 +113,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   const root = path.resolve(options.root);
   // No folders to read (a partial lint of the registry alone, unchanged): nothing to walk.
   if (options.within && options.within.length === 0) return { files: [], problems: [] };
-  const base = [
-    COMPOSE_GLOB,
-    ...ENV_TEMPLATE_GLOBS,
-    README_GLOB,
-    PACKAGE_JSON_GLOB,
-    ...DEVCONTAINER_GLOBS,
-    ...(options.code ? [CODE_GLOB] : []),
-    ...(options.docs ?? []),
-    ...(options.envFiles ?? []),
-    ...(options.include ?? []),
-  ];
+  const base = [...DEFAULT_PATTERNS, ...(options.code ? [CODE_GLOB] : []), ...(options.docs ?? []), ...(options.envFiles ?? []), ...(options.include ?? [])];
   const within = options.within?.map((w) => w.replace(/\/+$/, '')).filter((w) => w !== '.' && w !== '');
   const limited = within && within.length > 0 && within.length === options.within!.length;
   // A few folders: patterns below each, so only they are walked. Many folders (a migration of
