@@ -3,11 +3,12 @@
  * write (--write), verify, report.
  */
 import type { CommandContext } from './context.js';
-import { commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
+import { changeOf, commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
+import { planRefresh, plannedFrom, refreshedLine, withRefreshed } from '../generate/refresh.js';
 import type { PortMove } from '../registry/moves.js';
 import type { RegistryChange } from '../registry/operations.js';
 import type { Registry } from '../registry/types.js';
-import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
+import { prepareRewrite, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
 import type { SelectOptions } from '../rewrite/occurrences.js';
 import { selectOccurrences } from '../rewrite/occurrences.js';
 import { diffText, formatTable, planJson, skippedNotes, summaryRows, unreadNotes, type RegistryPreview, type SummaryRow } from '../rewrite/report.js';
@@ -24,8 +25,10 @@ export interface RunRewriteInput {
   ctx: CommandContext;
   ws: Workspace;
   options: RewriteOptions;
-  /** The registry before the move: it says which service each occurrence belongs to. */
+  /** The registry before the move: it says which service each occurrence belongs to (and what the generated text says). */
   attribution: Registry;
+  /** The registry as the command leaves it: the generated text that exists is refreshed to it. */
+  next: Registry;
   moves: PortMove[];
   select?: SelectOptions;
   /** The registry change (planned again under the lock), or null when the registry stays as it is. */
@@ -40,19 +43,37 @@ export interface RunRewriteInput {
 export async function runRewrite(input: RunRewriteInput): Promise<void> {
   const { ctx, ws, options } = input;
   const prepared = await prepareRewrite(ws, input.attribution, input.moves, input.select ?? {});
+  // The generated text the move changes is written with it, placed in the rewritten bytes.
+  const refresh = await planRefresh({
+    tree: ws,
+    before: input.attribution,
+    after: input.next,
+    contents: new Map(prepared.applied.map((f) => [f.file, f.after])),
+  });
+  const changes = withRefreshed(prepared.applied, refresh.files);
+  const regenerated = new Set(refresh.files.map((f) => f.file));
   const rows = [...summaryRows(prepared), ...(input.extraRows ?? []).map((r) => withLeftovers(r, prepared.scan, input.attribution))];
   const registryChanges = input.registry !== null && input.registry.preview.before !== input.registry.preview.after;
-  const nothing = prepared.rewrite.edits.length === 0 && !registryChanges;
-  const notes = [...(input.warnings ?? []).map((w) => `warning: ${w}`), ...unreadNotes(ws, prepared), ...skippedNotes(ws, prepared)];
+  const nothing = changes.every((f) => f.before.equals(f.after)) && !registryChanges;
+  const notes = [
+    ...(input.warnings ?? []).map((w) => `warning: ${w}`),
+    ...unreadNotes(ws, prepared),
+    ...skippedNotes(ws, prepared),
+    ...refresh.notes.map((n) => `note: ${n}`),
+  ];
+  const refreshed = refresh.files.map((f) => ws.shown(f.file));
 
   if (!options.write) {
     if (options.json) {
       ctx.stdout(
-        JSON.stringify(planJson(ws, prepared, { ...(input.json ?? {}), write: false, written: [], rows, registry: input.registry?.preview ?? null }), null, 2) +
-          '\n',
+        JSON.stringify(
+          planJson(ws, prepared, { ...(input.json ?? {}), write: false, written: [], rows, registry: input.registry?.preview ?? null, refreshed }),
+          null,
+          2,
+        ) + '\n',
       );
     } else {
-      ctx.stdout(diffText(ws, prepared, input.registry?.preview ?? null, options.color));
+      ctx.stdout(diffText(ws, changes, input.registry?.preview ?? null, options.color));
       if (rows.length > 0) ctx.stdout(`${prepared.rewrite.edits.length ? '\n' : ''}${formatTable(rows)}`);
     }
     for (const n of notes) ctx.stderr(`portreg: ${n}\n`);
@@ -67,19 +88,25 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
 
   let written: string[] = [];
   if (!nothing) {
+    const change = input.registry?.change;
     const result = await commitChangeSet({
       root: ws.root,
-      files: rewriteChanges(prepared),
-      ...(registryChanges ? { registry: input.registry!.change } : {}),
+      files: changes.map(changeOf),
+      // Generated files describe the registry planned from: under the lock it must still be that one.
+      ...(registryChanges && change ? { registry: regenerated.size ? plannedFrom(change, input.registry!.preview.before) : change } : {}),
       uncommitted: uncommittedPolicy(options.allowDirty, '--allow-dirty'),
-      verify: () => verifyCommitted(ws, prepared),
+      verify: () => verifyCommitted(ws, prepared, regenerated),
       shown: ws.shown,
     });
     written = result.written;
   }
   if (options.json) {
     ctx.stdout(
-      JSON.stringify(planJson(ws, prepared, { ...(input.json ?? {}), write: true, written, rows, registry: input.registry?.preview ?? null }), null, 2) + '\n',
+      JSON.stringify(
+        planJson(ws, prepared, { ...(input.json ?? {}), write: true, written, rows, registry: input.registry?.preview ?? null, refreshed }),
+        null,
+        2,
+      ) + '\n',
     );
   } else if (rows.length > 0) {
     ctx.stdout(formatTable(rows));
@@ -90,6 +117,7 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
     return;
   }
   if (registryChanges) for (const n of input.registry!.preview.notes) ctx.stderr(`portreg: ${ws.shown(ws.registryFile)}: ${n}\n`);
+  for (const line of refreshedLine(refreshed)) ctx.stderr(`portreg: ${line}\n`);
   ctx.stderr(
     `portreg: wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.map((f) => ws.shown(f)).join(', ')}` : ''}${registryChanges ? `, and ${ws.shown(ws.registryFile)}` : ''}; a second scan finds every port where the plan put it\n`,
   );

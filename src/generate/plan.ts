@@ -53,6 +53,11 @@ export interface GenerateInput {
    * the files a partial lint reports on (nothing else is read), so the cost follows the change.
    */
   limit?: JudgeLimit;
+  /**
+   * Files as they will be when the generated text is written (a rewrite's output, by root-relative
+   * path): read instead of the disk, so the generated regions are placed in the bytes to be written.
+   */
+  contents?: ReadonlyMap<string, Buffer>;
 }
 
 export interface GeneratedFile {
@@ -88,9 +93,14 @@ export interface GeneratePlan {
 
 const posix = (p: string) => p.split(path.sep).join('/');
 
-async function readIfFile(absolute: string): Promise<Buffer | null> {
+async function readIfFile(input: GenerateInput, file: string): Promise<Buffer | null> {
+  const planned = input.contents?.get(file);
+  if (planned) return planned;
+  const absolute = path.join(input.root, file);
   const info = await lstat(absolute).catch(() => null);
   if (!info) return null;
+  // Judging never follows a link: a file that is not a regular one holds no generated text of ours.
+  if (!info.isFile() && input.mode === 'judge') return null;
   if (!info.isFile()) throw refusal('file-not-regular', `${absolute} is not a regular file: portreg does not write through links or over folders`);
   return readFile(absolute);
 }
@@ -238,7 +248,7 @@ async function regionFile(
   how: RegionHow,
 ): Promise<void> {
   if (!judged(input.limit, file, input.mode !== 'judge')) return;
-  const before = await readIfFile(path.join(input.root, file));
+  const before = await readIfFile(input, file);
   if (!before) {
     if (input.mode === 'judge' || !how.create) return;
     const text = how.create(regionText(syntax, body, '\n'));
@@ -284,7 +294,7 @@ async function wholeFile(
   make: () => string,
 ): Promise<void> {
   if (!judged(input.limit, file, true)) return;
-  const before = await readIfFile(path.join(input.root, file));
+  const before = await readIfFile(input, file);
   if (!before) {
     if (input.mode === 'write') plan.files.push(fileChange(target, file, project, null, make()));
     return;

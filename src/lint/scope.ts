@@ -10,16 +10,19 @@ import { usageError } from '../errors.js';
 import { changedProjects } from '../registry/changed-projects.js';
 import { parseRegistryText, type LoadedRegistry } from '../registry/load.js';
 import type { Registry } from '../registry/types.js';
-import { changedSince, fileAtRevision, gitTopLevel } from '../util/git.js';
+import { changedSince, existsAtRevision, fileAtRevision, gitTopLevel } from '../util/git.js';
 import { underAny } from './lint.js';
 
 /** What the caller asked to be reported on. */
 export interface ScopeRequest {
   /** Where relative paths are resolved. */
   cwd: string;
-  /** Report on these files or folders only (relative to cwd, or absolute); a deleted file may be named. */
+  /**
+   * Report on these files or folders only (relative to cwd, or absolute). A path that does not
+   * exist is refused, unless git has it at HEAD (a deletion being committed, as pre-commit passes it).
+   */
   paths?: string[];
-  /** Every path must exist and lie inside the root; otherwise a deleted file may be named, and paths outside are left out. */
+  /** Every path must exist and lie inside the root; otherwise a file deleted since HEAD may be named, and paths outside are left out. */
   strictPaths?: boolean;
   /** Also report on the files changed since the merge base of this revision and HEAD. */
   changedSince?: string;
@@ -60,6 +63,13 @@ export async function resolveScope(tree: GovernedTree, registry: LoadedRegistry,
       if (!info) throw usageError('path-missing', `cannot lint ${p}: no such file or folder (relative to ${options.cwd}); omit path to lint everything`);
       if (rootRelative(absolute).startsWith('..'))
         throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
+    } else if (!info && !(await existsAtRevision('HEAD', tree.top, absolute))) {
+      // A file git has at HEAD and that is gone now is a deletion being committed (pre-commit
+      // passes it): nothing to report on it. A name git never knew is a typo, not a clean file.
+      throw usageError(
+        'path-missing',
+        `cannot lint ${p}: no such file or folder (relative to ${options.cwd}), and git has no such file at HEAD; name an existing file, or give no files to lint everything`,
+      );
     }
     if (info?.isDirectory()) folders.push(rootRelative(absolute));
     else files.add(rootRelative(absolute));

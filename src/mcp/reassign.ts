@@ -8,13 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import { PortregError } from '../errors.js';
-import { commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
+import { changeOf, commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
+import type { GeneratedFile } from '../generate/plan.js';
+import { planRefresh, plannedFrom, refreshedLine, withRefreshed } from '../generate/refresh.js';
 import type { LockOptions } from '../registry/lock.js';
 import { loadRegistry } from '../registry/load.js';
 import { reassignService, type PortMove } from '../registry/moves.js';
 import { reassignmentChange } from '../registry/operations.js';
 import { assertWritable } from '../registry/store.js';
-import { prepareRewrite, rewriteChanges, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
+import { prepareRewrite, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
 import { reassignNote, skippedNotes, unreadNotes } from '../rewrite/report.js';
 import { openWorkspace, type Workspace } from '../rewrite/workspace.js';
 
@@ -56,6 +58,8 @@ export interface ReassignPlanView {
   files: string[];
   edits: ReassignEditView[];
   written: string[];
+  /** Generated files that exist and that the move changes: refreshed in the same change set. */
+  refreshed: string[];
   dirty: string[];
   skippedLive: number[];
   warnings: string[];
@@ -69,11 +73,12 @@ export type ReassignToolOutcome =
   | { kind: 'needs-plan-id'; view: ReassignPlanView }
   | { kind: 'dirty'; view: ReassignPlanView; message: string };
 
-/** sha256 of the registry text, the move and every edit (file, byte span, old and new text). */
-export function reassignPlanId(registryText: string, move: PortMove, prepared: PreparedRewrite | null): string {
+/** sha256 of the registry text, the move, every edit (file, byte span, old and new text) and the generated files refreshed (their new bytes). */
+export function reassignPlanId(registryText: string, move: PortMove, prepared: PreparedRewrite | null, refreshed: readonly GeneratedFile[] = []): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ registry: registryText, move: [move.project, move.service, move.from, move.to] }));
   for (const e of prepared?.rewrite.edits ?? []) hash.update('\n' + JSON.stringify([e.file, e.start, e.end, e.old, e.new]));
+  for (const f of refreshed) hash.update('\n' + JSON.stringify([f.file, createHash('sha256').update(f.after).digest('hex')]));
   return hash.digest('hex');
 }
 
@@ -81,6 +86,10 @@ interface Computed {
   ws: Workspace;
   move: PortMove;
   prepared: PreparedRewrite | null;
+  /** The generated files the move changes (planned over the rewritten bytes). */
+  refreshed: GeneratedFile[];
+  /** The registry text everything was planned from. */
+  registryText: string;
   view: ReassignPlanView;
 }
 
@@ -95,6 +104,9 @@ async function compute(req: ReassignToolRequest): Promise<Computed> {
   );
   const move: PortMove = { project: req.project, service: req.service, from: planned.from, to: planned.to };
   const prepared = planned.changed ? await prepareRewrite(ws, registry, [move]) : null;
+  const refresh = prepared
+    ? await planRefresh({ tree: ws, before: registry, after: planned.registry, contents: new Map(prepared.applied.map((f) => [f.file, f.after])) })
+    : { files: [], notes: [] };
   const edits = (prepared?.rewrite.edits ?? []).map((e) => ({ file: ws.shown(e.file), line: e.line, column: e.column, old: e.old, new: e.new, kind: e.kind }));
   const view: ReassignPlanView = {
     project: req.project,
@@ -102,35 +114,37 @@ async function compute(req: ReassignToolRequest): Promise<Computed> {
     from: planned.from,
     to: planned.to,
     changed: planned.changed,
-    planId: reassignPlanId(loaded.text, move, prepared),
+    planId: reassignPlanId(loaded.text, move, prepared, refresh.files),
     applied: false,
     registry: { file: ws.shown(ws.registryFile), old: planned.from, new: planned.to, note: planned.changed ? reassignNote(move) : null },
     files: [...new Set(edits.map((e) => e.file))],
     edits,
     written: [],
+    refreshed: refresh.files.map((f) => ws.shown(f.file)),
     dirty: (prepared?.dirty ?? []).map((f) => ws.shown(f)),
     skippedLive: planned.skippedLive,
     warnings: planned.warnings,
-    notes: prepared ? [...unreadNotes(ws, prepared), ...skippedNotes(ws, prepared)] : [],
+    notes: prepared ? [...unreadNotes(ws, prepared), ...skippedNotes(ws, prepared), ...refresh.notes.map((n) => `note: ${n}`)] : [],
   };
-  return { ws, move, prepared, view };
+  return { ws, move, prepared, refreshed: refresh.files, registryText: loaded.text, view };
 }
 
 /** Plans, and with `apply` and a matching planId, writes the files, then the registry, then scans again. */
 export async function reassignForMcp(req: ReassignToolRequest): Promise<ReassignToolOutcome> {
-  const { ws, move, prepared, view } = await compute(req);
+  const { ws, move, prepared, refreshed, registryText, view } = await compute(req);
   if (!req.apply) return { kind: 'plan', view };
   if (!req.planId) return { kind: 'needs-plan-id', view };
   if (req.planId !== view.planId) return { kind: 'stale', view, given: req.planId };
   if (!prepared) return { kind: 'applied', view: { ...view, applied: true } };
   let written: string[];
+  const change = reassignmentChange(ws.located.path, move, { now: req.now(), cwd: req.cwd, lock: req.lock });
   try {
     ({ written } = await commitChangeSet({
       root: ws.root,
-      files: rewriteChanges(prepared),
-      registry: reassignmentChange(ws.located.path, move, { now: req.now(), cwd: req.cwd, lock: req.lock }),
+      files: withRefreshed(prepared.applied, refreshed).map(changeOf),
+      registry: refreshed.length ? plannedFrom(change, registryText) : change,
       uncommitted: uncommittedPolicy(req.allowDirty, 'allowDirty: true'),
-      verify: () => verifyCommitted(ws, prepared),
+      verify: () => verifyCommitted(ws, prepared, new Set(refreshed.map((f) => f.file))),
       shown: ws.shown,
     }));
   } catch (err) {
@@ -166,6 +180,8 @@ export function reassignText(outcome: ReassignToolOutcome): string {
     `${v.edits.length} edit${v.edits.length === 1 ? '' : 's'} in ${v.files.length} file${v.files.length === 1 ? '' : 's'}${v.edits.length ? ':' : ''}`,
   );
   for (const e of v.edits) lines.push(`  ${e.file}:${e.line}:${e.column}: ${e.old} → ${e.new} (${e.kind})`);
+  if (outcome.kind === 'applied') lines.push(...refreshedLine(v.refreshed));
+  else if (v.refreshed.length) lines.push(`generated text to refresh with it: ${v.refreshed.join(', ')}`);
   if (v.skippedLive.length) lines.push(`skipped ${v.skippedLive.join(', ')}: in use on this machine right now`);
   lines.push(...v.warnings.map((w) => `warning: ${w}`), ...v.notes);
   if (outcome.kind === 'applied') {

@@ -16,7 +16,7 @@ import { allocatePort, describePort, requireProject, unusedServiceName } from '.
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
 import { locateRegistry } from '../config/locate-registry.js';
 import type { LockOptions } from '../registry/lock.js';
-import { allocateAndWrite, allocationSummary, readRegistry, releaseAndWrite } from '../registry/operations.js';
+import { allocationSummary, readRegistry, type Allocation } from '../registry/operations.js';
 import { suggestFreePort } from '../registry/suggest.js';
 import { formatRange, reservationRange, type Registry } from '../registry/types.js';
 import { probeLivePorts, shouldProbe } from '../live/probe.js';
@@ -102,13 +102,18 @@ const allocateOutput = {
     })
     .optional()
     .describe('with update: true, the configs brought along'),
+  refreshed: z
+    .array(z.string())
+    .optional()
+    .describe('without update: the generated files that exist and that the allocation changed, refreshed in the same step'),
 };
 
 const releaseOutput = {
   project: z.string(),
   service: z.string(),
   port: z.number().int(),
-  released: z.boolean(),
+  released: z.boolean().describe('false when the service was released already: nothing changed'),
+  refreshed: z.array(z.string()).describe('the generated files that exist and that the release changed, refreshed in the same step'),
 };
 
 const listenerSchema = z.object({
@@ -209,6 +214,7 @@ const reassignOutput = {
   files: z.array(z.string()).describe('the files the plan edits'),
   edits: z.array(z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), old: z.string(), new: z.string(), kind: z.string() })),
   written: z.array(z.string()).describe('the files written (with apply)'),
+  refreshed: z.array(z.string()).describe('the generated files that exist and that the move changes, refreshed in the same step'),
   dirty: z.array(z.string()).describe('files of the plan with uncommitted changes: applying is refused while there are any, unless allowDirty'),
   skippedLive: z.array(z.number().int()).describe('free ports skipped because something listens on them right now (without port)'),
   warnings: z.array(z.string()),
@@ -302,7 +308,8 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       const request = { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env };
       // With update, the configs come along (the same library function as `portreg allocate --update`).
       let update: { summary: Record<string, unknown>; lines: string[] } | undefined;
-      let a: Awaited<ReturnType<typeof allocateAndWrite>>;
+      let refreshed: { files: string[]; lines: string[] } | undefined;
+      let a: Allocation;
       if (args.update) {
         const [u, { uncommittedPolicy }] = await Promise.all([import('../generate/update.js'), import('../fix/commit.js')]);
         const updated = await u.allocateWithUpdate(request, {
@@ -317,9 +324,12 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         a = updated.allocation;
         update = { summary: u.updateSummary(updated), lines: u.updateLines(updated) };
       } else {
-        a = await allocateAndWrite(await registryPath(), request, { now: now(), cwd: options.cwd, lock, livePorts: live });
+        const { allocateAndRefresh, refreshedLine } = await import('../generate/refresh.js');
+        const r = await allocateAndRefresh(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live });
+        a = r.allocation;
+        refreshed = { files: r.refreshed, lines: [...refreshedLine(r.refreshed), ...r.notes.map((n) => `note: ${n}`)] };
       }
-      const summary = { ...allocationSummary(a), ...(update ? { update: update.summary } : {}) };
+      const summary = { ...allocationSummary(a), ...(update ? { update: update.summary } : {}), ...(refreshed ? { refreshed: refreshed.files } : {}) };
       if (a.created) log(`portreg mcp: allocated ${a.port} to service "${a.service}" of project "${a.project}"`);
       const lines = [
         a.created
@@ -328,6 +338,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         ...(a.skippedLive.length ? [`skipped ${a.skippedLive.join(', ')}: in use on this machine right now`] : []),
         ...a.warnings.map((w) => `warning: ${w}`),
         ...(update?.lines ?? []),
+        ...(refreshed?.lines ?? []),
       ];
       return ok(lines.join('\n'), summary);
     }),
@@ -394,18 +405,37 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     {
       title: 'Release a port',
       description:
-        "Remove a service's allocation from the registry. Its port stays in quarantine (30 days by default) before anyone else may have it; the same service may take it back.",
+        "Remove a service's allocation from the registry. Its port stays in quarantine (30 days by default) before anyone else may have it; the same service may take it back. " +
+        'The generated text that exists (README and env template regions, .supervisor-specific files, the TypeScript module) is refreshed in the same step. Releasing a service released already changes nothing.',
       inputSchema: { projectName, serviceName },
       outputSchema: releaseOutput,
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     guarded('release_port', async (args) => {
-      const r = await releaseAndWrite(await registryPath(), args.projectName, args.serviceName, { now: now(), cwd: options.cwd, lock });
-      log(`portreg mcp: released ${r.port} of service "${r.service}" of project "${r.project}"`);
-      return ok(`released port ${r.port} of service "${r.service}" of project "${r.project}"; it stays in quarantine before anyone else may have it`, {
-        ...r,
-        released: true,
+      const { releaseAndRefresh, refreshedLine } = await import('../generate/refresh.js');
+      const {
+        release: r,
+        refreshed,
+        notes,
+      } = await releaseAndRefresh(args.projectName, args.serviceName, {
+        cwd: options.cwd,
+        env: options.env,
+        registry: options.registry,
+        now: now(),
+        lock,
       });
+      if (!r.released)
+        return ok(`service "${r.service}" of project "${r.project}" is already released (port ${r.port} stays in quarantine); nothing to change`, {
+          ...r,
+          refreshed,
+        });
+      log(`portreg mcp: released ${r.port} of service "${r.service}" of project "${r.project}"`);
+      const lines = [
+        `released port ${r.port} of service "${r.service}" of project "${r.project}"; it stays in quarantine before anyone else may have it`,
+        ...refreshedLine(refreshed),
+        ...notes.map((n) => `note: ${n}`),
+      ];
+      return ok(lines.join('\n'), { ...r, refreshed });
     }),
   );
 

@@ -284,6 +284,8 @@ function rangeFull(registry: Registry, claim: Claim) {
 export interface ReleaseResult {
   registry: Registry;
   port: number;
+  /** False when the service was released already (its release record still there): nothing changed. */
+  released: boolean;
 }
 
 /** Removes a service; its port stays in quarantine under a release record. */
@@ -293,6 +295,9 @@ export function releaseService(input: Registry, projectName: string, serviceName
   const project = requireProject(registry, projectName);
   const service = project.services && Object.hasOwn(project.services, serviceName) ? project.services[serviceName] : undefined;
   if (!service) {
+    // A repeat is a no-op, as a repeated allocation is: the port is already in quarantine.
+    const record = (registry.released ?? []).filter((r) => r.project === projectName && r.service === serviceName).at(-1);
+    if (record) return { registry: input, port: record.port, released: false };
     const names = Object.keys(project.services ?? {});
     throw refusal(
       'service-unknown',
@@ -321,7 +326,7 @@ export function releaseService(input: Registry, projectName: string, serviceName
   }
   if (released.length) registry.released = released;
   else delete registry.released;
-  return { registry, port: service.port };
+  return { registry, port: service.port, released: true };
 }
 
 export interface AddProjectRequest {
@@ -350,8 +355,29 @@ function rangeBlocker(registry: Registry, range: PortRange, name: string): strin
   return null;
 }
 
-/** Gives a project the next free aligned block of the project space (or the range asked for). */
-export function addProject(input: Registry, request: AddProjectRequest): AddProjectResult {
+/**
+ * Why no new service could get any port of the range now (every port reserved, to avoid, taken
+ * or in quarantine), or null when one could. A few of the ports' reasons, for the message.
+ */
+function unusableRange(registry: Registry, range: PortRange, name: string, now: Date): string | null {
+  const claim: Claim = { project: name, service: '\u0000', protocols: ['tcp'], index: portIndexOf(registry), now, live: undefined };
+  const reasons: string[] = [];
+  for (let port = range.from; port <= range.to; port++) {
+    const b = blockerOf(port, claim);
+    if (!b) return null;
+    if (reasons.length < 3) reasons.push(describeBlocker(port, b));
+  }
+  const more = rangeSize(range) - reasons.length;
+  return `no port of ${formatRange(range)} could be allocated: ${reasons.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
+/**
+ * Gives a project the next free aligned block of the project space (or the range asked for).
+ * With `context.now` (project add), a block in which no port could be allocated now is skipped
+ * (a range given is kept), with a warning that says why; without it (moves, imports that place
+ * ports themselves) blocks are judged by overlaps and hard reservations alone.
+ */
+export function addProject(input: Registry, request: AddProjectRequest, context?: { now: Date }): AddProjectResult {
   assertName('project', request.name);
   const registry = clone(input);
   const existing = Object.hasOwn(registry.projects, request.name) ? registry.projects[request.name] : undefined;
@@ -381,15 +407,21 @@ export function addProject(input: Registry, request: AddProjectRequest): AddProj
     const blocker = rangeBlocker(registry, r, request.name);
     if (blocker) throw refusal('range-unavailable', `range ${formatRange(r)} cannot go to project "${request.name}": ${blocker}`);
     if (r.from < space.from || r.to > space.to) warnings.push(`range ${formatRange(r)} lies outside the project space ${formatRange(space)}`);
+    const unusable = context && unusableRange(registry, r, request.name, context.now);
+    if (unusable) warnings.push(`${unusable}: the project cannot allocate until one is free`);
     range = r;
   } else {
     // Blocks are aligned to the size from the start of the space (5000-5099, 5100-5199, ...).
     for (let from = space.from; from + size - 1 <= space.to; from += size) {
       const candidate = { from, to: from + size - 1 };
-      if (!rangeBlocker(registry, candidate, request.name)) {
-        range = candidate;
-        break;
+      if (rangeBlocker(registry, candidate, request.name)) continue;
+      const unusable = context && unusableRange(registry, candidate, request.name, context.now);
+      if (unusable) {
+        warnings.push(`skipped ${formatRange(candidate)}: ${unusable}`);
+        continue;
       }
+      range = candidate;
+      break;
     }
     if (!range) {
       throw refusal(

@@ -7,7 +7,15 @@
  * it is planned again on the registry as it is then, and refused when that plan differs from the
  * one the files were written for (fix/commit.ts runs it after the files, and restores them).
  */
-import { allocatePort, releaseService, type AllocationRequest, type AllocationResult } from './allocator.js';
+import {
+  addProject,
+  allocatePort,
+  releaseService,
+  type AddProjectRequest,
+  type AddProjectResult,
+  type AllocationRequest,
+  type AllocationResult,
+} from './allocator.js';
 import { refusal } from '../errors.js';
 import type { LoadedRegistry } from './load.js';
 import type { LockOptions } from './lock.js';
@@ -23,7 +31,7 @@ import {
   type PortMove,
   type ReassignResult,
 } from './moves.js';
-import { assertWritable, updateRegistry, type ChangeOutcome, type UpdateOptions } from './store.js';
+import { assertReadable, updateRegistry, type ChangeOutcome, type UpdateOptions } from './store.js';
 import type { PortRange, Registry } from './types.js';
 
 export interface OperationOptions {
@@ -32,9 +40,9 @@ export interface OperationOptions {
   lock?: LockOptions;
 }
 
-/** Reads and checks the registry; one with errors is refused with them named (as before a write). */
+/** Reads and checks the registry for a command that only reads; one with errors is refused with them named, as errors of reading. */
 export async function readRegistry(file: string, options: { now: Date; cwd?: string }): Promise<Registry> {
-  return assertWritable(await loadRegistry(file, { now: options.now, cwd: options.cwd }));
+  return assertReadable(await loadRegistry(file, { now: options.now, cwd: options.cwd }));
 }
 
 /** Planning a change again under the lock: the change to write, or what differs from the plan the files were written for. */
@@ -164,19 +172,37 @@ export interface Release {
   project: string;
   service: string;
   port: number;
+  /** False when the service was released already: nothing was written. */
+  released: boolean;
+}
+
+/** Removes a service; its port stays in quarantine. A service released already is a no-op. */
+export function releaseChange(file: string, project: string, service: string, options: OperationOptions): RegistryChange<Release> {
+  return {
+    file,
+    options: storeOptionsOf(options),
+    replan: (fresh) => {
+      const r = releaseService(fresh, project, service, { now: options.now });
+      return { registry: r.released ? r.registry : undefined, result: { project, service, port: r.port, released: r.released } };
+    },
+  };
 }
 
 /** Removes a service under the lock; its port stays in quarantine. */
 export async function releaseAndWrite(file: string, project: string, service: string, options: OperationOptions): Promise<Release> {
-  const { result } = await updateRegistry(
+  return writeRegistryChange(releaseChange(file, project, service, options));
+}
+
+/** `project add`: the next free block (or the range asked for); a repeat with the same settings is a no-op. */
+export function projectAddChange(file: string, request: AddProjectRequest, options: OperationOptions): RegistryChange<Omit<AddProjectResult, 'registry'>> {
+  return {
     file,
-    (registry) => {
-      const r = releaseService(registry, project, service, { now: options.now });
-      return { registry: r.registry, result: { project, service, port: r.port } };
+    options: storeOptionsOf(options),
+    replan: (fresh) => {
+      const { registry: next, ...rest } = addProject(fresh, request, { now: options.now });
+      return { registry: rest.created ? next : undefined, result: rest };
     },
-    { now: options.now, cwd: options.cwd, lock: options.lock },
-  );
-  return result;
+  };
 }
 
 /** What an allocation answers, as `allocate --json` prints it and the MCP tool returns it. */

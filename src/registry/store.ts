@@ -49,19 +49,39 @@ export function formatFindingsBrief(findings: readonly Finding[], limit = 5): st
   return shown.join('\n');
 }
 
+/** A registry that does not pass its checks, as the error the command stops with: `what` says what it would have done. */
+function registryWithErrors(loaded: LoadedRegistry, what: (errors: string) => string): PortregError | null {
+  const errors = loaded.findings.filter((f) => f.severity === 'error');
+  if (loaded.data && errors.length === 0) return null;
+  const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+  return new PortregError(`${what(count)}:\n${formatFindingsBrief(errors)}`, loaded.data ? ExitCode.Refused : ExitCode.Usage, 'registry-invalid', {
+    findings: errors,
+  });
+}
+
 /** Refuses a registry that does not pass its checks: writing to it would hide the problem. */
 export function assertWritable(loaded: LoadedRegistry): Registry {
-  const errors = loaded.findings.filter((f) => f.severity === 'error');
-  if (!loaded.data || errors.length > 0) {
-    const unreadable = !loaded.data;
-    throw new PortregError(
-      `${loaded.displayPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} first, nothing was written:\n${formatFindingsBrief(errors)}`,
-      unreadable ? ExitCode.Usage : ExitCode.Refused,
-      'registry-invalid',
-      { findings: errors },
-    );
-  }
-  return loaded.data;
+  const err = registryWithErrors(
+    loaded,
+    (count) => `${loaded.displayPath} has ${count}; fix ${count.startsWith('1 ') ? 'it' : 'them'} first, nothing was written`,
+  );
+  if (err) throw err;
+  return loaded.data!;
+}
+
+/**
+ * For commands that only read (who, list, scan, the MCP tools check_port and list_ports): the
+ * registry's errors are errors of reading it, with their places and what to do, and no word of
+ * writing, which such a command never does.
+ */
+export function assertReadable(loaded: LoadedRegistry): Registry {
+  const err = registryWithErrors(
+    loaded,
+    (count) =>
+      `cannot use ${loaded.displayPath}: it has ${count}; fix ${count.startsWith('1 ') ? 'it' : 'them'} in the registry (portreg registry check shows each), then run the command again`,
+  );
+  if (err) throw err;
+  return loaded.data!;
 }
 
 function refuseBrokenResult(after: LoadedRegistry, shown: string): void {

@@ -51,12 +51,13 @@ export function rewriteChanges(prepared: PreparedRewrite): FileChange[] {
  * The second scan: every port where the plan said, none of the old ones left. Throws, loudly, when not.
  * Only the folders of the files written are scanned again: every occurrence the plan knows of is in
  * one of them, and the files elsewhere were not touched (a migration of 500 projects out of 5,000
- * reads a tenth of the tree twice, not all of it).
+ * reads a tenth of the tree twice, not all of it). `regenerated`: files whose generated text was
+ * refreshed in the same change set.
  */
-export async function verifyCommitted(ws: Workspace, prepared: PreparedRewrite): Promise<void> {
+export async function verifyCommitted(ws: Workspace, prepared: PreparedRewrite, regenerated: ReadonlySet<string> = new Set()): Promise<void> {
   const folders = [...new Set(prepared.applied.map((f) => path.posix.dirname(f.file)))];
   const rescan = await ws.scan(prepared.attribution, folders.includes('.') ? undefined : folders);
-  const problems = verifyRewrite(prepared.rewrite, rescan, prepared.attribution, prepared.select);
+  const problems = verifyRewrite(prepared.rewrite, rescan, prepared.attribution, prepared.select, regenerated);
   if (problems.length === 0) return;
   throw refusal(
     'verify-failed',

@@ -2,6 +2,7 @@
  * What a rewrite prints: a unified diff of every file (the registry too), then the summary
  * table; or, with --format json, the plan itself: every edit with file, line, old and new text.
  */
+import type { AppliedFile } from '../fix/apply.js';
 import { unifiedDiff } from '../fix/diff.js';
 import type { PortMove } from '../registry/moves.js';
 import type { PreparedRewrite } from './execute.js';
@@ -47,8 +48,9 @@ export function formatTable(rows: SummaryRow[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n') + '\n';
 }
 
-export function diffText(ws: Workspace, prepared: PreparedRewrite, registry: RegistryPreview | null, color: boolean): string {
-  const files = prepared.applied.map((f) => ({ ...f, file: ws.shown(f.file) }));
+/** The diff of every file to write (the rewrite's edits and the generated text refreshed with them) and the registry. */
+export function diffText(ws: Workspace, changes: readonly AppliedFile[], registry: RegistryPreview | null, color: boolean): string {
+  const files = changes.map((f) => ({ ...f, file: ws.shown(f.file) }));
   if (registry && registry.before !== registry.after) {
     files.push({ file: ws.shown(ws.registryFile), before: Buffer.from(registry.before), after: Buffer.from(registry.after) });
   }

@@ -50,6 +50,13 @@ export async function fileAtRevision(rev: string, file: string): Promise<string 
   return r.ok ? r.stdout : null;
 }
 
+/** Whether git has `file` (absolute) at revision `rev`; asked from `top` (the top folder), so a deleted folder does not matter. */
+export async function existsAtRevision(rev: string, top: string, file: string): Promise<boolean> {
+  const rel = path.relative(top, file).split(path.sep).join('/');
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  return (await git(['cat-file', '-e', `${rev}:${rel}`], top)).ok;
+}
+
 /** Files with uncommitted changes (staged or not), relative to the top folder. */
 export async function dirtyFiles(cwd: string): Promise<string[]> {
   // -uall lists the files of an untracked folder, not the folder.

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -158,7 +158,8 @@ function markdownReport(findings: Expected[]): string {
 }
 
 const PARTIAL_SKIPPED = ['port-conflict', 'reference-stale', 'port-unowned', 'registry-unused'];
-const SKIPPED_STDERR = PARTIAL_SKIPPED.map((id) => `portreg: skipped ${id}: needs the whole tree: run portreg lint without files\n`).join('');
+/** One line, however many rules were skipped: pre-commit prints it on every commit. */
+const SKIPPED_STDERR = `portreg: skipped ${PARTIAL_SKIPPED.join(', ')}: needs the whole tree: run portreg lint without files\n`;
 
 // ---------------------------------------------------------------------------------------------
 // Temporary git repositories.
@@ -516,6 +517,33 @@ describe('portreg lint: folders and deleted files', () => {
     expect(folder.stderr).toBe(SKIPPED_STDERR);
     git(dir, 'rm', '-q', 'stray/compose.yaml');
     expect(await lint(dir, ['stray/compose.yaml'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
+  });
+
+  it('a file that does not exist, and that git never had, is a usage error naming it (exit 2)', async () => {
+    const dir = await fleetRepo();
+    expect(await lint(dir, ['no-such-file.yml'])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: '',
+      stderr: `portreg: cannot lint no-such-file.yml: no such file or folder (relative to ${dir}), and git has no such file at HEAD; name an existing file, or give no files to lint everything\n`,
+    });
+    // Deleted in the working tree only (not staged): git still has it at HEAD, a deletion to commit.
+    await rm(path.join(dir, 'web/compose.yaml'));
+    expect((await lint(dir, ['web/compose.yaml'])).code).toBe(0);
+  });
+});
+
+describe('portreg lint --json', () => {
+  it('is --format json, as on every command', async () => {
+    const dir = await fleetRepo();
+    const [json, format] = await Promise.all([lint(dir, ['--json', 'web']), lint(dir, ['--format', 'json', 'web'])]);
+    expect(json.code).toBe(1);
+    expect(json).toEqual(format);
+    expect((JSON.parse(json.stdout) as JsonReport).findings.length).toBeGreaterThan(0);
+    const both = await lint(dir, ['--json', '--format', 'sarif']);
+    const message = '--json is short for --format json: give one of --json and --format sarif';
+    // With --json, errors are JSON on stdout too, as on every command.
+    expect([both.code, JSON.parse(both.stdout), both.stderr]).toEqual([2, { error: { code: 'usage', message } }, `portreg: ${message}\n`]);
   });
 });
 

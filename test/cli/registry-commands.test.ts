@@ -124,7 +124,7 @@ describe('portreg project add', () => {
     expect(reserved.code).toBe(1);
     expect(reserved.stderr).toBe('portreg: range 8000-8099 cannot go to project "infra": it holds reserved port 8051 (Old Archon MCP)\n');
     const json = await runCli(['project', 'add', 'api', '--json'], { cwd: dir });
-    expect(JSON.parse(json.stdout)).toEqual({ project: 'api', range: { from: 5300, to: 5399 }, created: true, warnings: [] });
+    expect(JSON.parse(json.stdout)).toEqual({ project: 'api', range: { from: 5300, to: 5399 }, created: true, warnings: [], refreshed: [] });
     const bad = await runCli(['project', 'add', 'x', '--range', '10-5'], { cwd: dir });
     expect(bad).toMatchObject({ code: 2, stderr: 'portreg: range 10-5 runs backwards\n' });
   });
@@ -168,6 +168,7 @@ describe('portreg allocate, release, who, list', () => {
       url: 'http://localhost:5002',
       skippedLive: [],
       warnings: [],
+      refreshed: [],
     });
     const unknown = await runCli(['allocate', '--project', 'nope', '--service', 'a', '--purpose', 'a'], { cwd: dir });
     expect(unknown).toMatchObject({
@@ -227,6 +228,14 @@ describe('portreg allocate, release, who, list', () => {
       ].join('\n'),
     );
     expect(await readFile(path.join(dir, 'ports.registry.json'), 'utf8')).toBe(before);
+
+    // Commands that only read report the errors as errors of reading: no word of writing.
+    const places = r.stderr.split('\n').slice(1).join('\n');
+    const readError = `portreg: cannot use ports.registry.json: it has 5 errors; fix them in the registry (portreg registry check shows each), then run the command again:\n${places}`;
+    for (const args of [['who', '5001'], ['list'], ['scan']]) {
+      const read = await runCli(args, { cwd: dir });
+      expect([args, read.code, read.stdout, read.stderr]).toEqual([args, 1, '', readError]);
+    }
 
     const check = await runCli(['registry', 'check', '--no-color'], { cwd: dir });
     expect(check.code).toBe(1);

@@ -73,6 +73,7 @@ describe('the MCP server (in memory)', () => {
       url: 'http://localhost:5002',
       skippedLive: [],
       warnings: [],
+      refreshed: [],
     });
     expect(text(first)).toBe('allocated port 5002 to service "worker" of project "billing" (range 5000-5099): http://localhost:5002');
     const again = await call('allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'queue worker' });
@@ -143,11 +144,16 @@ describe('the MCP server (in memory)', () => {
 
   it('releases a port, which then stays in quarantine', async () => {
     const r = await call('release_port', { projectName: 'billing', serviceName: 'api' });
-    expect(r.structuredContent).toEqual({ project: 'billing', service: 'api', port: 5001, released: true });
+    expect(r.structuredContent).toEqual({ project: 'billing', service: 'api', port: 5001, released: true, refreshed: [] });
     expect(text(r)).toMatch(/^released port 5001 of service "api" of project "billing"/);
+    // A repeat is a clear no-op, as a repeated allocation is.
     const again = await call('release_port', { projectName: 'billing', serviceName: 'api' });
-    expect(again.isError).toBe(true);
-    expect(text(again)).toBe('project "billing" has no service "api" (it has no services)');
+    expect(again.isError).toBeFalsy();
+    expect(again.structuredContent).toEqual({ project: 'billing', service: 'api', port: 5001, released: false, refreshed: [] });
+    expect(text(again)).toBe('service "api" of project "billing" is already released (port 5001 stays in quarantine); nothing to change');
+    const never = await call('release_port', { projectName: 'billing', serviceName: 'nope' });
+    expect(never.isError).toBe(true);
+    expect(text(never)).toBe('project "billing" has no service "nope" (it has no services)');
     const check = await call('check_port', { port: 5001, projectName: 'billing' });
     expect(check.structuredContent).toMatchObject({
       free: false,
@@ -298,6 +304,17 @@ describe('the MCP server (in memory)', () => {
     const r = await call('allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'w' });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/^ports\.registry\.json has 1 error; fix it first, nothing was written:\n/);
+    // The tools that only read say so as an error of reading, with the place, and no word of writing.
+    for (const [tool, args] of [
+      ['check_port', { port: 5001 }],
+      ['list_ports', {}],
+    ] as const) {
+      const read = await call(tool, args);
+      expect(read.isError).toBe(true);
+      expect(text(read)).toMatch(
+        /^cannot use ports\.registry\.json: it has 1 error; fix it in the registry \(portreg registry check shows each\), then run the command again:\n {2}ports\.registry\.json:\d+:\d+: port 6001 /,
+      );
+    }
   });
 
   it('says how to create a registry when there is none', async () => {

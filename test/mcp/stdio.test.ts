@@ -72,6 +72,7 @@ describe('portreg mcp over stdio', () => {
         url: 'http://localhost:5002',
         skippedLive: [],
         warnings: [],
+        refreshed: [],
       });
       expect(text(a)).toContain('http://localhost:5002');
       expect((await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' })).structuredContent).toMatchObject({
@@ -94,7 +95,7 @@ describe('portreg mcp over stdio', () => {
       expect(text(lint)).toContain('billing/compose.yaml:9:10: error: port 5077 is not registered for project "billing"');
 
       const r = await call(client, 'release_port', { projectName: 'billing', serviceName: 'worker' });
-      expect(r.structuredContent).toEqual({ project: 'billing', service: 'worker', port: 5002, released: true });
+      expect(r.structuredContent).toEqual({ project: 'billing', service: 'worker', port: 5002, released: true, refreshed: [] });
 
       const loaded = await loadRegistry(registry);
       expect(loaded.findings).toEqual([]);

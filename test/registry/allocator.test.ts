@@ -775,8 +775,16 @@ describe('unknown projects and services', () => {
     expectRefusal(() => releaseService(reg, 'search', 'web', { now: T0 }), 'service-unknown', 'project "search" has no service "web" (it has no services)');
   });
 
-  it('refuses to release the same service twice', () => {
+  it('a second release of the same service is a no-op: the same registry, the port of its release record', () => {
     const reg = makeRegistry({ projects: { billing: project(5000, 5099, { api: { port: 5000, purpose: 'x' } }) } });
+    const once = releaseService(reg, 'billing', 'api', { now: T0 });
+    expect(once.released).toBe(true);
+    const twice = releaseService(once.registry, 'billing', 'api', { now: T0 });
+    expect(twice).toEqual({ registry: once.registry, port: 5000, released: false });
+  });
+
+  it('refuses to release a service that was never there (or whose quarantine record is gone)', () => {
+    const reg = makeRegistry({ quarantineDays: 0, projects: { billing: project(5000, 5099, { api: { port: 5000, purpose: 'x' } }) } });
     const once = releaseService(reg, 'billing', 'api', { now: T0 }).registry;
     expectRefusal(() => releaseService(once, 'billing', 'api', { now: T0 }), 'service-unknown', 'project "billing" has no service "api" (it has no services)');
   });
@@ -914,6 +922,29 @@ describe('addProject', () => {
     const reg = makeRegistry({ reserved: structuredClone(DEFAULT_RESERVATIONS), projects: {} });
     // 5000 (AirPlay), 5060 and 5061 are to avoid, not forbidden.
     expect(addProject(reg, { name: 'billing' }).range).toEqual({ from: 5000, to: 5099 });
+  });
+
+  it('project add: skips a block in which no port could be allocated (one to avoid, one in quarantine), and says why', () => {
+    const reg = makeRegistry({
+      reserved: [{ port: 5000, reason: 'macOS AirPlay receiver', severity: 'warning' }],
+      released: [{ project: 'old', service: 'api', port: 5001, releasedAt: at(-1).toISOString() }],
+      projects: {},
+    });
+    // Without the clock (moves and imports place ports themselves), the block is judged by overlaps and hard reservations.
+    expect(addProject(reg, { name: 'tiny', size: 2 }).range).toEqual({ from: 5000, to: 5001 });
+    const r = addProject(reg, { name: 'tiny', size: 2 }, { now: T0 });
+    expect(r.range).toEqual({ from: 5002, to: 5003 });
+    expect(r.warnings).toEqual([
+      'skipped 5000-5001: no port of 5000-5001 could be allocated: port 5000 is one to avoid: macOS AirPlay receiver (5000); port 5001 was released by service "api" of project "old" on 2024-12-31 and is in quarantine until 2025-01-30',
+    ]);
+    // A range given is kept, with the warning: the user chose it.
+    const given = addProject(reg, { name: 'tiny', range: { from: 5000, to: 5001 } }, { now: T0 });
+    expect(given.range).toEqual({ from: 5000, to: 5001 });
+    expect(given.warnings).toEqual([
+      'no port of 5000-5001 could be allocated: port 5000 is one to avoid: macOS AirPlay receiver (5000); port 5001 was released by service "api" of project "old" on 2024-12-31 and is in quarantine until 2025-01-30: the project cannot allocate until one is free',
+    ]);
+    // Once the quarantine is over, the block is usable again.
+    expect(addProject(reg, { name: 'tiny', size: 2 }, { now: at(31) })).toMatchObject({ range: { from: 5000, to: 5001 }, warnings: [] });
   });
 
   it('honours a custom size, aligned to that size from the start of the space', () => {

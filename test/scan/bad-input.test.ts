@@ -684,7 +684,9 @@ describe('portreg scan: exit codes on bad input', () => {
     await writeFile(path.join(cwd, 'broken.json'), '{ "version": 1,\n');
     const r = await runCli(['scan', '--json', '--registry', 'broken.json'], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^portreg: broken\.json /);
+    expect(r.stderr).toMatch(
+      /^portreg: cannot use broken\.json: it has 1 error; fix it in the registry \(portreg registry check shows each\), then run the command again:\n/,
+    );
     expect(r.stderr).toContain('broken.json:2:1: JSON syntax error');
     expect(JSON.parse(r.stdout).error.code).toBe('registry-invalid');
   });

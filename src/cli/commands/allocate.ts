@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { shouldProbe, probeLivePorts } from '../../live/probe.js';
-import { allocateAndWrite, allocationSummary, releaseAndWrite } from '../../registry/operations.js';
+import { allocationSummary, type Allocation } from '../../registry/operations.js';
 import { formatRange } from '../../registry/types.js';
 import type { Protocol } from '../../protocol.js';
 import { outputFormat, parsePort, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
@@ -40,6 +40,9 @@ export function allocateCommand(ctx: CommandContext): Command {
     `
 Plain output is the port number alone, so PORT=$(portreg allocate ...) works.
 The same project and service get their existing port back (idempotent).
+Without --update, the generated text that exists and that the allocation changes (README and env
+template regions between portreg markers, .supervisor-specific files, the configured TypeScript
+module) is refreshed in the same step (named on stderr); no generated file is created.
 --update: the files are planned against the new allocation and written all or nothing, then the
 registry; if the registry cannot be written, the files get their previous bytes back. What changed
 goes to stderr (the port alone stays on stdout). Without a compose service of that name, it says
@@ -68,7 +71,9 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
       composeService: options.composeService,
     };
     let updated: import('../../generate/update.js').AllocateUpdateResult | undefined;
-    let result: Awaited<ReturnType<typeof allocateAndWrite>>;
+    let refreshed: string[] = [];
+    let notes: string[] = [];
+    let result: Allocation;
     if (options.update) {
       const [{ allocateWithUpdate }, { uncommittedPolicy }] = await Promise.all([import('../../generate/update.js'), import('../../fix/commit.js')]);
       const store = storeOptions(ctx);
@@ -83,12 +88,28 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
       });
       result = updated.allocation;
     } else {
-      result = await allocateAndWrite(located.path, request, { ...storeOptions(ctx), livePorts: live });
+      // The generated text the allocation changes comes along (generate/refresh.ts).
+      const { allocateAndRefresh } = await import('../../generate/refresh.js');
+      ({
+        allocation: result,
+        refreshed,
+        notes,
+      } = await allocateAndRefresh(request, {
+        ...storeOptions(ctx),
+        env: ctx.env,
+        registry: options.registry,
+        livePorts: live,
+      }));
     }
     if (outputFormat(options) === 'json') {
-      printJson(ctx, { ...allocationSummary(result), ...(updated ? { update: (await import('../../generate/update.js')).updateSummary(updated) } : {}) });
+      printJson(ctx, {
+        ...allocationSummary(result),
+        ...(updated ? { update: (await import('../../generate/update.js')).updateSummary(updated) } : { refreshed }),
+      });
       return;
     }
+    const { refreshedLine } = await import('../../generate/refresh.js');
+    for (const line of [...refreshedLine(refreshed), ...notes.map((n) => `note: ${n}`)]) ctx.stderr(`portreg: ${line}\n`);
     if (updated) {
       const { updateLines } = await import('../../generate/update.js');
       for (const line of updateLines(updated)) ctx.stderr(`portreg: ${line}\n`);
@@ -111,17 +132,34 @@ export function releaseCommand(ctx: CommandContext): Command {
       .description("remove a service's allocation; its port stays in quarantine before anyone else may have it")
       .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
       .requiredOption('--service <name>', 'the service'),
+  ).addHelpText(
+    'after',
+    `
+The generated text that exists (README and env template regions between portreg markers,
+.supervisor-specific files, the configured TypeScript module) is refreshed in the same step; no
+generated file is created. Releasing a service released already says so and changes nothing.
+Exit codes: 0 released (or released already), 1 refused (unknown project or service), 2 usage or registry error, 3 registry locked.`,
   );
   cmd.action(async (options: CommonOptions & { project?: string; service: string }) => {
     const located = await resolveRegistry(ctx, options);
     const project = options.project ?? located.project;
     if (!project) cmd.error("error: required option '--project <name>' not specified", { exitCode: 2 });
-    const result = await releaseAndWrite(located.path, project!, options.service, storeOptions(ctx));
+    const { releaseAndRefresh, refreshedLine } = await import('../../generate/refresh.js');
+    const { release, refreshed, notes } = await releaseAndRefresh(project!, options.service, {
+      ...storeOptions(ctx),
+      env: ctx.env,
+      registry: options.registry,
+    });
     if (outputFormat(options) === 'json') {
-      printJson(ctx, { project, service: options.service, port: result.port, released: true });
+      printJson(ctx, { project, service: options.service, port: release.port, released: release.released, refreshed });
       return;
     }
-    ctx.stdout(`released port ${result.port} of service "${options.service}" of project "${project}"\n`);
+    for (const line of [...refreshedLine(refreshed), ...notes.map((n) => `note: ${n}`)]) ctx.stderr(`portreg: ${line}\n`);
+    ctx.stdout(
+      release.released
+        ? `released port ${release.port} of service "${options.service}" of project "${project}"\n`
+        : `service "${options.service}" of project "${project}" is already released (port ${release.port} stays in quarantine); nothing to change\n`,
+    );
   });
   return cmd;
 }

@@ -9,6 +9,7 @@ import type { ReporterName, ReportInput } from '../../report/index.js';
 interface LintOptions {
   registry?: string;
   format: string;
+  json?: boolean;
   output?: string;
   maxWarnings?: number;
   quiet?: boolean;
@@ -33,6 +34,7 @@ export function lintCommand(ctx: CommandContext): Command {
     )
     .option('--registry <path>', 'the registry file (default: PORTREG_REGISTRY, the config file, or the nearest ports.registry.json upward)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('--json', 'short for --format json (as on every command)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--max-warnings <n>', 'exit 1 when there are more warnings than this').argParser(nonNegative))
     .option('--quiet', 'report errors only')
@@ -51,7 +53,12 @@ Formats: stylish (people), json (schemas/lint-report.schema.json), sarif (GitHub
 github (workflow annotations and a step summary), markdown (a pull-request comment).
 Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage, configuration or registry errors.`,
     )
-    .action(async (files: string[], options: LintOptions) => {
+    .action(async (files: string[], options: LintOptions, cmd: Command) => {
+      if (options.json) {
+        if (cmd.getOptionValueSource('format') === 'cli' && options.format !== 'json')
+          throw usageError('usage', `--json is short for --format json: give one of --json and --format ${options.format}`);
+        options.format = 'json';
+      }
       // The pre-commit path loads only what a plain lint needs; fixing and baselines load on demand.
       const [{ prepareLint, lintPrepared }, { renderReport, reportContext }] = await Promise.all([
         import('../../lint/run-lint.js'),
@@ -101,7 +108,8 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       const { findings } = outcome;
       if (fix === 'write' && outcome.fixed.length)
         ctx.stderr(`portreg: fixed ${outcome.fixed.length} file${outcome.fixed.length === 1 ? '' : 's'}: ${outcome.fixed.map((f) => f.file).join(', ')}\n`);
-      for (const s of outcome.skipped) ctx.stderr(`portreg: skipped ${s.ruleId}: ${s.reason}\n`);
+      // One line, however many rules a partial lint skips: a pre-commit run says it on every commit.
+      if (outcome.skipped.length) ctx.stderr(`portreg: ${skippedLine(outcome.skipped)}\n`);
       const fixes = dryRun && options.format === 'json' ? dryRun.map((f) => ({ file: f.file, output: f.after.toString('utf8') })) : undefined;
       await emit({ findings, skipped: outcome.skipped, ...(fixes ? { fixes } : {}) }, options);
 
@@ -135,6 +143,13 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
         }
       }
     });
+}
+
+/** `skipped port-conflict, registry-unused: need the whole tree: run portreg lint without files`, the reasons grouped. */
+export function skippedLine(skipped: readonly { ruleId: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
+  return `skipped ${[...byReason].map(([reason, ids]) => `${ids.join(', ')}: ${reason}`).join('; ')}`;
 }
 
 function nonNegative(value: string): number {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { listing } from '../../registry/listing.js';
 import { loadRegistry } from '../../registry/load.js';
-import { assertWritable } from '../../registry/store.js';
+import { assertReadable } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
 import { outputFormat, printJson, resolveRegistry, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
@@ -12,7 +12,7 @@ export function listCommand(ctx: CommandContext): Command {
     new Command('list').description('list projects, their ranges and their ports').option('--project <name>', 'only this project'),
   ).action(async (options: CommonOptions & { project?: string }) => {
     const located = await resolveRegistry(ctx, options);
-    const registry = assertWritable(await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd }));
+    const registry = assertReadable(await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd }));
     const projects = listing(registry, options.project);
     if (outputFormat(options) === 'json') {
       printJson(ctx, { projects });

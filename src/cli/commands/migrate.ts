@@ -38,6 +38,8 @@ without its ports (the services still on their old ports, outside it) is complet
 gets the port at its offset in the new range, written in the registry with the rest. Then
 rewrites every occurrence of each old port that belongs to its service, as "portreg reassign" does: dry run by default, --write applies, all or nothing.
 A second run finds nothing to change. Files with uncommitted changes are refused unless --allow-dirty.
+The generated text that exists (regions between portreg markers, .supervisor-specific files, the
+configured TypeScript module) and that the migration changes is refreshed in the same step.
 Exit codes: 0 done (or planned), 1 refused, 2 usage, registry or git error (a shallow clone that
 lacks the revision), 3 registry locked.`,
   );
@@ -79,6 +81,7 @@ lacks the revision), 3 registry locked.`,
       options: { write: options.write, allowDirty: options.allowDirty, json: outputFormat(options) === 'json', color: ctx.color && options.color !== false },
       // The configs still say what the previous registry said: it tells whose each port is.
       attribution: previous.registry,
+      next: registryStep.registry ?? current,
       moves: diff.changes.map(({ project, service, from, to }) => ({ project, service, from, to })),
       select: { ambiguous },
       extraRows: diff.removed.map((r) => ({ project: r.project, service: r.service, old: r.port, new: null, filesChanged: 0, note: 'removed' })),

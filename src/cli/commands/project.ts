@@ -1,18 +1,7 @@
 import { Command, Option } from 'commander';
-import { addProject } from '../../registry/allocator.js';
-import { updateRegistry } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
 import { projectMoveCommand } from './reassign.js';
-import {
-  outputFormat,
-  parseRangeArg,
-  printJson,
-  resolveRegistry,
-  storeOptions,
-  withCommonOptions,
-  type CommandContext,
-  type CommonOptions,
-} from '../context.js';
+import { outputFormat, parseRangeArg, printJson, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 export function projectCommand(ctx: CommandContext): Command {
   const cmd = new Command('project').description('manage projects and their port ranges');
@@ -26,22 +15,32 @@ export function projectCommand(ctx: CommandContext): Command {
       .option('--range <from-to>', 'an explicit range instead of the next free block, for example 5100-5199')
       .option('--description <text>', 'what the project is'),
   )
-    .addHelpText('after', '\nRepeating the command for an existing project with the same settings is a no-op (exit 0).')
+    .addHelpText(
+      'after',
+      `
+Repeating the command for an existing project with the same settings is a no-op (exit 0).
+The generated text that exists and that the new project changes (the root table of projects) is
+refreshed in the same step.
+A block in which no port could be allocated now (every port reserved, to avoid, taken or in
+quarantine) is skipped, with a warning that says why; a --range like that is kept, with the warning.`,
+    )
     .action(async (name: string, options: CommonOptions & { path?: string; size?: number; range?: string; description?: string }) => {
-      const located = await resolveRegistry(ctx, options);
       const range = options.range ? parseRangeArg(options.range) : undefined;
-      const { result } = await updateRegistry(
-        located.path,
-        (registry) => {
-          const r = addProject(registry, { name, path: options.path?.split('\\').join('/'), size: options.size, range, description: options.description });
-          return { registry: r.created ? r.registry : undefined, result: r };
-        },
-        storeOptions(ctx),
+      // The generated text the new project changes (the root table of projects) comes along.
+      const { addProjectAndRefresh, refreshedLine } = await import('../../generate/refresh.js');
+      const {
+        project: result,
+        refreshed,
+        notes,
+      } = await addProjectAndRefresh(
+        { name, path: options.path?.split('\\').join('/'), size: options.size, range, description: options.description },
+        { ...storeOptions(ctx), env: ctx.env, registry: options.registry },
       );
       if (outputFormat(options) === 'json') {
-        printJson(ctx, { project: name, range: result.range, created: result.created, warnings: result.warnings });
+        printJson(ctx, { project: name, range: result.range, created: result.created, warnings: result.warnings, refreshed });
         return;
       }
+      for (const line of [...refreshedLine(refreshed), ...notes.map((n) => `note: ${n}`)]) ctx.stderr(`portreg: ${line}\n`);
       for (const w of result.warnings) ctx.stderr(`portreg: warning: ${w}\n`);
       ctx.stdout(result.created ? `project ${name}: range ${formatRange(result.range)}\n` : `project ${name} already has range ${formatRange(result.range)}\n`);
     });

@@ -21,6 +21,8 @@ env template's value, URLs and README mentions the scanner ties to the service o
 references to it from other projects. Container ports, versions and bare numbers stay.
 Files first, all or nothing, then the registry; if the registry cannot be written, the files are
 restored. After writing, the tree is scanned again and must show every port where the plan put it.
+The generated text that exists (regions between portreg markers, .supervisor-specific files, the
+configured TypeScript module) and that the move changes is refreshed in the same step; none is created.
 Files with uncommitted changes are refused unless --allow-dirty.
 Exit codes: 0 done (or planned), 1 refused, 2 usage or registry error, 3 registry locked.`;
 
@@ -77,6 +79,7 @@ export function reassignCommand(ctx: CommandContext): Command {
         ws,
         options: rewriteOptions(ctx, options),
         attribution: registry,
+        next: planned.registry,
         moves: [move],
         warnings: planned.warnings,
         json: { project, service: options.service, old: planned.from, new: planned.to },
@@ -122,6 +125,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
       ws,
       options: rewriteOptions(ctx, options),
       attribution: registry,
+      next: planned.registry,
       moves: planned.moves,
       warnings: planned.warnings,
       json: { project: name, from: planned.from, to: planned.to },

@@ -7,7 +7,7 @@ import { countBySeverity } from '../../findings.js';
 import { loadRegistry } from '../../registry/load.js';
 import { locateRegistry } from '../../config/locate-registry.js';
 import { findConfig } from '../../config/load-config.js';
-import { assertWritable } from '../../registry/store.js';
+import { assertReadable } from '../../registry/store.js';
 import type { Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
 import type { ScanResult } from '../../scan/scan.js';
@@ -51,7 +51,7 @@ export function scanCommand(ctx: CommandContext): Command {
         return null;
       });
       if (located) {
-        registry = assertWritable(await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd }));
+        registry = assertReadable(await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd }));
         registryDir = path.dirname(located.path);
         defaultRoot = located.source === 'config' && located.config ? path.dirname(located.config.file) : registryDir;
       }
