@@ -58,11 +58,16 @@ export async function resolveScope(tree: GovernedTree, registry: LoadedRegistry,
   const folders: string[] = [];
   for (const p of given) {
     const absolute = path.resolve(options.cwd, p);
+    // Outside the root is judged before existence: the answer must not tell whether a file out
+    // there exists (the MCP server answers any local process).
+    const outside = rootRelative(absolute).startsWith('..') || path.isAbsolute(rootRelative(absolute));
+    if (outside && options.strictPaths) {
+      throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
+    }
+    if (outside) continue; // Left out of the report, as documented.
     const info = await stat(absolute).catch(() => null);
     if (options.strictPaths) {
       if (!info) throw usageError('path-missing', `cannot lint ${p}: no such file or folder (relative to ${options.cwd}); omit path to lint everything`);
-      if (rootRelative(absolute).startsWith('..'))
-        throw usageError('path-outside', `${p} lies outside ${tree.root}, the folder the registry governs: lint a path inside it, or omit path`);
     } else if (!info && !(await existsAtRevision('HEAD', tree.top, absolute))) {
       // A file git has at HEAD and that is gone now is a deletion being committed (pre-commit
       // passes it): nothing to report on it. A name git never knew is a typo, not a clean file.

@@ -190,6 +190,15 @@ describe('lint and reassign_port answer every shape', () => {
     expect(missing.isError).toBe(true);
   });
 
+  it('lint: a path outside the tree is refused alike whether or not it exists (no existence oracle)', async () => {
+    const existing = await call('lint', { path: '../case0/billing/docker-compose.yml' });
+    const missing = await call('lint', { path: '../case0/billing/no-such-file.yml' });
+    expect(existing.isError).toBe(true);
+    expect(missing.isError).toBe(true);
+    expect(text(existing)).toMatch(/^\.\.\/case0\/billing\/docker-compose\.yml lies outside .*: lint a path inside it, or omit path$/);
+    expect(text(missing)).toBe(text(existing).replace('docker-compose.yml', 'no-such-file.yml'));
+  });
+
   it('reassign_port: the plan, the refusal of apply without planId, the applied move', async () => {
     const plan = await call('reassign_port', { projectName: 'billing', serviceName: 'db', port: 5033 });
     expect(plan.isError).toBeFalsy();
