@@ -25,7 +25,7 @@ import { lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'n
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { writeRegistryChange, type RegistryChange } from '../registry/operations.js';
-import { removeOrphanTempsBeside, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { removeOrphanTempsBeside, syncFolder, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
 import { dirtyAmong } from '../util/git.js';
 import { mapLimit } from '../util/map-limit.js';
 import { crashPoint, failRenameForTest } from '../util/test-hooks.js';
@@ -277,6 +277,8 @@ async function renameAll(staged: Staged, shown: (f: string) => string): Promise<
       );
     }
   }
+  // A rename is durable once its folder is synced, as the registry write does it.
+  await mapLimit([...new Set(targets.map((t) => path.dirname(t.absolute)))], IO_CONCURRENCY, syncFolder);
 }
 
 /**

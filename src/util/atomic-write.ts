@@ -50,7 +50,8 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await syncFolder(path.dirname(file));
 }
 
-async function syncFolder(folder: string): Promise<void> {
+/** fsyncs a folder, so the renames in it survive a power cut (best effort where folders cannot be opened). */
+export async function syncFolder(folder: string): Promise<void> {
   // Not every platform can open a folder for fsync (Windows): the rename is still atomic there.
   try {
     const dir = await open(folder, 'r');
