@@ -21,7 +21,7 @@
  * undoing it would need a second locked write that can fail too.
  */
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { writeRegistryChange, type RegistryChange } from '../registry/operations.js';
@@ -58,6 +58,8 @@ export interface CommitHooks {
   afterPrepare?: () => Promise<void>;
   /** After the files are renamed into place, before the registry is written (tests change the registry here). */
   beforeRegistry?: () => Promise<void>;
+  /** Right before the rename of file `index` (tests edit a file or swap a folder here). */
+  beforeRename?: (index: number) => Promise<void>;
 }
 
 export interface ChangeSet<R> {
@@ -93,7 +95,7 @@ export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResul
   const targets = await prepare(set, shown);
   await set.hooks?.afterPrepare?.();
   const staged = await stage(targets);
-  await renameAll(staged, shown);
+  await renameAll(staged, shown, set.hooks);
   let registry: R | undefined;
   if (set.registry) {
     try {
@@ -243,7 +245,7 @@ async function removeFolders(made: readonly string[]): Promise<void> {
 
 // ---- 3. rename ------------------------------------------------------------------------------
 
-async function renameAll(staged: Staged, shown: (f: string) => string): Promise<void> {
+async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: CommitHooks): Promise<void> {
   const { targets, temps } = staged;
   try {
     // Last look before the renames: a file edited meanwhile stops everything.
@@ -261,24 +263,69 @@ async function renameAll(staged: Staged, shown: (f: string) => string): Promise<
     throw err;
   }
   // Renames are atomic one by one; if one fails midway, the files already replaced get their
-  // old bytes back, so the tree is never left half-moved.
+  // old bytes back, so the tree is never left half-moved. Each target's file is kept (a hard link
+  // to the bytes the rename replaces), so an edit made during the renames is found and given back.
+  const originals: (string | null)[] = [];
+  const undo = async (renamed: number) => {
+    await discard(temps.slice(renamed), []);
+    const lost = await putBack(targets.slice(0, renamed));
+    await removeFolders(staged.made);
+    return lost;
+  };
   for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
     try {
+      await hooks?.beforeRename?.(i);
+      // The folder checked when the plan was made must still be that folder, not a link swapped in.
+      if ((await realpath(path.dirname(t.absolute)).catch(() => null)) !== path.dirname(t.absolute)) {
+        throw refused('file-outside', `the folder of ${shown(t.file)} was replaced (by a link, or removed) while the files were being written`);
+      }
+      originals[i] = t.before === null ? null : await keepOriginal(t.absolute);
       if (i === 1) crashPoint('between-renames');
       failRenameForTest(i);
-      await rename(temps[i]!, targets[i]!.absolute);
+      await rename(temps[i]!, t.absolute);
     } catch (err) {
-      await discard(temps.slice(i), []);
-      const lost = await putBack(targets.slice(0, i));
-      await removeFolders(staged.made);
+      await removeOriginals(originals);
+      const lost = await undo(i);
+      const why = err instanceof PortregError ? err.message : `cannot write ${shown(t.file)}: ${(err as Error).message}`;
       throw refused(
-        'write-failed',
-        `cannot write ${shown(targets[i]!.file)}: ${(err as Error).message}; ${lost.length ? `could not restore ${lost.map(shown).join(', ')}` : 'nothing was changed'}`,
+        err instanceof PortregError ? err.code : 'write-failed',
+        `${why}; ${lost.length ? `could not restore ${lost.map(shown).join(', ')}` : 'nothing was changed'}`,
       );
     }
   }
+  // An edit made between the last look and a rename went to the file the rename replaced: found
+  // in the kept original. The whole change is taken back, and that file keeps the user's edit.
+  const edited: number[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    const kept = originals[i];
+    if (kept && !(await readFile(kept)).equals(targets[i]!.before!)) edited.push(i);
+  }
+  if (edited.length > 0) {
+    const lost = await putBack(targets.filter((_, i) => !edited.includes(i)));
+    for (const i of edited) await rename(originals[i]!, targets[i]!.absolute).catch(() => lost.push(targets[i]!.file));
+    await removeOriginals(originals.filter((_, i) => !edited.includes(i)));
+    await removeFolders(staged.made);
+    const names = edited.map((i) => shown(targets[i]!.file));
+    throw refused(
+      'file-changed',
+      `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} edited while the files were being written: ${names.length === 1 ? 'it keeps' : 'they keep'} the edit, and nothing else was changed${lost.length ? ` (could not restore ${lost.map(shown).join(', ')})` : ''}; run the command again`,
+    );
+  }
+  await removeOriginals(originals);
   // A rename is durable once its folder is synced, as the registry write does it.
   await mapLimit([...new Set(targets.map((t) => path.dirname(t.absolute)))], IO_CONCURRENCY, syncFolder);
+}
+
+/** A hard link to the file as it is now: the bytes a rename over it will replace, edits included. */
+async function keepOriginal(file: string): Promise<string> {
+  const kept = tempPathFor(file);
+  await link(file, kept);
+  return kept;
+}
+
+async function removeOriginals(kept: readonly (string | null | undefined)[]): Promise<void> {
+  await Promise.all(kept.map((k) => (k ? unlink(k).catch(() => {}) : undefined)));
 }
 
 /**

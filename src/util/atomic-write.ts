@@ -74,19 +74,15 @@ export async function removeOrphanTemps(file: string): Promise<string[]> {
 }
 
 /**
- * Removes the temporary files that killed writers left beside any of `files` (absolute paths):
- * a multi-file write killed between two renames leaves one beside every file not yet renamed.
- * Each folder is read once. A temp whose process still runs is someone's write in progress: kept.
+ * Removes the temporary files that killed writers left in the folders of `files` (absolute
+ * paths): a multi-file write killed between two renames leaves new bytes beside every file not
+ * yet renamed, and the kept originals beside those already renamed, which this run may not write
+ * again. Each folder is read once. A temp whose process still runs is someone's write in
+ * progress: kept.
  */
 export async function removeOrphanTempsBeside(files: readonly string[]): Promise<string[]> {
-  const byFolder = new Map<string, Set<string>>();
-  for (const f of files) {
-    const names = byFolder.get(path.dirname(f)) ?? new Set<string>();
-    names.add(path.basename(f));
-    byFolder.set(path.dirname(f), names);
-  }
   const removed: string[] = [];
-  for (const [folder, bases] of byFolder) {
+  for (const folder of new Set(files.map((f) => path.dirname(f)))) {
     let names: string[];
     try {
       names = await readdir(folder);
@@ -96,7 +92,7 @@ export async function removeOrphanTempsBeside(files: readonly string[]): Promise
     for (const name of names) {
       // .<base>.<pid>.<8 hex>.tmp, as tempPathFor names them
       const m = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
-      if (!m || !bases.has(m[1]!)) continue;
+      if (!m) continue;
       const pid = Number(m[2]);
       if (pid === process.pid || processAlive(pid)) continue;
       await unlink(path.join(folder, name)).then(
