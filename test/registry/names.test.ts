@@ -43,9 +43,22 @@ describe('names reaching the registry (CLI)', () => {
       });
       const project = await runCli(['project', 'add', name], { cwd: dir });
       expect(project, name).toMatchObject({ code: 2, stderr: `portreg: project name ${JSON.stringify(name)} is not valid: project names are ${RULE}\n` });
-      const release = await runCli(['release', '--project', name, '--service', 'api'], { cwd: dir });
-      expect(release.code, name).toBe(2);
+      // Every other command that takes a name: the same refusal, exit 2.
+      for (const args of [
+        ['release', '--project', name, '--service', 'api'],
+        ['release', '--project', 'billing', '--service', name],
+        ['list', '--project', name],
+        ['reassign', '--project', 'billing', '--service', name, '--port', '5091'],
+        ['reassign', '--project', name, '--service', 'api', '--port', '5091'],
+        ['project', 'move', name, '--range', '5200-5299'],
+        ['generate', 'docs', '--project', name],
+      ]) {
+        const r = await runCli(args, { cwd: dir });
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toMatch(/^portreg: (project|service) name ".*" is not valid: (project|service) names are /);
+      }
     }
+    expect((await runCli(['registry', 'check'], { cwd: dir })).code).toBe(0);
     const env = await runCli(['allocate', '--project', 'billing', '--service', 'web', '--purpose', 'x', '--env', 'bad-var'], { cwd: dir });
     expect(env).toMatchObject({
       code: 2,
