@@ -325,11 +325,20 @@ describe('adopting a service that publishes one port for tcp and udp', () => {
       'services:\n  dns:\n    image: coredns/coredns\n    ports:\n      - "5153:53/tcp"\n      - "5153:53/udp"\n  sip:\n    image: asterisk\n    ports:\n      - "5100:5000/tcp"\n      - "5100:5000/udp"\n',
     );
     expect(await cli(['lint'], repo)).toMatchObject({ code: 0 });
-    // The adopted tree takes the generators cleanly (it has no generated file yet: --check would
-    // list the files to create), and lint and --check agree afterwards.
+    // The adopted tree has no generated text yet: nothing of it is out of date. --check says what
+    // --write would add; --strict counts that too.
+    expect(await cli(['generate', 'all', '--check'], repo)).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr:
+        'portreg: not generated yet, so not judged (generate all --write adds them; --strict judges them too): dns/README.md, README.md, dns/.supervisor-specific/ports.json, dns/.supervisor-specific/PORTS.md\n' +
+        'portreg: every generated file is current\n',
+    });
+    expect((await cli(['generate', 'all', '--check', '--strict'], repo)).code).toBe(1);
+    // It takes the generators cleanly, and lint and --check agree afterwards.
     expect((await cli(['generate', 'all', '--write'], repo)).code).toBe(0);
     expect(await cli(['lint'], repo)).toMatchObject({ code: 0 });
-    expect((await cli(['generate', 'all', '--check'], repo)).code).toBe(0);
+    expect((await cli(['generate', 'all', '--check', '--strict'], repo)).code).toBe(0);
     if (hasDockerCompose) expect(spawnSync('docker-compose', ['-f', 'dns/docker-compose.yml', 'config', '-q'], { cwd: repo }).status).toBe(0);
   });
 });

@@ -11,6 +11,7 @@ interface GenerateOptions extends CommonOptions {
   project?: string;
   service?: string[];
   check?: boolean;
+  strict?: boolean;
   write?: boolean;
   out?: string;
 }
@@ -34,7 +35,8 @@ export function generateCommand(ctx: CommandContext): Command {
       .argument('<target>', `${TARGETS.join(', ')} (all: env, docs, supervisor, and ts when "generate.ts" is configured)`)
       .option('--project <name>', 'only this project (default: every project, or the project a config names); the ts module always holds every project')
       .option('--service <name...>', 'compose: only these services of the project')
-      .option('--check', 'write nothing; exit 1 with a diff when a generated file is out of date (for CI)')
+      .option('--check', 'write nothing; exit 1 with a diff when generated text the tree has is out of date (for CI)')
+      .option('--strict', 'with --check: also exit 1 for files and regions not generated yet')
       .option('--write', 'write the changes (default: show them as a unified diff)')
       .option('--out <file>', 'ts: the module to write (default: "generate.ts" of portreg.config.json, else ports.generated.ts beside the registry)'),
   ).addHelpText(
@@ -45,8 +47,11 @@ Generated text lives between <!-- portreg:start --> and <!-- portreg:end --> (Ma
 inserts the markers (README: under a "Ports" heading, else in a new section at the end; env: where
 the first of its variables was set, taking over those lines, else at the end). The
 .supervisor-specific files and the TypeScript module are generated whole.
-Without --write: a unified diff of what would change, exit 0. --check: the same diff, exit 1 when
-anything is out of date. --write: every file or none.
+Without --write: a unified diff of what would change, exit 0. --check judges the generated text the
+tree has, as lint's generated-stale does (regions between markers, .supervisor-specific files that
+exist, the configured TypeScript module): the diff and exit 1 when any is out of date; files and
+regions not generated yet are listed, exit 0 (--strict: exit 1 for them too). --write: every file
+or none.
 compose --check counts only the entries it would insert into an existing compose service: a service
 missing from the compose files (its snippet is printed), one it cannot edit by itself (printed to add
 by hand), or one that publishes a different port (port-mismatch's to report, reassign's to move)
@@ -56,6 +61,7 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
   cmd.action(async (target: string, options: GenerateOptions) => {
     if (!(TARGETS as readonly string[]).includes(target)) throw usageError('usage', `unknown target "${target}": choose one of ${TARGETS.join(', ')}`);
     if (options.check && options.write) throw usageError('usage', '--check writes nothing: give --check or --write, not both');
+    if (options.strict && !options.check) throw usageError('usage', '--strict goes with --check');
     if (options.service && target !== 'compose') throw usageError('usage', '--service is for the compose target');
     if (options.out && target !== 'ts') throw usageError('usage', '--out is for the ts target');
     const [{ openWorkspace }, { planGenerate }, { generateSettings }] = await Promise.all([
@@ -117,7 +123,16 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
       problems.push(...plan.problems.map((p) => p.message));
     }
 
-    const stale = files.filter((f) => f.created || !f.before.equals(f.after));
+    const changing = files.filter((f) => f.created || !f.before.equals(f.after));
+    // What the tree has opted into: generated text that exists (a region between markers, a
+    // generated file) and the configured TypeScript module. A check judges that, as lint does, so
+    // a tree that never ran the generators (just adopted, say) is not out of date; --strict
+    // judges what --write would add too.
+    const generatedAlready = (f: FileOutcome) =>
+      f.target === 'ts' || f.target === 'compose' || (!f.created && (f.target === 'supervisor' || f.before.includes('portreg:start')));
+    const judgeAll = !options.check || options.strict;
+    const stale = judgeAll ? changing : changing.filter(generatedAlready);
+    const notYet = judgeAll ? [] : changing.filter((f) => !generatedAlready(f));
     const shown = (f: FileOutcome) => ({ ...f, file: ws.shown(f.file) });
     const { unifiedDiff } = await import('../../fix/diff.js');
     const diff = stale.length ? unifiedDiff(stale.map(shown), { color: !json && ctx.color && options.color !== false }) : '';
@@ -135,6 +150,7 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
         mode: options.write ? 'write' : options.check ? 'check' : 'dry-run',
         files: files.map((f) => ({ file: ws.shown(f.file), target: f.target, project: f.project, status: status(f) })),
         written: written.map((f) => ws.shown(f)),
+        ...(options.check ? { notGeneratedYet: notYet.map((f) => ws.shown(f.file)) } : {}),
         ...(target === 'compose' ? { services: snippets } : {}),
         notes,
         problems,
@@ -147,6 +163,10 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
       }
       for (const n of notes) ctx.stderr(`portreg: note: ${n}\n`);
       for (const p of problems) ctx.stderr(`portreg: ${p}\n`);
+      if (notYet.length)
+        ctx.stderr(
+          `portreg: not generated yet, so not judged (generate ${target} --write adds ${notYet.length === 1 ? 'it' : 'them'}; --strict judges ${notYet.length === 1 ? 'it' : 'them'} too): ${notYet.map((f) => ws.shown(f.file)).join(', ')}\n`,
+        );
       if (options.write) {
         for (const f of written) ctx.stdout(`wrote ${ws.shown(f)}\n`);
         if (problems.length) ctx.stderr('portreg: nothing was written\n');
