@@ -11,7 +11,8 @@
  *   README.md, .gitignore
  *   projects/pNNNN/docker-compose.yml   2-4 services, short/long port syntax, env with URLs
  *   projects/pNNNN/.env.example         the port variables
- *   projects/pNNNN/README.md            URL mentions, a Port table, a bash block
+ *   projects/pNNNN/README.md            URL mentions, a Port table, a bash block, and (by seed) badges,
+ *                                       quotes, HTML, nested lists and fences, setext headings, long tables
  *   projects/pNNNN/package.json, src/index.js   noise the globs walk past (not scanned)
  *
  * Ranges: projects take consecutive aligned blocks from 5000 up, skipping blocks that overlap
@@ -24,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
 
@@ -243,7 +244,51 @@ function readme(r, name, plan, dep) {
   out.push('', '## Notes', '', sentence(r, 18) + ' ' + sentence(r, 11), '');
   if (dep) out.push(`It calls [${dep.name}](../${dep.name}/README.md) at http://localhost:${dep.port}.`, '');
   out.push('- `npm test` runs the unit tests', '- `npm run lint` checks the style', '');
+  out.push(...realWorldShapes(r, name, plan));
   return out.join('\n');
+}
+
+/**
+ * What real READMEs hold beyond plain paragraphs and pipe tables, where Markdown parsing spends
+ * (issue 14): badges, block quotes, HTML blocks, nested lists with code, fences inside list items,
+ * setext headings, emphasis, long tables. Each project gets some of them, chosen by its seed; the
+ * ports named are the project's own, so the lint findings stay those of the plain shapes.
+ */
+function realWorldShapes(r, name, plan) {
+  const { ports } = plan;
+  const api = ports.api;
+  const out = [];
+  if (r() < 0.7)
+    out.unshift(
+      `[![build](https://ci.example/${name}/badge.svg)](https://ci.example/${name}) [![coverage](https://cov.example/${name}.svg)](https://cov.example/${name}) ![license](https://img.example/mit.svg)`,
+      '',
+    );
+  if (r() < 0.6) out.push('Getting started', '---------------', '', `The *API* listens on **port ${api}**; see _Ports_ above.`, '');
+  if (r() < 0.6) out.push(`> **Note**: the health check is \`curl -fsS http://localhost:${api}/health\`.`, '> It answers `ok` once the database is up.', '');
+  if (r() < 0.5) out.push('<details>', '<summary>Troubleshooting</summary>', '', `If port ${api} is taken, run \`portreg who ${api}\`.`, '', '</details>', '');
+  if (r() < 0.6) {
+    out.push(
+      '1. Install the tools:',
+      '   - Node 20 and `npm`',
+      '   - Docker with `docker compose`',
+      '2. Start the stack:',
+      '',
+      '   ```bash',
+      '   docker compose up -d',
+      `   curl http://localhost:${api}/ready`,
+      '   ```',
+      '',
+      `3. Open http://localhost:${api}/docs`,
+      '',
+    );
+  }
+  if (r() < 0.5) {
+    out.push('## Configuration', '', '| Variable | Default | Description |', '|---|---|---|');
+    for (let i = 0; i < 14; i++) out.push(`| \`${name.toUpperCase()}_OPTION_${i}\` | \`${i % 3 === 0 ? 'true' : i}\` | ${sentence(r, 6)} |`);
+    out.push('');
+  }
+  if (r() < 0.4) out.push('````markdown', '```yaml', 'services:', '  api:', '    ports:', `      - "${api}:8080"`, '```', '````', '');
+  return out;
 }
 
 function rootReadme(count, rangeSize) {
