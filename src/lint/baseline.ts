@@ -55,12 +55,6 @@ export function parseBaseline(text: string, name: string): Baseline {
   return b;
 }
 
-/** Drops the findings the baseline accepts; reports entries that match nothing any more (at baseline-stale's default severity). */
-export function applyBaseline(findings: LintFinding[], baseline: Baseline, baselineFile: string): LintFinding[] {
-  const { kept, stale } = matchBaseline(findings, baseline, baselineFile);
-  return [...kept, ...stale];
-}
-
 /** The findings the baseline does not accept (`kept`), and a baseline-stale finding for each entry left over (`stale`). */
 export function matchBaseline(findings: LintFinding[], baseline: Baseline, baselineFile: string): { kept: LintFinding[]; stale: LintFinding[] } {
   const left = new Map<string, number>();

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, parseBaseline } from '../../src/lint/baseline.js';
+import { matchBaseline, parseBaseline } from '../../src/lint/baseline.js';
 import type { LintFinding } from '../../src/findings.js';
 import { formatStylish } from '../../src/report/stylish.js';
 import { ALL_RULES } from '../../src/rules/index.js';
@@ -144,7 +144,10 @@ async function run(id: string, example: Example, rules: string[]) {
   const baseline = /--baseline (\S+)/.exec(example.command ?? '')?.[1];
   const lint = await lintCase([id, ...rules], { files, registry, config });
   let findings = lint.findings;
-  if (baseline) findings = applyBaseline(findings, parseBaseline(await lint.scenario.read(baseline), baseline), baseline);
+  if (baseline) {
+    const { kept, stale } = matchBaseline(findings, parseBaseline(await lint.scenario.read(baseline), baseline), baseline);
+    findings = [...kept, ...stale];
+  }
   return { ...lint, findings };
 }
 

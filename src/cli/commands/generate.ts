@@ -128,8 +128,11 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
     // generated file) and the configured TypeScript module. A check judges that, as lint does, so
     // a tree that never ran the generators (just adopted, say) is not out of date; --strict
     // judges what --write would add too.
+    const { hasMarkers } = await import('../../generate/markers.js');
     const generatedAlready = (f: FileOutcome) =>
-      f.target === 'ts' || f.target === 'compose' || (!f.created && (f.target === 'supervisor' || f.before.includes('portreg:start')));
+      f.target === 'ts' ||
+      f.target === 'compose' ||
+      (!f.created && (f.target === 'supervisor' || hasMarkers(f.before.toString('utf8'), f.target === 'env' ? 'env' : 'markdown')));
     const judgeAll = !options.check || options.strict;
     const stale = judgeAll ? changing : changing.filter(generatedAlready);
     const notYet = judgeAll ? [] : changing.filter((f) => !generatedAlready(f));
