@@ -11,18 +11,50 @@
  * blank line, so the chunk after it still follows a blank line.
  *
  * Whatever this module cannot follow exactly makes it give up and return null (the whole file is
- * parsed): definitions (`]:`), HTML blocks other than a comment starting in column 1,
- * fences indented 1-3 spaces (top level or inside a list item: cannot tell without parsing), a
- * backtick fence whose info string has a backtick, lone CR line endings, a BOM after the start.
+ * parsed): definitions (`]:`), HTML blocks that run to an end marker across blank lines (`<pre>`,
+ * `<script>`, `<style>`, `<textarea>`, `<?`, `<!X`, `<![CDATA[`, and comments not in column 1), a fence
+ * indented 1-3 spaces that may be at the top level (not inside the list item that opens its chunk),
+ * a fence-like line inside an HTML block, a backtick fence whose info string has a backtick, lone
+ * CR line endings, a BOM after the start. Other HTML blocks (`<details>`, `<p align>`, a lone tag)
+ * end at a blank line, as paragraphs do, so they need nothing.
  */
 
 /**
- * What a chunk must contain to be parsed: a port digit after a character that one of the patterns
- * puts before it (`:` of host:port, URL and publish specs, `=` of assignments and `--port=`, a space,
- * quote or `p`/`P` of client flags, table cell decoration and pipes), a fence (code blocks go to the
- * compose and env parsers), or an HTML comment (generated-region markers).
+ * What a chunk must contain to be parsed: text that one of markdown-facts.ts's patterns could match
+ * in some node of it, a fence (code blocks go to the compose and env parsers), or an HTML comment
+ * (generated-region markers). Each alternative is a pattern of markdown-facts.ts without its look-
+ * behind and end guard (at a node's edge those see nothing, so dropping them only widens the test),
+ * case-insensitive, over the raw chunk text, in which every node's source is a contiguous substring:
+ * a chunk this misses holds no mention. In order: URL, `localhost:`/address (IPv4 ends in a digit,
+ * IPv6 in `]`), docker ps arrows, `-p`/`--publish` specs, the commands whose flags carry ports,
+ * `*_PORT=`, `port 5000` in prose, and a table header cell naming a port column (Port, Host port,
+ * HostPort, Published ports: not `reports` or `imports`) on a line with a pipe, as a header row has.
+ * Numeric character references (`&#80;`) are the one way a cell's text differs from its source: kept.
  */
-const KEEP = /[\s:="'`*_|pP][1-9]|`{3}|~{3}|<!--/;
+const KEEP = new RegExp(
+  [
+    String.raw`:\/\/[^\s\/]*:[1-9]`,
+    String.raw`(?:localhost|internal|\d|\]):[1-9]`,
+    String.raw`:[1-9]\d{0,4}(?:-[1-9]\d{0,4})?->`,
+    String.raw`(?:-p|--publish)(?:=|[ \t]*)["']?[\d\[]`,
+    String.raw`lsof|psql|pg_|redis-cli|valkey-cli|mysql|mariadb|mongo`,
+    String.raw`port=["']?[1-9]`,
+    String.raw`port[ \t]+[1-9]`,
+    '`{3}|~{3}|<!--|&#',
+  ].join('|'),
+  'i',
+);
+/** A table header cell's word for a port column (tested line by line, on lines with a pipe). */
+const PORT_HEADER_WORD = /(?<![a-z])(?:host|published|public|local)?[^a-z|\n]{0,16}ports?(?![a-z])/i;
+
+/** Whether the chunk `text[start, end)` is worth parsing (see KEEP). Linear: no pattern scans to a line's end. */
+function worthParsing(text: string, start: number, end: number): boolean {
+  const chunk = text.slice(start, end);
+  if (KEEP.test(chunk)) return true;
+  if (!chunk.includes('|')) return false;
+  for (const line of chunk.split('\n')) if (line.includes('|') && PORT_HEADER_WORD.test(line)) return true;
+  return false;
+}
 
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
@@ -30,6 +62,22 @@ const INDENTED_FENCE = /^ {1,3}(?:`{3}|~{3})/;
 /** Container markers and indentation before a line's content: a `<` after them may open an HTML block. */
 const CONTAINER_PREFIX = /^(?:[ \t>*+-]|\d{1,9}[.)])*/;
 const BLANK = /^[ \t]*\r?$/;
+/**
+ * HTML blocks that run to an end marker, over blank lines (CommonMark's kinds 1-5): `<script>`,
+ * `<pre>`, `<style>`, `<textarea>`, comments, `<?`, `<!X`, `<![CDATA[`. The others end at a blank line.
+ */
+const HTML_TO_END_MARKER = /^<(?:(?:script|pre|style|textarea)(?:[\s>]|$)|!--|\?|![A-Za-z]|!\[CDATA\[)/i;
+/** A list item's marker at the start of a line, and the spaces after it (1-4: more is indented code in the item). */
+const LIST_MARKER = /^(?:[-+*]|\d{1,9}[.)])( {1,4})(?=\S)/;
+
+const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+
+/** The content column of a list item that starts `line` in column 1, or null. */
+function listItemColumn(line: string): number | null {
+  if (THEMATIC_BREAK.test(line)) return null;
+  const m = LIST_MARKER.exec(line);
+  return m ? m[0].length : null;
+}
 
 export interface RelevantBlocks {
   /** The kept chunks, one after the other. */
@@ -57,6 +105,12 @@ export function relevantChunks(text: string): Chunk[] | null {
   let state: { kind: 'normal' } | { kind: 'fence'; char: string; length: number } | { kind: 'comment' } = { kind: 'normal' };
   const chunkStarts: number[] = [];
   let previousBlank = true;
+  // Inside an HTML block that ends at the next blank line (or inline HTML at a line's start: the two
+  // cannot be told apart here); a fence-like line there may or may not open a fence.
+  let inHtml = false;
+  // The content column of the list item that opens the current chunk while every line since has
+  // stayed inside it: an indented fence there closes, at the latest, with the item at the chunk's end.
+  let itemColumn: number | null = null;
   let lineStart = 0;
   while (lineStart < text.length) {
     const nl = text.indexOf('\n', lineStart);
@@ -69,18 +123,33 @@ export function relevantChunks(text: string): Chunk[] | null {
       if (close && close[1]![0] === state.char && close[1]!.length >= state.length) state = { kind: 'normal' };
     } else if (state.kind === 'comment') {
       if (line.includes('-->')) state = { kind: 'normal' };
-    } else if (!blank) {
+    } else if (blank) {
+      inHtml = false;
+    } else {
       const first = line.charCodeAt(0);
-      if (previousBlank && first !== 32 && first !== 9) chunkStarts.push(lineStart);
+      const indent = line.length - line.replace(/^[ \t]+/, '').length;
+      if (indent === 0) {
+        if (previousBlank) chunkStarts.push(lineStart);
+        // An item opening the chunk, or a next item of its list; anything else in column 1 (a lazy
+        // line, a new block, an ordered item that is only paragraph text) ends what is followed.
+        itemColumn = previousBlank || itemColumn !== null ? listItemColumn(line) : null;
+      } else if (itemColumn !== null && (first === 9 || indent < itemColumn)) {
+        itemColumn = null;
+      }
       const fence = FENCE_OPEN.exec(line);
+      const content = line.slice(CONTAINER_PREFIX.exec(line)![0].length);
       if (fence) {
-        if (fence[1]![0] === '`' && fence[2]!.includes('`')) return null;
+        if (inHtml || (fence[1]![0] === '`' && fence[2]!.includes('`'))) return null;
         state = { kind: 'fence', char: fence[1]![0]!, length: fence[1]!.length };
+        itemColumn = null;
       } else if (line.startsWith('<!--')) {
         if (/^<!---?>/.test(line)) return null;
         if (!line.includes('-->', 4)) state = { kind: 'comment' };
-      } else if (INDENTED_FENCE.test(line) || line.slice(CONTAINER_PREFIX.exec(line)![0].length).startsWith('<')) {
-        return null;
+      } else if (INDENTED_FENCE.test(line)) {
+        if (inHtml || itemColumn === null || indent < itemColumn) return null;
+      } else if (content.startsWith('<')) {
+        if (HTML_TO_END_MARKER.test(content)) return null;
+        inHtml = true;
       }
     }
     previousBlank = blank;
@@ -92,7 +161,7 @@ export function relevantChunks(text: string): Chunk[] | null {
   for (let i = 0; i < chunkStarts.length; i++) {
     const start = chunkStarts[i]!;
     const end = chunkStarts[i + 1] ?? text.length;
-    if (KEEP.test(text.slice(start, end))) chunks.push({ start, end });
+    if (worthParsing(text, start, end)) chunks.push({ start, end });
   }
   return chunks;
 }
