@@ -6,11 +6,9 @@
  * A chunk (see markdown-mask.ts) starts in column 1 after a blank line and parses the same alone as
  * in its file. This module accepts a chunk only when every line is one micromark reads in exactly
  * one way, and returns null otherwise, so that the chunk goes to micromark:
- * - no inline syntax in text but inline links (`[label](url)`, see LINK): none of `` ` * _ [ ] < & \ | ``,
- *   so a paragraph or heading is text nodes around links, each running over its whole source (line
- *   endings and inner spaces included);
+ * - inline content that markdown-inline.ts reads (text, code spans, inline links, emphasis, strong);
  * - no line in a paragraph that could start or interrupt another block or make it a setext heading
- *   (`# > - + * = _ | < ~` and backtick, a digit, or 4+ columns of indentation);
+ *   (`# > - + = | < ~`, a list marker, a thematic break, a fence, a digit, or 4+ columns of indentation);
  * - fences in column 1 with an info string free of escapes and entities, closed inside the chunk;
  * - tables whose every line starts and ends with `|`, with as many cells in each row as in the
  *   header, cells of plain text or one code span;
@@ -20,24 +18,20 @@
  * and scan.ts computes lines and columns itself. The equivalence with micromark is a property test
  * (test/parse/markdown-mask.test.ts) over generated documents and real Markdown files.
  */
-import type { Code, Heading, InlineCode, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type { Code, Heading, InlineCode, Paragraph, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import { inlineNodes } from './markdown-inline.js';
 
 /** Characters that may start inline syntax (or, for `|`, a table); a text containing one is not simple. */
 const INLINE_SYNTAX = /[`*_[\]<&\\|]/;
-/** A paragraph line's first character that could start another block, or a setext underline. */
-const BLOCK_START = /^(?:[#>\-+*=_|<~`]|\d)/;
+/** A paragraph line's start that could start another block, or a setext underline. */
+const BLOCK_START = /^(?:[#>\-+=|<~]|\d|\*[ \t]|\*$|`{3}|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$)/;
+/** Line endings and the blanks around them, which a text node's value holds as one `\n`. */
+const LINE_BREAK = /[ \t]*\n[ \t]*/g;
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const ATX_HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
 const DELIMITER_CELL = /^[ \t]*:?-+:?[ \t]*$/;
 const CODE_CELL = /^`([^`]+)`$/;
-/**
- * An inline link on one line, `[label](destination)`: a label of plain text, a destination with no
- * blank, no parenthesis, bracket, angle bracket, quote, backtick, backslash or entity (so no title).
- * With no link reference definition in the file (markdown-mask.ts gives up on `]:`), nothing else
- * in brackets is a link.
- */
-const LINK = /\[([^[\]`*_<>&\\|!\n]+)\]\(([^\s()<>"'`&\\[\]]*)\)/g;
 
 /** The chunk `text[start, end)` as mdast nodes, or null when micromark must read it. */
 export function simpleBlocks(text: string, start: number, end: number): RootContent[] | null {
@@ -111,35 +105,16 @@ function paragraph(text: string, lines: Line[], first: number): { node: Paragrap
     // 4+ columns of indentation continue a paragraph in CommonMark; rare, and not worth modelling.
     if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;
     if (BLOCK_START.test(stripped) || / {2}$/.test(raw)) return null;
-    // Plain text around inline links; an image (`![`) is not a link.
-    const outside = raw.replace(LINK, (link: string, _label: string, _url: string, offset: number) =>
-      raw[offset - 1] === '!' ? '[' : ' '.repeat(link.length),
-    );
-    if (INLINE_SYNTAX.test(outside)) return null;
     last = i;
   }
   const start = lines[first]!.start;
   const lastLine = text.slice(lines[last]!.start, lines[last]!.end);
   // The text runs to the last non-blank character; the paragraph to the end of its last line.
   const end = lines[last]!.start + lastLine.replace(/[ \t]+$/, '').length;
-  const children: PhrasingContent[] = [];
-  let at = start;
-  for (const m of text.slice(start, end).matchAll(LINK)) {
-    const linkStart = start + m.index;
-    const linkEnd = linkStart + m[0].length;
-    if (linkStart > at) children.push(paragraphText(text, at, linkStart));
-    const label = paragraphText(text, linkStart + 1, linkStart + 1 + m[1]!.length);
-    children.push({ type: 'link', url: m[2]!, title: null, children: [label], position: position(linkStart, linkEnd) });
-    at = linkEnd;
-  }
-  if (end > at) children.push(paragraphText(text, at, end));
+  const children = inlineNodes({ text, start, end, lineBreak: LINE_BREAK });
+  if (!children) return null;
   const node: Paragraph = { type: 'paragraph', children, position: position(start, lines[last]!.end) };
   return { node, lines: last - first + 1 };
-}
-
-/** A text node of a paragraph; its value as micromark gives it: no blanks around line endings. */
-function paragraphText(text: string, start: number, end: number): Text {
-  return { type: 'text', value: text.slice(start, end).replace(/[ \t]*\n[ \t]*/g, '\n'), position: position(start, end) };
 }
 
 /** `# Title`: one line; a heading holding `#` beyond its opening (a closing sequence) is not simple. */
@@ -147,8 +122,9 @@ function atxHeading(text: string, line: Line, depth: number): { node: Heading; l
   const raw = text.slice(line.start, line.end);
   const contentStart = line.start + depth + (raw.slice(depth).length - raw.slice(depth).replace(/^[ \t]+/, '').length);
   const content = text.slice(contentStart, line.end).replace(/[ \t]+$/, '');
-  if (content.includes('#') || INLINE_SYNTAX.test(content)) return null;
-  const children = content === '' ? [] : [textNode(text, contentStart, contentStart + content.length)];
+  if (content.includes('#')) return null;
+  const children = content === '' ? [] : inlineNodes({ text, start: contentStart, end: contentStart + content.length, lineBreak: LINE_BREAK });
+  if (!children) return null;
   return { node: { type: 'heading', depth: depth as Heading['depth'], children, position: position(line.start, line.end) }, lines: 1 };
 }
 

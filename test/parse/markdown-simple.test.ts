@@ -83,8 +83,6 @@ describe('simpleBlocks', () => {
   });
 
   it.each([
-    ['inline code in prose', 'see `localhost:5000`\n'],
-    ['emphasis', 'see *localhost:5000*\n'],
     ['a link with a title', 'see [x](http://localhost:5000 "t")\n'],
     ['an image', 'see ![x](http://localhost:5000)\n'],
     ['a link over two lines', 'see [x\ny](http://localhost:5000)\n'],
@@ -101,9 +99,78 @@ describe('simpleBlocks', () => {
     ['a delimiter row that does not match the header', '| Port | x |\n|---|\n| 5000 |\n'],
     ['an indented line after a blank line', 'see localhost:5000\n\n    code\n'],
     ['a code span in a header cell', '| `Port` |\n|---|\n| 5000 |\n'],
+    ['an unmatched opening delimiter', 'see *localhost:5000\n'],
+    ['a code span over a line ending', 'see `localhost:\n5000`\n'],
+    ['a raw HTML tag', 'see <b>localhost:5000</b>\n'],
   ])('leaves %s to micromark', (_, text) => {
     expect(simpleBlocks(text, 0, text.length)).toBeNull();
     expect(parseMarkdown(text, 'README.md')).toEqual(parseMarkdownWhole(text, 'README.md'));
+  });
+
+  it.each([
+    ['inline code in prose', 'see `localhost:5000`\n'],
+    ['emphasis', 'see *localhost:5000*\n'],
+    ['emphasis, strong and code in a paragraph', 'The *API* listens on **port 5000**; see _Ports_ or `localhost:5001`.\n'],
+    ['a node after an indented line ending', 'a\n   *b* `localhost:5002`\n  d\n'],
+    ['nested emphasis', '***localhost:5003*** and __*port 5004*__\n'],
+    ['snake_case words', 'set API_PORT=5005 in some_file_name\n'],
+  ])('reads %s as micromark does', (_, text) => {
+    const nodes = simpleBlocks(text, 0, text.length);
+    expect(nodes).not.toBeNull();
+    expect(shape(nodes!)).toEqual(micromarkShape(text, 0, text.length));
+    expect(parseMarkdown(text, 'README.md')).toEqual(parseMarkdownWhole(text, 'README.md'));
+  });
+
+  it('reads inline syntax as micromark does, on generated paragraphs', () => {
+    // Delimiter runs, code spans and links next to words, punctuation, blanks and line edges.
+    const piece = fc.constantFrom(
+      '*',
+      '**',
+      '***',
+      '_',
+      '__',
+      '___',
+      '`',
+      '``',
+      '`x`',
+      '`` a ` b ``',
+      '` `',
+      'a',
+      'port 5000',
+      'localhost:5001',
+      ' ',
+      '  ',
+      '.',
+      ',',
+      '(',
+      ')',
+      '"',
+      '\n',
+      '\n  ',
+      'é',
+      '—',
+      '[a](b)',
+      'http://localhost:5002/x',
+      'API_PORT=5003',
+      'snake_case',
+      '-',
+      '!',
+      '5004',
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 14 }), (pieces) => {
+        const text = 'x' + pieces.join('') + 'y\n';
+        const nodes = simpleBlocks(text, 0, text.length);
+        if (nodes) {
+          accepted++;
+          expect(shape(nodes), JSON.stringify(text)).toEqual(micromarkShape(text, 0, text.length));
+        }
+        expect(parseMarkdown(text, 'README.md'), JSON.stringify(text)).toEqual(parseMarkdownWhole(text, 'README.md'));
+      }),
+      { numRuns: Number(process.env.MD_RUNS ?? 1500) },
+    );
+    expect(accepted).toBeGreaterThan(300);
   });
 
   it('gives the nodes micromark gives, for every chunk it accepts from generated documents', () => {
@@ -285,5 +352,6 @@ describe('simpleBlocks', () => {
       expect(parseMarkdown(text, file), file).toEqual(parseMarkdownWhole(text, file));
     }
     expect(simpleChunks).toBeGreaterThan(100);
-  });
+    // Hundreds of files, each parsed twice: minutes on a loaded machine.
+  }, 300_000);
 });
