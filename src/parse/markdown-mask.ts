@@ -28,7 +28,7 @@
  * a chunk this misses holds no mention. In order: URL, `localhost:`/address (IPv4 ends in a digit,
  * IPv6 in `]`), docker ps arrows, `-p`/`--publish` specs, the commands whose flags carry ports,
  * `*_PORT=`, `port 5000` in prose, and a table header cell naming a port column (Port, Host port,
- * HostPort, Published ports: not `reports` or `imports`) on a line with a pipe, as a header row has.
+ * HostPort, Published ports: not `reports` or `imports`) on a line with a pipe or before a delimiter row.
  * Numeric character references (`&#80;`) are the one way a cell's text differs from its source: kept.
  */
 const KEEP = new RegExp(
@@ -47,13 +47,16 @@ const KEEP = new RegExp(
 /** A table header cell's word for a port column (tested line by line, on lines with a pipe). */
 const PORT_HEADER_WORD = /(?<![a-z])(?:host|published|public|local)?[^a-z|\n]{0,16}ports?(?![a-z])/i;
 
+/** A table's delimiter row: dashes, colons, pipes and blanks (a table needs no pipe when a colon or pipe says so). */
+const DELIMITER_ROW = /^[ \t|:]*-[ \t|:-]*$/;
+
 /** Whether the chunk `text[start, end)` is worth parsing (see KEEP). Linear: no pattern scans to a line's end. */
 function worthParsing(text: string, start: number, end: number): boolean {
   const chunk = text.slice(start, end);
   if (KEEP.test(chunk)) return true;
-  if (!chunk.includes('|')) return false;
-  for (const line of chunk.split('\n')) if (line.includes('|') && PORT_HEADER_WORD.test(line)) return true;
-  return false;
+  // A header row naming a port column: the line before a delimiter row, or any line with a pipe.
+  const lines = chunk.split('\n');
+  return lines.some((line, i) => PORT_HEADER_WORD.test(line) && (line.includes('|') || DELIMITER_ROW.test(lines[i + 1] ?? '')));
 }
 
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
@@ -111,6 +114,9 @@ export function relevantChunks(text: string): Chunk[] | null {
   // The content column of the list item that opens the current chunk while every line since has
   // stayed inside it: an indented fence there closes, at the latest, with the item at the chunk's end.
   let itemColumn: number | null = null;
+  // A fence opened inside a container (a list item, a quote): it ends with its container at the
+  // latest, but a chunk cut while it is open would parse differently alone.
+  let containedFence: { char: string; length: number } | null = null;
   let lineStart = 0;
   while (lineStart < text.length) {
     const nl = text.indexOf('\n', lineStart);
@@ -128,8 +134,15 @@ export function relevantChunks(text: string): Chunk[] | null {
     } else {
       const first = line.charCodeAt(0);
       const indent = line.length - line.replace(/^[ \t]+/, '').length;
+      const prefixLength = CONTAINER_PREFIX.exec(line)![0].length;
+      const content = line.slice(prefixLength);
       if (indent === 0) {
-        if (previousBlank) chunkStarts.push(lineStart);
+        if (previousBlank) {
+          if (containedFence) return null;
+          chunkStarts.push(lineStart);
+        }
+        // Without a blank line before, a line in column 1 ends the container and its fence.
+        containedFence = null;
         // An item opening the chunk, or a next item of its list; anything else in column 1 (a lazy
         // line, a new block, an ordered item that is only paragraph text) ends what is followed.
         itemColumn = previousBlank || itemColumn !== null ? listItemColumn(line) : null;
@@ -137,7 +150,13 @@ export function relevantChunks(text: string): Chunk[] | null {
         itemColumn = null;
       }
       const fence = FENCE_OPEN.exec(line);
-      const content = line.slice(CONTAINER_PREFIX.exec(line)![0].length);
+      if (containedFence) {
+        const close = FENCE_CLOSE.exec(content);
+        if (close && close[1]![0] === containedFence.char && close[1]!.length >= containedFence.length) containedFence = null;
+      } else if (prefixLength > 0) {
+        const open = /^(`{3,}|~{3,})/.exec(content);
+        if (open) containedFence = { char: open[1]![0]!, length: open[1]!.length };
+      }
       if (fence) {
         if (inHtml || (fence[1]![0] === '`' && fence[2]!.includes('`'))) return null;
         state = { kind: 'fence', char: fence[1]![0]!, length: fence[1]!.length };

@@ -18,15 +18,23 @@
  * and scan.ts computes lines and columns itself. The equivalence with micromark is a property test
  * (test/parse/markdown-mask.test.ts) over generated documents and real Markdown files.
  */
-import type { Code, Heading, InlineCode, Paragraph, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type { Blockquote, Code, Heading, InlineCode, List, ListItem, Paragraph, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { inlineNodes } from './markdown-inline.js';
 
 /** Characters that may start inline syntax (or, for `|`, a table); a text containing one is not simple. */
 const INLINE_SYNTAX = /[`*_[\]<&\\|]/;
 /** A paragraph line's start that could start another block, or a setext underline. */
 const BLOCK_START = /^(?:[#>\-+=|<~]|\d|\*[ \t]|\*$|`{3}|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$)/;
-/** Line endings and the blanks around them, which a text node's value holds as one `\n`. */
-const LINE_BREAK = /[ \t]*\n[ \t]*/g;
+/**
+ * Line endings and the blanks around them (and a block quote's `>`), which a text node's value holds as
+ * one `\n`. A paragraph line whose content starts with `>` is not simple, so a `>` here is a prefix.
+ */
+const LINE_BREAK = /[ \t]*\n[ \t]*(?:>[ \t]?)?[ \t]*/g;
+/** A list item's marker, the 1-4 spaces after it, and content (more spaces: indented code in the item). */
+const LIST_ITEM = /^(?:([-+*])|(\d{1,9})([.)]))( {1,4})(?=[^ \t])/;
+/** A line that starts a list inside a paragraph: a bullet item, or an ordered item numbered 1. */
+const LIST_INTERRUPT = /^(?:[-+*]|1[.)]) {1,4}[^ \t]/;
+const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const ATX_HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
@@ -37,19 +45,24 @@ const CODE_CELL = /^`([^`]+)`$/;
 export function simpleBlocks(text: string, start: number, end: number): RootContent[] | null {
   // Looks at the chunk alone: a search to the end of the file per chunk would make a file of many chunks quadratic.
   if (text.slice(start, end).includes('\r')) return null;
-  const lines = splitLines(text, start, end);
+  return blocks(text, splitLines(text, start, end));
+}
+
+/**
+ * The blocks of a run of content lines: a chunk's lines, or a container's with its prefix left out.
+ * Blank lines separate blocks; a block starts at the content's first column (an indented start is a
+ * shape this module does not model: indented code, a paragraph's indentation, a lazy line).
+ */
+function blocks(text: string, lines: Line[]): RootContent[] | null {
   const nodes: RootContent[] = [];
   let i = 0;
   while (i < lines.length) {
     const line = lines[i]!;
     const content = text.slice(line.start, line.end);
     if (isBlank(content)) {
-      // After a blank line only blank lines may follow: an indented line there continues or starts
-      // a block this module does not model (a list item, indented code).
-      if (lines.slice(i).some((l) => !isBlank(text.slice(l.start, l.end)))) return null;
-      break;
+      i++;
+      continue;
     }
-    // Each block this module reads starts in column 1.
     if (content[0] === ' ' || content[0] === '\t') return null;
 
     const fence = FENCE_OPEN.exec(content);
@@ -58,6 +71,8 @@ export function simpleBlocks(text: string, start: number, end: number): RootCont
     if (fence) taken = fencedCode(text, lines, i, fence[1]!, fence[2]!);
     else if (heading) taken = atxHeading(text, line, heading[1]!.length);
     else if (content[0] === '|') taken = table(text, lines, i);
+    else if (content[0] === '>') taken = blockquote(text, lines, i);
+    else if (listMarker(content)) taken = list(text, lines, i);
     else taken = paragraph(text, lines, i);
     if (!taken) return null;
     nodes.push(taken.node);
@@ -101,6 +116,8 @@ function paragraph(text: string, lines: Line[], first: number): { node: Paragrap
   for (let i = first; i < lines.length; i++) {
     const raw = text.slice(lines[i]!.start, lines[i]!.end);
     if (isBlank(raw)) break;
+    // A bullet item, or an ordered one starting at 1, interrupts a paragraph.
+    if (i > first && LIST_INTERRUPT.test(raw)) break;
     const stripped = raw.replace(/^[ \t]+/, '');
     // 4+ columns of indentation continue a paragraph in CommonMark; rare, and not worth modelling.
     if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;
@@ -135,7 +152,11 @@ function fencedCode(text: string, lines: Line[], first: number, marker: string, 
     const close = FENCE_CLOSE.exec(text.slice(lines[i]!.start, lines[i]!.end));
     if (!close || close[1]![0] !== marker[0] || close[1]!.length < marker.length) continue;
     const words = info.trim().split(/[ \t]+/);
-    const value = i === first + 1 ? '' : text.slice(lines[first + 1]!.start, lines[i - 1]!.end);
+    // The content lines, each without its container prefix (at the top level: the source as it is).
+    const value = lines
+      .slice(first + 1, i)
+      .map((l) => text.slice(l.start, l.end))
+      .join('\n');
     const node: Code = {
       type: 'code',
       lang: words[0] || null,
@@ -208,4 +229,102 @@ function cellsOf(text: string, line: Line): { start: number; end: number }[] | n
     from = at + 1;
   }
   return cells;
+}
+
+function listMarker(content: string): RegExpExecArray | null {
+  return THEMATIC_BREAK.test(content) ? null : LIST_ITEM.exec(content);
+}
+
+/** `> ` lines up to a blank line; every line has the marker (a lazy line is not simple), none a nested quote. */
+function blockquote(text: string, lines: Line[], first: number): { node: Blockquote; lines: number } | null {
+  const inner: Line[] = [];
+  let i = first;
+  for (; i < lines.length; i++) {
+    const content = text.slice(lines[i]!.start, lines[i]!.end);
+    if (isBlank(content)) break;
+    if (content[0] !== '>') return null;
+    if (content.length > 1 && content[1] !== ' ') return null;
+    const start = lines[i]!.start + Math.min(2, content.length);
+    if (text[start] === '>') return null;
+    inner.push({ start, end: lines[i]!.end });
+  }
+  const children = blocks(text, inner);
+  if (!children) return null;
+  const node: Blockquote = { type: 'blockquote', children: children as Blockquote['children'], position: position(lines[first]!.start, lines[i - 1]!.end) };
+  return { node, lines: i - first };
+}
+
+/**
+ * A list: items of one kind (the same bullet, or numbers with the same delimiter), each its marker line
+ * and the lines indented to its content column, blank lines between them. A line indented less, or
+ * not at all without a blank line before it (a lazy line), is not simple.
+ */
+function list(text: string, lines: Line[], first: number): { node: List; lines: number } | null {
+  const firstMarker = listMarker(text.slice(lines[first]!.start, lines[first]!.end))!;
+  const kind = firstMarker[1] ?? firstMarker[3]!;
+  const items: ListItem[] = [];
+  let spread = false;
+  let i = first;
+  let end = first;
+  while (i < lines.length) {
+    const marker = listMarker(text.slice(lines[i]!.start, lines[i]!.end));
+    if (!marker || (marker[1] ?? marker[3]) !== kind) break;
+    const column = marker[0].length;
+    const itemLines: Line[] = [{ start: lines[i]!.start + column, end: lines[i]!.end }];
+    let k = i + 1;
+    let last = i;
+    for (; k < lines.length; k++) {
+      const raw = text.slice(lines[k]!.start, lines[k]!.end);
+      if (isBlank(raw)) {
+        // Blanks past the content column stay content (a blank line of a code block keeps them).
+        itemLines.push({ start: Math.min(lines[k]!.start + column, lines[k]!.end), end: lines[k]!.end });
+        continue;
+      }
+      const indent = raw.length - raw.replace(/^ +/, '').length;
+      if (indent >= column && raw[indent] !== '\t') {
+        itemLines.push({ start: lines[k]!.start + column, end: lines[k]!.end });
+        last = k;
+        continue;
+      }
+      // Not a continuation: the next item (a marker in the first column), or the list's end after a blank line.
+      if (indent === 0 && listMarker(raw) && (listMarker(raw)![1] ?? listMarker(raw)![3]) === kind) break;
+      if (k > last + 1) break;
+      return null;
+    }
+    const content = blocks(text, itemLines.slice(0, last - i + 1));
+    if (!content || content.length === 0) return null;
+    const itemSpread = last - i + 1 > content.length && hasBlankBetween(text, itemLines.slice(0, last - i + 1));
+    items.push({
+      type: 'listItem',
+      spread: itemSpread,
+      checked: null,
+      children: content as ListItem['children'],
+      position: position(lines[i]!.start, lines[last]!.end),
+    });
+    spread ||= itemSpread || (k > last + 1 && k < lines.length && listMarker(text.slice(lines[k]!.start, lines[k]!.end)) !== null);
+    end = last;
+    // Skip the blank lines to the next item, if one follows.
+    i = last + 1;
+    while (i < lines.length && isBlank(text.slice(lines[i]!.start, lines[i]!.end))) i++;
+    if (i < lines.length && i > last + 1) {
+      const next = listMarker(text.slice(lines[i]!.start, lines[i]!.end));
+      if (!next || (next[1] ?? next[3]) !== kind) {
+        i = last + 1;
+        break;
+      }
+    }
+  }
+  const node: List = {
+    type: 'list',
+    ordered: firstMarker[2] !== undefined,
+    start: firstMarker[2] !== undefined ? Number(firstMarker[2]) : null,
+    spread,
+    children: items,
+    position: position(lines[first]!.start, lines[end]!.end),
+  };
+  return { node, lines: end - first + 1 };
+}
+
+function hasBlankBetween(text: string, lines: Line[]): boolean {
+  return lines.some((l, i) => i > 0 && i < lines.length - 1 && isBlank(text.slice(l.start, l.end)));
 }
