@@ -248,8 +248,10 @@ function blockquote(text: string, lines: Line[], first: number): { node: Blockqu
     if (text[start] === '>') return null;
     inner.push({ start, end: lines[i]!.end });
   }
+  // Paragraphs only, with no blank `>` line: what follows those inside a quote is left to micromark.
+  if (inner.some((l) => l.start >= l.end)) return null;
   const children = blocks(text, inner);
-  if (!children) return null;
+  if (!children || children.some((c) => c.type !== 'paragraph')) return null;
   const node: Blockquote = { type: 'blockquote', children: children as Blockquote['children'], position: position(lines[first]!.start, lines[i - 1]!.end) };
   return { node, lines: i - first };
 }
