@@ -33,7 +33,7 @@ import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { writeRegistryChange, type RegistryChange } from '../registry/operations.js';
 import { ABSENT_HASH, journalOwner, newJournal, sha256, type Journal, type JournalHandle, type JournalPhase, type JournalRegistry } from './journal.js';
-import { removeOrphanTempsBeside, syncFolder, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { removeOrphanTempsBeside, syncFolder, tempPathFor } from '../util/atomic-write.js';
 import { dirtyAmong } from '../util/git.js';
 import { mapLimit } from '../util/map-limit.js';
 import { crashPoint, failRenameForTest } from '../util/test-hooks.js';
@@ -341,7 +341,8 @@ async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: C
   const undo = async (renamed: number) => {
     await staged.record('restoring', null);
     await discard(temps.slice(renamed), [], []);
-    const lost = await putBack(targets.slice(0, renamed));
+    crashPoint('restoring');
+    const lost = await putBack(staged, upTo(renamed));
     await removeFolders(staged.made);
     return lost;
   };
@@ -378,7 +379,10 @@ async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: C
   }
   if (edited.length > 0) {
     await staged.record('restoring', null);
-    const lost = await putBack(targets.filter((_, i) => !edited.includes(i)));
+    const lost = await putBack(
+      staged,
+      upTo(targets.length).filter((i) => !edited.includes(i)),
+    );
     for (const i of edited) await rename(kept[i]!, targets[i]!.absolute).catch(() => lost.push(targets[i]!.file));
     await removeKept(kept.filter((_, i) => !edited.includes(i)));
     await removeFolders(staged.made);
@@ -399,15 +403,17 @@ async function removeKept(kept: readonly (string | null | undefined)[]): Promise
 
 /**
  * Gives written files their previous bytes back (a new file is removed), each only while it still
- * holds what was written: someone's edit made since is not ours to overwrite. Returns the files
- * left as they are.
+ * holds what was written: someone's edit made since is not ours to overwrite. The bytes come back
+ * by renaming the kept original over the file: atomic, and named in the journal, so a process
+ * killed while restoring leaves nothing a recovery does not know. Returns the files left as they are.
  */
-async function putBack(written: readonly Target[]): Promise<string[]> {
+async function putBack(staged: Staged, indices: readonly number[]): Promise<string[]> {
   const lost: string[] = [];
-  for (const t of [...written].reverse()) {
+  for (const i of [...indices].reverse()) {
+    const t = staged.targets[i]!;
     try {
       if (!(await readFile(t.absolute)).equals(t.after)) throw new Error('changed since it was written');
-      await (t.before === null ? unlink(t.absolute) : writeFileAtomic(t.absolute, t.before, { mode: t.mode }));
+      await (t.before === null ? unlink(t.absolute) : rename(staged.originals[i]!, t.absolute));
     } catch {
       lost.push(t.file);
     }
@@ -415,13 +421,16 @@ async function putBack(written: readonly Target[]): Promise<string[]> {
   return lost.reverse();
 }
 
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
 // ---- 4. registry failed: restore ------------------------------------------------------------
 
 async function restoreAfter(cause: unknown, staged: Staged, shown: (f: string) => string): Promise<never> {
   const { targets } = staged;
   if (targets.length === 0) throw cause;
   const why = cause instanceof Error ? cause.message : String(cause);
-  const lost = new Set(await putBack(targets));
+  crashPoint('restoring');
+  const lost = new Set(await putBack(staged, upTo(targets.length)));
   await removeKept(staged.originals);
   await removeFolders(staged.made);
   if (lost.size > 0) {

@@ -8,7 +8,9 @@
  *                                 the journal not yet ready), rename:<n> (right before the
  *                                 n-th rename, 0-based: n files renamed), registry:before (every
  *                                 file renamed, the registry not written), registry:after (the
- *                                 registry written, the journal not yet removed).
+ *                                 registry written, the journal not yet removed), restoring
+ *                                 (a failed change set's journal says restoring, nothing
+ *                                 put back yet).
  * PORTREG_TEST_DELAY_MS=<n>       sleep n ms between reading the registry and writing it,
  *                                 to widen the window a lock must protect.
  * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
@@ -20,7 +22,7 @@
  *                                 (read in src/cli/progress.ts).
  */
 
-export type CrashPointName = 'after-temp-write' | 'after-rename' | 'staged' | `rename:${number}` | 'registry:before' | 'registry:after';
+export type CrashPointName = 'after-temp-write' | 'after-rename' | 'staged' | `rename:${number}` | 'registry:before' | 'registry:after' | 'restoring';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PORTREG_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

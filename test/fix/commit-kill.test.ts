@@ -22,6 +22,7 @@ const NOW = '2025-06-01T12:00:00.000Z';
 const env = (extra: Record<string, string> = {}) => ({ PORTREG_NOW: NOW, ...extra });
 
 interface Writer {
+  name: string;
   /** As the recovery names it. */
   command: string;
   args: string[];
@@ -45,6 +46,7 @@ const edit = async (dir: string, file: string, from: string | RegExp, to: string
 
 const WRITERS: Writer[] = [
   {
+    name: 'reassign --write',
     command: 'reassign',
     args: ['reassign', '--project', 'billing', '--service', 'api', '--port', '5005', '--write'],
     git: true,
@@ -53,6 +55,7 @@ const WRITERS: Writer[] = [
     next: ['lint'],
   },
   {
+    name: 'project move --write',
     command: 'project move',
     args: ['project', 'move', 'web-app', '--range', '5200-5299', '--write'],
     git: false,
@@ -61,6 +64,7 @@ const WRITERS: Writer[] = [
     next: ['list'],
   },
   {
+    name: 'migrate --write',
     command: 'migrate',
     args: ['migrate', '--from', 'HEAD', '--write'],
     git: true,
@@ -71,6 +75,7 @@ const WRITERS: Writer[] = [
     next: ['scan'],
   },
   {
+    name: 'lint --fix',
     command: 'lint --fix',
     args: ['lint', '--fix'],
     git: false,
@@ -84,6 +89,7 @@ const WRITERS: Writer[] = [
     next: ['who', '5001'],
   },
   {
+    name: 'generate all --write',
     command: 'generate all --write',
     args: ['generate', 'all', '--write'],
     git: true,
@@ -96,6 +102,20 @@ const WRITERS: Writer[] = [
     next: ['generate', 'all', '--check'],
   },
   {
+    name: 'generate all --write, two new files in a new folder',
+    command: 'generate all --write',
+    args: ['generate', 'all', '--write'],
+    git: false,
+    setup: async (dir) => {
+      await rm(path.join(dir, 'web-app/.supervisor-specific'), { recursive: true });
+      await edit(dir, 'ports.registry.json', 'Vite dev server', 'Vite server');
+    },
+    files: 4,
+    registry: false,
+    next: ['scan'],
+  },
+  {
+    name: 'allocate --update',
     command: 'allocate --update',
     args: [
       'allocate',
@@ -172,7 +192,7 @@ const gitJournals = async (dir: string) => readdir(path.join(dir, '.git/portreg'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe.each(WRITERS)('$command killed at every step', (w) => {
+describe.each(WRITERS)('$name killed at every step', (w) => {
   let before: Awaited<ReturnType<typeof snapshot>>;
   let after: Awaited<ReturnType<typeof snapshot>>;
 
@@ -212,6 +232,21 @@ describe.each(WRITERS)('$command killed at every step', (w) => {
   });
 
   if (w.command === 'reassign') {
+    it('a rename fails, and the process is killed while it puts the files back: the next command finishes taking the change back', async () => {
+      const dir = await start(w);
+      const killed = await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_FAIL_RENAME_AT: '3', PORTREG_TEST_CRASH_AT: 'restoring' }) });
+      expect(killed.signal).toBe('SIGKILL');
+      // Three files hold their new bytes, the rest their old ones: the journal says restoring.
+      const mixed = await snapshot(dir);
+      expect(
+        [...mixed.files.keys()].filter((f) => after.files.get(f)?.equals(mixed.files.get(f)!) && !before.files.get(f)?.equals(mixed.files.get(f)!)).length,
+      ).toBe(3);
+      const next = await runCli(['lint'], { cwd: dir, env: env() });
+      expect(next.stderr).toBe('portreg: rolled back an interrupted reassign of 6 files\n');
+      expect(await snapshot(dir)).toEqual(before);
+      expect(await gitJournals(dir)).toEqual([]);
+    });
+
     it('the journal names each target, its temporary file and kept original, the hashes of its old and new bytes, and the registry change', async () => {
       const dir = await start(w);
       await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_CRASH_AT: 'rename:2' }) });
