@@ -13,6 +13,9 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { createPortregMcpServer } from '../../src/mcp/server.js';
 import { runCli } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
 import { readTree } from '../rewrite/helpers.js';
@@ -232,6 +235,27 @@ describe.each(WRITERS)('$name killed at every step', (w) => {
   });
 
   if (w.command === 'reassign') {
+    it('an MCP tool call is the next command: it finishes the change set and logs what it did', async () => {
+      const dir = await start(w);
+      await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_CRASH_AT: 'rename:3' }) });
+      const logged: string[] = [];
+      const server = createPortregMcpServer({ cwd: dir, env: {}, probe: false, now: () => new Date(NOW), log: (line) => logged.push(line) });
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const client = new Client({ name: 'portreg-test', version: '1.0.0' });
+      await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+      try {
+        await client.listTools();
+        const r = await client.callTool({ name: 'list_ports', arguments: { projectName: 'billing' } });
+        expect(r.isError).toBeFalsy();
+        expect(JSON.stringify(r.structuredContent)).toContain('"port":5005');
+      } finally {
+        await client.close();
+      }
+      expect(logged).toEqual(['portreg: finished an interrupted reassign of 6 files and ports.registry.json']);
+      expect(await snapshot(dir)).toEqual(after);
+      expect(await gitJournals(dir)).toEqual([]);
+    });
+
     it('a rename fails, and the process is killed while it puts the files back: the next command finishes taking the change back', async () => {
       const dir = await start(w);
       const killed = await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_FAIL_RENAME_AT: '3', PORTREG_TEST_CRASH_AT: 'restoring' }) });
