@@ -123,7 +123,7 @@ export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResul
   let registry: R | undefined;
   try {
     if (set.registry) {
-      const file = path.resolve(set.registry.file);
+      const file = path.resolve(set.registry.options.cwd ?? process.cwd(), set.registry.file); // as the store resolves it
       registry = await writeRegistryChange(set.registry, (plan) =>
         renameFiles(
           plan.after === null
