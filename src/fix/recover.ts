@@ -61,14 +61,14 @@ async function recoverOne(journal: Journal): Promise<string[]> {
   }
   if (journal.phase === 'restoring') {
     for (const f of journal.files) {
-      const why = await takeBack(f);
+      const why = await takeBack(f).catch(cannot);
       if (why) left.push(`left ${f.shown} alone because ${why}`);
     }
     await removeLeftovers(journal, true);
     return [`rolled back ${what}${left.length ? `, except ${left.length} left alone` : ''}`, ...left];
   }
   for (const f of journal.files) {
-    const why = await finish(f);
+    const why = await finish(f).catch(cannot);
     if (why) left.push(`left ${f.shown} alone because ${why}`);
   }
   await removeLeftovers(journal, false);
@@ -78,8 +78,9 @@ async function recoverOne(journal: Journal): Promise<string[]> {
     // A registry temporary file left by a kill before its rename goes either way (the lock is ours).
     await removeOrphanTemps(r.file);
     const now = await hashOfFile(r.file);
-    if (now === r.before) await writeFileAtomic(r.file, r.text);
-    if (now === r.before || now === r.after) registry = ` and ${r.shown}`;
+    const failed = now === r.before ? await writeFileAtomic(r.file, r.text).then(() => null, cannot) : null;
+    if (failed) left.push(`left ${r.shown} alone because ${failed}`);
+    else if (now === r.before || now === r.after) registry = ` and ${r.shown}`;
     else
       left.push(
         `left ${r.shown} alone because it changed since (it holds neither the registry before the change nor after it): check it with "portreg registry check"`,
@@ -87,6 +88,9 @@ async function recoverOne(journal: Journal): Promise<string[]> {
   }
   return [`finished ${what}${registry}${left.length ? `, except ${left.length} left alone` : ''}`, ...left];
 }
+
+/** A file the recovery could not rename or write (a folder removed, no permission): left to the user, with the reason. */
+const cannot = (err: unknown) => `it could not be written (${(err as Error).message}): check it`;
 
 const CHANGED = 'it changed since (it holds neither its old contents nor its new ones): check it';
 
