@@ -73,7 +73,8 @@ const ALLOWED: Record<string, { values: string[]; types?: string[] }> = {
   util: { values: ['kernel', 'util'] },
   parse: { values: ['kernel', 'util', 'parse'] },
   registry: { values: ['kernel', 'util', 'generated', 'registry'], types: ['parse'] },
-  config: { values: ['kernel', 'util', 'generated', 'registry', 'config'] },
+  // config -> fix: locating the registry first finishes a change set a killed process left (fix/recover.ts).
+  config: { values: ['kernel', 'util', 'generated', 'registry', 'config', 'fix'] },
   scan: { values: ['kernel', 'util', 'parse', 'registry', 'config', 'scan'] },
   rules: { values: ['kernel', 'util', 'parse', 'registry', 'scan', 'rules'], types: ['generate', 'fix'] },
   report: { values: ['kernel', 'util', 'report'], types: ['lint', 'rules', 'scan', 'parse', 'registry'] },

@@ -42,7 +42,7 @@ export function printJson(ctx: CommandContext, value: unknown): void {
 }
 
 export async function resolveRegistry(ctx: CommandContext, options: CommonOptions): Promise<LocatedRegistry> {
-  return locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env });
+  return locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env, report: ctx.stderr });
 }
 
 export function parsePort(value: string, what = 'port'): number {

@@ -23,6 +23,8 @@ export interface RewriteOptions {
 
 export interface RunRewriteInput {
   ctx: CommandContext;
+  /** The command as a recovery of its interrupted write names it ("reassign", "project move", "migrate"). */
+  command: string;
   ws: Workspace;
   options: RewriteOptions;
   /** The registry before the move: it says which service each occurrence belongs to (and what the generated text says). */
@@ -97,6 +99,7 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
       uncommitted: uncommittedPolicy(options.allowDirty, '--allow-dirty'),
       verify: () => verifyCommitted(ws, prepared, regenerated),
       shown: ws.shown,
+      journal: { command: input.command, registryFile: ws.located.path },
     });
     written = result.written;
   }

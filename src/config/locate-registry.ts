@@ -3,6 +3,7 @@ import path from 'node:path';
 import { usageError } from '../errors.js';
 import { findConfig, type LoadedConfig } from './load-config.js';
 import { REGISTRY_FILE_NAME } from '../registry/types.js';
+import { recoverInterrupted } from '../fix/recover.js';
 
 export type RegistrySource = 'option' | 'env' | 'config' | 'search';
 
@@ -19,6 +20,8 @@ export interface LocateOptions {
   /** --registry */
   explicit?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where a recovery of an interrupted write says what it did (default: stderr). */
+  report?: (line: string) => void;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -42,6 +45,15 @@ export async function findRegistryUpward(start: string): Promise<string | undefi
  * config file's "registry", else the nearest ports.registry.json upward.
  */
 export async function locateRegistry(options: LocateOptions): Promise<LocatedRegistry> {
+  const located = await locate(options);
+  // Every command that reads the tree comes here first: a change set a killed process left
+  // half done is finished (or taken back) before anything is read (fix/recover.ts).
+  const report = options.report ?? ((line: string) => process.stderr.write(line));
+  for (const line of await recoverInterrupted(located.path)) report(`portreg: ${line}\n`);
+  return located;
+}
+
+async function locate(options: LocateOptions): Promise<LocatedRegistry> {
   const env = options.env ?? process.env;
   const config = await findConfig(options.cwd);
   const project = config?.config.project;

@@ -5,27 +5,35 @@
  *   1. prepare: every file checked (inside the root, no symbolic link on the way, the expected
  *      bytes still there, a new file's place still free), files with uncommitted changes refused
  *      unless allowed; nothing is written before every file passes;
- *   2. stage: the new bytes written and synced to temporary files beside their targets (the
- *      folders of new files made);
- *   3. rename: a last look at every target, then the temporary files renamed into place, all or
- *      none (a failed rename puts back those already renamed);
- *   4. registry: the registry change planned again and written under the store's lock; if that
- *      fails, every file written gets its previous bytes back (new files and folders removed);
- *   5. verify: the caller's check of the result (a rescan).
+ *   2. stage: the journal written (phase staging, fix/journal.ts), then the new bytes written and
+ *      synced to temporary files beside their targets (the folders of new files made);
+ *   3. registry planned: under the store's lock, the registry change planned again on the
+ *      registry as it is (refused, with nothing changed, when the plan differs);
+ *   4. rename: the journal made ready (phase renaming, with the registry's new text), a last look
+ *      at every target, then the temporary files renamed into place, all or none (a failed rename
+ *      puts back those already renamed);
+ *   5. registry: written, still under the lock; if that fails, every file written gets its
+ *      previous bytes back (new files and folders removed);
+ *   6. the journal removed, then verify: the caller's check of the result (a rescan).
  *
- * Why files first: writing files is the step that fails for ordinary reasons (a file edited since
- * the plan, a read-only folder, a symlink), and it fails whole, with nothing written. The registry
- * comes second because it is the one that can be undone cleanly in memory: if it fails (the lock,
- * the registry changed under it, a disk error), we hold every file's previous bytes and put them
- * back. The other order would leave a registry claiming ports the configs do not use yet, and
- * undoing it would need a second locked write that can fail too.
+ * A process killed anywhere in 2-6 leaves its journal: the next command that reads the tree
+ * finishes the change, or takes it back if it was killed before the first rename or while
+ * restoring (fix/recover.ts). No temporary file or kept original outlives the change set or its
+ * recovery.
+ *
+ * Why the files are written before the registry: writing files is the step that fails for ordinary
+ * reasons (a file edited since the plan, a read-only folder, a symlink), and it fails whole, with
+ * nothing written. The registry is written last because it is the one that can be undone cleanly:
+ * if it fails, we hold every file's previous bytes and put them back. The lock is held from the
+ * registry's plan to its write, so the journal's registry text is the one written.
  */
 import type { Stats } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { writeRegistryChange, type RegistryChange } from '../registry/operations.js';
-import { removeOrphanTempsBeside, syncFolder, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { ABSENT_HASH, journalOwner, newJournal, sha256, type Journal, type JournalHandle, type JournalPhase, type JournalRegistry } from './journal.js';
+import { removeOrphanTempsBeside, syncFolder, tempPathFor } from '../util/atomic-write.js';
 import { dirtyAmong } from '../util/git.js';
 import { mapLimit } from '../util/map-limit.js';
 import { crashPoint, failRenameForTest } from '../util/test-hooks.js';
@@ -72,6 +80,12 @@ export interface ChangeSet<R> {
   verify?: () => Promise<void>;
   /** A root-relative path as the user sees it (default: as is). */
   shown?: (file: string) => string;
+  /**
+   * The journal that makes the change set crash-proof: the command (as the recovery names it)
+   * and the registry the tree is governed by (where the journal lives). Every command passes it;
+   * a unit test of the commit alone may leave it out.
+   */
+  journal?: { command: string; registryFile: string };
   hooks?: CommitHooks;
 }
 
@@ -94,20 +108,56 @@ export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResul
   const shown = set.shown ?? ((f: string) => f);
   const targets = await prepare(set, shown);
   await set.hooks?.afterPrepare?.();
-  const staged = await stage(targets);
-  await renameAll(staged, shown, set.hooks);
+  const journal = targets.length > 0 && set.journal ? await newJournal(path.resolve(set.journal.registryFile)) : null;
+  const staged = await stage(targets, journal && { handle: journal, command: set.journal!.command, shown });
+  let renamed = false;
+  const renameFiles = async (registry: JournalRegistry | null) => {
+    // Every temporary file is durable: from here on the change goes forward.
+    await staged.record('renaming', registry);
+    if (renamed) return; // the registry changed on disk and was planned anew: only the journal changes
+    await renameAll(staged, shown, set.hooks);
+    renamed = true;
+    crashPoint('registry:before');
+    await set.hooks?.beforeRegistry?.();
+  };
   let registry: R | undefined;
-  if (set.registry) {
-    try {
-      await set.hooks?.beforeRegistry?.();
-      registry = await writeRegistryChange(set.registry);
-    } catch (err) {
-      await restoreAfter(err, staged, shown);
+  try {
+    if (set.registry) {
+      const file = path.resolve(set.registry.options.cwd ?? process.cwd(), set.registry.file); // as the store resolves it
+      registry = await writeRegistryChange(set.registry, (plan) =>
+        renameFiles(
+          plan.after === null
+            ? null
+            : {
+                file,
+                shown: shown(toPosix(path.relative(path.resolve(set.root), file))),
+                before: sha256(plan.before),
+                after: sha256(plan.after),
+                text: plan.after,
+              },
+        ),
+      );
+    } else {
+      await renameFiles(null);
     }
+  } catch (err) {
+    if (!renamed) {
+      // Refused or failed before the first rename (a failed rename puts back what it renamed): nothing changed.
+      await discard(staged.temps, staged.originals, staged.made);
+      await journal?.remove();
+      throw err;
+    }
+    await staged.record('restoring', null);
+    await restoreAfter(err, staged, shown).finally(() => journal?.remove());
   }
+  crashPoint('registry:after');
+  await removeKept(staged.originals);
+  await journal?.remove();
   await set.verify?.();
   return { written: targets.map((t) => t.file), registry };
 }
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
 
 // ---- 1. prepare -----------------------------------------------------------------------------
 
@@ -197,28 +247,47 @@ interface Staged {
   targets: Target[];
   /** The temporary file of each target, in the order of `targets`. */
   temps: string[];
+  /** Where each target's bytes are kept (a hard link) when its rename replaces them; null for a new file. */
+  originals: (string | null)[];
   /** Folders made for new files, outermost first. */
   made: string[];
+  /** Writes the journal in this phase (nothing without one). */
+  record(phase: JournalPhase, registry: JournalRegistry | null): Promise<void>;
 }
 
-async function stage(targets: Target[]): Promise<Staged> {
-  const temps = new Array<string | undefined>(targets.length);
+async function stage(targets: Target[], journal: { handle: JournalHandle; command: string; shown: (f: string) => string } | null): Promise<Staged> {
+  // The names are chosen first, so the journal names every file this change set may leave.
+  const temps = targets.map((t) => tempPathFor(t.absolute));
+  const originals = targets.map((t) => (t.before === null ? null : tempPathFor(t.absolute)));
+  const folders = [...new Set(targets.flatMap((t) => t.missingFolders))];
   const made: string[] = [];
+  const files = journal
+    ? targets.map((t, i) => ({
+        shown: journal.shown(t.file),
+        absolute: t.absolute,
+        temp: temps[i]!,
+        original: originals[i]!,
+        before: t.before === null ? ABSENT_HASH : sha256(t.before),
+        after: sha256(t.after),
+      }))
+    : [];
+  const record = async (phase: JournalPhase, registry: JournalRegistry | null) => {
+    if (!journal) return;
+    const entry: Journal = { ...journalOwner(), command: journal.command, phase, files, folders, registry };
+    await journal.handle.write(entry);
+  };
+  const written: (string | undefined)[] = new Array(targets.length);
   try {
-    // A write killed between two renames left temporary files beside the files not yet renamed:
-    // the run that writes those files again (the repair) clears them.
+    await record('staging', null);
+    // Temporary files that a writer killed before journals existed left beside these files.
     await removeOrphanTempsBeside(targets.map((t) => t.absolute));
-    for (const t of targets) {
-      for (const folder of t.missingFolders) {
-        if (made.includes(folder)) continue;
-        await mkdir(folder);
-        made.push(folder);
-      }
+    for (const folder of folders) {
+      await mkdir(folder);
+      made.push(folder);
     }
     await mapLimit(targets, IO_CONCURRENCY, async (t, i) => {
-      const temp = tempPathFor(t.absolute);
-      const fh = await open(temp, 'wx', t.mode);
-      temps[i] = temp;
+      const fh = await open(temps[i]!, 'wx', t.mode);
+      written[i] = temps[i];
       try {
         await fh.writeFile(t.after);
         await fh.sync();
@@ -227,14 +296,16 @@ async function stage(targets: Target[]): Promise<Staged> {
       }
     });
   } catch (err) {
-    await discard(temps, made);
+    await discard(written, [], made);
+    await journal?.handle.remove();
     throw err instanceof PortregError ? err : refused('write-failed', `cannot write the files: ${(err as Error).message}; nothing was written`);
   }
-  return { targets, temps: temps as string[], made };
+  crashPoint('staged');
+  return { targets, temps, originals, made, record };
 }
 
-async function discard(temps: readonly (string | undefined)[], made: readonly string[]): Promise<void> {
-  await Promise.all(temps.map((t) => (t ? unlink(t).catch(() => {}) : undefined)));
+async function discard(temps: readonly (string | null | undefined)[], kept: readonly (string | null)[], made: readonly string[]): Promise<void> {
+  await Promise.all([...temps, ...kept].map((t) => (t ? unlink(t).catch(() => {}) : undefined)));
   await removeFolders(made);
 }
 
@@ -259,16 +330,19 @@ async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: C
         throw refused('file-changed', `${shown(t.file)} changed while the files were being written; nothing was written`);
     });
   } catch (err) {
-    await discard(temps, staged.made);
+    await discard(temps, [], staged.made);
     throw err;
   }
   // Renames are atomic one by one; if one fails midway, the files already replaced get their
   // old bytes back, so the tree is never left half-moved. Each target's file is kept (a hard link
-  // to the bytes the rename replaces), so an edit made during the renames is found and given back.
-  const originals: (string | null)[] = [];
+  // to the bytes the rename replaces, at the name the journal gives), so an edit made during the
+  // renames is found and given back, and a recovery can take the change back.
+  const kept: (string | null)[] = [];
   const undo = async (renamed: number) => {
-    await discard(temps.slice(renamed), []);
-    const lost = await putBack(targets.slice(0, renamed));
+    await staged.record('restoring', null);
+    await discard(temps.slice(renamed), [], []);
+    crashPoint('restoring');
+    const lost = await putBack(staged, upTo(renamed));
     await removeFolders(staged.made);
     return lost;
   };
@@ -276,17 +350,19 @@ async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: C
     const t = targets[i]!;
     try {
       await hooks?.beforeRename?.(i);
+      crashPoint(`rename:${i}`);
       // The folder checked when the plan was made must still be that folder, not a link swapped in.
       if ((await realpath(path.dirname(t.absolute)).catch(() => null)) !== path.dirname(t.absolute)) {
         throw refused('file-outside', `the folder of ${shown(t.file)} was replaced (by a link, or removed) while the files were being written`);
       }
-      originals[i] = t.before === null ? null : await keepOriginal(t.absolute);
-      if (i === 1) crashPoint('between-renames');
+      const original = staged.originals[i] ?? null;
+      if (original) await link(t.absolute, original);
+      kept[i] = original;
       failRenameForTest(i);
       await rename(temps[i]!, t.absolute);
     } catch (err) {
-      await removeOriginals(originals);
       const lost = await undo(i);
+      await removeKept(kept);
       const why = err instanceof PortregError ? err.message : `cannot write ${shown(t.file)}: ${(err as Error).message}`;
       throw refused(
         err instanceof PortregError ? err.code : 'write-failed',
@@ -298,13 +374,17 @@ async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: C
   // in the kept original. The whole change is taken back, and that file keeps the user's edit.
   const edited: number[] = [];
   for (let i = 0; i < targets.length; i++) {
-    const kept = originals[i];
-    if (kept && !(await readFile(kept)).equals(targets[i]!.before!)) edited.push(i);
+    const original = kept[i];
+    if (original && !(await readFile(original)).equals(targets[i]!.before!)) edited.push(i);
   }
   if (edited.length > 0) {
-    const lost = await putBack(targets.filter((_, i) => !edited.includes(i)));
-    for (const i of edited) await rename(originals[i]!, targets[i]!.absolute).catch(() => lost.push(targets[i]!.file));
-    await removeOriginals(originals.filter((_, i) => !edited.includes(i)));
+    await staged.record('restoring', null);
+    const lost = await putBack(
+      staged,
+      upTo(targets.length).filter((i) => !edited.includes(i)),
+    );
+    for (const i of edited) await rename(kept[i]!, targets[i]!.absolute).catch(() => lost.push(targets[i]!.file));
+    await removeKept(kept.filter((_, i) => !edited.includes(i)));
     await removeFolders(staged.made);
     const names = edited.map((i) => shown(targets[i]!.file));
     throw refused(
@@ -312,33 +392,28 @@ async function renameAll(staged: Staged, shown: (f: string) => string, hooks?: C
       `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} edited while the files were being written: ${names.length === 1 ? 'it keeps' : 'they keep'} the edit, and nothing else was changed${lost.length ? ` (could not restore ${lost.map(shown).join(', ')})` : ''}; run the command again`,
     );
   }
-  await removeOriginals(originals);
   // A rename is durable once its folder is synced, as the registry write does it.
   await mapLimit([...new Set(targets.map((t) => path.dirname(t.absolute)))], IO_CONCURRENCY, syncFolder);
 }
 
-/** A hard link to the file as it is now: the bytes a rename over it will replace, edits included. */
-async function keepOriginal(file: string): Promise<string> {
-  const kept = tempPathFor(file);
-  await link(file, kept);
-  return kept;
-}
-
-async function removeOriginals(kept: readonly (string | null | undefined)[]): Promise<void> {
+/** Removes the kept originals (the journal names them until the change set is done). */
+async function removeKept(kept: readonly (string | null | undefined)[]): Promise<void> {
   await Promise.all(kept.map((k) => (k ? unlink(k).catch(() => {}) : undefined)));
 }
 
 /**
  * Gives written files their previous bytes back (a new file is removed), each only while it still
- * holds what was written: someone's edit made since is not ours to overwrite. Returns the files
- * left as they are.
+ * holds what was written: someone's edit made since is not ours to overwrite. The bytes come back
+ * by renaming the kept original over the file: atomic, and named in the journal, so a process
+ * killed while restoring leaves nothing a recovery does not know. Returns the files left as they are.
  */
-async function putBack(written: readonly Target[]): Promise<string[]> {
+async function putBack(staged: Staged, indices: readonly number[]): Promise<string[]> {
   const lost: string[] = [];
-  for (const t of [...written].reverse()) {
+  for (const i of [...indices].reverse()) {
+    const t = staged.targets[i]!;
     try {
       if (!(await readFile(t.absolute)).equals(t.after)) throw new Error('changed since it was written');
-      await (t.before === null ? unlink(t.absolute) : writeFileAtomic(t.absolute, t.before, { mode: t.mode }));
+      await (t.before === null ? unlink(t.absolute) : rename(staged.originals[i]!, t.absolute));
     } catch {
       lost.push(t.file);
     }
@@ -346,13 +421,17 @@ async function putBack(written: readonly Target[]): Promise<string[]> {
   return lost.reverse();
 }
 
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
 // ---- 4. registry failed: restore ------------------------------------------------------------
 
 async function restoreAfter(cause: unknown, staged: Staged, shown: (f: string) => string): Promise<never> {
   const { targets } = staged;
   if (targets.length === 0) throw cause;
   const why = cause instanceof Error ? cause.message : String(cause);
-  const lost = new Set(await putBack(targets));
+  crashPoint('restoring');
+  const lost = new Set(await putBack(staged, upTo(targets.length)));
+  await removeKept(staged.originals);
   await removeFolders(staged.made);
   if (lost.size > 0) {
     const left = targets.filter((t) => lost.has(t.file));

@@ -117,6 +117,7 @@ const ATTEMPTS = 5;
  * `generate --write` writes them.
  */
 async function writeWithRefresh<T>(
+  command: string,
   options: RegistryWriteOptions,
   plan: (registry: Registry, file: string) => Planned<T>,
 ): Promise<{ result: T; refreshed: string[]; notes: string[] }> {
@@ -133,6 +134,7 @@ async function writeWithRefresh<T>(
         registry: refresh.files.length ? plannedFrom(planned.change, loaded.text) : planned.change,
         uncommitted: { refuse: false },
         shown: tree.shown,
+        journal: { command, registryFile: tree.located.path },
       });
       // A change set with a registry change always has its result.
       return { result: committed.registry!, refreshed: committed.written.map(tree.shown), notes: refresh.notes };
@@ -148,7 +150,7 @@ export async function allocateAndRefresh(
   request: AllocationRequest,
   options: RegistryWriteOptions & { livePorts?: ReadonlySet<string> },
 ): Promise<{ allocation: Allocation; refreshed: string[]; notes: string[] }> {
-  const { result, refreshed, notes } = await writeWithRefresh(options, (registry, file) => {
+  const { result, refreshed, notes } = await writeWithRefresh('allocate', options, (registry, file) => {
     const dry = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts });
     return {
       next: dry.created ? dry.registry : registry,
@@ -164,7 +166,7 @@ export async function releaseAndRefresh(
   service: string,
   options: RegistryWriteOptions,
 ): Promise<{ release: Release; refreshed: string[]; notes: string[] }> {
-  const { result, refreshed, notes } = await writeWithRefresh(options, (registry, file) => {
+  const { result, refreshed, notes } = await writeWithRefresh('release', options, (registry, file) => {
     const dry = releaseService(registry, project, service, { now: options.now });
     return { next: dry.released ? dry.registry : registry, change: releaseChange(file, project, service, options) };
   });
@@ -173,7 +175,7 @@ export async function releaseAndRefresh(
 
 /** `portreg project add`: the new project, and the generated text it changes (the root table of projects). */
 export async function addProjectAndRefresh(request: AddProjectRequest, options: RegistryWriteOptions) {
-  const { result, refreshed, notes } = await writeWithRefresh(options, (registry, file) => {
+  const { result, refreshed, notes } = await writeWithRefresh('project add', options, (registry, file) => {
     const dry = addProject(registry, request, { now: options.now });
     return { next: dry.created ? dry.registry : registry, change: projectAddChange(file, request, options) };
   });

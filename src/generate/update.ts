@@ -103,6 +103,7 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
     }),
     uncommitted: options.uncommitted,
     shown: ws.shown,
+    journal: { command: 'allocate --update', registryFile: ws.located.path },
   });
   return {
     // A change set with a registry change always has its result.

@@ -20,6 +20,8 @@ export interface FixedFile {
 
 export interface FixPassesOptions {
   root: string;
+  /** The registry the tree is governed by: where the change sets' journal lives (fix/journal.ts). */
+  registryFile: string;
   /** The lint of the tree as it is (the first pass's findings). */
   first: LintResult;
   /** Lints the tree again; `overlay` texts stand for the files on disk. */
@@ -52,7 +54,7 @@ export async function fixUntilStable(options: FixPassesOptions): Promise<FixPass
     const changed = preview.filter((p) => !p.before.equals(p.after));
     if (changed.length === 0) break;
     if (options.dryRun) for (const p of changed) overlay.set(p.file, p.after);
-    else await commitFixes(options.root, changed);
+    else await commitFixes(options.root, options.registryFile, changed);
     for (const p of changed) {
       if (!before.has(p.file)) before.set(p.file, p.before);
       after.set(p.file, p.after);
@@ -67,9 +69,9 @@ export async function fixUntilStable(options: FixPassesOptions): Promise<FixPass
 }
 
 /** The one place where fixes reach the disk: all of a pass's files, or none. */
-async function commitFixes(root: string, files: AppliedFile[]): Promise<void> {
+async function commitFixes(root: string, registryFile: string, files: AppliedFile[]): Promise<void> {
   // The one change-set commit every writer uses. Uncommitted changes are fixed as they are:
   // pre-commit hands lint the very files being committed.
   const { commitChangeSet, changeOf } = await import('../fix/commit.js');
-  await commitChangeSet({ root, files: files.map(changeOf), uncommitted: { refuse: false } });
+  await commitChangeSet({ root, files: files.map(changeOf), uncommitted: { refuse: false }, journal: { command: 'lint --fix', registryFile } });
 }

@@ -132,6 +132,7 @@ export async function lintPrepared(prepared: PreparedLint, options: LintWorkflow
     const { fixUntilStable } = await import('./fix-passes.js');
     const fixing = await fixUntilStable({
       root: prepared.tree.root,
+      registryFile: prepared.tree.located.path,
       first: result,
       relint: (overlay) => prepared.run(overlay),
       dryRun: options.fix === 'dry-run',

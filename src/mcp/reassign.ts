@@ -146,6 +146,7 @@ export async function reassignForMcp(req: ReassignToolRequest): Promise<Reassign
       uncommitted: uncommittedPolicy(req.allowDirty, 'allowDirty: true'),
       verify: () => verifyCommitted(ws, prepared, new Set(refreshed.map((f) => f.file))),
       shown: ws.shown,
+      journal: { command: 'reassign_port (MCP)', registryFile: ws.located.path },
     }));
   } catch (err) {
     // The refusal comes with the plan, so the agent sees what it would have written.

@@ -258,7 +258,8 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
   );
 
   /** The registry file for this call: located afresh, so a moved or new registry is seen. */
-  const registryPath = async () => (await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env })).path;
+  const registryPath = async () =>
+    (await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env, report: (line) => log(line.trimEnd()) })).path;
   const read = async () => readRegistry(await registryPath(), { now: now(), cwd: options.cwd });
   const guarded =
     <A>(tool: string, handler: (args: A) => Promise<CallToolResult>) =>

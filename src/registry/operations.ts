@@ -58,7 +58,7 @@ export interface RegistryChange<T> {
 }
 
 /** Writes the change under the lock; refused (registry-changed, nothing written) when the plan came out different. */
-export async function writeRegistryChange<T>(change: RegistryChange<T>): Promise<T> {
+export async function writeRegistryChange<T>(change: RegistryChange<T>, beforeWrite?: UpdateOptions['beforeWrite']): Promise<T> {
   const { result } = await updateRegistry(
     change.file,
     (fresh, loaded) => {
@@ -66,7 +66,7 @@ export async function writeRegistryChange<T>(change: RegistryChange<T>): Promise
       if ('differs' in again) throw refusal('registry-changed', `${again.differs}; run the command again`);
       return again;
     },
-    change.options,
+    beforeWrite ? { ...change.options, beforeWrite } : change.options,
   );
   return result;
 }

@@ -31,6 +31,12 @@ export interface UpdateOptions {
    * written only if it passes them all.
    */
   repair?: boolean;
+  /**
+   * Called under the lock with the planned write (`after` null: nothing to write), before the
+   * registry is replaced; called again if the registry changed on disk and the change was planned
+   * anew. The change-set commit renames its files and journals the registry's change here.
+   */
+  beforeWrite?: (plan: { before: string; after: string | null }) => Promise<void>;
 }
 
 export interface UpdateResult<T> {
@@ -109,19 +115,19 @@ export async function updateRegistry<T>(
       const registry = options.repair && loaded.data ? loaded.data : assertWritable(loaded);
       await testDelay();
       const outcome = change(registry, loaded);
-      if (!outcome.registry) {
-        if (options.repair) assertWritable(loaded);
-        return { result: outcome.result, written: false, path: absolute };
-      }
-      const text = serializeRegistry(outcome.registry);
-      if (text === loaded.text) return { result: outcome.result, written: false, path: absolute };
+      if (!outcome.registry && options.repair) assertWritable(loaded);
+      const serialized = outcome.registry ? serializeRegistry(outcome.registry) : null;
+      const text = serialized === loaded.text ? null : serialized;
       // Whatever the writer, the registry written passes its own checks (a repair leaves nothing to
       // repair): a name or value the schema forbids is refused here, never left for every later
       // command to trip over.
-      refuseBrokenResult(parseRegistryText(text, absolute, { now: options.now, cwd: options.cwd }), loaded.displayPath);
+      if (text !== null) refuseBrokenResult(parseRegistryText(text, absolute, { now: options.now, cwd: options.cwd }), loaded.displayPath);
+      await options.beforeWrite?.({ before: loaded.text, after: text });
+      if (text === null) return { result: outcome.result, written: false, path: absolute };
       try {
         await writeFileAtomic(absolute, text, {
           beforeRename: async () => {
+            crashPoint('after-temp-write');
             if (unlocked) return;
             if (lock && !(await lock.verify())) throw new ChangedOnDisk('the lock was taken over');
             const onDisk = await readFile(absolute, 'utf8').catch(() => null);

@@ -7,7 +7,6 @@ import { processAlive } from './process-alive.js';
 import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { crashPoint } from './test-hooks.js';
 
 export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -40,7 +39,6 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   }
   await fh.close();
   try {
-    crashPoint('after-temp-write');
     await options.beforeRename?.();
     await rename(temp, file);
   } catch (err) {

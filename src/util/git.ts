@@ -1,6 +1,6 @@
 /** The few git questions portreg asks, answered by the git on the PATH. */
 import { execFile } from 'node:child_process';
-import { realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 
@@ -8,6 +8,24 @@ function git(args: string[], cwd: string): Promise<{ ok: boolean; stdout: string
   return new Promise((resolve) => {
     execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ ok: !err, stdout, stderr }));
   });
+}
+
+/**
+ * The git folder of the work tree holding `folder`, or null outside git. Read from the disk
+ * (`.git` is that folder, or a file saying `gitdir: <path>` in a linked worktree or submodule),
+ * not asked of git: every command asks it once, and spawning git would cost more than the rest.
+ */
+export async function gitDirOf(folder: string): Promise<string | null> {
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    const dotGit = path.join(dir, '.git');
+    const info = await stat(dotGit).catch(() => null);
+    if (info?.isDirectory()) return dotGit;
+    if (info?.isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8').catch(() => ''));
+      if (m) return path.resolve(dir, m[1]!);
+    }
+    if (path.dirname(dir) === dir) return null;
+  }
 }
 
 /** The repository's top folder, or null outside git (or without git). */

@@ -3,8 +3,14 @@
  * unless a PORTREG_TEST_* variable is set, and are documented only here.
  *
  * PORTREG_TEST_CRASH_AT=<point>  SIGKILL this process at that point of a registry write
- *                                 (after-temp-write, after-rename), or of a multi-file write
- *                                 (between-renames: after the first file is renamed into place).
+ *                                 (after-temp-write, after-rename), or of a change set
+ *                                 (src/fix/commit.ts): staged (every temporary file written,
+ *                                 the journal not yet ready), rename:<n> (right before the
+ *                                 n-th rename, 0-based: n files renamed), registry:before (every
+ *                                 file renamed, the registry not written), registry:after (the
+ *                                 registry written, the journal not yet removed), restoring
+ *                                 (a failed change set's journal says restoring, nothing
+ *                                 put back yet).
  * PORTREG_TEST_DELAY_MS=<n>       sleep n ms between reading the registry and writing it,
  *                                 to widen the window a lock must protect.
  * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
@@ -16,7 +22,7 @@
  *                                 (read in src/cli/progress.ts).
  */
 
-export type CrashPointName = 'after-temp-write' | 'after-rename' | 'between-renames';
+export type CrashPointName = 'after-temp-write' | 'after-rename' | 'staged' | `rename:${number}` | 'registry:before' | 'registry:after' | 'restoring';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PORTREG_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

@@ -8,7 +8,10 @@ import { appendFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { PortregError } from '../../src/errors.js';
 import { ABSENT, commitChangeSet, type ChangeSet, type FileChange } from '../../src/fix/commit.js';
+import { allocatePort } from '../../src/registry/allocator.js';
+import { loadRegistry } from '../../src/registry/load.js';
 import { allocateAndWrite, allocationChange } from '../../src/registry/operations.js';
+import { serializeRegistry } from '../../src/registry/serialize.js';
 import { tempDir } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
 import { gitInitCommit } from '../helpers/git.js';
@@ -43,6 +46,12 @@ const failure = (p: Promise<unknown>) =>
     () => expect.fail('the commit should have been refused'),
     (e: unknown) => e as PortregError,
   );
+
+/** Allocates a port for `service` and writes the registry as a hand edit would: no lock (the commit holds it). */
+async function allocateWithoutLock(file: string, service: string): Promise<void> {
+  const r = allocatePort((await loadRegistry(file)).data!, { project: 'billing', service, purpose: service }, { now: NOW });
+  await writeFile(file, serializeRegistry(r.registry));
+}
 
 /** A registry with project billing (5000-5099), whose next free port is 5001 (5000 is on the default avoid list). */
 async function registry(): Promise<string> {
@@ -135,7 +144,7 @@ describe('files with uncommitted changes', () => {
 });
 
 describe('the registry step', () => {
-  it('fails: the new file and the folders made for it are removed, the edited files get their bytes back', async () => {
+  it('refused under the lock, before the first rename: no file is written, the temporary files and the folders made for the new file go', async () => {
     const file = await registry();
     await allocateAndWrite(file, { project: 'billing', service: 'api', purpose: 'API' }, { now: NOW });
     const before = await readTree(root);
@@ -143,9 +152,7 @@ describe('the registry step', () => {
     const change = allocationChange(file, { project: 'billing', service: 'api', purpose: 'API' }, { now: NOW, expectPort: 5002 });
     const err = await failure(commit({ files: [...edits, created], registry: change }));
     expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
-    expect(err.message).toBe(
-      'the registry changed meanwhile: service "api" of project "billing" would now get port 5001, not 5002; run the command again\nthe 3 files written were restored; nothing was changed',
-    );
+    expect(err.message).toBe('the registry changed meanwhile: service "api" of project "billing" would now get port 5001, not 5002; run the command again');
     expect(await readTree(root)).toEqual(before);
     expect([...(await readTree(root)).keys()]).toEqual(['a.yml', 'b.env', 'ports.registry.json']);
   });
@@ -158,8 +165,8 @@ describe('the registry step', () => {
       commit({
         files: [...edits, created],
         registry: change,
-        // Someone else takes 5001 between the files and the lock.
-        hooks: { beforeRegistry: async () => void (await allocateAndWrite(file, { project: 'billing', service: 'api', purpose: 'API' }, { now: NOW })) },
+        // Someone takes 5001 after the files were renamed, without the lock (by hand, or an old portreg).
+        hooks: { beforeRegistry: () => allocateWithoutLock(file, 'api') },
       }),
     );
     expect(err).toMatchObject({ code: 'registry-changed', exitCode: 1 });
@@ -189,13 +196,15 @@ describe('the registry step', () => {
 
   it('a file edited after it was written is not overwritten by the restore: the refusal says which to put back by hand', async () => {
     const file = await registry();
-    const change = allocationChange(file, { project: 'billing', service: 'api', purpose: 'API' }, { now: NOW, expectPort: 5009 });
-    const err = await failure(
-      commit({ files: [...edits, created], registry: change, hooks: { beforeRegistry: () => appendFile(path.join(root, 'b.env'), 'MINE=1\n') } }),
-    );
+    const change = allocationChange(file, { project: 'billing', service: 'web', purpose: 'Web' }, { now: NOW, expectPort: 5001 });
+    const beforeRegistry = async () => {
+      await appendFile(path.join(root, 'b.env'), 'MINE=1\n');
+      await allocateWithoutLock(file, 'api');
+    };
+    const err = await failure(commit({ files: [...edits, created], registry: change, hooks: { beforeRegistry } }));
     expect(err).toMatchObject({ code: 'restore-failed', exitCode: 2 });
     expect(err.message).toBe(
-      'the registry changed meanwhile: service "api" of project "billing" would now get port 5001, not 5009; run the command again\n' +
+      'the registry changed meanwhile: service "web" of project "billing" would now get port 5002, not 5001; run the command again\n' +
         'the registry was not written, and 1 of the 3 files written could not be restored (changed since, or not writable): b.env; it holds the new contents while the registry holds the old: put it back by hand (git checkout -- b.env)',
     );
     expect(await readFile(path.join(root, 'a.yml'), 'utf8')).toBe('ports: ["5000:80"]\n');

@@ -147,7 +147,7 @@ describe('portreg allocate --update', () => {
     expect(await readTree(dir)).toEqual(before);
   });
 
-  it('a registry that cannot be written (locked) gets the files restored, exit 3', async () => {
+  it('a registry that is locked: exit 3, and no file is written (the lock is taken before the first rename)', async () => {
     const dir = await fleet();
     const before = await readTree(dir);
     const held = await acquireLock(path.join(dir, 'ports.registry.json'));
@@ -159,7 +159,7 @@ describe('portreg allocate --update', () => {
     }
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^portreg: the registry is locked by process \d+ .*\nthe 6 files written were restored; nothing was changed\n$/s);
+    expect(r.stderr).toMatch(/^portreg: the registry is locked by process \d+ [^\n]*\n$/);
     const after = await readTree(dir);
     after.delete('ports.registry.json.lock');
     expect(after).toEqual(before);

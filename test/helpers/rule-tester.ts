@@ -106,7 +106,14 @@ export function comparable(f: LintFinding, withRelated: boolean): ExpectedFindin
 /** `portreg lint --fix`, in-process, through the library's own fix loop (fixUntilStable). */
 export async function applyFixes(prepared: PreparedLint, result: LintResult): Promise<{ result: LintResult; passes: number; written: string[] }> {
   const { fixUntilStable } = await import('../../src/lint/fix-passes.js');
-  const fixed = await fixUntilStable({ root: prepared.tree.root, first: result, relint: (overlay) => prepared.run(overlay), dryRun: false, errorsOnly: false });
+  const fixed = await fixUntilStable({
+    root: prepared.tree.root,
+    registryFile: prepared.tree.located.path,
+    first: result,
+    relint: (overlay) => prepared.run(overlay),
+    dryRun: false,
+    errorsOnly: false,
+  });
   return { result: fixed.result, passes: fixed.passes, written: fixed.changes.map((c) => c.file) };
 }
 

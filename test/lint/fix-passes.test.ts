@@ -57,7 +57,14 @@ describe('fixUntilStable', () => {
   it('applies a fix that overlapped another in the next pass, then stops when nothing is left', async () => {
     const { root, passes, relint, first } = await setup('abc', overlapping);
     expect(first.findings.map((f) => f.fix!.edits[0]!.text)).toEqual(['AB', 'BC']);
-    const { result, changes } = await fixUntilStable({ root, first, relint, dryRun: false, errorsOnly: false });
+    const { result, changes } = await fixUntilStable({
+      root,
+      registryFile: path.join(root, 'ports.registry.json'),
+      first,
+      relint,
+      dryRun: false,
+      errorsOnly: false,
+    });
     // Pass 1 takes AB and leaves BC open; pass 2 fixes what is left of it on the new text.
     expect(passes).toEqual(['abc', 'ABc', 'ABC']);
     expect(result.findings).toEqual([]);
@@ -67,7 +74,14 @@ describe('fixUntilStable', () => {
 
   it('a dry run makes the same passes on an overlay and writes nothing', async () => {
     const { root, passes, relint, first } = await setup('abc', overlapping);
-    const { result, changes } = await fixUntilStable({ root, first, relint, dryRun: true, errorsOnly: false });
+    const { result, changes } = await fixUntilStable({
+      root,
+      registryFile: path.join(root, 'ports.registry.json'),
+      first,
+      relint,
+      dryRun: true,
+      errorsOnly: false,
+    });
     expect(passes).toEqual(['abc', 'ABc', 'ABC']);
     expect(result.findings).toEqual([]);
     expect(changes.map((c) => [c.file, c.before.toString(), c.after.toString()])).toEqual([['f.txt', 'abc', 'ABC']]);
@@ -76,7 +90,14 @@ describe('fixUntilStable', () => {
 
   it(`stops after ${MAX_FIX_PASSES} passes, leaving what the last lint found open`, async () => {
     const { root, passes, relint, first } = await setup('x', endless);
-    const { result, changes } = await fixUntilStable({ root, first, relint, dryRun: false, errorsOnly: false });
+    const { result, changes } = await fixUntilStable({
+      root,
+      registryFile: path.join(root, 'ports.registry.json'),
+      first,
+      relint,
+      dryRun: false,
+      errorsOnly: false,
+    });
     expect(MAX_FIX_PASSES).toBe(10);
     expect(passes).toHaveLength(11);
     expect(await readFile(path.join(root, 'f.txt'), 'utf8')).toBe(`x${'!'.repeat(10)}`);
@@ -86,7 +107,14 @@ describe('fixUntilStable', () => {
 
   it('with errorsOnly, the fixes of warnings are left', async () => {
     const { root, passes, relint, first } = await setup('abc', overlapping, 'warning');
-    const { result, changes } = await fixUntilStable({ root, first, relint, dryRun: false, errorsOnly: true });
+    const { result, changes } = await fixUntilStable({
+      root,
+      registryFile: path.join(root, 'ports.registry.json'),
+      first,
+      relint,
+      dryRun: false,
+      errorsOnly: true,
+    });
     expect(passes).toEqual(['abc']);
     expect(result).toBe(first);
     expect(changes).toEqual([]);

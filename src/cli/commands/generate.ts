@@ -143,7 +143,13 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
     if (options.write && problems.length === 0 && stale.length > 0) {
       // generate --write does not look at git (as documented): files with uncommitted changes are written too.
       const { commitChangeSet, changeOf } = await import('../../fix/commit.js');
-      ({ written } = await commitChangeSet({ root: ws.root, files: stale.map(changeOf), uncommitted: { refuse: false }, shown: ws.shown }));
+      ({ written } = await commitChangeSet({
+        root: ws.root,
+        files: stale.map(changeOf),
+        uncommitted: { refuse: false },
+        shown: ws.shown,
+        journal: { command: `generate ${target} --write`, registryFile: ws.located.path },
+      }));
     }
 
     const status = (f: FileOutcome) => (f.created ? 'created' : f.before.equals(f.after) ? 'current' : 'changed');

@@ -77,6 +77,7 @@ lacks the revision), 3 registry locked.`,
     ];
     await runRewrite({
       ctx,
+      command: 'migrate',
       ws,
       options: { write: options.write, allowDirty: options.allowDirty, json: outputFormat(options) === 'json', color: ctx.color && options.color !== false },
       // The configs still say what the previous registry said: it tells whose each port is.

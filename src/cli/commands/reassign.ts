@@ -76,6 +76,7 @@ export function reassignCommand(ctx: CommandContext): Command {
       const move: PortMove = { project, service: options.service, from: planned.from, to: planned.to };
       await runRewrite({
         ctx,
+        command: 'reassign',
         ws,
         options: rewriteOptions(ctx, options),
         attribution: registry,
@@ -122,6 +123,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
     }
     await runRewrite({
       ctx,
+      command: 'project move',
       ws,
       options: rewriteOptions(ctx, options),
       attribution: registry,
