@@ -6,6 +6,8 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Finding } from '../findings.js';
 import { LineIndex } from '../util/text-position.js';
+import { jsonTooDeepAt } from '../util/nesting.js';
+import { formatLimit, formatSize, LIMITS } from '../limits.js';
 
 export interface JsonTree {
   root: Node | undefined;
@@ -14,9 +16,18 @@ export interface JsonTree {
 
 /** The tree of a JSON text; `jsonc` allows comments and trailing commas (devcontainer.json is JSONC). */
 export function parseJsonTree(text: string, file: string, jsonc: boolean): JsonTree {
+  const lines = new LineIndex(text);
+  // The tree's parser recurses once per level: a text nested past the limit is not parsed.
+  const tooDeep = jsonTooDeepAt(text, LIMITS.nestingDepth);
+  if (tooDeep !== -1) {
+    const message = `${file} nests deeper than ${formatLimit(LIMITS.nestingDepth)} levels (the limit): not read, its ports are not checked`;
+    return {
+      root: undefined,
+      findings: [{ ruleId: 'scan-degraded', severity: 'warning', message, file, start: tooDeep, end: tooDeep + 1, ...lines.span(tooDeep, tooDeep + 1) }],
+    };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc, allowEmptyContent: false });
-  const lines = new LineIndex(text);
   // The parser may say two things about one character (`property name expected`, `value expected`): the first is enough.
   const first = errors.filter((e, i) => i === 0 || errors[i - 1]!.offset !== e.offset);
   const findings: Finding[] = first.map((e) => ({
@@ -29,6 +40,18 @@ export function parseJsonTree(text: string, file: string, jsonc: boolean): JsonT
     ...lines.span(e.offset, e.offset + Math.max(e.length, 1)),
   }));
   return { root: errors.length === 0 ? root : undefined, findings };
+}
+
+/**
+ * A string value too long to read for ports (over LIMITS.lineLength): the warning that says so,
+ * or null for a string of a normal length. Decoding and splitting megabytes of one value cost
+ * far more than the file's size.
+ */
+export function longValueFinding(text: string, file: string, node: Node, what: string): Finding | null {
+  if (node.length <= LIMITS.lineLength) return null;
+  const lines = new LineIndex(text);
+  const message = `${what} is ${formatSize(node.length)} long, over the ${formatSize(LIMITS.lineLength)} limit: not searched for ports`;
+  return { ruleId: 'scan-degraded', severity: 'warning', message, file, start: node.offset, end: node.offset + 1, ...lines.span(node.offset, node.offset + 1) };
 }
 
 /** `CommaExpected` -> `comma expected`. */

@@ -1,5 +1,7 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../util/text-position.js';
+import { jsonTooDeepAt } from '../util/nesting.js';
+import { formatLimit, LIMITS } from '../limits.js';
 
 export type JsonPath = (string | number)[];
 
@@ -25,6 +27,17 @@ export class JsonDocument {
   readonly syntaxProblems: JsonSyntaxProblem[] = [];
 
   constructor(readonly text: string) {
+    // The tree's parser recurses once per level: a text nested past the limit is refused before it.
+    const tooDeep = jsonTooDeepAt(text, LIMITS.nestingDepth);
+    if (tooDeep !== -1) {
+      this.tree = { root: undefined };
+      this.syntaxProblems.push({
+        message: `JSON nested deeper than ${formatLimit(LIMITS.nestingDepth)} levels (portreg's limit): not read`,
+        start: tooDeep,
+        end: tooDeep + 1,
+      });
+      return;
+    }
     try {
       const value: unknown = JSON.parse(text);
       // JSON.parse keeps the last of two equal keys silently: a key count that differs says there are some.
