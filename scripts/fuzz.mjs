@@ -12,6 +12,8 @@
  *
  * Options: --seed N (1), --count N (500), --start N (0), --only N, --out DIR (a temp folder),
  * --workers N (the cores, at most 2 by default), --timeout-ms N (60000), --memory-mib N (1024),
+ * --max-input-mib N (11: the largest mutated file; huge lines and values are sized within it),
+ * --cli FILE (dist/bundle/main.js; a copy of the built tree keeps a long run off later builds),
  * --keep (keep every case's tree), --json (the summary as JSON on stdout).
  *
  * Input i is made from (seed, i) alone, so any one of them can be made again with --only.
@@ -24,11 +26,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(REPO, 'dist/bundle/main.js');
+const BUILT_CLI = path.join(REPO, 'dist/bundle/main.js');
 const RSS_PRELOAD = path.join(REPO, 'bench/rss-at-exit.mjs');
 const MIB = 1024 * 1024;
-/** A mutated file is kept under this size: a little past the scanner's 10 MiB file limit, so both sides of it are tried. */
-const MAX_INPUT_BYTES = 11 * MIB;
+/** A mutated file is kept under this size by default: a little past the scanner's 10 MiB file limit, so both sides of it are tried. */
+const MAX_INPUT_MIB = 11;
 
 // ---- options ------------------------------------------------------------------------------------
 
@@ -39,6 +41,8 @@ function parseArgs(argv) {
     start: 0,
     only: null,
     out: null,
+    maxInputMib: MAX_INPUT_MIB,
+    cli: BUILT_CLI,
     workers: Math.min(2, os.availableParallelism?.() ?? os.cpus().length),
     timeoutMs: 60_000,
     memoryMib: 1024,
@@ -61,6 +65,8 @@ function parseArgs(argv) {
     else if (arg === '--workers') options.workers = Math.max(1, number(arg, value()));
     else if (arg === '--timeout-ms') options.timeoutMs = number(arg, value());
     else if (arg === '--memory-mib') options.memoryMib = number(arg, value());
+    else if (arg === '--max-input-mib') options.maxInputMib = Math.max(1, number(arg, value()));
+    else if (arg === '--cli') options.cli = path.resolve(value());
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--json') options.json = true;
     else usage(`unknown option ${arg}`);
@@ -70,7 +76,7 @@ function parseArgs(argv) {
 
 function usage(message) {
   process.stderr.write(
-    `fuzz: ${message}\nusage: node scripts/fuzz.mjs [--seed N] [--count N] [--start N] [--only N] [--out DIR] [--workers N] [--timeout-ms N] [--memory-mib N] [--keep] [--json]\n`,
+    `fuzz: ${message}\nusage: node scripts/fuzz.mjs [--seed N] [--count N] [--start N] [--only N] [--out DIR] [--workers N] [--timeout-ms N] [--memory-mib N] [--max-input-mib N] [--cli FILE] [--keep] [--json]\n`,
   );
   process.exit(2);
 }
@@ -277,13 +283,13 @@ const MUTATIONS = {
     return bytes.subarray(0, r.int(bytes.length + 1));
   },
   /** A run of lines repeated up to hundreds of thousands of times. */
-  repeat(r, bytes) {
+  repeat(r, bytes, _kind, _files, cap) {
     const starts = lineStarts(bytes);
     const from = r.int(starts.length);
     const to = Math.min(starts.length, from + 1 + r.int(4));
     const chunk = bytes.subarray(starts[from], to < starts.length ? starts[to] : bytes.length);
     if (chunk.length === 0) return bytes;
-    const times = Math.min(r.size(2, 300_000), Math.floor(MAX_INPUT_BYTES / 2 / chunk.length));
+    const times = Math.min(r.size(2, 300_000), Math.floor(cap / 2 / chunk.length));
     return insertAt(bytes, starts[from], Buffer.concat(Array.from({ length: Math.max(1, times) }, () => chunk)));
   },
   deep(r, bytes, kind) {
@@ -292,14 +298,14 @@ const MUTATIONS = {
     return insertAt(insertAt(bytes, at, open), at + Buffer.byteLength(open), close);
   },
   /** One line of up to 10 MB. */
-  longLine(r, bytes) {
+  longLine(r, bytes, _kind, _files, cap) {
     const unit = r.pick(['a', ' ', '5', 'localhost:5001 ', '*', '[', '`', '-', '\t', '5001:80,', 'é', '\u{1F600}']);
-    const length = r.size(1_000, 10 * 1_000_000);
+    const length = r.size(1_000, Math.min(10 * 1_000_000, cap));
     return insertAt(bytes, place(r, bytes), `${unit.repeat(Math.max(1, Math.floor(length / unit.length)))}\n`);
   },
   /** A value of up to 10 MB where values go in this kind of file. */
-  hugeValue(r, bytes, kind) {
-    const length = r.size(10_000, 10 * 1_000_000);
+  hugeValue(r, bytes, kind, _files, cap) {
+    const length = r.size(10_000, Math.min(10 * 1_000_000, cap));
     const body = r.pick(['a', 'localhost:5001 ', '5001,', '${X}', '\\"', '5']).repeat(1);
     const value = body.repeat(Math.max(1, Math.floor(length / body.length)));
     const text =
@@ -352,7 +358,7 @@ const MUTATIONS = {
 const MUTATION_NAMES = Object.keys(MUTATIONS);
 
 /** Input i of a seed: a corpus file, one to three mutations, and where the result goes. */
-export function makeInput(seed, index, files) {
+export function makeInput(seed, index, files, cap = MAX_INPUT_MIB * MIB) {
   const r = rng(seed, index);
   const source = r.pick(files);
   let bytes = source.bytes;
@@ -360,8 +366,8 @@ export function makeInput(seed, index, files) {
   const n = 1 + r.int(3);
   for (let k = 0; k < n; k++) {
     const name = r.pick(MUTATION_NAMES);
-    bytes = MUTATIONS[name](r, bytes, source.kind, files);
-    if (bytes.length > MAX_INPUT_BYTES) bytes = bytes.subarray(0, MAX_INPUT_BYTES);
+    bytes = MUTATIONS[name](r, bytes, source.kind, files, cap);
+    if (bytes.length > cap) bytes = bytes.subarray(0, cap);
     applied.push(name);
   }
   return { index, source: source.name, kind: source.kind, target: PLACE[source.kind], mutations: applied, bytes };
@@ -397,7 +403,7 @@ function runOnce(cwd, args, options) {
     const rssFile = path.join(cwd, `.rss-${args[0]}`);
     // The heap may grow past the limit so that a real excess is measured (and stopped by the guard), not turned into a crash.
     const heap = Math.max(options.memoryMib * 2, 512);
-    const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, '--import', RSS_PRELOAD, CLI, ...args], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, '--import', RSS_PRELOAD, options.cli, ...args], {
       cwd,
       env: { ...cleanEnv(), BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -520,12 +526,13 @@ function saveProblem(input, results, options) {
     size: input.bytes.length,
     results,
   };
-  about.reproduce = `node scripts/fuzz.mjs --seed ${options.seed} --only ${input.index} --keep --out ${dir}`;
+  const cap = options.maxInputMib === MAX_INPUT_MIB ? '' : ` --max-input-mib ${options.maxInputMib}`;
+  about.reproduce = `node scripts/fuzz.mjs --seed ${options.seed} --only ${input.index}${cap} --keep --out ${dir}`;
   writeFileSync(path.join(dir, 'problem.json'), `${JSON.stringify(about, null, 2)}\n`);
 }
 
 export async function fuzz(options) {
-  if (!existsSync(CLI)) usage(`${path.relative(process.cwd(), CLI)} is missing: run npm run build first`);
+  if (!existsSync(options.cli)) usage(`${options.cli} is missing: run npm run build first`);
   options.out ??= mkdtempSync(path.join(os.tmpdir(), 'portreg-fuzz-'));
   mkdirSync(options.out, { recursive: true });
   const workRoot = mkdtempSync(path.join(os.tmpdir(), 'portreg-fuzz-cases-'));
@@ -537,7 +544,7 @@ export async function fuzz(options) {
   const worker = async () => {
     while (next < indices.length) {
       const index = indices[next++];
-      const outcome = await runInput(makeInput(options.seed, index, files), options, workRoot);
+      const outcome = await runInput(makeInput(options.seed, index, files, options.maxInputMib * MIB), options, workRoot);
       outcomes.push(outcome);
       // A long run can be read while it goes: the figures so far, every 50 inputs.
       if (outcomes.length % 50 === 0)

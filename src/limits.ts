@@ -18,8 +18,12 @@ export const LIMITS = {
   envLines: 10_000,
   /** Lines of a Markdown file read; the lines after them are not. */
   markdownLines: 100_000,
-  /** Characters of one line: a longer YAML line leaves the file unread, a longer Markdown line is not read, a longer env, JSON or YAML value is not searched for ports. */
+  /** Characters of one line: a longer YAML line leaves the file unread, a longer Markdown line is not read. */
   lineLength: 64 * 1024,
+  /** Characters of one value searched for ports (env, compose, a package.json script, a devcontainer.json entry): each port found keeps the value it sits in. */
+  valueLength: 8 * 1024,
+  /** Syntax errors listed for one JSON file (the registry, package.json, devcontainer.json); the rest are counted. */
+  syntaxErrors: 100,
   /** Port facts kept from one file; the ones after them are dropped. */
   portsPerFile: 10_000,
   /** Markdown shapes micromark's time grows faster than the input on: past one, the file is read as plain text. */

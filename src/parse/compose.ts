@@ -635,9 +635,9 @@ class ComposeWalker {
   /** Interpolates a scalar like Compose; an invalid template becomes a finding. */
   private traceScalar(node: Scalar, standIns?: TemplateEnv): Traced | null {
     const raw = typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
-    if (raw.length > LIMITS.lineLength) {
+    if (raw.length > LIMITS.valueLength) {
       // Interpolating and searching megabytes of one value cost far more than the file's size.
-      const size = `${formatSize(raw.length)} long, over the ${formatSize(LIMITS.lineLength)} limit`;
+      const size = `${formatSize(raw.length)} long, over the ${formatSize(LIMITS.valueLength)} limit`;
       this.report('scan-degraded', 'warning', spanOf(node), `a YAML value ${size}: not searched for ports`);
       return null;
     }
@@ -668,7 +668,7 @@ class ComposeWalker {
 
   /** `22:22` unquoted is 1342 to a YAML 1.1 parser (PyYAML, docker-compose v1): say so. */
   private checkBase60(node: Scalar): void {
-    if (node.type !== Scalar.PLAIN || String(node.source ?? '').length > LIMITS.lineLength) return;
+    if (node.type !== Scalar.PLAIN || String(node.source ?? '').length > LIMITS.valueLength) return;
     const source = String(node.source ?? node.value);
     if (/^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/.test(source)) {
       const value = source

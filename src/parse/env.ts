@@ -105,8 +105,8 @@ export function parseEnv(text: string, file: string): EnvParseResult {
         ]);
       }
       const length = entry.valueSpan.end - entry.valueSpan.start;
-      if (length > LIMITS.lineLength) {
-        const limit = formatSize(LIMITS.lineLength);
+      if (length > LIMITS.valueLength) {
+        const limit = formatSize(LIMITS.valueLength);
         report('scan-degraded', entry.keySpan, `the value of ${entry.key} is ${formatSize(length)} long, over the ${limit} limit: not searched for ports`);
       } else pushAll(result.facts, portFacts(text, entry, report));
     },

@@ -1,6 +1,7 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../util/text-position.js';
 import { jsonTooDeepAt } from '../util/nesting.js';
+import { CappedList } from '../util/arrays.js';
 import { formatLimit, LIMITS } from '../limits.js';
 
 export type JsonPath = (string | number)[];
@@ -48,7 +49,7 @@ export class JsonDocument {
     } catch {
       // Not JSON: the tree's parser says where and why.
     }
-    const errors: ParseError[] = [];
+    const errors = new CappedList<ParseError>(LIMITS.syntaxErrors);
     // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
     this.tree = { root: parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false }) };
     // One error at a place is enough: the parser's follow-up errors there only repeat it.
@@ -62,6 +63,11 @@ export class JsonDocument {
       } else {
         this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
       }
+    }
+    if (errors.dropped > 0) {
+      const last = errors[errors.length - 1]!.offset;
+      const message = `and ${formatLimit(errors.dropped)} more JSON syntax errors after this one, not listed (the limit is ${formatLimit(LIMITS.syntaxErrors)})`;
+      this.syntaxProblems.push({ message, start: last, end: last + 1 });
     }
     if (this.tree.root) this.findDuplicateKeys(this.tree.root);
   }

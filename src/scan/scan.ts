@@ -236,7 +236,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         variable: detach(raw.variable),
         resolved: raw.resolved,
         // The inventory outlives the file's text: strings cut from it must not hold on to it.
-        raw: detach(raw.raw),
+        // Interned: an env value holding many addresses is every one's raw, kept once.
+        raw: intern(raw.raw),
         text: intern(text.slice(raw.span.start, raw.span.end)),
       });
     }

@@ -143,11 +143,16 @@ function isSpace(c: number, atEnd: boolean): boolean {
   return atEnd || c === 32 || c === 9 || c === 10 || c === 13;
 }
 
-/** A block scalar header with indicators (`|-`, `>+2`) ends the line's content. */
+/** A block scalar header with indicators (`|-`, `>+2`) ends the line's content. No regular expression: a line of spaces made one quadratic. */
 function isBlockHeaderEnd(text: string, lineStart: number, contentEnd: number): boolean {
-  const line = text
-    .slice(lineStart, contentEnd)
-    .replace(/\s+#.*$/, '')
-    .trimEnd();
-  return /(?:^|[\s:-])[|>][-+1-9]{1,2}$/.test(line);
+  let i = contentEnd - 1;
+  while (i >= lineStart && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 13)) i--;
+  let indicators = 0;
+  while (i >= lineStart && indicators < 2 && /[-+1-9]/.test(text[i]!)) {
+    i--;
+    indicators++;
+  }
+  if (indicators === 0 || i < lineStart || (text[i] !== '|' && text[i] !== '>')) return false;
+  const before = i > lineStart ? text[i - 1]! : ' ';
+  return before === ' ' || before === '\t' || before === ':' || before === '-';
 }

@@ -191,6 +191,17 @@ describe('hostile input: many lines and items', () => {
   });
 });
 
+describe('hostile input: nested interpolation', () => {
+  it('a compose value with ${A:-...} nested 5,000 deep: said at the first reference past 128 levels, the rest of the file read', async () => {
+    const nested = `${'${A:-'.repeat(5_000)}5001${'}'.repeat(5_000)}`;
+    const root = await repo({ [`${F}/deep/compose.yaml`]: `services:\n  a:\n    ports:\n      - "${nested}:80"\n      - "5002:80"\n` });
+    const { code, findings, ports } = await scanJson(root);
+    expect(code).toBe(1);
+    expect(findings).toEqual([`${F}/deep/compose.yaml:4:650 error parse-error: a \${...} reference nested deeper than 128 levels (the limit): not read`]);
+    expect(ports.filter((p) => p.file === `${F}/deep/compose.yaml`).map((p) => `${p.line}:${p.column} ${p.published}`)).toEqual(['5:10 5002']);
+  });
+});
+
 describe('hostile input: long lines and values', () => {
   it('a 10 MB line in each file kind: compose not read, env/script/forwarded values not searched, Markdown line blanked, registry read', async () => {
     const root = await repo({
@@ -203,10 +214,10 @@ describe('hostile input: long lines and values', () => {
     const { code, findings, ports } = await scanJson(root);
     expect(code).toBe(0);
     expect(findings).toEqual([
-      `${F}/.devcontainer/devcontainer.json:1:18 warning scan-degraded: a forwardPorts entry is 9.5 MiB long, over the 64 KiB limit: not searched for ports`,
-      `${F}/.env.example:1:1 warning scan-degraded: the value of API_URL is 10.0 MiB long, over the 64 KiB limit: not searched for ports`,
+      `${F}/.devcontainer/devcontainer.json:1:18 warning scan-degraded: a forwardPorts entry is 9.5 MiB long, over the 8 KiB limit: not searched for ports`,
+      `${F}/.env.example:1:1 warning scan-degraded: the value of API_URL is 10.0 MiB long, over the 8 KiB limit: not searched for ports`,
       `${F}/compose.override.yml:3:1 warning scan-degraded: ${F}/compose.override.yml has a line longer than 64 KiB (the limit): not read, its ports are not checked`,
-      `${F}/package.json:1:19 warning scan-degraded: script "dev" is 9.5 MiB long, over the 64 KiB limit: not searched for ports`,
+      `${F}/package.json:1:19 warning scan-degraded: script "dev" is 9.5 MiB long, over the 8 KiB limit: not searched for ports`,
       `${F}/README.md:3:1 warning scan-degraded: line 3 is longer than 64 KiB (the limit): not read`,
     ]);
     // What the limits left readable is still read: the env port, the README's last line, the forwarded number.
@@ -247,7 +258,7 @@ describe('hostile input: long lines and values', () => {
   it('a 9 MB env value (under the size limit): not searched, the next line still read', async () => {
     const root = await repo({ [`${F}/.env.example`]: `X="${'localhost:5001 '.repeat(600_000)}"\nWEB_PORT=5001\n` });
     const { findings, ports } = await scanJson(root);
-    expect(findings).toEqual([`${F}/.env.example:1:1 warning scan-degraded: the value of X is 8.6 MiB long, over the 64 KiB limit: not searched for ports`]);
+    expect(findings).toEqual([`${F}/.env.example:1:1 warning scan-degraded: the value of X is 8.6 MiB long, over the 8 KiB limit: not searched for ports`]);
     expect(ports.filter((p) => p.file === `${F}/.env.example`).map((p) => `${p.line}:${p.column} ${p.variable}`)).toEqual(['2:10 WEB_PORT']);
   });
 });
