@@ -37,6 +37,7 @@
 import type { ts as TS } from 'ts-morph';
 import { findHostPorts } from './host-port.js';
 import type { ParsedFile, RawPortFact } from './types.js';
+import { pushAll } from '../util/arrays.js';
 
 export type TypeScriptApi = typeof TS;
 
@@ -89,7 +90,7 @@ export function parseCode(ts: TypeScriptApi, text: string, file: string): Parsed
       if (fact) facts.push(fact);
     }
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
-      facts.push(...stringPorts(ts, sf, node));
+      pushAll(facts, stringPorts(ts, sf, node));
     }
     ts.forEachChild(node, visit);
   };

@@ -8,6 +8,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from '../util/text-position.js';
+import { yamlShape } from '../util/nesting.js';
+import { formatLimit, formatSize, LIMITS } from '../limits.js';
 import type { ParsedFile, RawPortFact, Span } from './types.js';
 import { isProtocol, type Protocol } from '../protocol.js';
 import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js';
@@ -67,9 +69,33 @@ export function parseCompose(text: string, file: string, options: ComposeParseOp
     result.findings.push({ ruleId, severity, message, file, start: span.start, end: span.end, ...lines.span(span.start, span.end) });
   };
 
+  // The YAML library recurses once per level and holds a node per item: past the limits, not parsed at all.
+  const shape = yamlShape(text, LIMITS.nestingDepth, LIMITS.lineLength);
+  if (shape.longLineAt !== -1) {
+    const at = { start: shape.longLineAt, end: shape.longLineAt };
+    finding('scan-degraded', 'warning', at, `${file} has a line longer than ${formatSize(LIMITS.lineLength)} (the limit): not read, its ports are not checked`);
+    return result;
+  }
+  if (shape.tooDeepAt !== -1) {
+    const at = { start: shape.tooDeepAt, end: shape.tooDeepAt + 1 };
+    finding(
+      'scan-degraded',
+      'warning',
+      at,
+      `${file} nests deeper than ${formatLimit(LIMITS.nestingDepth)} levels (the limit): not read, its ports are not checked`,
+    );
+    return result;
+  }
+  if (shape.items > LIMITS.yamlItems) {
+    const message = `${file} has over ${formatLimit(LIMITS.yamlItems)} YAML items (lines and flow entries, the limit): not read, its ports are not checked`;
+    finding('scan-degraded', 'warning', { start: 0, end: 0 }, message);
+    return result;
+  }
+
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+    // Duplicate keys are found below: the library's own check compares each key with every earlier one.
+    docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (err) {
     finding('parse-error', 'error', { start: 0, end: 0 }, `cannot parse YAML: ${(err as Error).message}`);
     return result;
@@ -77,16 +103,45 @@ export function parseCompose(text: string, file: string, options: ComposeParseOp
   if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
 
   for (const doc of docs) {
-    for (const e of doc.errors) {
-      finding('parse-error', 'error', { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) }, `YAML: ${firstLine(e.message)}`);
-    }
-    if (doc.errors.length > 0) continue;
+    const errors = doc.errors.map((e) => ({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: firstLine(e.message) }));
+    if (errors.length === 0) for (const e of duplicateKeys(doc)) errors.push(e);
+    for (const e of errors) finding('parse-error', 'error', { start: e.start, end: e.end }, `YAML: ${e.message}`);
+    if (errors.length > 0) continue;
     const ctx = new ComposeWalker(text, doc, options.env, result, finding);
     ctx.walk();
   }
   // Document order, whatever order the walker found them in.
   result.facts.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return result;
+}
+
+/**
+ * Keys written twice in one mapping, as the YAML library's `uniqueKeys` reports them (same
+ * message and place), in one pass with a set per mapping. `<<` merge keys may repeat.
+ */
+function duplicateKeys(doc: Document.Parsed): { start: number; end: number; message: string }[] {
+  const found: { start: number; end: number; message: string }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const item of node.items) {
+        const key = item.key;
+        if (isScalar(key) && key.value !== MERGE_KEY && typeof key.value !== 'symbol') {
+          if (seen.has(key.value)) {
+            const start = spanOf(key).start;
+            found.push({ start, end: start + 1, message: 'Map keys must be unique' });
+          }
+          seen.add(key.value);
+        }
+        stack.push(item.key, item.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
 }
 
 function firstLine(message: string): string {
@@ -144,8 +199,18 @@ class ComposeWalker {
   }
 
   /** A map's pairs by key, with `<<` merge keys resolved as Compose does (own keys win, earlier sources win). */
-  private entries(map: YAMLMap): Map<string, Pair> {
+  private entries(map: YAMLMap, depth = 0): Map<string, Pair> {
     const own = new Map<string, Pair>();
+    // Merge keys whose sources merge others: a chain as long as the file would recurse as deep.
+    if (depth > LIMITS.nestingDepth) {
+      this.report(
+        'scan-degraded',
+        'warning',
+        spanOf(map),
+        `merge keys (<<) chained deeper than ${formatLimit(LIMITS.nestingDepth)} levels (the limit): the deeper ones are not followed`,
+      );
+      return own;
+    }
     const merged: YAMLMap[] = [];
     for (const item of map.items) {
       if (!isPair(item)) continue;
@@ -160,7 +225,7 @@ class ComposeWalker {
       if (keyText !== null) own.set(keyText, item as Pair);
     }
     for (const source of merged) {
-      for (const [k, p] of this.entries(source)) if (!own.has(k)) own.set(k, p);
+      for (const [k, p] of this.entries(source, depth + 1)) if (!own.has(k)) own.set(k, p);
     }
     return own;
   }
@@ -217,7 +282,8 @@ class ComposeWalker {
     const command = this.deref(body.get('command')?.value as Node | undefined);
     if (command) this.readCommand(model, command, serviceNames);
 
-    this.result.facts.push(...model.ports, ...model.expose);
+    for (const fact of model.ports) this.result.facts.push(fact);
+    for (const fact of model.expose) this.result.facts.push(fact);
   }
 
   // ---- ports -------------------------------------------------------------------------------
@@ -490,7 +556,8 @@ class ComposeWalker {
       const value = traced.value.text;
       for (const hp of findHostPorts(value)) {
         // The flag is the token before the address: in this item (`--advertise-addr=…`, `… --advertise-addr …`) or the item before.
-        const before = value.slice(0, hp.end - hp.raw.length);
+        // A window before the address, not all of it: a flag is short, and a slice per address was quadratic.
+        const before = value.slice(Math.max(0, hp.end - hp.raw.length - 256), hp.end - hp.raw.length);
         const flag = /(\S*)[\s=]*$/.exec(before)![1]! || flagBefore;
         if (!ADVERTISES.test(flag)) continue;
         const located = this.sourceSpan(item, traced, hp.start, hp.end);
@@ -568,6 +635,12 @@ class ComposeWalker {
   /** Interpolates a scalar like Compose; an invalid template becomes a finding. */
   private traceScalar(node: Scalar, standIns?: TemplateEnv): Traced | null {
     const raw = typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
+    if (raw.length > LIMITS.valueLength) {
+      // Interpolating and searching megabytes of one value cost far more than the file's size.
+      const size = `${formatSize(raw.length)} long, over the ${formatSize(LIMITS.valueLength)} limit`;
+      this.report('scan-degraded', 'warning', spanOf(node), `a YAML value ${size}: not searched for ports`);
+      return null;
+    }
     try {
       return { value: interpolateTraced(raw, standIns ? { ...this.env, ...standIns } : this.env) };
     } catch (err) {
@@ -595,7 +668,7 @@ class ComposeWalker {
 
   /** `22:22` unquoted is 1342 to a YAML 1.1 parser (PyYAML, docker-compose v1): say so. */
   private checkBase60(node: Scalar): void {
-    if (node.type !== Scalar.PLAIN) return;
+    if (node.type !== Scalar.PLAIN || String(node.source ?? '').length > LIMITS.valueLength) return;
     const source = String(node.source ?? node.value);
     if (/^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/.test(source)) {
       const value = source

@@ -18,7 +18,7 @@
 import type { Node } from 'jsonc-parser';
 import type { Finding } from '../findings.js';
 import { LineIndex } from '../util/text-position.js';
-import { decodeString, parseJsonTree, propertyOf } from './json-text.js';
+import { decodeString, longValueFinding, parseJsonTree, propertyOf } from './json-text.js';
 import { parsePortSpec, PortSpecError } from './port-spec.js';
 import type { ParsedFile, RawPortFact, Span } from './types.js';
 
@@ -40,6 +40,12 @@ export function parseDevcontainer(text: string, file: string): ParsedFile {
       end: span.end,
       ...lines.span(span.start, span.end),
     } satisfies Finding);
+  /** A string too long to read: said once per value, and skipped. */
+  const tooLong = (node: Node, what: string) => {
+    const finding = longValueFinding(text, file, node, what);
+    if (finding) result.findings.push(finding);
+    return finding !== null;
+  };
   const add = (f: Omit<RawPortFact, 'source' | 'hostIp' | 'publishedEnd' | 'targetEnd' | 'variable' | 'resolved'> & Partial<RawPortFact>) =>
     result.facts.push({ source: 'devcontainer', hostIp: null, publishedEnd: null, targetEnd: null, variable: null, resolved: true, ...f });
 
@@ -56,6 +62,7 @@ export function parseDevcontainer(text: string, file: string): ParsedFile {
       problem(span, 'forwardPorts: an entry must be a port number or a "host:port" string');
       continue;
     }
+    if (tooLong(node, 'a forwardPorts entry')) continue;
     const value = decodeString(text, node);
     const colon = value.value.lastIndexOf(':');
     const host = colon === -1 ? null : value.value.slice(0, colon);
@@ -82,7 +89,7 @@ export function parseDevcontainer(text: string, file: string): ParsedFile {
       if (port === null) problem(span, `appPort: ${raw} is not a port (1-65535)`);
       else add({ kind: 'published', span, composeService: null, published: port, target: port, protocol: null, raw, context: 'appPort' });
     } else if (node.type === 'string') {
-      publishFacts(text, node, 0, 'appPort', add, problem);
+      if (!tooLong(node, 'an appPort entry')) publishFacts(text, node, 0, 'appPort', add, problem);
     } else problem(span, 'appPort: an entry must be a port number or a "host:container" string');
   }
 
@@ -94,14 +101,15 @@ export function parseDevcontainer(text: string, file: string): ParsedFile {
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     if (flag !== '-p' && flag !== '--publish') continue;
+    if (tooLong(node, 'a runArgs entry')) continue;
     if (eq !== -1) publishFacts(text, node, eq + 1, 'runArgs', add, problem);
-    else if (runArgs[i + 1]?.type === 'string') publishFacts(text, runArgs[++i]!, 0, 'runArgs', add, problem);
+    else if (runArgs[i + 1]?.type === 'string' && !tooLong(runArgs[i + 1]!, 'a runArgs entry')) publishFacts(text, runArgs[++i]!, 0, 'runArgs', add, problem);
   }
 
   const attributes = propertyOf(tree.root, 'portsAttributes');
   for (const property of attributes?.type === 'object' ? (attributes.children ?? []) : []) {
     const key = property.children?.[0];
-    if (key?.type !== 'string') continue;
+    if (key?.type !== 'string' || tooLong(key, 'a portsAttributes key')) continue;
     const value = decodeString(text, key);
     const m = /^(\d+)(?:-(\d+))?$/.exec(value.value);
     if (!m) continue;

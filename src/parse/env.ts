@@ -26,7 +26,9 @@
  */
 import type { Finding, Location } from '../findings.js';
 import type { ParsedFile, RawPortFact, Span } from './types.js';
-import { LineIndex } from '../util/text-position.js';
+import { LineIndex, offsetAfterLines } from '../util/text-position.js';
+import { formatLimit, formatSize, LIMITS } from '../limits.js';
+import { pushAll } from '../util/arrays.js';
 import { findHostPorts, isPortVariable } from './host-port.js';
 
 export type EnvQuote = '"' | "'" | '`';
@@ -73,7 +75,9 @@ export function parseEnv(text: string, file: string): EnvParseResult {
     result.findings.push(finding);
   };
 
-  const { normalized, toSource } = normalizeLineBreaks(text);
+  // Past the line limit the text is not read: its facts and findings would be the inventory's bulk.
+  const cut = offsetAfterLines(text, LIMITS.envLines);
+  const { normalized, toSource } = normalizeLineBreaks(cut === -1 ? text : text.slice(0, cut));
   const source = (span: Span): Span => ({ start: toSource(span.start), end: toSource(span.end) });
   const firstSet = new Map<string, Span>();
 
@@ -100,7 +104,11 @@ export function parseEnv(text: string, file: string): EnvParseResult {
           { ...locate(first), message: `${entry.key} first set here` },
         ]);
       }
-      result.facts.push(...portFacts(text, entry, report));
+      const length = entry.valueSpan.end - entry.valueSpan.start;
+      if (length > LIMITS.valueLength) {
+        const limit = formatSize(LIMITS.valueLength);
+        report('scan-degraded', entry.keySpan, `the value of ${entry.key} is ${formatSize(length)} long, over the ${limit} limit: not searched for ports`);
+      } else pushAll(result.facts, portFacts(text, entry, report));
     },
     ignored(span, reason) {
       const where = source(span);
@@ -108,6 +116,10 @@ export function parseEnv(text: string, file: string): EnvParseResult {
       report('parse-error', where, `line ${line} is not KEY=VALUE (${reason}), so dotenv ignores it`);
     },
   });
+  if (cut !== -1) {
+    const limit = formatLimit(LIMITS.envLines);
+    report('scan-degraded', { start: cut, end: cut }, `${file} has over ${limit} lines (the limit): lines 1-${limit} read, the rest not`);
+  }
   return result;
 }
 

@@ -12,6 +12,7 @@
  * balanced `}` counted from the `${` (every `{` opens a level and, as in compose-go, the character
  * right after a `{` is skipped). If the braces never balance, the last `}` on the line closes it.
  */
+import { formatLimit, LIMITS } from '../limits.js';
 
 type Span = { start: number; end: number };
 
@@ -53,6 +54,8 @@ export interface InvalidPart {
   kind: 'invalid';
   /** The `${` that starts the unreadable reference. */
   span: Span;
+  /** Set when the template nests `${` past the limit (LIMITS.nestingDepth): not read at all, never a stack overflow. */
+  tooDeep?: true;
 }
 
 export type TemplatePart = LiteralPart | VariablePart | InvalidPart;
@@ -79,7 +82,29 @@ export class InterpolationError extends Error {
  * (see InvalidPart). All offsets are 0-based, end-exclusive UTF-16 offsets into `template`.
  */
 export function parseTemplate(template: string): TemplatePart[] {
+  // Each nested `${` is a level of recursion and a scan to the end of the line: refused past the limit.
+  const tooDeep = tooDeepAt(template, LIMITS.nestingDepth);
+  if (tooDeep !== -1) return [{ kind: 'invalid', span: { start: tooDeep, end: tooDeep + 2 }, tooDeep: true }];
   return parseRange(template, 0, template.length);
+}
+
+/** The offset of the first `${` nested deeper than `max` (counting `{` and `}` as the brace matching does), or -1. */
+function tooDeepAt(s: string, max: number): number {
+  let depth = 0;
+  for (let i = s.indexOf('${'); i !== -1 && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 36 /* $ */ && s.charCodeAt(i + 1) === 123) {
+      if (++depth > max) return i;
+      i++;
+    } else if (c === 125 /* } */ && depth > 0) depth--;
+  }
+  return -1;
+}
+
+/** The message of an invalid part: Compose's, or the limit's. */
+export function invalidMessage(part: InvalidPart, template: string): string {
+  if (part.tooDeep) return `a \${...} reference nested deeper than ${formatLimit(LIMITS.nestingDepth)} levels (the limit): not read`;
+  return `Invalid template: ${JSON.stringify(template)}`;
 }
 
 /**
@@ -255,7 +280,7 @@ function evaluate(parts: TemplatePart[], state: EvalState): string {
     else if (part.kind === 'variable') out += evaluateVariable(part, state);
     else {
       const { template } = state;
-      throw new InterpolationError(`Invalid template: ${JSON.stringify(template)}`, template, part.span.start);
+      throw new InterpolationError(invalidMessage(part, template), template, part.span.start);
     }
   }
   return out;

@@ -6,6 +6,9 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Finding } from '../findings.js';
 import { LineIndex } from '../util/text-position.js';
+import { jsonTooDeepAt } from '../util/nesting.js';
+import { CappedList } from '../util/arrays.js';
+import { formatLimit, formatSize, LIMITS } from '../limits.js';
 
 export interface JsonTree {
   root: Node | undefined;
@@ -14,9 +17,18 @@ export interface JsonTree {
 
 /** The tree of a JSON text; `jsonc` allows comments and trailing commas (devcontainer.json is JSONC). */
 export function parseJsonTree(text: string, file: string, jsonc: boolean): JsonTree {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc, allowEmptyContent: false });
   const lines = new LineIndex(text);
+  // The tree's parser recurses once per level: a text nested past the limit is not parsed.
+  const tooDeep = jsonTooDeepAt(text, LIMITS.nestingDepth);
+  if (tooDeep !== -1) {
+    const message = `${file} nests deeper than ${formatLimit(LIMITS.nestingDepth)} levels (the limit): not read, its ports are not checked`;
+    return {
+      root: undefined,
+      findings: [{ ruleId: 'scan-degraded', severity: 'warning', message, file, start: tooDeep, end: tooDeep + 1, ...lines.span(tooDeep, tooDeep + 1) }],
+    };
+  }
+  const errors = new CappedList<ParseError>(LIMITS.syntaxErrors);
+  const root = parseTree(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc, allowEmptyContent: false });
   // The parser may say two things about one character (`property name expected`, `value expected`): the first is enough.
   const first = errors.filter((e, i) => i === 0 || errors[i - 1]!.offset !== e.offset);
   const findings: Finding[] = first.map((e) => ({
@@ -28,7 +40,24 @@ export function parseJsonTree(text: string, file: string, jsonc: boolean): JsonT
     end: e.offset + Math.max(e.length, 1),
     ...lines.span(e.offset, e.offset + Math.max(e.length, 1)),
   }));
+  if (errors.dropped > 0) {
+    const at = errors[errors.length - 1]!.offset;
+    const message = `and ${formatLimit(errors.dropped)} more ${jsonc ? 'JSONC' : 'JSON'} syntax errors after this one, not listed (the limit is ${formatLimit(LIMITS.syntaxErrors)})`;
+    findings.push({ ruleId: 'parse-error', severity: 'error', message, file, start: at, end: at + 1, ...lines.span(at, at + 1) });
+  }
   return { root: errors.length === 0 ? root : undefined, findings };
+}
+
+/**
+ * A string value too long to read for ports (over LIMITS.valueLength): the warning that says so,
+ * or null for a string of a normal length. Decoding and splitting megabytes of one value cost
+ * far more than the file's size.
+ */
+export function longValueFinding(text: string, file: string, node: Node, what: string): Finding | null {
+  if (node.length <= LIMITS.valueLength) return null;
+  const lines = new LineIndex(text);
+  const message = `${what} is ${formatSize(node.length)} long, over the ${formatSize(LIMITS.valueLength)} limit: not searched for ports`;
+  return { ruleId: 'scan-degraded', severity: 'warning', message, file, start: node.offset, end: node.offset + 1, ...lines.span(node.offset, node.offset + 1) };
 }
 
 /** `CommaExpected` -> `comma expected`. */

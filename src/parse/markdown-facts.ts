@@ -24,6 +24,10 @@ import type { ParsedFile, RawPortFact, Span } from './types.js';
 import { isProtocol, type Protocol } from '../protocol.js';
 import { fileOffset, joinChunks, relevantChunks, type Chunk, type RelevantBlocks } from './markdown-mask.js';
 import { simpleBlocks } from './markdown-simple.js';
+import { pushAll } from '../util/arrays.js';
+import { offsetAfterLines } from '../util/text-position.js';
+import { formatLimit, formatSize, LIMITS, tooManyPortsMessage } from '../limits.js';
+import type { Finding } from '../findings.js';
 
 export interface EmbeddedBlock {
   lang: 'yaml' | 'env';
@@ -192,10 +196,15 @@ export function readMarkdown(fileText: string, file: string, tree: TreeParser | 
   // micromark drops a leading BOM and counts its offsets from after it, which would put every
   // node-positioned fact (table cells, code blocks) one character early. A space in its place
   // keeps offsets 1:1 with the file and changes nothing else (a heading may start with a space).
-  const text = fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText;
+  const limited = withinLimits(fileText.charCodeAt(0) === 0xfeff ? ' ' + fileText.slice(1) : fileText, file);
+  const text = limited.text;
   const tooComplex = complexity(text);
-  if (tooComplex) return parseAsPlainText(text, file, tooComplex);
-  const root = skipBlocks ? parseRelevant(text, tree) : tree?.(text);
+  if (tooComplex) return withFindings(parseAsPlainText(text, file, tooComplex), limited.findings);
+  const root = skipBlocks ? parseRelevant(text, tree) : text.length > LIMITS.markdownParsedChars ? TOO_LARGE : tree?.(text);
+  if (root === TOO_LARGE) {
+    const why = `over ${formatSize(LIMITS.markdownParsedChars)} of Markdown that needs the full parser (the limit)`;
+    return withFindings(parseAsPlainText(text, file, why), limited.findings);
+  }
   if (!root) return null;
 
   const candidates: Candidate[] = [];
@@ -251,12 +260,96 @@ export function readMarkdown(fileText: string, file: string, tree: TreeParser | 
     }
   }
 
-  const generated = generatedRegions(markers, text.length);
-  const outside = (offset: number) => !generated.some((r) => offset >= r.start && offset < r.end);
-  return {
-    facts: dedupe(candidates).filter((f) => outside(f.span.start)),
-    findings: [],
-    embedded: embedded.filter((b) => outside(b.offset)),
+  const outside = outsideOf(generatedRegions(markers, text.length));
+  return withFindings(
+    {
+      facts: capped(
+        dedupe(candidates).filter((f) => outside(f.span.start)),
+        candidates,
+        text,
+        file,
+        limited.findings,
+      ),
+      findings: [],
+      embedded: embedded.filter((b) => outside(b.offset)),
+    },
+    limited.findings,
+  );
+}
+
+/** parseRelevant's answer for a file with more Markdown to parse than the limit allows. */
+const TOO_LARGE = Symbol('too large');
+
+/** A result with the warnings about the limits put first. */
+function withFindings(result: MarkdownParseResult, findings: Finding[]): MarkdownParseResult {
+  if (findings.length > 0) result.findings = [...findings, ...result.findings];
+  return result;
+}
+
+/**
+ * The text the parsers get: the lines past LIMITS.markdownLines cut off, lines longer than
+ * LIMITS.lineLength blanked to spaces (offsets stay the file's), with a warning for each kind.
+ */
+function withinLimits(text: string, file: string): { text: string; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const warn = (line: number, message: string) =>
+    findings.push({ ruleId: 'scan-degraded', severity: 'warning', message, file, line, column: 1, endLine: line, endColumn: 1 });
+  const cut = offsetAfterLines(text, LIMITS.markdownLines);
+  let read = cut === -1 ? text : text.slice(0, cut);
+  let long = 0;
+  let firstLong = 0;
+  let line = 1;
+  const parts: string[] = [];
+  let kept = 0;
+  for (let start = 0; start < read.length; line++) {
+    let end = read.indexOf('\n', start);
+    if (end === -1) end = read.length;
+    if (end - start > LIMITS.lineLength) {
+      if (long++ === 0) firstLong = line;
+      parts.push(read.slice(kept, start), ' '.repeat(end - start));
+      kept = end;
+    }
+    start = end + 1;
+  }
+  if (long > 0) {
+    parts.push(read.slice(kept));
+    read = parts.join('');
+    const which = long === 1 ? `line ${firstLong} is` : `${long} lines (the first: line ${firstLong}) are`;
+    warn(firstLong, `${which} longer than ${formatSize(LIMITS.lineLength)} (the limit): not read`);
+  }
+  if (cut !== -1) {
+    const limit = formatLimit(LIMITS.markdownLines);
+    warn(LIMITS.markdownLines + 1, `${file} has over ${limit} lines (the limit): lines 1-${limit} read, the rest not`);
+  }
+  return { text: read, findings };
+}
+
+/** Candidates gathered before the walk stops: two patterns may find the same digits, so twice the ports kept. */
+const CANDIDATE_CAP = LIMITS.portsPerFile * 2;
+
+/** The facts within LIMITS.portsPerFile; past it (or when the walk stopped early), a warning in `findings`. */
+function capped(facts: RawPortFact[], candidates: Candidate[], text: string, file: string, findings: Finding[]): RawPortFact[] {
+  if (facts.length <= LIMITS.portsPerFile && candidates.length < CANDIDATE_CAP) return facts;
+  const kept = facts.slice(0, LIMITS.portsPerFile);
+  const next = facts[LIMITS.portsPerFile]?.span.start ?? kept.at(-1)?.span.end ?? 0;
+  const line = lineOf(text, next);
+  findings.push({ ruleId: 'scan-degraded', severity: 'warning', message: tooManyPortsMessage(file, line), file, line, column: 1, endLine: line, endColumn: 1 });
+  return kept;
+}
+
+/** Whether an offset lies outside every generated region (sorted, apart): a binary search per fact. */
+function outsideOf(regions: Span[]): (offset: number) => boolean {
+  return (offset) => {
+    let lo = 0;
+    let hi = regions.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = regions[mid]!;
+      if (offset < r.start) hi = mid - 1;
+      else if (offset >= r.end) lo = mid + 1;
+      else return false;
+    }
+    return true;
   };
 }
 
@@ -265,21 +358,25 @@ export function readMarkdown(fileText: string, file: string, tree: TreeParser | 
  * the others parsed together by micromark, their offsets taken back to the file's. Children are in
  * file order, as in a whole-file tree. The whole file is parsed when the chunks cannot be told apart.
  */
-function parseRelevant(text: string, tree: TreeParser | null): Root | null {
+function parseRelevant(text: string, tree: TreeParser | null): Root | null | typeof TOO_LARGE {
   const chunks = relevantChunks(text);
-  if (!chunks) return tree ? tree(text) : null;
+  if (!chunks) {
+    if (text.length > LIMITS.markdownParsedChars) return TOO_LARGE;
+    return tree ? tree(text) : null;
+  }
   const read: RootContent[] = [];
   const rest: Chunk[] = [];
   for (const chunk of chunks) {
     const nodes = simpleBlocks(text, chunk.start, chunk.end);
-    if (nodes) read.push(...nodes);
+    if (nodes) pushAll(read, nodes);
     else rest.push(chunk);
   }
   // The walk reads only offsets (lines and columns come from scan.ts).
   const position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: text.length } };
   if (rest.length === 0) return { type: 'root', children: read, position };
-  if (!tree) return null;
   const blocks = joinChunks(text, rest);
+  if (blocks.source.length > LIMITS.markdownParsedChars) return TOO_LARGE;
+  if (!tree) return null;
   const parsed = tree(blocks.source);
   toFileOffsets(parsed, blocks.segments);
   if (read.length === 0) return parsed;
@@ -300,7 +397,7 @@ function toFileOffsets(tree: Nodes, segments: RelevantBlocks['segments']): void 
         end: { ...p.end, offset: fileOffset(segments, p.end.offset!, true) },
       };
     }
-    if ('children' in node) stack.push(...node.children);
+    if ('children' in node) pushAll(stack, node.children);
   }
 }
 
@@ -310,7 +407,7 @@ function toFileOffsets(tree: Nodes, segments: RelevantBlocks['segments']): void 
  * No real README comes near these limits; a file past one is read as plain text, with a
  * warning, so a scan never stalls on it. The checks are one linear pass.
  */
-const LIMITS = { delimiters: 3_000, nesting: 16, indentation: 64, setextLines: 1_000 };
+const COMPLEXITY = LIMITS.markdown;
 
 export function complexity(text: string): string | null {
   let delimiters = 0;
@@ -319,7 +416,7 @@ export function complexity(text: string): string | null {
     // * _ [ ] ` <
     if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 60) delimiters++;
   }
-  if (delimiters > LIMITS.delimiters) return `over ${LIMITS.delimiters} emphasis and link delimiters (* _ [ ] \` <)`;
+  if (delimiters > COMPLEXITY.delimiters) return `over ${COMPLEXITY.delimiters} emphasis and link delimiters (* _ [ ] \` <)`;
   let setext = 0;
   let start = 0;
   while (start <= text.length) {
@@ -343,9 +440,11 @@ export function complexity(text: string): string | null {
         } else break;
       } else break;
     }
-    if (markers > LIMITS.nesting) return `a line nested over ${LIMITS.nesting} lists or quotes deep (line ${lineOf(text, start)})`;
-    if (indent > LIMITS.indentation) return `a line indented over ${LIMITS.indentation} columns (line ${lineOf(text, start)})`;
-    if (i < end && /^[=-]+[ \t\r]*$/.test(text.slice(i, end)) && ++setext > LIMITS.setextLines) return `over ${LIMITS.setextLines} heading underlines`;
+    // A line of spaces alone is blank, however many (a line too long to read is blanked so).
+    const blank = markers === 0 && (i === end || (i === end - 1 && text.charCodeAt(i) === 13));
+    if (markers > COMPLEXITY.nesting) return `a line nested over ${COMPLEXITY.nesting} lists or quotes deep (line ${lineOf(text, start)})`;
+    if (indent > COMPLEXITY.indentation && !blank) return `a line indented over ${COMPLEXITY.indentation} columns (line ${lineOf(text, start)})`;
+    if (i < end && /^[=-]+[ \t\r]*$/.test(text.slice(i, end)) && ++setext > COMPLEXITY.setextLines) return `over ${COMPLEXITY.setextLines} heading underlines`;
     start = end + 1;
   }
   return null;
@@ -361,11 +460,19 @@ function parseAsPlainText(text: string, file: string, why: string): MarkdownPars
   const candidates: Candidate[] = [];
   scan(text, 0, candidates);
   const markers = [...text.matchAll(MARKER)].map((m) => ({ offset: m.index, end: m.index + m[0].length, kind: m[1]! }));
-  const generated = generatedRegions(markers, text.length);
-  const outside = (offset: number) => !generated.some((r) => offset >= r.start && offset < r.end);
+  const outside = outsideOf(generatedRegions(markers, text.length));
+  const findings: Finding[] = [];
+  const facts = capped(
+    dedupe(candidates).filter((f) => outside(f.span.start)),
+    candidates,
+    text,
+    file,
+    findings,
+  );
   return {
-    facts: dedupe(candidates).filter((f) => outside(f.span.start)),
+    facts,
     findings: [
+      ...findings,
       {
         ruleId: 'scan-degraded',
         severity: 'warning',
@@ -389,8 +496,8 @@ interface Candidate {
 
 /** Runs every pattern over `source`, which stands at `base` in the file. */
 function scan(source: string, base: number, out: Candidate[], prose = false): void {
-  // Every pattern ends in a port, whose first digit is 1-9.
-  if (!ANY_PORT_DIGIT.test(source)) return;
+  // Every pattern ends in a port, whose first digit is 1-9. Past the cap, nothing more is gathered (capped() says so).
+  if (out.length >= CANDIDATE_CAP || !ANY_PORT_DIGIT.test(source)) return;
   for (const [rank, pattern] of PATTERNS.entries()) {
     if ((pattern.proseOnly && !prose) || !pattern.needs.test(source)) continue;
     pattern.re.lastIndex = 0;
@@ -399,6 +506,7 @@ function scan(source: string, base: number, out: Candidate[], prose = false): vo
       const details = pattern.details(groups);
       const published = Number(groups.port);
       if (!details || published > 65535) continue;
+      if (out.length >= CANDIDATE_CAP) return;
       const [s, e] = (m.indices!.groups!.range ?? m.indices!.groups!.port)!;
       out.push({ fact: mention(pattern.context, { start: base + s, end: base + e }, published, m[0], details), rank });
     }

@@ -21,10 +21,11 @@
  */
 import type { Node } from 'jsonc-parser';
 import { findHostPorts, isPortVariable } from './host-port.js';
-import { decodeString, parseJsonTree, propertyOf, type DecodedString } from './json-text.js';
+import { decodeString, longValueFinding, parseJsonTree, propertyOf, type DecodedString } from './json-text.js';
 import { parsePortSpec, PortSpecError } from './port-spec.js';
 import { splitCommands, type ShellWord } from './shell-words.js';
 import type { ParsedFile, RawPortFact, Span } from './types.js';
+import { pushAll } from '../util/arrays.js';
 
 /**
  * Dev servers and the flags that set the port they bind. `listen` flags take a port or an
@@ -79,7 +80,9 @@ export function parsePackageScripts(text: string, file: string): ParsedFile {
   for (const property of scripts?.type === 'object' ? (scripts.children ?? []) : []) {
     const [key, value] = property.children ?? [];
     if (value?.type !== 'string' || typeof key?.value !== 'string') continue;
-    facts.push(...scriptFacts(text, value, key.value));
+    const tooLong = longValueFinding(text, file, value, `script "${key.value}"`);
+    if (tooLong) tree.findings.push(tooLong);
+    else pushAll(facts, scriptFacts(text, value, key.value));
   }
   facts.sort((a, b) => a.span.start - b.span.start);
   return { facts, findings: tree.findings };

@@ -3,7 +3,7 @@
  * so that a port found in the interpolated text can be pointed at in the source:
  * `"${API_PORT:-5000}:3000"` → the published 5000 stands at the default's digits.
  */
-import { InterpolationError, parseTemplate, type TemplateEnv, type TemplatePart, type VariablePart } from './interpolate.js';
+import { InterpolationError, invalidMessage, parseTemplate, type TemplateEnv, type TemplatePart, type VariablePart } from './interpolate.js';
 
 export interface CharOrigin {
   /** Offset of the character in the template, when it was written there literally. */
@@ -32,7 +32,7 @@ export function interpolateTraced(template: string, env: TemplateEnv): TracedVal
 
 function evaluate(parts: TemplatePart[], template: string, env: TemplateEnv, outer: VariablePart | null, out: TracedValue): void {
   for (const part of parts) {
-    if (part.kind === 'invalid') throw new InterpolationError(`Invalid template: ${JSON.stringify(template)}`, template, part.span.start);
+    if (part.kind === 'invalid') throw new InterpolationError(invalidMessage(part, template), template, part.span.start);
     if (part.kind === 'literal') {
       // A literal's value may be shorter than its text ($$ → $): map character by character.
       let src = part.span.start;

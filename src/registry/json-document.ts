@@ -1,5 +1,8 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../util/text-position.js';
+import { jsonTooDeepAt } from '../util/nesting.js';
+import { CappedList } from '../util/arrays.js';
+import { formatLimit, LIMITS } from '../limits.js';
 
 export type JsonPath = (string | number)[];
 
@@ -25,6 +28,17 @@ export class JsonDocument {
   readonly syntaxProblems: JsonSyntaxProblem[] = [];
 
   constructor(readonly text: string) {
+    // The tree's parser recurses once per level: a text nested past the limit is refused before it.
+    const tooDeep = jsonTooDeepAt(text, LIMITS.nestingDepth);
+    if (tooDeep !== -1) {
+      this.tree = { root: undefined };
+      this.syntaxProblems.push({
+        message: `JSON nested deeper than ${formatLimit(LIMITS.nestingDepth)} levels (portreg's limit): not read`,
+        start: tooDeep,
+        end: tooDeep + 1,
+      });
+      return;
+    }
     try {
       const value: unknown = JSON.parse(text);
       // JSON.parse keeps the last of two equal keys silently: a key count that differs says there are some.
@@ -35,7 +49,7 @@ export class JsonDocument {
     } catch {
       // Not JSON: the tree's parser says where and why.
     }
-    const errors: ParseError[] = [];
+    const errors = new CappedList<ParseError>(LIMITS.syntaxErrors);
     // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
     this.tree = { root: parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false }) };
     // One error at a place is enough: the parser's follow-up errors there only repeat it.
@@ -49,6 +63,11 @@ export class JsonDocument {
       } else {
         this.syntaxProblems.push({ message: describeParseError(e), start: e.offset, end: e.offset + Math.max(e.length, 1) });
       }
+    }
+    if (errors.dropped > 0) {
+      const last = errors[errors.length - 1]!.offset;
+      const message = `and ${formatLimit(errors.dropped)} more JSON syntax errors after this one, not listed (the limit is ${formatLimit(LIMITS.syntaxErrors)})`;
+      this.syntaxProblems.push({ message, start: last, end: last + 1 });
     }
     if (this.tree.root) this.findDuplicateKeys(this.tree.root);
   }

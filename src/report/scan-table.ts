@@ -1,4 +1,5 @@
 import type { ScanResult } from '../scan/scan.js';
+import { maxOf } from '../util/arrays.js';
 
 /** The inventory for people: grouped by project, one line per port. */
 export function formatScanTable(result: ScanResult): string {
@@ -17,7 +18,7 @@ export function formatScanTable(result: ScanResult): string {
       const who = p.referencedProject ? `→ ${p.referencedProject}/${p.service}` : (p.service ?? p.composeService ?? '');
       return [port, p.kind, who, `${p.file}:${p.line}:${p.column}`, p.raw.length > 60 ? p.raw.slice(0, 57) + '...' : p.raw];
     });
-    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const widths = [0, 1, 2, 3].map((c) => maxOf(rows, (r) => r[c]!.length));
     for (const r of rows) out.push(`  ${r.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]!) : cell)).join('  ')}`.trimEnd());
   }
   out.push('', `${plural(result.ports.length, 'port')} in ${plural(result.files.length, 'file')}`);

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { compareFindings, countBySeverity, type Finding } from '../findings.js';
+import { maxOf } from '../util/arrays.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -21,7 +22,7 @@ export function formatStylish(findings: readonly Finding[], options: StylishOpti
   const out: string[] = [];
   for (const [file, list] of byFile) {
     out.push(c.underline(file));
-    const posWidth = Math.max(...list.map((f) => `${f.line}:${f.column}`.length));
+    const posWidth = maxOf(list, (f) => `${f.line}:${f.column}`.length);
     for (const f of list) {
       const pos = `${f.line}:${f.column}`.padEnd(posWidth);
       const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');

@@ -17,7 +17,11 @@ export const SCAN_RULES: RuleMeta[] = [
   meta('env-invalid-port', 'warning', 'A port variable in an env template whose value is not a port (1-65535).'),
   meta('scan-skipped', 'warning', 'A file the scan does not read: a symlink out of the root, or a reference to a file outside it.'),
   meta('scan-remote-include', 'warning', 'A compose include that is remote: it is not fetched, so its ports are not checked.'),
-  meta('scan-degraded', 'warning', 'A Markdown file read as plain text because it would stall the Markdown parser.'),
+  meta(
+    'scan-degraded',
+    'warning',
+    'A file read only in part, as plain text or not at all because it is past one of the limits (line length, nesting, lines, ports) or would stall the Markdown parser.',
+  ),
   meta('baseline-stale', 'warning', 'A baseline entry that matches no finding any more: the problem is gone, shrink the baseline.'),
   meta('unused-suppression', 'warning', 'A portreg-disable comment that suppresses nothing, or names an unknown rule.'),
 ];

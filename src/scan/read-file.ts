@@ -8,8 +8,9 @@
  * yields to the event loop between batches of files.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
+import { formatSize, LIMITS } from '../limits.js';
 
-export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = LIMITS.fileBytes;
 
 export type ReadOutcome = { ok: true; text: string; bytes: Buffer } | { ok: false; message: string; line?: number; column?: number };
 
@@ -91,8 +92,4 @@ export function firstInvalidOffset(bytes: Uint8Array): number {
     i += length;
   }
   return -1;
-}
-
-function formatSize(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }

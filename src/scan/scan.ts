@@ -14,6 +14,8 @@ import { readMarkdown, type MarkdownParseResult, type TreeParser } from '../pars
 import { LineIndex } from '../util/text-position.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
 import { detach } from '../util/detach.js';
+import { pushAll } from '../util/arrays.js';
+import { LIMITS, tooManyPortsMessage } from '../limits.js';
 import { discoverFiles, isEnvTemplate, type DiscoveredFile, type FileKind } from './discover.js';
 import { ProjectMapper } from './projects.js';
 import { findDirectives, type Directive } from './directives.js';
@@ -189,9 +191,22 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 
   /** Turns one parsed file into port facts, findings and directives. */
-  const record = (file: DiscoveredFile, text: string, facts: RawPortFact[], parserFindings: Finding[], variables?: string[]) => {
+  const record = (file: DiscoveredFile, text: string, allFacts: RawPortFact[], parserFindings: Finding[], variables?: string[]) => {
     const lines = new LineIndex(text);
     const bytes = new ByteOffsets(text, byteLength);
+    // The inventory holds a bounded number of ports per file: past the limit, the rest are dropped.
+    const facts = allFacts.length > LIMITS.portsPerFile ? allFacts.slice(0, LIMITS.portsPerFile) : allFacts;
+    if (facts !== allFacts) {
+      const next = lines.position(allFacts[LIMITS.portsPerFile]!.span.start);
+      const message = tooManyPortsMessage(file.path, next.line);
+      findings.push({
+        ruleId: 'scan-degraded',
+        severity: 'warning',
+        message,
+        file: file.path,
+        ...lines.span(allFacts[LIMITS.portsPerFile]!.span.start, allFacts[LIMITS.portsPerFile]!.span.start),
+      });
+    }
     const project = mapper.projectOf(file.path);
     const ports: PortFact[] = [];
     for (const raw of facts) {
@@ -221,12 +236,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         variable: detach(raw.variable),
         resolved: raw.resolved,
         // The inventory outlives the file's text: strings cut from it must not hold on to it.
-        raw: detach(raw.raw),
+        // Interned: an env value holding many addresses is every one's raw, kept once.
+        raw: intern(raw.raw),
         text: intern(text.slice(raw.span.start, raw.span.end)),
       });
     }
-    findings.push(...inBytes(parserFindings, bytes));
-    directives.push(...findDirectives(text, file.path));
+    pushAll(findings, inBytes(parserFindings, bytes));
+    pushAll(directives, findDirectives(text, file.path));
     // Optional fields are assigned, not spread in: every file's entry then shares one hidden class
     // (15,000 spread-built objects had one each, megabytes of the inventory).
     const info: FileInfo = {
@@ -367,7 +383,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     r.raw.forEach((raw, i) => {
       indexOf.set(raw, ports.length + i);
     });
-    ports.push(...r.ports);
+    pushAll(ports, r.ports);
   }
   composeResults.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const drafts = buildStacks(composeResults, (file) => mapper.projectOf(file));

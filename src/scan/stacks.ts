@@ -58,7 +58,9 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
   const byFolder = new Map<string, ComposeInput[]>();
   for (const f of files) {
     const folder = path.posix.dirname(f.path);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
+    const inFolder = byFolder.get(folder);
+    if (inFolder) inFolder.push(f);
+    else byFolder.set(folder, [f]);
   }
   const claimed = new Set<string>();
   const stacks: StackDraft[] = [];
@@ -96,7 +98,7 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
     }
     for (const m of members) claimed.add(m.path);
     const merged = mergeStack([...members, ...included.filter((i) => !libraries.has(i.path))], members.length, projectOf, byPath);
-    merged.files.push(...included.filter((i) => libraries.has(i.path)).map((i) => i.path));
+    for (const i of included) if (libraries.has(i.path)) merged.files.push(i.path);
     stacks.push(merged);
   };
 
@@ -119,7 +121,7 @@ export function buildStacks(files: ComposeInput[], projectOf: (file: string) => 
 function mergeStack(members: ComposeInput[], mergedCount: number, projectOf: (file: string) => string | null, byPath: Map<string, ComposeInput>): StackDraft {
   const services = new Map<string, { name: string; ports: PortRef[]; steps: MergeStep[] }>();
   const refsOf = (file: string, name: string): PortRef[] => {
-    const svc = byPath.get(file)?.compose.services.find((s) => s.name === name);
+    const svc = serviceOf(byPath.get(file), name);
     return svc ? svc.ports.map((fact) => ({ file, fact })) : [];
   };
   members.forEach((member, index) => {
@@ -154,6 +156,22 @@ function mergeStack(members: ComposeInput[], mergedCount: number, projectOf: (fi
   };
 }
 
+type ComposeService = ComposeParseResult['services'][number];
+const servicesByName = new WeakMap<ComposeParseResult, Map<string, ComposeService>>();
+
+/** A file's service by name, from a map built once per file: a search per service was quadratic in a file of thousands. */
+function serviceOf(input: ComposeInput | undefined, name: string): ComposeService | undefined {
+  if (!input) return undefined;
+  let byName = servicesByName.get(input.compose);
+  if (!byName) {
+    byName = new Map();
+    // The first of two equal names, as the search found it.
+    for (const s of input.compose.services) if (!byName.has(s.name)) byName.set(s.name, s);
+    servicesByName.set(input.compose, byName);
+  }
+  return byName.get(name);
+}
+
 function isComposeFileName(file: string): boolean {
   return /^(?:docker-)?compose(?:\..+)?\.ya?ml$/i.test(path.posix.basename(file));
 }
@@ -181,7 +199,7 @@ function extendsChain(
     const target: string = next.file ? path.posix.normalize(path.posix.join(path.posix.dirname(from), next.file)) : from;
     const key = `${target}\u0000${next.service}`;
     const wanted: string = next.service;
-    const svc: ComposeParseResult['services'][number] | undefined = byPath.get(target)?.compose.services.find((s) => s.name === wanted);
+    const svc: ComposeService | undefined = serviceOf(byPath.get(target), wanted);
     if (!svc || seen.has(key)) break;
     seen.add(key);
     chain.unshift({ file: target, service: next.service });

@@ -36,3 +36,14 @@ export class LineIndex {
     return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
   }
 }
+
+/** The offset where line `count + 1` starts (the text after the first `count` lines), or -1 when the text has no more lines. */
+export function offsetAfterLines(text: string, count: number): number {
+  let at = 0;
+  for (let n = 0; n < count; n++) {
+    const nl = text.indexOf('\n', at);
+    if (nl === -1) return -1;
+    at = nl + 1;
+  }
+  return at < text.length ? at : -1;
+}
