@@ -28,6 +28,7 @@ import type { Finding, Location } from '../findings.js';
 import type { ParsedFile, RawPortFact, Span } from './types.js';
 import { LineIndex } from '../util/text-position.js';
 import { findHostPorts, isPortVariable } from './host-port.js';
+import { inSlotBlock, slotBlocks } from './env-slot-block.js';
 
 export type EnvQuote = '"' | "'" | '`';
 
@@ -76,6 +77,8 @@ export function parseEnv(text: string, file: string): EnvParseResult {
   const { normalized, toSource } = normalizeLineBreaks(text);
   const source = (span: Span): Span => ({ start: toSource(span.start), end: toSource(span.end) });
   const firstSet = new Map<string, Span>();
+  // A checkout's slot ports (portreg env --write) are machine state: not facts to hold to the registry.
+  const blocks = text.includes('portreg:slot-') ? slotBlocks(text) : [];
 
   scanDotenv(normalized, {
     entry(read) {
@@ -100,7 +103,7 @@ export function parseEnv(text: string, file: string): EnvParseResult {
           { ...locate(first), message: `${entry.key} first set here` },
         ]);
       }
-      result.facts.push(...portFacts(text, entry, report));
+      if (!inSlotBlock(blocks, entry.keySpan.start)) result.facts.push(...portFacts(text, entry, report));
     },
     ignored(span, reason) {
       const where = source(span);
