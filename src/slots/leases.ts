@@ -76,6 +76,12 @@ export async function acquireSlot(target: SlotTarget, options: LeaseOptions): Pr
         return { leases: [...others, lease], result: { lease, created: true, skippedListening } };
       }
       const held = others.filter((l) => l.project === target.project);
+      if (count <= 1 && !target.checkout.main) {
+        throw refusal(
+          'slots-full',
+          `project "${target.project}" has ${count === 1 ? "one slot, slot 0, which is the main checkout's" : 'no slot at all'}: its range ${project.range.from}-${project.range.to} holds ${count} of width ${project.slots!.width}; narrow the slots or widen the range (portreg project move) so that linked worktrees get one`,
+        );
+      }
       throw refusal(
         'slots-full',
         `every slot of project "${target.project}" (${count}) is leased${skippedListening.length ? ' or has a port in use' : ''}: ${held

@@ -10,7 +10,8 @@ import type { LockOptions } from '../registry/lock.js';
 import { planEnvFiles, slotEnvValues } from './env-file.js';
 import { acquireSlot, releaseSlot, viewOf, type Acquired, type LeaseView, type Released } from './leases.js';
 import { readLeases, sameCheckout } from './state.js';
-import { resolveTarget, type SlotTarget, type TargetOptions } from './target.js';
+import { resolveTarget, slottedProjects, type SlotTarget, type TargetOptions } from './target.js';
+import { PortregError } from '../errors.js';
 
 export interface SessionOptions extends TargetOptions {
   lock?: LockOptions;
@@ -58,4 +59,19 @@ export async function releaseForCheckout(options: SessionOptions & { force?: boo
   const live = await probeLivePorts();
   const key = { repository: target.checkout.repository, worktree: target.checkout.worktree, project: target.project };
   return { target, released: await releaseSlot(key, { env: options.env, live, now: options.now, lock: options.lock, force: options.force }) };
+}
+
+/**
+ * The checkout's slot of its project, or of every project with slots when the checkout does not
+ * say which (a monorepo's top folder, where a git hook runs); none when no project has slots.
+ */
+export async function acquireForEveryProject(options: SessionOptions & { write?: boolean }): Promise<CheckoutSlot[]> {
+  try {
+    return [await acquireForCheckout(options)];
+  } catch (err) {
+    if (!(err instanceof PortregError && err.code === 'project-required')) throw err;
+  }
+  const results: CheckoutSlot[] = [];
+  for (const project of await slottedProjects(options)) results.push(await acquireForCheckout({ ...options, project }));
+  return results;
 }

@@ -100,3 +100,11 @@ function projectDir(registry: Registry, project: string, registryDir: string, ch
   if (config) return path.dirname(config.file);
   return checkout.worktree;
 }
+
+/** The projects with slots of the registry the checkout at `options.worktree` (or cwd) sees. */
+export async function slottedProjects(options: TargetOptions): Promise<string[]> {
+  const start = path.resolve(options.cwd, options.worktree ?? '.');
+  const located = await locateRegistry({ cwd: start, explicit: options.registry, env: options.env });
+  const registry = await readRegistry(located.path, { now: options.now, cwd: options.cwd });
+  return Object.keys(registry.projects).filter((p) => registry.projects[p]!.slots);
+}
