@@ -161,7 +161,7 @@ export async function updateLeases<T>(
   } catch (err) {
     throw usageError('leases-unwritable', `cannot make the state folder ${path.dirname(file)}: ${(err as Error).message}`);
   }
-  const lock = await acquireLock(file, { what: 'the slot leases', ...options.lock });
+  const lock = await acquireLock(file, { what: 'the slot lease file', ...options.lock });
   try {
     await removeOrphanTemps(file);
     for (let attempt = 1; ; attempt++) {
