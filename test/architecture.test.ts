@@ -78,6 +78,8 @@ const ALLOWED: Record<string, { values: string[]; types?: string[] }> = {
   scan: { values: ['kernel', 'util', 'parse', 'registry', 'config', 'scan'] },
   rules: { values: ['kernel', 'util', 'parse', 'registry', 'scan', 'rules'], types: ['generate', 'fix'] },
   report: { values: ['kernel', 'util', 'report'], types: ['lint', 'rules', 'scan', 'parse', 'registry'] },
+  // Slot leases are machine state beside the registry: they read it, what listens, and write env files as one change set.
+  slots: { values: ['kernel', 'util', 'parse', 'registry', 'config', 'live', 'generate', 'fix', 'slots'] },
 };
 
 const FACES = new Set(['cli', 'mcp']);

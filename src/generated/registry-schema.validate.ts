@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"ports.registry.schema.json","title":"portreg port registry","description":"The central registry of port ranges and allocations (ports.registry.json). Format version 1. Change it with the portreg CLI so that writes are locked and atomic; hand edits are checked by `portreg registry check`.","type":"object","required":["version","projects"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Where editors find this schema."},"version":{"type":"integer","minimum":1,"description":"Format version of this file. The tool reads older versions and refuses newer ones; `portreg registry upgrade` rewrites an older file in the current format."},"rangeSize":{"type":"integer","minimum":1,"maximum":65535,"default":100,"description":"Default number of ports in a new project's range."},"projectSpace":{"$ref":"#/definitions/range","description":"Where project ranges are handed out from (default 5000-32767, below the Linux ephemeral range)."},"quarantineDays":{"type":"integer","minimum":0,"default":30,"description":"Days a released or moved port stays unassignable to anyone else, so that stale docs never point at a new owner."},"reserved":{"type":"array","description":"Ports and ranges that projects must not use (severity error) or should avoid (severity warning).","items":{"$ref":"#/definitions/reservation"}},"projects":{"type":"object","description":"Projects by name, each with its port range and services.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/project"}},"released":{"type":"array","description":"Services that were released, kept while their port is in quarantine.","items":{"$ref":"#/definitions/releasedService"}}},"definitions":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"A project or service name: letters, digits, '.', '_' and '-', starting with a letter or digit."},"port":{"type":"integer","minimum":1,"maximum":65535},"range":{"type":"object","required":["from","to"],"additionalProperties":false,"properties":{"from":{"$ref":"#/definitions/port"},"to":{"$ref":"#/definitions/port"}},"description":"An inclusive port range."},"protocol":{"type":"string","enum":["tcp","udp","sctp"]},"protocols":{"description":"One protocol, or several when one service holds the port for each (DNS on 53/tcp and 53/udp is one allocation). Default tcp.","oneOf":[{"$ref":"#/definitions/protocol"},{"type":"array","items":{"$ref":"#/definitions/protocol"},"minItems":1,"uniqueItems":true}]},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$","description":"An ISO 8601 date (YYYY-MM-DD) or date-time."},"reservation":{"type":"object","required":["reason"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"range":{"$ref":"#/definitions/range"},"reason":{"type":"string","minLength":1},"severity":{"type":"string","enum":["error","warning"],"default":"error","description":"error: never to be used by a project; warning: to be avoided (skipped by the allocator, allowed when asked for explicitly)."},"owner":{"type":"string","description":"Who may use the reservation (for example the supervisor infrastructure for 8000-8099)."},"protocol":{"$ref":"#/definitions/protocol"}},"oneOf":[{"required":["port"],"not":{"required":["range"]}},{"required":["range"],"not":{"required":["port"]}}]},"project":{"type":"object","required":["range"],"additionalProperties":false,"properties":{"range":{"$ref":"#/definitions/range"},"path":{"type":"string","minLength":1,"description":"The project's folder, relative to the registry's folder, with '/' separators."},"description":{"type":"string"},"services":{"type":"object","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}}}},"service":{"type":"object","required":["port","purpose"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"purpose":{"type":"string"},"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that carries the port (API_PORT)."},"protocol":{"$ref":"#/definitions/protocols"},"composeService":{"$ref":"#/definitions/name","description":"The compose service that publishes the port, when its name differs from this service's name."},"containerPort":{"$ref":"#/definitions/port","description":"The port inside the container; tells apart several ports of one compose service."},"history":{"type":"array","description":"Previous ports of this service, newest last. A previous port stays in quarantine for quarantineDays after `until`.","items":{"$ref":"#/definitions/historyEntry"}}}},"historyEntry":{"type":"object","required":["port","until"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"until":{"$ref":"#/definitions/date"},"reason":{"type":"string"}}},"releasedService":{"type":"object","required":["project","service","port","releasedAt"],"additionalProperties":false,"properties":{"project":{"$ref":"#/definitions/name"},"service":{"$ref":"#/definitions/name"},"port":{"$ref":"#/definitions/port"},"protocol":{"$ref":"#/definitions/protocols"},"env":{"type":"string"},"releasedAt":{"$ref":"#/definitions/date"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"ports.registry.schema.json","title":"portreg port registry","description":"The central registry of port ranges and allocations (ports.registry.json). Format version 1. Change it with the portreg CLI so that writes are locked and atomic; hand edits are checked by `portreg registry check`.","type":"object","required":["version","projects"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Where editors find this schema."},"version":{"type":"integer","minimum":1,"description":"Format version of this file. The tool reads older versions and refuses newer ones; `portreg registry upgrade` rewrites an older file in the current format."},"rangeSize":{"type":"integer","minimum":1,"maximum":65535,"default":100,"description":"Default number of ports in a new project's range."},"projectSpace":{"$ref":"#/definitions/range","description":"Where project ranges are handed out from (default 5000-32767, below the Linux ephemeral range)."},"quarantineDays":{"type":"integer","minimum":0,"default":30,"description":"Days a released or moved port stays unassignable to anyone else, so that stale docs never point at a new owner."},"reserved":{"type":"array","description":"Ports and ranges that projects must not use (severity error) or should avoid (severity warning).","items":{"$ref":"#/definitions/reservation"}},"projects":{"type":"object","description":"Projects by name, each with its port range and services.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/project"}},"released":{"type":"array","description":"Services that were released, kept while their port is in quarantine.","items":{"$ref":"#/definitions/releasedService"}}},"definitions":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"A project or service name: letters, digits, '.', '_' and '-', starting with a letter or digit."},"port":{"type":"integer","minimum":1,"maximum":65535},"range":{"type":"object","required":["from","to"],"additionalProperties":false,"properties":{"from":{"$ref":"#/definitions/port"},"to":{"$ref":"#/definitions/port"}},"description":"An inclusive port range."},"protocol":{"type":"string","enum":["tcp","udp","sctp"]},"protocols":{"description":"One protocol, or several when one service holds the port for each (DNS on 53/tcp and 53/udp is one allocation). Default tcp.","oneOf":[{"$ref":"#/definitions/protocol"},{"type":"array","items":{"$ref":"#/definitions/protocol"},"minItems":1,"uniqueItems":true}]},"date":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$","description":"An ISO 8601 date (YYYY-MM-DD) or date-time."},"reservation":{"type":"object","required":["reason"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"range":{"$ref":"#/definitions/range"},"reason":{"type":"string","minLength":1},"severity":{"type":"string","enum":["error","warning"],"default":"error","description":"error: never to be used by a project; warning: to be avoided (skipped by the allocator, allowed when asked for explicitly)."},"owner":{"type":"string","description":"Who may use the reservation (for example the supervisor infrastructure for 8000-8099)."},"protocol":{"$ref":"#/definitions/protocol"}},"oneOf":[{"required":["port"],"not":{"required":["range"]}},{"required":["range"],"not":{"required":["port"]}}]},"project":{"type":"object","required":["range"],"additionalProperties":false,"properties":{"range":{"$ref":"#/definitions/range"},"path":{"type":"string","minLength":1,"description":"The project's folder, relative to the registry's folder, with '/' separators."},"description":{"type":"string"},"slots":{"type":"object","required":["width"],"additionalProperties":false,"description":"Parallel checkouts (git worktrees, agent sessions) of this project on one machine: slot 0 is the registered ports, slot k adds k * width to each (a service with shared: true keeps its port). Every service must lie within the first width ports of the range; the range holds floor(size / width) slots. Leases of slots are machine state (portreg slot acquire), not registry data.","properties":{"width":{"type":"integer","minimum":1,"maximum":65535,"description":"Ports per slot, for example 10."}}},"services":{"type":"object","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}}}},"service":{"type":"object","required":["port","purpose"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"purpose":{"type":"string"},"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that carries the port (API_PORT)."},"protocol":{"$ref":"#/definitions/protocols"},"composeService":{"$ref":"#/definitions/name","description":"The compose service that publishes the port, when its name differs from this service's name."},"containerPort":{"$ref":"#/definitions/port","description":"The port inside the container; tells apart several ports of one compose service."},"shared":{"type":"boolean","description":"In a project with slots: one instance every checkout uses (a database), so it keeps this port in every slot."},"history":{"type":"array","description":"Previous ports of this service, newest last. A previous port stays in quarantine for quarantineDays after `until`.","items":{"$ref":"#/definitions/historyEntry"}}}},"historyEntry":{"type":"object","required":["port","until"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"until":{"$ref":"#/definitions/date"},"reason":{"type":"string"}}},"releasedService":{"type":"object","required":["project","service","port","releasedAt"],"additionalProperties":false,"properties":{"project":{"$ref":"#/definitions/name"},"service":{"$ref":"#/definitions/name"},"port":{"$ref":"#/definitions/port"},"protocol":{"$ref":"#/definitions/protocols"},"env":{"type":"string"},"releasedAt":{"$ref":"#/definitions/date"}}}}};
 const schema18 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"A project or service name: letters, digits, '.', '_' and '-', starting with a letter or digit."};
 const schema12 = {"type":"object","required":["from","to"],"additionalProperties":false,"properties":{"from":{"$ref":"#/definitions/port"},"to":{"$ref":"#/definitions/port"}},"description":"An inclusive port range."};
 const schema13 = {"type":"integer","minimum":1,"maximum":65535};
@@ -440,8 +440,8 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema19 = {"type":"object","required":["range"],"additionalProperties":false,"properties":{"range":{"$ref":"#/definitions/range"},"path":{"type":"string","minLength":1,"description":"The project's folder, relative to the registry's folder, with '/' separators."},"description":{"type":"string"},"services":{"type":"object","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}}}};
-const schema21 = {"type":"object","required":["port","purpose"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"purpose":{"type":"string"},"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that carries the port (API_PORT)."},"protocol":{"$ref":"#/definitions/protocols"},"composeService":{"$ref":"#/definitions/name","description":"The compose service that publishes the port, when its name differs from this service's name."},"containerPort":{"$ref":"#/definitions/port","description":"The port inside the container; tells apart several ports of one compose service."},"history":{"type":"array","description":"Previous ports of this service, newest last. A previous port stays in quarantine for quarantineDays after `until`.","items":{"$ref":"#/definitions/historyEntry"}}}};
+const schema19 = {"type":"object","required":["range"],"additionalProperties":false,"properties":{"range":{"$ref":"#/definitions/range"},"path":{"type":"string","minLength":1,"description":"The project's folder, relative to the registry's folder, with '/' separators."},"description":{"type":"string"},"slots":{"type":"object","required":["width"],"additionalProperties":false,"description":"Parallel checkouts (git worktrees, agent sessions) of this project on one machine: slot 0 is the registered ports, slot k adds k * width to each (a service with shared: true keeps its port). Every service must lie within the first width ports of the range; the range holds floor(size / width) slots. Leases of slots are machine state (portreg slot acquire), not registry data.","properties":{"width":{"type":"integer","minimum":1,"maximum":65535,"description":"Ports per slot, for example 10."}}},"services":{"type":"object","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"$ref":"#/definitions/service"}}}};
+const schema21 = {"type":"object","required":["port","purpose"],"additionalProperties":false,"properties":{"port":{"$ref":"#/definitions/port"},"purpose":{"type":"string"},"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that carries the port (API_PORT)."},"protocol":{"$ref":"#/definitions/protocols"},"composeService":{"$ref":"#/definitions/name","description":"The compose service that publishes the port, when its name differs from this service's name."},"containerPort":{"$ref":"#/definitions/port","description":"The port inside the container; tells apart several ports of one compose service."},"shared":{"type":"boolean","description":"In a project with slots: one instance every checkout uses (a database), so it keeps this port in every slot."},"history":{"type":"array","description":"Previous ports of this service, newest last. A previous port stays in quarantine for quarantineDays after `until`.","items":{"$ref":"#/definitions/historyEntry"}}}};
 const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const schema23 = {"description":"One protocol, or several when one service holds the port for each (DNS on 53/tcp and 53/udp is one allocation). Default tcp.","oneOf":[{"$ref":"#/definitions/protocol"},{"type":"array","items":{"$ref":"#/definitions/protocol"},"minItems":1,"uniqueItems":true}]};
@@ -735,7 +735,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "port") || (key0 === "purpose")) || (key0 === "env")) || (key0 === "protocol")) || (key0 === "composeService")) || (key0 === "containerPort")) || (key0 === "history"))){
+if(!((((((((key0 === "port") || (key0 === "purpose")) || (key0 === "env")) || (key0 === "protocol")) || (key0 === "composeService")) || (key0 === "containerPort")) || (key0 === "shared")) || (key0 === "history"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -894,19 +894,9 @@ errors++;
 }
 }
 }
-if(data.history !== undefined){
-let data6 = data.history;
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate21(data6[i0], {instancePath:instancePath+"/history/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.shared !== undefined){
+if(typeof data.shared !== "boolean"){
+const err15 = {instancePath:instancePath+"/shared",schemaPath:"#/properties/shared/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -916,14 +906,36 @@ vErrors.push(err15);
 errors++;
 }
 }
+if(data.history !== undefined){
+let data7 = data.history;
+if(Array.isArray(data7)){
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate21(data7[i0], {instancePath:instancePath+"/history/" + i0,parentData:data7,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -947,7 +959,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "range") || (key0 === "path")) || (key0 === "description")) || (key0 === "services"))){
+if(!(((((key0 === "range") || (key0 === "path")) || (key0 === "description")) || (key0 === "slots")) || (key0 === "services"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1001,14 +1013,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.services !== undefined){
-let data3 = data.services;
+if(data.slots !== undefined){
+let data3 = data.slots;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key1 in data3){
-const _errs9 = errors;
-if(typeof key1 === "string"){
-if(func2(key1) > 100){
-const err5 = {instancePath:instancePath+"/services",schemaPath:"#/definitions/name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",propertyName:key1};
+if(data3.width === undefined){
+const err5 = {instancePath:instancePath+"/slots",schemaPath:"#/properties/slots/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1017,8 +1026,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern0.test(key1)){
-const err6 = {instancePath:instancePath+"/services",schemaPath:"#/definitions/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",propertyName:key1};
+for(const key1 in data3){
+if(!(key1 === "width")){
+const err6 = {instancePath:instancePath+"/slots",schemaPath:"#/properties/slots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1028,8 +1038,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/services",schemaPath:"#/definitions/name/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key1};
+if(data3.width !== undefined){
+let data4 = data3.width;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err7 = {instancePath:instancePath+"/slots/width",schemaPath:"#/properties/slots/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1038,9 +1050,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid1 = _errs9 === errors;
-if(!valid1){
-const err8 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(typeof data4 == "number"){
+if(data4 > 65535 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/slots/width",schemaPath:"#/properties/slots/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1049,16 +1061,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-for(const key2 in data3){
-if(!(validate18(data3[key2], {instancePath:instancePath+"/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data3,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4 < 1 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/slots/width",schemaPath:"#/properties/slots/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1069,13 +1073,93 @@ errors++;
 }
 }
 }
+}
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err10 = {instancePath:instancePath+"/slots",schemaPath:"#/properties/slots/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.services !== undefined){
+let data5 = data.services;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key2 in data5){
+const _errs14 = errors;
+if(typeof key2 === "string"){
+if(func2(key2) > 100){
+const err11 = {instancePath:instancePath+"/services",schemaPath:"#/definitions/name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",propertyName:key2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!pattern0.test(key2)){
+const err12 = {instancePath:instancePath+"/services",schemaPath:"#/definitions/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",propertyName:key2};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/services",schemaPath:"#/definitions/name/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid2 = _errs14 === errors;
+if(!valid2){
+const err14 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+for(const key3 in data5){
+if(!(validate18(data5[key3], {instancePath:instancePath+"/services/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key3,rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }

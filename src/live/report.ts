@@ -4,6 +4,7 @@
  * Pure: the listeners come from listListeners(), the registry from the caller.
  */
 import { portIndexOf, portKey, type PortIndex } from '../registry/port-index.js';
+import { slotOfPort } from '../registry/slots.js';
 import { formatRange, inRange, type Registry } from '../registry/types.js';
 import type { Listener } from './listeners.js';
 
@@ -35,6 +36,23 @@ export interface LiveListener {
   reservations: LiveReservation[];
   /** The project whose range holds the port. */
   rangeOf: string | null;
+  /** A port of a slot (a parallel checkout) of a project with slots, and the checkout that leases it; absent otherwise. */
+  slot?: LiveSlot;
+}
+
+export interface LiveSlot {
+  project: string;
+  service: string;
+  slot: number;
+  /** The checkout that holds the slot on this machine, or null when none leases it. */
+  worktree: string | null;
+}
+
+/** Who holds which slot on this machine (slots/state.ts's leases, as plain data). */
+export interface SlotHolder {
+  project: string;
+  slot: number;
+  worktree: string;
 }
 
 export interface NotListening {
@@ -54,9 +72,9 @@ export interface LiveReport {
 }
 
 /** Joins listeners with the registry. */
-export function liveReport(registry: Registry, listeners: readonly Listener[]): LiveReport {
+export function liveReport(registry: Registry, listeners: readonly Listener[], holders: readonly SlotHolder[] = []): LiveReport {
   const index = portIndexOf(registry);
-  const joined = listeners.map((l) => joinListener(registry, index, l));
+  const joined = listeners.map((l) => joinListener(registry, index, l, holders));
   const live = new Set(listeners.map((l) => portKey(l.port, l.protocol)));
   const notListening: NotListening[] = [];
   for (const { project, service, port, protocols, entry } of index.holdings()) {
@@ -69,13 +87,16 @@ export function liveReport(registry: Registry, listeners: readonly Listener[]): 
   return { listeners: joined, notListening, onReserved: joined.filter((l) => l.reservations.length > 0) };
 }
 
-function joinListener(registry: Registry, index: PortIndex, l: Listener): LiveListener {
+function joinListener(registry: Registry, index: PortIndex, l: Listener, holders: readonly SlotHolder[]): LiveListener {
   // A listener is no project's: every reservation on its port and protocol applies, owners' too.
   const reservations = index
     .reservationsFor(l.port, null, [l.protocol])
     .map(({ reservation: r, range, severity }) => ({ reason: r.reason, range, severity, owner: r.owner ?? null }));
   const owner = index.ownerOf(l.port, l.protocol);
   const rangeOf = Object.entries(registry.projects).find(([, p]) => inRange(l.port, p.range))?.[0] ?? null;
+  // A port no service is registered on may be a service's port in another checkout's slot.
+  const inSlot = owner ? null : slotOfPort(registry, l.port);
+  const slot = inSlot ? { ...inSlot, worktree: holders.find((h) => h.project === inSlot.project && h.slot === inSlot.slot)?.worktree ?? null } : undefined;
   return {
     protocol: l.protocol,
     family: l.family,
@@ -87,6 +108,7 @@ function joinListener(registry: Registry, index: PortIndex, l: Listener): LiveLi
     owner: owner ? { project: owner.project, service: owner.service, purpose: owner.entry.purpose } : null,
     reservations,
     rangeOf,
+    ...(slot ? { slot } : {}),
   };
 }
 
@@ -117,6 +139,7 @@ export function describeListener(l: {
 /** The owner column of `portreg ps`. */
 export function describeOwner(l: LiveListener): string {
   if (l.owner) return `${l.owner.project}/${l.owner.service}`;
+  if (l.slot) return `${l.slot.project}/${l.slot.service} in slot ${l.slot.slot} (${l.slot.worktree ?? 'no checkout leases it'})`;
   const reserved = l.reservations[0];
   if (reserved) return `unregistered (${reserved.severity === 'error' ? 'reserved' : 'to avoid'}: ${reserved.reason}, ${formatRange(reserved.range)})`;
   return l.rangeOf ? `unregistered (range of ${l.rangeOf})` : 'unregistered';

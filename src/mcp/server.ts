@@ -221,6 +221,53 @@ const reassignOutput = {
   notes: z.array(z.string()).describe('occurrences left as they are, and places the scan could not read'),
 };
 
+const slotPortSchema = z.object({
+  service: z.string(),
+  port: z.number().int(),
+  env: z.string().nullable().describe('the variable that carries it'),
+  shared: z.boolean().describe('one instance all checkouts use: the same port in every slot'),
+  url: z.string(),
+  listening: z.boolean().describe('something listens on it on this machine right now'),
+});
+
+const leaseFields = {
+  project: z.string(),
+  slot: z.number().int().describe('slot k: each service at its registered port + k * width (0: the registered ports)'),
+  worktree: z.string().describe("the checkout's top folder"),
+  repository: z.string().describe("the git common dir of the checkout's repository"),
+  present: z.boolean().describe("the checkout's folder exists"),
+  since: z.string().describe('when the checkout first got the slot'),
+  renewed: z.string().describe('when it last asked for it'),
+  holder: z.object({ pid: z.number().int(), host: z.string(), user: z.string(), command: z.string() }).describe('who last asked for it'),
+  ports: z.array(slotPortSchema),
+};
+
+const acquireSlotOutput = {
+  ...leaseFields,
+  created: z.boolean().describe('false when the checkout already held this slot (sticky)'),
+  skippedListening: z
+    .array(z.object({ slot: z.number().int(), ports: z.array(z.number().int()) }))
+    .describe('free slots passed over: something listens on their ports'),
+  env: z.record(z.string(), z.string()).describe('the variables of the slot: COMPOSE_PROJECT_NAME and each service port variable'),
+  written: z.array(z.string()).describe('env files written (relative to the checkout), with writeEnv'),
+  unchanged: z.array(z.string()).describe('env files already up to date, with writeEnv'),
+};
+
+const worktreePortsOutput = {
+  project: z.string(),
+  worktree: z.string(),
+  leased: z.boolean().describe('the checkout holds a slot (acquire_slot takes one)'),
+  slot: z.number().int().nullable(),
+  ports: z.array(slotPortSchema).describe("the slot's ports; empty without a lease"),
+};
+
+const releaseSlotOutput = {
+  project: z.string(),
+  worktree: z.string(),
+  released: z.boolean().describe('false when the checkout held no slot: nothing changed'),
+  slot: z.number().int().nullable(),
+};
+
 // ---- results ------------------------------------------------------------------------------
 
 function ok(text: string, structured: Record<string, unknown>): CallToolResult {
@@ -253,7 +300,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     { name: SERVER_NAME, version: packageVersion() },
     {
       instructions:
-        "Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project's range and ports; reassign_port moves a service to another port, registry and configs (plan first, then apply with its planId); lint checks configs against the registry.",
+        "Port registry of the projects on these machines. Ask allocate_port for a port (idempotent per project and service) instead of choosing one; check_port says who holds a port; list_ports shows a project's range and ports; reassign_port moves a service to another port, registry and configs (plan first, then apply with its planId); lint checks configs against the registry. A git worktree or agent session of a project with slots: acquire_slot at its start (its ports and .env), worktree_ports to see them, release_slot at its end.",
     },
   );
 
@@ -584,6 +631,108 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         ...report.skipped.map((s) => `skipped ${s.ruleId}: ${s.reason}`),
       ];
       return ok(lines.join('\n'), { ...report });
+    }),
+  );
+
+  /** A checkout's folder as a tool names it: relative to the server's working folder. */
+  const checkoutCwd = requiredString('cwd', 'a folder of the checkout (git worktree), absolute or relative to the server').describe(
+    "a folder of the checkout (a git worktree or clone): the agent session's working folder",
+  );
+  const session = (cwd: string) => ({ cwd: options.cwd, worktree: cwd, env: options.env, registry: options.registry, now: now(), lock });
+  const portLine = (p: { service: string; port: number; url: string; env: string | null; shared: boolean; listening: boolean }) =>
+    `  ${p.service}: ${p.port} ${p.url}${p.env ? ` (${p.env})` : ''}${p.shared ? ', shared' : ''}${p.listening ? ', listening' : ''}`;
+
+  server.registerTool(
+    'acquire_slot',
+    {
+      title: 'Acquire a slot for a checkout',
+      description:
+        "Lease a slot of the project for this checkout (git worktree, agent session), so it runs beside the other checkouts without a port clash: each service's port moves by slot * width, shared services keep theirs. " +
+        "Sticky: the same checkout gets its slot back. With writeEnv (default true) the checkout's .env gets the slot's variables and COMPOSE_PROJECT_NAME, as portreg env --write.",
+      inputSchema: {
+        cwd: checkoutCwd,
+        projectName: projectName
+          .optional()
+          .describe("the project (default: the config's project, the project whose folder holds cwd, or the one project with slots)"),
+        writeEnv: z.boolean({ error: 'writeEnv must be true or false' }).optional().describe("write the checkout's env files (default true)"),
+      },
+      outputSchema: acquireSlotOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    guarded('acquire_slot', async (args) => {
+      const { acquireForCheckout } = await import('../slots/session.js');
+      const r = await acquireForCheckout({ ...session(args.cwd), project: args.projectName, write: args.writeEnv !== false });
+      const v = r.view;
+      if (r.acquired.created) log(`portreg mcp: leased slot ${v.slot} of project "${v.project}" to ${v.worktree}`);
+      const lines = [
+        `${r.acquired.created ? 'leased' : 'already holds'} slot ${v.slot} of project "${v.project}" for ${v.worktree}`,
+        ...v.ports.map(portLine),
+        ...r.acquired.skippedListening.map((s) => `skipped slot ${s.slot}: something listens on ${s.ports.join(', ')}`),
+        ...r.written.map((f) => `wrote ${f}`),
+        ...r.unchanged.map((f) => `${f} is up to date`),
+      ];
+      return ok(lines.join('\n'), {
+        ...v,
+        created: r.acquired.created,
+        skippedListening: r.acquired.skippedListening,
+        env: Object.fromEntries(r.values),
+        written: r.written,
+        unchanged: r.unchanged,
+      });
+    }),
+  );
+
+  server.registerTool(
+    'worktree_ports',
+    {
+      title: "A checkout's ports",
+      description: "The slot a checkout holds and each service's port and URL in it, and whether something listens on each; takes no slot (acquire_slot does).",
+      inputSchema: { cwd: checkoutCwd, projectName: projectName.optional().describe('the project (default as acquire_slot)') },
+      outputSchema: worktreePortsOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    guarded('worktree_ports', async (args) => {
+      const { slotOfCheckout } = await import('../slots/session.js');
+      const { target, view } = await slotOfCheckout({ ...session(args.cwd), project: args.projectName });
+      const structured = {
+        project: target.project,
+        worktree: target.checkout.worktree,
+        leased: view !== null,
+        slot: view?.slot ?? null,
+        ports: view?.ports ?? [],
+      };
+      const text = view
+        ? [`slot ${view.slot} of project "${view.project}" for ${view.worktree}`, ...view.ports.map(portLine)].join('\n')
+        : `${target.checkout.worktree} holds no slot of project "${target.project}": acquire_slot takes one`;
+      return ok(text, structured);
+    }),
+  );
+
+  server.registerTool(
+    'release_slot',
+    {
+      title: "Release a checkout's slot",
+      description:
+        "Give the checkout's slot back, for a session that ends or a worktree about to be removed. Refused while something listens on its ports, unless force. A checkout holding none changes nothing.",
+      inputSchema: {
+        cwd: checkoutCwd,
+        projectName: projectName.optional().describe('the project (default as acquire_slot)'),
+        force: z.boolean({ error: 'force must be true or false' }).optional().describe('release it even while its ports listen'),
+      },
+      outputSchema: releaseSlotOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    guarded('release_slot', async (args) => {
+      const { releaseForCheckout } = await import('../slots/session.js');
+      const { target, released } = await releaseForCheckout({ ...session(args.cwd), project: args.projectName, force: args.force });
+      const structured = { project: target.project, worktree: target.checkout.worktree, released: released.released, slot: released.lease?.slot ?? null };
+      if (released.released) log(`portreg mcp: released slot ${released.lease!.slot} of project "${target.project}" for ${target.checkout.worktree}`);
+      return ok(
+        released.released
+          ? `released slot ${released.lease!.slot} of project "${target.project}" for ${target.checkout.worktree}`
+          : `${target.checkout.worktree} holds no slot of project "${target.project}"; nothing to release`,
+        structured,
+      );
     }),
   );
 

@@ -30,6 +30,8 @@ export interface ComposeServiceModel {
   expose: RawPortFact[];
   networkModeHost: boolean;
   extends: { file: string | null; service: string; span: Span } | null;
+  /** Where `container_name:` is written: a name global to the Docker daemon, so one per machine. */
+  containerName: Span | null;
 }
 
 export interface ComposeReference {
@@ -44,6 +46,8 @@ export interface ComposeReference {
 export interface ComposeParseResult extends ParsedFile {
   services: ComposeServiceModel[];
   references: ComposeReference[];
+  /** The top-level `name:` (Compose's project name), its value as written, and whether it interpolates a variable. */
+  projectName: { span: Span; text: string; interpolated: boolean } | null;
 }
 
 export interface ComposeParseOptions {
@@ -59,7 +63,7 @@ const MERGE_KEY = '<<';
 
 export function parseCompose(text: string, file: string, options: ComposeParseOptions): ComposeParseResult {
   const lines = new LineIndex(text);
-  const result: ComposeParseResult = { facts: [], findings: [], services: [], references: [] };
+  const result: ComposeParseResult = { facts: [], findings: [], services: [], references: [], projectName: null };
   const said = new Set<string>();
   const finding = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => {
     // A node reached through several aliases is one problem, said once.
@@ -175,6 +179,12 @@ class ComposeWalker {
     }
     const top = this.entries(root);
     this.collectIncludes(top.get('include'));
+    const nameNode = this.deref((top.get('name')?.value ?? null) as Node | null);
+    if (nameNode && isScalar(nameNode) && nameNode.range) {
+      const span = spanOf(nameNode);
+      const written = this.text.slice(span.start, span.end);
+      this.result.projectName = { span, text: written, interpolated: written.includes('$') };
+    }
     const services = this.deref((top.get('services')?.value ?? null) as Node | null);
     if (!isMap(services)) return;
     const names = new Set<string>();
@@ -191,6 +201,7 @@ class ComposeWalker {
         expose: [],
         networkModeHost: false,
         extends: null,
+        containerName: null,
       };
       this.result.services.push(model);
       if (!isMap(body)) continue;
@@ -249,6 +260,8 @@ class ComposeWalker {
   private readService(model: ComposeServiceModel, body: Map<string, Pair>, serviceNames: Set<string>): void {
     const networkMode = this.scalarString(body.get('network_mode')?.value as Node | undefined);
     model.networkModeHost = networkMode === 'host';
+    const containerName = body.get('container_name');
+    if (containerName) model.containerName = spanOf(containerName.key as Node);
 
     const portsPair = body.get('ports');
     if (portsPair) {

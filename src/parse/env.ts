@@ -30,6 +30,7 @@ import { LineIndex, offsetAfterLines } from '../util/text-position.js';
 import { formatLimit, formatSize, LIMITS } from '../limits.js';
 import { pushAll } from '../util/arrays.js';
 import { findHostPorts, isPortVariable } from './host-port.js';
+import { inSlotBlock, slotBlocks } from './env-slot-block.js';
 
 export type EnvQuote = '"' | "'" | '`';
 
@@ -80,6 +81,8 @@ export function parseEnv(text: string, file: string): EnvParseResult {
   const { normalized, toSource } = normalizeLineBreaks(cut === -1 ? text : text.slice(0, cut));
   const source = (span: Span): Span => ({ start: toSource(span.start), end: toSource(span.end) });
   const firstSet = new Map<string, Span>();
+  // A checkout's slot ports (portreg env --write) are machine state: not facts to hold to the registry.
+  const blocks = text.includes('portreg:slot-') ? slotBlocks(text) : [];
 
   scanDotenv(normalized, {
     entry(read) {
@@ -105,7 +108,9 @@ export function parseEnv(text: string, file: string): EnvParseResult {
         ]);
       }
       const length = entry.valueSpan.end - entry.valueSpan.start;
-      if (length > LIMITS.valueLength) {
+      if (inSlotBlock(blocks, entry.keySpan.start)) {
+        // machine state: see above
+      } else if (length > LIMITS.valueLength) {
         const limit = formatSize(LIMITS.valueLength);
         report('scan-degraded', entry.keySpan, `the value of ${entry.key} is ${formatSize(length)} long, over the ${limit} limit: not searched for ports`);
       } else pushAll(result.facts, portFacts(text, entry, report));

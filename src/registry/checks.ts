@@ -1,7 +1,7 @@
 import type { Finding, Location, Severity } from '../findings.js';
 import type { JsonDocument, JsonPath } from './json-document.js';
 import { PortIndex, portKey } from './port-index.js';
-import { DEFAULT_PROJECT_SPACE, formatRange, inRange, serviceProtocols, type PortRange, type Registry } from './types.js';
+import { DEFAULT_PROJECT_SPACE, formatRange, inRange, rangeSize, serviceProtocols, type PortRange, type Registry } from './types.js';
 
 /** Everything the semantic checks need to point at places in the file. */
 export interface CheckContext {
@@ -78,6 +78,35 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
         ['projects', name, 'range'],
         `range ${formatRange(range)} of project "${name}" ${rr.from === rr.to ? 'holds reserved port' : 'overlaps reserved range'} ${formatRange(rr)} (${r.reason})`,
         [{ ...at(['reserved', index]), message: `reservation: ${r.reason}` }],
+      );
+    }
+  }
+
+  // Slots: each checkout's ports are the registered ones moved by k * width, so every service
+  // must lie within the first width ports of the range, or slot 1 of one would be another's slot 0.
+  for (const name of goodProjects) {
+    const project = registry.projects[name]!;
+    const width = project.slots?.width;
+    if (width === undefined) continue;
+    if (width > rangeSize(project.range)) {
+      report(
+        'registry-slots-invalid',
+        'error',
+        ['projects', name, 'slots', 'width'],
+        `slot width ${width} of project "${name}" is wider than its range ${formatRange(project.range)} (${rangeSize(project.range)} ports): not even slot 0 fits`,
+      );
+      continue;
+    }
+    for (const [serviceName, service] of Object.entries(project.services ?? {})) {
+      const offset = service.port - project.range.from;
+      // A port outside the range is registry-port-outside-range's finding already.
+      if (offset < width || !inRange(service.port, project.range)) continue;
+      report(
+        'registry-slot-overflow',
+        'error',
+        ['projects', name, 'services', serviceName, 'port'],
+        `port ${service.port} of service "${serviceName}" of project "${name}" is ${offset} ports from the range start, beyond the slot width ${width}: slot 1 would give another service's port; move it below ${project.range.from + width} (portreg reassign) or widen the slots`,
+        [{ ...at(['projects', name, 'slots', 'width']), message: `slot width of project "${name}"` }],
       );
     }
   }

@@ -37,6 +37,8 @@ export interface LockOptions {
   staleMs?: number;
   /** Time between tries while waiting. */
   retryMs?: number;
+  /** What the lock guards, for the message when it cannot be had (default "the registry"). */
+  what?: string;
   /** Test seam: awaited between the lock's steps, so a test can interleave contenders at each. */
   step?: (name: LockStep) => Promise<void>;
 }
@@ -164,7 +166,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     if (Date.now() >= deadline) {
       const who = lastHolder ? `process ${lastHolder.pid} on ${lastHolder.host} (${lastHolder.command}) since ${lastHolder.since}` : 'another process';
       throw new PortregError(
-        `the registry is locked by ${who}; waited ${+(timeoutMs / 1000).toFixed(1)} s: try again, or remove ${lockPath} if that process is gone`,
+        `${options.what ?? 'the registry'} is locked by ${who}; waited ${+(timeoutMs / 1000).toFixed(1)} s: try again, or remove ${lockPath} if that process is gone`,
         ExitCode.LockTimeout,
         'lock-timeout',
         lastHolder ? { holder: lastHolder } : undefined,

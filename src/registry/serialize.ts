@@ -11,8 +11,8 @@ const KEY_ORDER: Record<string, string[]> = {
   root: ['$schema', 'version', 'rangeSize', 'projectSpace', 'quarantineDays', 'reserved', 'projects', 'released'],
   range: ['from', 'to'],
   reservation: ['port', 'range', 'protocol', 'reason', 'severity', 'owner'],
-  project: ['range', 'path', 'description', 'services'],
-  service: ['port', 'purpose', 'env', 'protocol', 'composeService', 'containerPort', 'history'],
+  project: ['range', 'path', 'description', 'slots', 'services'],
+  service: ['port', 'purpose', 'env', 'protocol', 'composeService', 'containerPort', 'shared', 'history'],
   history: ['port', 'until', 'reason'],
   released: ['project', 'service', 'port', 'protocol', 'env', 'releasedAt'],
 };

@@ -4,11 +4,10 @@
  * were read (compare-and-set). On a mismatch the change is run again on the fresh file,
  * never merged (as Kubernetes' port allocator does).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
 import { crashPoint, lockDisabledForTest, testDelay } from '../util/test-hooks.js';
-import { removeOrphanTemps, writeFileAtomic } from '../util/atomic-write.js';
+import { ChangedOnDisk, removeOrphanTemps, replaceIfUnchanged, writeFileAtomic } from '../util/atomic-write.js';
 import { acquireLock, type LockOptions } from './lock.js';
 import { loadRegistry, parseRegistryText, type LoadedRegistry } from './load.js';
 import { serializeRegistry } from './serialize.js';
@@ -46,8 +45,6 @@ export interface UpdateResult<T> {
 }
 
 const MAX_ATTEMPTS = 5;
-
-class ChangedOnDisk extends Error {}
 
 export function formatFindingsBrief(findings: readonly Finding[], limit = 5): string {
   const shown = findings.slice(0, limit).map((f) => `  ${f.file}:${f.line}:${f.column}: ${f.message} (${f.ruleId})`);
@@ -125,15 +122,14 @@ export async function updateRegistry<T>(
       await options.beforeWrite?.({ before: loaded.text, after: text });
       if (text === null) return { result: outcome.result, written: false, path: absolute };
       try {
-        await writeFileAtomic(absolute, text, {
-          beforeRename: async () => {
-            crashPoint('after-temp-write');
-            if (unlocked) return;
-            if (lock && !(await lock.verify())) throw new ChangedOnDisk('the lock was taken over');
-            const onDisk = await readFile(absolute, 'utf8').catch(() => null);
-            if (onDisk !== loaded.text) throw new ChangedOnDisk('the registry changed on disk');
-          },
-        });
+        if (unlocked) await writeFileAtomic(absolute, text, { beforeRename: async () => crashPoint('after-temp-write') });
+        else {
+          await replaceIfUnchanged(absolute, text, loaded.text, {
+            stillOurs: lock ? () => lock.verify() : undefined,
+            what: 'the registry',
+            beforeCheck: () => crashPoint('after-temp-write'),
+          });
+        }
       } catch (err) {
         if (err instanceof ChangedOnDisk && attempt < MAX_ATTEMPTS) continue;
         if (err instanceof ChangedOnDisk) {

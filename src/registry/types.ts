@@ -32,6 +32,8 @@ export interface Service {
   protocol?: Protocol | Protocol[];
   composeService?: string;
   containerPort?: number;
+  /** With slots: one instance every checkout uses (a database); it keeps this port in every slot. */
+  shared?: boolean;
   history?: HistoryEntry[];
 }
 
@@ -39,7 +41,13 @@ export interface Project {
   range: PortRange;
   path?: string;
   description?: string;
+  /** Parallel checkouts on one machine: slot k adds k * width to each service's port (registry/slots.ts). */
+  slots?: SlotSettings;
   services?: Record<string, Service>;
+}
+
+export interface SlotSettings {
+  width: number;
 }
 
 export interface ReleasedService {

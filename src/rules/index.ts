@@ -20,6 +20,9 @@ import { portUnregistered } from './port-unregistered.js';
 import { portUnsafe } from './port-unsafe.js';
 import { referenceStale } from './reference-stale.js';
 import { registryUnused } from './registry-unused.js';
+import { slotComposeName } from './slot-compose-name.js';
+import { slotContainerName } from './slot-container-name.js';
+import { slotLiteralPort } from './slot-literal-port.js';
 import { REGISTRY_RULES, SCAN_RULES } from './reported-rules.js';
 import type { Rule, RuleMeta } from './types.js';
 
@@ -42,6 +45,9 @@ export const CHECK_RULES: Rule[] = [
   portPrivileged,
   portEphemeral,
   generatedStale,
+  slotLiteralPort,
+  slotContainerName,
+  slotComposeName,
 ];
 
 export const ALL_RULES: RuleMeta[] = [...CHECK_RULES.map((r) => r.meta), ...SCAN_RULES, ...REGISTRY_RULES];

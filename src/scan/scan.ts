@@ -68,6 +68,20 @@ export interface ScannedFile {
   variables?: string[];
   /** The file holds a `portreg:start` marker: `portreg generate` owns part of it (generated-stale judges it). */
   generated?: boolean;
+  /** A compose file's top-level `name:` (the Compose project name) as written, and whether it interpolates a variable. */
+  composeName?: Place & { text: string; interpolated: boolean };
+  /** A compose file's `container_name:` keys, by service: names global to the Docker daemon. */
+  containerNames?: (Place & { service: string })[];
+}
+
+/** Where something is written: 1-based line and column (end exclusive), and byte offsets. */
+export interface Place {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  start: number;
+  end: number;
 }
 
 export interface ScanResult {
@@ -289,6 +303,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const result = parseCompose(text, file.path, { env });
       const { lines, bytes } = record(file, text, result.facts, result.findings);
       composeResults.push({ path: file.path, compose: result });
+      // What makes two checkouts of one project collide besides ports: the Compose project name and container names.
+      const place = (span: { start: number; end: number }): Place => ({
+        ...lines.span(span.start, span.end),
+        start: bytes.at(span.start),
+        end: bytes.at(span.end),
+      });
+      const info = results.get(file.path)?.info;
+      if (info && result.projectName)
+        info.composeName = { ...place(result.projectName.span), text: result.projectName.text, interpolated: result.projectName.interpolated };
+      const named = result.services.filter((sv) => sv.containerName);
+      if (info && named.length) info.containerNames = named.map((sv) => ({ service: sv.name, ...place(sv.containerName!) }));
       for (const ref of result.references) {
         const at = { file: file.path, ...lines.span(ref.span.start, ref.span.end), start: bytes.at(ref.span.start), end: bytes.at(ref.span.end) };
         if (ref.remote) {

@@ -5,7 +5,7 @@
  */
 import { processAlive } from './process-alive.js';
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink, readdir, stat } from 'node:fs/promises';
+import { link, open, readFile, rename, unlink, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export function tempPathFor(file: string): string {
@@ -46,6 +46,32 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     throw err;
   }
   await syncFolder(path.dirname(file));
+}
+
+/** The file changed since it was read, or the lock guarding it was lost: nothing was written. */
+export class ChangedOnDisk extends Error {}
+
+/**
+ * Compare-and-set: replaces `file` with `content` only if, right before the rename, `stillOurs`
+ * (the caller's lock) still holds and the file still has the text `expected` (null: no file).
+ * Otherwise throws ChangedOnDisk and leaves the file as it is: the caller reads it again and
+ * re-plans, never merges. The registry store and the slot leases both write this way.
+ */
+export async function replaceIfUnchanged(
+  file: string,
+  content: string,
+  expected: string | null,
+  options: { stillOurs?: () => Promise<boolean>; what: string; beforeCheck?: () => void },
+): Promise<void> {
+  await writeFileAtomic(file, content, {
+    beforeRename: async () => {
+      // A test seam (crash points) between the temp file's write and the check.
+      options.beforeCheck?.();
+      if (options.stillOurs && !(await options.stillOurs())) throw new ChangedOnDisk('the lock was taken over');
+      const onDisk = await readFile(file, 'utf8').catch(() => null);
+      if (onDisk !== expected) throw new ChangedOnDisk(`${options.what} changed on disk`);
+    },
+  });
 }
 
 /** fsyncs a folder, so the renames in it survive a power cut (best effort where folders cannot be opened). */

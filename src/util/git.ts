@@ -105,3 +105,41 @@ export async function dirtyAmong(root: string, files: string[]): Promise<string[
     return listed.some((d) => d === rel || (d.endsWith('/') && rel.startsWith(d)));
   });
 }
+
+/** A checkout: its repository (the git common dir, shared by every worktree), its top folder, and whether it is the main one. */
+export interface Checkout {
+  repository: string;
+  worktree: string;
+  main: boolean;
+}
+
+/** The checkout `cwd` lies in (real paths), or null outside git. */
+export async function checkoutOf(cwd: string): Promise<Checkout | null> {
+  const r = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir', '--git-dir'], cwd);
+  if (!r.ok) return null;
+  const [top, common, gitDir] = r.stdout.split('\n');
+  if (!top || !common || !gitDir) return null;
+  const [worktree, repository, own] = await Promise.all([top, common, gitDir].map((p) => realpath(p).catch(() => p)));
+  return { repository: repository!, worktree: worktree!, main: own === repository };
+}
+
+/**
+ * The worktrees git knows of a repository (`git worktree list --porcelain`, asked of its common
+ * dir), with real paths where the folder exists; null when git cannot answer (the repository is gone).
+ */
+export async function worktreesOf(repository: string): Promise<{ path: string; exists: boolean }[] | null> {
+  const r = await git(['--git-dir', repository, 'worktree', 'list', '--porcelain', '-z'], path.dirname(repository));
+  if (!r.ok) return null;
+  const paths = r.stdout
+    .split('\0')
+    .filter((f) => f.startsWith('worktree '))
+    .map((f) => f.slice('worktree '.length));
+  return Promise.all(
+    paths.map(async (p) =>
+      realpath(p).then(
+        (real) => ({ path: real, exists: true }),
+        () => ({ path: p, exists: false }),
+      ),
+    ),
+  );
+}

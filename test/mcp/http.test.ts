@@ -93,12 +93,15 @@ describe('portreg mcp --http', () => {
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
       expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+        'acquire_slot',
         'allocate_port',
         'check_port',
         'lint',
         'list_ports',
         'reassign_port',
         'release_port',
+        'release_slot',
+        'worktree_ports',
       ]);
       const a = (await client.callTool({ name: 'allocate_port', arguments: { projectName: 'billing', serviceName: 'web', purpose: 'web' } })) as CallToolResult;
       expect(a.structuredContent).toMatchObject({ port: 5002, created: true, url: 'http://localhost:5002' });

@@ -48,10 +48,20 @@ const call = (name: string, args: Record<string, unknown>) => client.callTool({ 
 const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('the MCP server (in memory)', () => {
-  it('is named meta and lists its six tools, each with input and output schemas', async () => {
+  it('is named meta and lists its nine tools, each with input and output schemas', async () => {
     expect(client.getServerVersion()?.name).toBe(SERVER_NAME);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'reassign_port', 'release_port']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'acquire_slot',
+      'allocate_port',
+      'check_port',
+      'lint',
+      'list_ports',
+      'reassign_port',
+      'release_port',
+      'release_slot',
+      'worktree_ports',
+    ]);
     for (const t of tools) {
       expect(t.description).toBeTruthy();
       expect(t.inputSchema.type).toBe('object');

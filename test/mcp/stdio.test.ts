@@ -60,7 +60,17 @@ describe('portreg mcp over stdio', () => {
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['allocate_port', 'check_port', 'lint', 'list_ports', 'reassign_port', 'release_port']);
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        'acquire_slot',
+        'allocate_port',
+        'check_port',
+        'lint',
+        'list_ports',
+        'reassign_port',
+        'release_port',
+        'release_slot',
+        'worktree_ports',
+      ]);
 
       const a = await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' });
       expect(a.structuredContent).toEqual({

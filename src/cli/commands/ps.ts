@@ -14,7 +14,13 @@ export function psCommand(ctx: CommandContext): Command {
     ]);
     const located = await resolveRegistry(ctx, options);
     const registry = await readRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
-    const report = liveReport(registry, await listListeners());
+    // The slots leased on this machine name the checkout behind a slot's port; a lease file that cannot be read names none.
+    const { readLeases } = await import('../../slots/state.js');
+    const holders = await readLeases(ctx.env).then(
+      (r) => r.leases,
+      () => [],
+    );
+    const report = liveReport(registry, await listListeners(), holders);
     if (outputFormat(options) === 'json') {
       printJson(ctx, report);
       return;

@@ -4,7 +4,8 @@ import { countBySeverity } from '../../findings.js';
 import { ExitCode } from '../../errors.js';
 import { loadRegistry } from '../../registry/load.js';
 import { assertWritable, updateRegistry } from '../../registry/store.js';
-import { CURRENT_REGISTRY_VERSION } from '../../registry/types.js';
+import { slotCount } from '../../registry/slots.js';
+import { CURRENT_REGISTRY_VERSION, formatRange, type Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
 import { outputFormat, plural, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
@@ -23,13 +24,21 @@ export function registryCommand(ctx: CommandContext): Command {
       const loaded = await loadRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
       const { errors, warnings } = countBySeverity(loaded.findings);
       const unparsable = loaded.findings.some((f) => f.ruleId === 'registry-parse' || f.ruleId === 'registry-merge-conflict');
+      const slots = loaded.data ? slotSummary(loaded.data) : [];
       if (outputFormat(options) === 'json') {
-        printJson(ctx, { version: 1, registry: loaded.displayPath, errorCount: errors, warningCount: warnings, findings: loaded.findings });
+        printJson(ctx, { version: 1, registry: loaded.displayPath, errorCount: errors, warningCount: warnings, findings: loaded.findings, slots });
       } else if (loaded.findings.length > 0) {
         ctx.stdout(formatStylish(loaded.findings, { color: ctx.color && options.color !== false }));
       } else {
         const projects = loaded.data ? Object.keys(loaded.data.projects).length : 0;
         ctx.stdout(`${loaded.displayPath}: ok (${plural(projects, 'project')})\n`);
+      }
+      if (outputFormat(options) !== 'json') {
+        for (const s of slots) {
+          ctx.stdout(
+            `project "${s.project}": ${plural(s.count, 'slot')} of ${s.width} ports in range ${formatRange(s.range)} (slot 0 is the registered ports; ${plural(s.shared.length, 'shared service')}${s.shared.length ? `: ${s.shared.join(', ')}` : ''})\n`,
+          );
+        }
       }
       if (unparsable) return ExitCode.Usage;
       return errors > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? ExitCode.Refused : ExitCode.Ok;
@@ -58,4 +67,19 @@ export function registryCommand(ctx: CommandContext): Command {
     },
   );
   return cmd;
+}
+
+/** Each project with slots: its width, how many slots its range holds, and its shared services. */
+function slotSummary(registry: Registry) {
+  return Object.entries(registry.projects)
+    .filter(([, p]) => p.slots)
+    .map(([project, p]) => ({
+      project,
+      range: p.range,
+      width: p.slots!.width,
+      count: slotCount(p),
+      shared: Object.entries(p.services ?? {})
+        .filter(([, s]) => s.shared)
+        .map(([name]) => name),
+    }));
 }

@@ -1,0 +1,37 @@
+import { at } from '../scan/facts.js';
+import type { Rule, RuleFinding } from './types.js';
+
+/**
+ * In a project with slots, each checkout runs on its slot's ports (portreg env writes them into
+ * its .env). A compose host port written as a number cannot move with the slot: every checkout
+ * publishes the same port and the second `docker compose up` fails. `${API_PORT:-5001}` moves.
+ */
+export const slotLiteralPort: Rule = {
+  meta: {
+    id: 'slot-literal-port',
+    defaultSeverity: 'warning',
+    description:
+      'In a project with slots, a compose host port written as a number: it cannot move per checkout, so the second checkout fails to start (write ${VAR:-port}).',
+    fixable: false,
+    scope: 'file',
+  },
+  check({ scan, registry }) {
+    const findings: RuleFinding[] = [];
+    for (const p of scan.ports) {
+      if (p.source !== 'compose' || p.kind !== 'published' || p.published === null || p.variable !== null || !p.project) continue;
+      const project = registry.projects[p.project];
+      if (!project?.slots) continue;
+      const owner = Object.entries(project.services ?? {}).find(([, s]) => s.port === p.published);
+      // A shared service keeps its port in every slot: one instance, written as it is.
+      if (owner?.[1].shared) continue;
+      const variable = owner?.[1].env;
+      const suggestion = variable ? `\${${variable}:-${p.published}}` : `\${VAR:-${p.published}} (and "env" on the service in the registry)`;
+      findings.push({
+        ...at(p),
+        message: `host port ${p.published} is written as a number, but project "${p.project}" has slots: every checkout would publish it and the second one fails to start; write ${suggestion}, which portreg env sets per checkout`,
+        key: `${p.project}|${p.composeService ?? ''}|${p.published}`,
+      });
+    }
+    return findings;
+  },
+};
