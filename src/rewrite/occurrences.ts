@@ -52,7 +52,8 @@ export interface SelectOptions {
   /**
    * For a port of `ambiguous` that two services held at once (a merge: each branch gave it to its
    * own service), which of them a fact tied to it by its number alone means, where that can be
-   * told (a line the other branch brought): the service that moves, the one that stays, or null.
+   * told (a line the other branch brought): the service that moves, the one that stays, or null
+   * (reported, left as it is). Without it, such a fact goes with the service the scanner gave it to.
    */
   sideOf?: (fact: PortFact) => 'moving' | 'staying' | null;
 }

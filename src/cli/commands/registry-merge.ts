@@ -128,7 +128,8 @@ export async function resolveAction(ctx: CommandContext, options: ResolveOptions
   if (!json) for (const d of merge.decisions) ctx.stdout(`${shown}: ${d}\n`);
   const after = serializeRegistry(merge.registry);
   // In git, a line the merge brought (not in HEAD) is theirs: a URL there on a port both took means their service.
-  const sideOf = files.length === 0 ? await sidesOfLines(ws.root) : undefined;
+  // Three files say nothing of the tree's lines: such a URL may mean either, and is reported.
+  const sideOf = (files.length === 0 ? await sidesOfLines(ws.root) : undefined) ?? (() => null);
   const written = await runRewrite({
     ctx,
     ws,
@@ -138,7 +139,7 @@ export async function resolveAction(ctx: CommandContext, options: ResolveOptions
     next: merge.registry,
     moves: merge.moves,
     // A port both sides gave away: a config that names it by its number alone may mean either service.
-    select: { ambiguous: merge.contested, ...(sideOf ? { sideOf } : {}) },
+    select: { ambiguous: merge.contested, sideOf },
     warnings: [],
     json: { decisions: merge.decisions, conflicts: [] },
     applyHint: 'run again without --dry-run to apply',
