@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolutionChange, writeRegistryChange } from '../../src/registry/operations.js';
 import { serializeRegistry } from '../../src/registry/serialize.js';
 import type { Registry } from '../../src/registry/types.js';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -150,6 +151,25 @@ describe('registry resolve after a conflicted merge', () => {
     expect([after.code, after.stdout]).toEqual([0, 'ports.registry.json: no merge conflict to resolve\n']);
   });
 
+  it('settles a rebase: the commit being replayed is theirs, so the branch brought up to date moves', async () => {
+    const s = await twoBranches();
+    s.git('checkout', '-q', 'worker');
+    const rebase = gitNow(s, 'rebase', 'main');
+    expect(rebase.code).toBe(1);
+    const r = await cli(s, ['registry', 'resolve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'ports.registry.json: port 5002: both sides gave it away; service "api" of project "shop" (ours) keeps it, service "worker" of project "shop" (theirs) moves to 5003',
+    );
+    expect(await s.read('shop/worker/compose.yaml')).toBe(compose('worker', 5003, 9000));
+    expect(await s.read('shop/worker/README.md')).toBe(WORKER_README(5003));
+    expect(await s.read('shop/api/README.md')).toBe(API_README);
+    await expectClean(s);
+    s.git('add', '-A');
+    expect(gitNow(s, '-c', 'core.editor=true', 'rebase', '--continue').code).toBe(0);
+    expect(JSON.parse(s.git('show', 'HEAD:ports.registry.json')).projects.shop.services.worker).toEqual(MOVED_WORKER);
+  });
+
   it('reports a true conflict on one field, exits 1 and writes nothing', async () => {
     const s = await scenario({
       registry: { version: 1, projects: { shop: { range: { from: 5000, to: 5099 }, services: { web: { port: 5001, purpose: 'Web UI' } } } } },
@@ -196,6 +216,17 @@ describe('registry resolve after a conflicted merge', () => {
     const again = await cli(s, ['registry', 'resolve', 'sides/base.json', 'sides/ours.json', 'sides/theirs.json'], { PORTREG_NOW: LATER });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('portreg: nothing to change\n');
+  });
+
+  it('writes over the file it planned from, and nothing else: a file changed since is refused under the lock', async () => {
+    const s = await scenario({ registry: '<<<<<<< ours\n=======\n>>>>>>> theirs\n' });
+    const merged: Registry = { version: 1, projects: {} };
+    const file = s.path('ports.registry.json');
+    await expect(writeRegistryChange(resolutionChange(file, { readText: 'something else', merged }, { now: new Date(NOW) }))).rejects.toThrow(
+      'ports.registry.json changed since the merge was planned; run the command again',
+    );
+    await writeRegistryChange(resolutionChange(file, { readText: await s.read('ports.registry.json'), merged }, { now: new Date(NOW) }));
+    expect(await s.read('ports.registry.json')).toBe('{\n  "version": 1,\n  "projects": {}\n}\n');
   });
 
   it('refuses a wrong number of files, and a side that is not a registry', async () => {
