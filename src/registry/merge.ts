@@ -9,7 +9,8 @@
  *    other changed, is a true conflict: reported, and nothing is decided for it.
  * 2. Claims: git merges two allocations of one "next free" port without a murmur when they sit on
  *    different lines. Where both sides gave one port and protocol to different services (or gave
- *    overlapping ranges to different projects), ours keeps it, and theirs moves: the service to
+ *    overlapping ranges to different projects, or ours reserved a port theirs gave away), ours
+ *    keeps it, and theirs moves: the service to
  *    the next free port of its range, the project to the next free block, through the same moves
  *    as `reassign` and `project move` (the port left behind goes into the service's history).
  *
@@ -212,6 +213,16 @@ interface Claims {
   contested: Map<number, string>;
 }
 
+/** A service of theirs that leaves its port: why (for its history), what was decided, what blocks it. */
+interface Mover {
+  project: string;
+  service: string;
+  port: number;
+  reason: string;
+  decide: (to: number) => string;
+  blocked: string;
+}
+
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The reason a moved service's history gives for the port it left. */
@@ -251,11 +262,11 @@ function separateClaims(merged: Registry, ours: Registry, context: MergeContext,
     }
   }
 
-  // Then ports: every port and protocol held twice.
+  // Then ports: every port and protocol held twice, and every port of theirs that ours reserved.
   const fromOurs = (project: string, service: string, port: number) =>
     Object.hasOwn(ours.projects, project) && ours.projects[project]!.services?.[service]?.port === port;
   const index = new PortIndex(registry);
-  const movers = new Map<string, { project: string; service: string; port: number; keeper: { project: string; service: string } }>();
+  const movers = new Map<string, Mover>();
   const holdings = [...index.holdings()].sort((a, b) => byName(a.project, b.project) || byName(a.service, b.service));
   for (const h of holdings) {
     for (const protocol of serviceProtocols(h.entry.protocol)) {
@@ -264,31 +275,50 @@ function separateClaims(merged: Registry, ours: Registry, context: MergeContext,
       const kept = owners.filter((o) => fromOurs(o.project, o.service, h.port));
       // Neither is ours as it was (both came from theirs): the first by name keeps it.
       const keeper = kept[0] ?? owners[0]!;
-      contested.set(h.port, `service "${keeper.service}" of project "${keeper.project}"`);
+      const keeperName = `service "${keeper.service}" of project "${keeper.project}"`;
+      contested.set(h.port, keeperName);
       for (const o of owners) {
         if (o === keeper || kept.includes(o)) continue;
-        movers.set(`${o.project}\u0000${o.service}`, { project: o.project, service: o.service, port: h.port, keeper });
+        movers.set(`${o.project}\u0000${o.service}`, {
+          project: o.project,
+          service: o.service,
+          port: h.port,
+          reason: mergeReason(h.port, keeper),
+          decide: (to) =>
+            `port ${h.port}: both sides gave it away; ${keeperName} (${kept.length ? 'ours' : 'theirs'}) keeps it, service "${o.service}" of project "${o.project}" (theirs) moves to ${to}`,
+          blocked: `which ${keeperName} keeps`,
+        });
       }
+    }
+    const key = `${h.project}\u0000${h.service}`;
+    const reserved = fromOurs(h.project, h.service, h.port)
+      ? undefined
+      : index.reservationsFor(h.port, h.project, h.protocols).find((r) => r.severity === 'error');
+    if (reserved && !movers.has(key)) {
+      movers.set(key, {
+        project: h.project,
+        service: h.service,
+        port: h.port,
+        reason: `merge: port ${h.port} is reserved: ${reserved.reservation.reason}`,
+        decide: (to) => `port ${h.port}: reserved (${reserved.reservation.reason}); service "${h.service}" of project "${h.project}" (theirs) moves to ${to}`,
+        blocked: `which is reserved (${reserved.reservation.reason})`,
+      });
     }
   }
   for (const m of movers.values()) {
-    const reason = mergeReason(m.port, m.keeper);
     try {
-      const hint = previousPort(context.previous, m.project, m.service, m.port, reason);
+      const hint = previousPort(context.previous, m.project, m.service, m.port, m.reason);
       const moved =
-        (hint && tryReassign(registry, { project: m.project, service: m.service, port: hint.port, reason }, hint.now)) ||
-        reassignService(registry, { project: m.project, service: m.service, reason }, { now: context.now });
+        (hint && tryReassign(registry, { project: m.project, service: m.service, port: hint.port, reason: m.reason }, hint.now)) ||
+        reassignService(registry, { project: m.project, service: m.service, reason: m.reason }, { now: context.now });
       registry = moved.registry;
       moves.push({ project: m.project, service: m.service, from: moved.from, to: moved.to });
-      const keeperSide = fromOurs(m.keeper.project, m.keeper.service, m.port) ? 'ours' : 'theirs';
-      decisions.push(
-        `port ${m.port}: both sides gave it away; service "${m.keeper.service}" of project "${m.keeper.project}" (${keeperSide}) keeps it, service "${m.service}" of project "${m.project}" (theirs) moves to ${moved.to}`,
-      );
+      decisions.push(m.decide(moved.to));
     } catch (err) {
       if (!(err instanceof PortregError)) throw err;
       conflicts.push({
         path: ['projects', m.project, 'services', m.service, 'port'],
-        message: `service "${m.service}" of project "${m.project}" (theirs) has port ${m.port}, which service "${m.keeper.service}" of project "${m.keeper.project}" keeps, and cannot move: ${err.message}`,
+        message: `service "${m.service}" of project "${m.project}" (theirs) has port ${m.port}, ${m.blocked}, and cannot move: ${err.message}`,
       });
     }
   }

@@ -195,6 +195,20 @@ describe('two claims of one port', () => {
     expectValid(m.registry);
   });
 
+  it('moves a service of theirs off a port ours reserved meanwhile', () => {
+    const reservedOnOurs = registry({ web }, { reserved: [{ port: 5001, protocol: 'tcp', reason: 'the metrics agent' }] });
+    const takenOnTheirs = registry({ web, worker: { port: 5001, purpose: 'Queue worker' } });
+    const m = mergeRegistries(base, reservedOnOurs, takenOnTheirs, { now: NOW });
+    expect(m.conflicts).toEqual([]);
+    expect(m.registry!.projects.shop!.services!.worker).toEqual({
+      port: 5002,
+      purpose: 'Queue worker',
+      history: [{ port: 5001, until: '2026-12-01T10:00:00.000Z', reason: 'merge: port 5001 is reserved: the metrics agent' }],
+    });
+    expect(m.decisions).toEqual(['port 5001: reserved (the metrics agent); service "worker" of project "shop" (theirs) moves to 5002']);
+    expectValid(m.registry);
+  });
+
   it('reports a clash it cannot settle: the range is full', () => {
     const tiny = (services: Record<string, Service>) => ({ version: 1, projects: { shop: { range: { from: 5000, to: 5001 }, services } } });
     const m = mergeRegistries(tiny({ web }), tiny({ web, api: { port: 5001, purpose: 'API' } }), tiny({ web, worker: { port: 5001, purpose: 'Worker' } }), {

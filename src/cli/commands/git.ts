@@ -38,7 +38,10 @@ Exit codes: 0 installed (or already), 2 not in a git repository.`,
       const located = await resolveRegistry(ctx, options);
       const rel = path.relative(top, located.path).split(path.sep).join('/');
       if (rel.startsWith('..') || path.isAbsolute(rel))
-        throw usageError('registry-outside-repository', `the registry ${located.path} lies outside the repository ${top}`);
+        throw usageError(
+          'registry-outside-repository',
+          `the registry ${located.path} lies outside this repository (${top}): run "portreg git install" in the registry's own repository`,
+        );
       if (/[\s"\\]/.test(rel))
         throw usageError(
           'registry-path-unquotable',
