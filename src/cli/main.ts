@@ -32,6 +32,7 @@ const COMMANDS: [name: string, load: CommandFactory][] = [
   ['migrate', async (ctx) => (await import('./commands/migrate.js')).migrateCommand(ctx)],
   ['generate', async (ctx) => (await import('./commands/generate.js')).generateCommand(ctx)],
   ['schema', async (ctx) => (await import('./commands/schema.js')).schemaCommand(ctx)],
+  ['git', async (ctx) => (await import('./commands/git.js')).gitCommand(ctx)],
 ];
 
 /** The commands `argv` needs: the one it names, none for a bare --version, all otherwise (help, suggestions). */

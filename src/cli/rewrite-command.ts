@@ -40,9 +40,12 @@ export interface RunRewriteInput {
   /** More fields for --format json. */
   json?: Record<string, unknown>;
   warnings?: string[];
+  /** What a dry run says to do to apply it (default: run again with --write). */
+  applyHint?: string;
 }
 
-export async function runRewrite(input: RunRewriteInput): Promise<void> {
+/** Runs the rewrite; returns the files written (root-relative), none in a dry run. */
+export async function runRewrite(input: RunRewriteInput): Promise<string[]> {
   const { ctx, ws, options } = input;
   const prepared = await prepareRewrite(ws, input.attribution, input.moves, input.select ?? {});
   // The generated text the move changes is written with it, placed in the rewritten bytes.
@@ -84,8 +87,8 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
         `portreg: ${prepared.dirty.map((f) => ws.shown(f)).join(', ')} ${prepared.dirty.length === 1 ? 'has' : 'have'} uncommitted changes: --write will refuse ${prepared.dirty.length === 1 ? 'it' : 'them'} unless --allow-dirty\n`,
       );
     }
-    ctx.stderr(nothing ? 'portreg: nothing to change\n' : 'portreg: dry run, nothing was written; run again with --write to apply\n');
-    return;
+    ctx.stderr(nothing ? 'portreg: nothing to change\n' : `portreg: dry run, nothing was written; ${input.applyHint ?? 'run again with --write to apply'}\n`);
+    return [];
   }
 
   let written: string[] = [];
@@ -117,13 +120,14 @@ export async function runRewrite(input: RunRewriteInput): Promise<void> {
   for (const n of notes) ctx.stderr(`portreg: ${n}\n`);
   if (nothing) {
     ctx.stderr('portreg: nothing to change\n');
-    return;
+    return [];
   }
   if (registryChanges) for (const n of input.registry!.preview.notes) ctx.stderr(`portreg: ${ws.shown(ws.registryFile)}: ${n}\n`);
   for (const line of refreshedLine(refreshed)) ctx.stderr(`portreg: ${line}\n`);
   ctx.stderr(
     `portreg: wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.map((f) => ws.shown(f)).join(', ')}` : ''}${registryChanges ? `, and ${ws.shown(ws.registryFile)}` : ''}; a second scan finds every port where the plan put it\n`,
   );
+  return written;
 }
 
 /** A removed service's row says how many files still name its port (they are not changed: there is no new port). */

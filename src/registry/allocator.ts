@@ -259,7 +259,12 @@ function rangeFull(registry: Registry, claim: Claim) {
   const projectName = claim.project;
   const project = registry.projects[projectName]!;
   const size = rangeSize(project.range);
-  const used = Object.values(project.services ?? {}).filter((s) => inRange(s.port, project.range)).length;
+  // Ports, not entries: a reassignment's stand-in (or a duplicate being settled) shares its port.
+  const used = new Set(
+    Object.values(project.services ?? {})
+      .filter((s) => inRange(s.port, project.range))
+      .map((s) => s.port),
+  ).size;
   const counts = { reserved: 0, quarantine: 0, live: 0 };
   for (let p = project.range.from; p <= project.range.to; p++) {
     // A service name nobody has: the project's own ports count as used, not as blocked.

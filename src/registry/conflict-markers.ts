@@ -57,5 +57,5 @@ const lines = (from: number, to: number) => (to < from ? 'no lines' : from === t
 export function describeConflict(b: ConflictBlock): string {
   const ours = `ours at ${lines(b.start + 1, (b.base ?? b.middle) - 1)}`;
   const theirs = `theirs at ${lines(b.middle + 1, b.end - 1)}`;
-  return `merge conflict (lines ${b.start}-${b.end}: ${ours}, ${theirs}): keep the entries of both sides, remove the markers, give any port both sides took to one service only, then run "portreg registry check"`;
+  return `merge conflict (lines ${b.start}-${b.end}: ${ours}, ${theirs}): run "portreg registry resolve" to merge both sides entry by entry (or by hand: keep the entries of both sides, remove the markers, give any port both took to one service only, then "portreg registry check")`;
 }

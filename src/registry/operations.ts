@@ -168,6 +168,21 @@ export function migrationChange(
   };
 }
 
+/**
+ * `registry resolve`: the registry a merge of the two sides gave, written over the file as it was
+ * read when the merge was planned (conflict markers and all); refused when the file changed since.
+ */
+export function resolutionChange(file: string, merge: { readText: string; merged: Registry }, options: OperationOptions): RegistryChange<Registry> {
+  return {
+    file,
+    options: { ...storeOptionsOf(options), resolving: true },
+    replan: (_fresh, loaded) => {
+      if (loaded.text !== merge.readText) return { differs: `${loaded.displayPath} changed since the merge was planned` };
+      return { registry: merge.merged, result: merge.merged };
+    },
+  };
+}
+
 export interface Release {
   project: string;
   service: string;

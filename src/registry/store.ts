@@ -36,6 +36,13 @@ export interface UpdateOptions {
    * anew. The change-set commit renames its files and journals the registry's change here.
    */
   beforeWrite?: (plan: { before: string; after: string | null }) => Promise<void>;
+  /**
+   * The change settles a merge (registry resolve): the file may hold git's conflict markers or
+   * fail its checks, so it is not parsed for the change, which plans from the text read
+   * (`loaded.text`; the registry it is given is `loaded.data`, undefined when the file does not
+   * parse). The result must pass every check, as any other.
+   */
+  resolving?: boolean;
 }
 
 export interface UpdateResult<T> {
@@ -109,7 +116,7 @@ export async function updateRegistry<T>(
     if (lock) await removeOrphanTemps(absolute);
     for (let attempt = 1; ; attempt++) {
       const loaded = await loadRegistry(absolute, { now: options.now, cwd: options.cwd });
-      const registry = options.repair && loaded.data ? loaded.data : assertWritable(loaded);
+      const registry = options.resolving ? (loaded.data as Registry) : options.repair && loaded.data ? loaded.data : assertWritable(loaded);
       await testDelay();
       const outcome = change(registry, loaded);
       if (!outcome.registry && options.repair) assertWritable(loaded);

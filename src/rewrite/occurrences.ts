@@ -49,6 +49,13 @@ export interface SelectOptions {
    * means, so it is left alone and reported.
    */
   ambiguous?: ReadonlyMap<number, string>;
+  /**
+   * For a port of `ambiguous` that two services held at once (a merge: each branch gave it to its
+   * own service), which of them a fact tied to it by its number alone means, where that can be
+   * told (a line the other branch brought): the service that moves, the one that stays, or null
+   * (reported, left as it is). Without it, such a fact goes with the service the scanner gave it to.
+   */
+  sideOf?: (fact: PortFact) => 'moving' | 'staying' | null;
 }
 
 export interface Selection {
@@ -94,6 +101,14 @@ function classify(fact: PortFact, move: PortMove, registry: Registry): { kind: O
       // target, expose: container ports, never the host port that moves.
       return null;
   }
+}
+
+/** A URL, a mention, or an env value whose variable is no service's: nothing but its number ties it to a service. */
+function tiedByNumber(fact: PortFact, registry: Registry): boolean {
+  if (fact.kind === 'url' || fact.kind === 'mention' || fact.kind === 'reference') return true;
+  if (fact.kind !== 'env') return false;
+  const services = (fact.project !== null && Object.hasOwn(registry.projects, fact.project) ? registry.projects[fact.project]!.services : undefined) ?? {};
+  return !Object.values(services).some((s) => s.env !== undefined && s.env === fact.variable);
 }
 
 /**
@@ -164,9 +179,12 @@ export function selectOccurrences(scan: ScanResult, registry: Registry, moves: r
       continue;
     }
     for (const move of byPort.get(fact.published) ?? []) {
-      const c = classify(fact, move, registry);
+      const side = options.sideOf && options.ambiguous?.has(move.from) && tiedByNumber(fact, registry) ? options.sideOf(fact) : undefined;
+      if (side === 'staying') continue;
+      // The scanner gave the fact to the first of the two holders; its side says which it means.
+      const c = classify(side === undefined ? fact : { ...fact, service: side === 'moving' ? move.service : null }, move, registry);
       if (!c) continue;
-      if (c.byNumber && options.ambiguous?.has(move.from)) {
+      if (c.byNumber && options.ambiguous?.has(move.from) && side !== 'moving') {
         selection.skipped.push({
           fact,
           move,

@@ -143,3 +143,86 @@ export async function worktreesOf(repository: string): Promise<{ path: string; e
     ),
   );
 }
+
+/** The sides of a file that a merge or rebase left conflicted in git's index: stage 1 (base, absent when both sides added the file), 2 (ours), 3 (theirs). */
+export interface ConflictStages {
+  /** The file relative to the top folder, with forward slashes. */
+  rel: string;
+  base: string | null;
+  ours: string | null;
+  theirs: string | null;
+}
+
+/** The index stages of `file` (absolute), or null when git has no conflict for it (or it is outside git). */
+export async function conflictStages(file: string): Promise<ConflictStages | null> {
+  const top = await gitTopLevel(path.dirname(file));
+  if (!top) return null;
+  const rel = path
+    .relative(top, await realpath(file).catch(() => file))
+    .split(path.sep)
+    .join('/');
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  const listed = await git(['ls-files', '-u', '-z', '--', rel], top);
+  if (!listed.ok) return null;
+  // "mode sha stage\tpath" per entry.
+  const stages = new Map<number, string>();
+  for (const entry of listed.stdout.split('\0')) {
+    const m = /^\d+ ([0-9a-f]+) ([123])\t/.exec(entry);
+    if (m) stages.set(Number(m[2]), m[1]!);
+  }
+  if (stages.size === 0) return null;
+  const text = async (stage: number) => {
+    const sha = stages.get(stage);
+    if (!sha) return null;
+    const r = await git(['cat-file', 'blob', sha], top);
+    if (!r.ok) throw usageError('git-failed', `git cannot read stage ${stage} of ${rel}: ${r.stderr.trim()}`);
+    return r.stdout;
+  };
+  return { rel, base: await text(1), ours: await text(2), theirs: await text(3) };
+}
+
+/**
+ * git's own line merge of three files into `current` (`git merge-file`), markers and all; true
+ * when it merged without a conflict. A merge driver that cannot merge leaves this, as git would.
+ */
+export async function mergeFileInPlace(current: string, base: string, other: string, labels: [string, string, string]): Promise<boolean> {
+  const r = await git(['merge-file', '-L', labels[0], '-L', labels[1], '-L', labels[2], current, base, other], path.dirname(current));
+  return r.ok;
+}
+
+/** A value of the repository's own git config (`git config --local`), or null when unset. */
+export async function localConfig(top: string, key: string): Promise<string | null> {
+  const r = await git(['config', '--local', '--get', key], top);
+  return r.ok ? r.stdout.replace(/\n$/, '') : null;
+}
+
+export async function setLocalConfig(top: string, key: string, value: string): Promise<void> {
+  const r = await git(['config', '--local', key, value], top);
+  if (!r.ok) throw usageError('git-failed', `git config --local ${key} failed: ${r.stderr.trim()}`);
+}
+
+/**
+ * The lines of each working file (relative to the top folder) that are not in revision `rev`:
+ * added or changed since, 1-based. During a merge, against HEAD, those are the lines the other
+ * side brought (and any edit made since).
+ */
+export async function linesChangedSince(top: string, rev: string): Promise<Map<string, Set<number>>> {
+  const r = await git(['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', '--no-renames', rev, '--'], top);
+  const changed = new Map<string, Set<number>>();
+  if (!r.ok) return changed;
+  let current: Set<number> | null = null;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('+++ ')) {
+      const name = line.slice(4);
+      current = name.startsWith('b/') ? new Set<number>() : null;
+      if (current) changed.set(name.slice(2), current);
+      continue;
+    }
+    const hunk = current && /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (!hunk) continue;
+    const from = Number(hunk[1]);
+    const count = hunk[2] === undefined ? 1 : Number(hunk[2]);
+    for (let n = from; n < from + count; n++) current!.add(n);
+  }
+  return changed;
+}

@@ -49,7 +49,7 @@ describe('conflict markers', () => {
     const loaded = parseRegistryText(text, '/repo/ports.registry.json', { cwd: '/repo' });
     expect(loaded.data).toBeUndefined();
     expect(loaded.findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.ruleId}: ${f.message}`)).toEqual([
-      '12:1-12:13 registry-merge-conflict: merge conflict (lines 12-16: ours at line 13, theirs at line 15): keep the entries of both sides, remove the markers, give any port both sides took to one service only, then run "portreg registry check"',
+      '12:1-12:13 registry-merge-conflict: merge conflict (lines 12-16: ours at line 13, theirs at line 15): run "portreg registry resolve" to merge both sides entry by entry (or by hand: keep the entries of both sides, remove the markers, give any port both took to one service only, then "portreg registry check")',
     ]);
   });
 });

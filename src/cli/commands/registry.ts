@@ -7,6 +7,7 @@ import { assertWritable, updateRegistry } from '../../registry/store.js';
 import { slotCount } from '../../registry/slots.js';
 import { CURRENT_REGISTRY_VERSION, formatRange, type Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
+import type { ResolveOptions } from './registry-merge.js';
 import { outputFormat, plural, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 export function registryCommand(ctx: CommandContext): Command {
@@ -66,6 +67,47 @@ export function registryCommand(ctx: CommandContext): Command {
       }
     },
   );
+  withCommonOptions(
+    cmd
+      .command('resolve')
+      .description(
+        'settle a registry that a merge or rebase left conflicted: both sides merged entry by entry, a port both took kept for ours, theirs moved with its configs',
+      )
+      .argument('[files...]', "BASE OURS THEIRS: the three sides as files (default: git's index stages 1, 2 and 3 of the registry)")
+      .option('--dry-run', 'show what it would write, write nothing'),
+  )
+    .addHelpText(
+      'after',
+      `
+Reads the base, ours and theirs of the registry (git's index during a merge or rebase, or three files),
+merges projects, services, reservations, history and release records entry by entry, field by field:
+what one side changed is taken from that side. Where both sides gave one port and protocol (or
+overlapping ranges) to different services (projects), ours keeps it and theirs moves to the next free
+port of its range (block), with the old port in its history; that service's configs are rewritten as
+"portreg reassign" does, with the registry, as one change set (files with uncommitted changes included:
+a merge leaves them so). A field both sides changed differently is a true conflict: it is reported and
+nothing is written. "git add" is left to you. Run again, it changes nothing.
+During a rebase "ours" is the branch being rebased onto and "theirs" the commit being replayed.
+Exit codes: 0 resolved (or nothing to resolve), 1 a conflict only a person can settle, 2 usage or unreadable sides, 3 registry locked.`,
+    )
+    .action(async (files: string[], options: ResolveOptions) => (await import('./registry-merge.js')).resolveAction(ctx, options, files));
+
+  cmd
+    .command('merge-driver')
+    .description('the registry\'s git merge driver (installed by "portreg git install"): merges %A with %B from base %O, entry by entry')
+    .argument('<base>', '%O: the common ancestor')
+    .argument('<ours>', '%A: ours; the merge is written here')
+    .argument('<theirs>', '%B: theirs')
+    .argument('[path]', '%P: the path in the repository, for messages')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 merged (a port both sides took moved on theirs: its configs need "portreg lint --fix" after the merge),
+1 a true conflict: %A is left with git's conflict markers, for "portreg registry resolve" or a hand edit.`,
+    )
+    .action(async (base: string, ours: string, theirs: string, shownPath: string | undefined) =>
+      (await import('./registry-merge.js')).mergeDriverAction(ctx, base, ours, theirs, shownPath),
+    );
   return cmd;
 }
 
