@@ -21,6 +21,10 @@ export interface PortregConfig {
   code?: boolean;
   /** portreg generate: where the root table and the TypeScript module go (relative to the config file). */
   generate?: { rootDocs?: string; ts?: string };
+  /** Read the claims of other remote-tracking branches (default true). */
+  branchClaims?: boolean;
+  /** Allocate through the git remote (docs/git-allocation.md). */
+  git?: { remote?: string; branch?: string; tries?: number };
 }
 
 export interface LoadedConfig {
@@ -90,4 +94,9 @@ export function checkRuleIds(loaded: LoadedConfig, known: Set<string>, cwd = pro
     'config-invalid',
     `${displayPathFor(loaded.file, cwd)}:${at.line}:${at.column}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/rules/README.md for the list)`,
   );
+}
+
+/** Whether a command reads other branches' claims: the flag when given, else the config's "branchClaims" (default on). */
+export function branchClaimsEnabled(config: LoadedConfig | undefined, flag?: boolean): boolean {
+  return flag ?? config?.config.branchClaims ?? true;
 }

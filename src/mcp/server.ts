@@ -15,6 +15,8 @@ import { PortregError } from '../errors.js';
 import { allocatePort, describePort, requireProject, unusedServiceName } from '../registry/allocator.js';
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
 import { locateRegistry } from '../config/locate-registry.js';
+import { branchClaimsEnabled } from '../config/load-config.js';
+import { readBranchClaims } from '../registry/branch-claims.js';
 import type { LockOptions } from '../registry/lock.js';
 import { allocationSummary, readRegistry, type Allocation } from '../registry/operations.js';
 import { suggestFreePort } from '../registry/suggest.js';
@@ -38,6 +40,8 @@ export interface PortregMcpOptions {
   log?: (line: string) => void;
   /** How long to wait for another writer's lock (the CLI passes PORTREG_LOCK_TIMEOUT's). */
   lock?: LockOptions;
+  /** --branch-claims / --no-branch-claims; unset: the config's "branchClaims" (default on). */
+  branchClaims?: boolean;
 }
 
 // ---- schemas ------------------------------------------------------------------------------
@@ -306,6 +310,10 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     guarded('allocate_port', async (args) => {
       const live = shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
       const request = { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env };
+      const located = await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env });
+      const claims = branchClaimsEnabled(located.config, options.branchClaims)
+        ? await readBranchClaims(located.path, { now: now(), cwd: options.cwd })
+        : undefined;
       // With update, the configs come along (the same library function as `portreg allocate --update`).
       let update: { summary: Record<string, unknown>; lines: string[] } | undefined;
       let refreshed: { files: string[]; lines: string[] } | undefined;
@@ -319,13 +327,22 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
           now: now(),
           lock,
           livePorts: live,
+          claims,
           uncommitted: uncommittedPolicy(args.allowDirty, 'allowDirty: true'),
         });
         a = updated.allocation;
         update = { summary: u.updateSummary(updated), lines: u.updateLines(updated) };
       } else {
         const { allocateAndRefresh, refreshedLine } = await import('../generate/refresh.js');
-        const r = await allocateAndRefresh(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live });
+        const r = await allocateAndRefresh(request, {
+          cwd: options.cwd,
+          env: options.env,
+          registry: options.registry,
+          now: now(),
+          lock,
+          livePorts: live,
+          claims,
+        });
         a = r.allocation;
         refreshed = { files: r.refreshed, lines: [...refreshedLine(r.refreshed), ...r.notes.map((n) => `note: ${n}`)] };
       }

@@ -20,6 +20,7 @@ import { portUnregistered } from './port-unregistered.js';
 import { portUnsafe } from './port-unsafe.js';
 import { referenceStale } from './reference-stale.js';
 import { registryUnused } from './registry-unused.js';
+import { portClaimedElsewhere } from './port-claimed-elsewhere.js';
 import { REGISTRY_RULES, SCAN_RULES } from './reported-rules.js';
 import type { Rule, RuleMeta } from './types.js';
 
@@ -39,6 +40,7 @@ export const CHECK_RULES: Rule[] = [
   portUnsafe,
   composeOverrideAppend,
   registryUnused,
+  portClaimedElsewhere,
   portPrivileged,
   portEphemeral,
   generatedStale,

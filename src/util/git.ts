@@ -1,5 +1,5 @@
 /** The few git questions portreg asks, answered by the git on the PATH. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
@@ -85,5 +85,86 @@ export async function dirtyAmong(root: string, files: string[]): Promise<string[
     const rel = path.relative(top, path.join(realRoot, f)).split(path.sep).join('/');
     // git shows an untracked folder as the folder alone ("new/"), whatever it holds.
     return listed.some((d) => d === rel || (d.endsWith('/') && rel.startsWith(d)));
+  });
+}
+
+/** A remote-tracking branch: its short name (`origin/feat`) and the commit at its tip. */
+export interface BranchTip {
+  branch: string;
+  commit: string;
+}
+
+/**
+ * The remote-tracking branches whose tips are not in HEAD's history (a tip HEAD already holds has
+ * nothing to claim that HEAD has not seen); all of them when HEAD has no commit yet. Symbolic refs
+ * (`origin/HEAD`) are left out: they name a branch listed anyway.
+ */
+export async function remoteBranchTips(cwd: string): Promise<BranchTip[]> {
+  const format = '--format=%(objectname) %(symref) %(refname:short)';
+  let r = await git(['for-each-ref', '--no-merged', 'HEAD', format, 'refs/remotes'], cwd);
+  if (!r.ok) r = await git(['for-each-ref', format, 'refs/remotes'], cwd);
+  if (!r.ok) return [];
+  const tips: BranchTip[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([0-9a-f]+) (\S*) (.+)$/.exec(line);
+    if (m && !m[2]) tips.push({ commit: m[1]!, branch: m[3]! });
+  }
+  return tips;
+}
+
+/**
+ * The contents of many objects (`rev:path` specs) read by ONE `git cat-file --batch` process, in
+ * the order asked; null for a spec git has no object for. Nothing is checked out.
+ */
+export function readObjects(cwd: string, specs: readonly string[]): Promise<(Buffer | null)[]> {
+  if (specs.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return resolve(specs.map(() => null));
+      const out = Buffer.concat(chunks);
+      const results: (Buffer | null)[] = [];
+      let at = 0;
+      for (let i = 0; i < specs.length; i++) {
+        const eol = out.indexOf(0x0a, at);
+        if (eol < 0) break;
+        const header = out.subarray(at, eol).toString('utf8');
+        at = eol + 1;
+        // "<oid> <type> <size>", or "<spec> missing" / "<spec> ambiguous".
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        if (!m) {
+          results.push(null);
+          continue;
+        }
+        const size = Number(m[2]);
+        results.push(m[1] === 'blob' ? out.subarray(at, at + size) : null);
+        at += size + 1;
+      }
+      while (results.length < specs.length) results.push(null);
+      resolve(results);
+    });
+    // A spec is one line: a path with a newline in it cannot be asked this way.
+    child.stdin.end(specs.map((s) => s.replace(/\n/g, ' ')).join('\n') + '\n');
+  });
+}
+
+/** A git command whose failure the caller judges (stdout, stderr and the exit status), with extra environment. */
+export function gitRun(
+  args: string[],
+  cwd: string,
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<{ ok: boolean; stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: options.env ? { ...process.env, ...options.env } : process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ok: code === 0, stdout, stderr, code }));
+    child.stdin.end(options.input ?? '');
   });
 }

@@ -3,7 +3,17 @@ import { shouldProbe, probeLivePorts } from '../../live/probe.js';
 import { allocationSummary, type Allocation } from '../../registry/operations.js';
 import { formatRange } from '../../registry/types.js';
 import type { Protocol } from '../../protocol.js';
-import { outputFormat, parsePort, printJson, resolveRegistry, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
+import {
+  branchClaimsFor,
+  outputFormat,
+  parsePort,
+  printJson,
+  resolveRegistry,
+  storeOptions,
+  withCommonOptions,
+  type CommandContext,
+  type CommonOptions,
+} from '../context.js';
 
 interface AllocateOptions extends CommonOptions {
   project?: string;
@@ -17,6 +27,7 @@ interface AllocateOptions extends CommonOptions {
   probe?: boolean;
   update?: boolean;
   allowDirty?: boolean;
+  branchClaims?: boolean;
 }
 
 export function allocateCommand(ctx: CommandContext): Command {
@@ -34,10 +45,17 @@ export function allocateCommand(ctx: CommandContext): Command {
       .option('--probe', 'skip ports something listens on right now (default, except when CI is set)')
       .option('--no-probe', 'do not look at the ports in use on this machine')
       .option('--update', "also update the project's configs in the same all-or-nothing step: the compose ports entry, .env.example and the README port table")
-      .option('--allow-dirty', 'with --update: update files that have uncommitted changes'),
+      .option('--allow-dirty', 'with --update: update files that have uncommitted changes')
+      .option(
+        '--branch-claims',
+        'skip ports that the registry of another remote-tracking branch gives to another service (default; "branchClaims" in portreg.config.json)',
+      )
+      .option('--no-branch-claims', 'do not read the registry of other branches'),
   ).addHelpText(
     'after',
     `
+Ports that the registry at the tip of another remote-tracking branch (not merged into HEAD) gives to
+another service are skipped, as of the last git fetch (--no-branch-claims: not read).
 Plain output is the port number alone, so PORT=$(portreg allocate ...) works.
 The same project and service get their existing port back (idempotent).
 Without --update, the generated text that exists and that the allocation changes (README and env
@@ -60,6 +78,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
     const containerPort = options.containerPort !== undefined ? parsePort(options.containerPort, 'container port') : undefined;
     const explicitProbe = cmd.getOptionValueSource('probe') === 'cli' ? options.probe !== false : undefined;
     const live = shouldProbe(ctx.env, explicitProbe) ? await probeLivePorts() : undefined;
+    const claims = await branchClaimsFor(ctx, located, cmd.getOptionValueSource('branchClaims') === 'cli' ? options.branchClaims : undefined);
     const request = {
       project: project!,
       service: options.service,
@@ -84,6 +103,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
         now: store.now,
         lock: store.lock,
         livePorts: live,
+        claims,
         uncommitted: uncommittedPolicy(options.allowDirty, '--allow-dirty'),
       });
       result = updated.allocation;
@@ -99,6 +119,7 @@ Exit codes: 0 allocated, 1 refused (range full, port taken, unknown project), 2 
         env: ctx.env,
         registry: options.registry,
         livePorts: live,
+        claims,
       }));
     }
     if (outputFormat(options) === 'json') {
