@@ -7,6 +7,7 @@ import { validate as compiledValidate } from '../generated/config-schema.validat
 import { usageError } from '../errors.js';
 import { JsonDocument } from '../registry/json-document.js';
 import { displayPathFor } from '../registry/load.js';
+import type { RemoteTarget } from '../registry/remote.js';
 
 export interface PortregConfig {
   registry?: string;
@@ -99,4 +100,21 @@ export function checkRuleIds(loaded: LoadedConfig, known: Set<string>, cwd = pro
 /** Whether a command reads other branches' claims: the flag when given, else the config's "branchClaims" (default on). */
 export function branchClaimsEnabled(config: LoadedConfig | undefined, flag?: boolean): boolean {
   return flag ?? config?.config.branchClaims ?? true;
+}
+
+/** The branch of record without settings: origin's main; 20 tries cover a burst of a few dozen writers. */
+export const DEFAULT_REMOTE_TARGET: RemoteTarget = { remote: 'origin', branch: 'main', tries: 20 };
+
+/**
+ * Where registry changes go: the git remote (`flag` is --git / --no-git when given; otherwise the
+ * config's "git" turns it on), or undefined for the working tree's registry.
+ */
+export function remoteTargetOf(config: LoadedConfig | undefined, flag?: boolean): RemoteTarget | undefined {
+  const settings = config?.config.git;
+  if (!(flag ?? settings !== undefined)) return undefined;
+  return {
+    remote: settings?.remote ?? DEFAULT_REMOTE_TARGET.remote,
+    branch: settings?.branch ?? DEFAULT_REMOTE_TARGET.branch,
+    tries: settings?.tries ?? DEFAULT_REMOTE_TARGET.tries,
+  };
 }

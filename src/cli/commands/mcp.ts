@@ -11,6 +11,7 @@ interface McpCommandOptions {
   allowedHost?: string[];
   probe?: boolean;
   branchClaims?: boolean;
+  git?: boolean;
 }
 
 export function mcpCommand(ctx: CommandContext): Command {
@@ -30,6 +31,8 @@ export function mcpCommand(ctx: CommandContext): Command {
     .option('--no-probe', 'allocate_port does not look at the ports in use on this machine')
     .option('--branch-claims', 'allocate_port skips ports other remote-tracking branches give to another service (default; "branchClaims" in the config)')
     .option('--no-branch-claims', 'allocate_port does not read the registry of other branches')
+    .option('--git', 'allocate_port and release_port change the registry on the git remote and push it (docs/git-allocation.md; "git" in the config)')
+    .option('--no-git', 'change the local registry, even when the config has "git"')
     .addHelpText(
       'after',
       `
@@ -44,7 +47,8 @@ writes under the same lock as "portreg allocate". Example client configuration:
     const probe = cmd.getOptionValueSource('probe') === 'cli' ? options.probe !== false : undefined;
     const lock = storeOptions(ctx).lock;
     const branchClaims = cmd.getOptionValueSource('branchClaims') === 'cli' ? options.branchClaims : undefined;
-    const create = () => createPortregMcpServer({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, probe, now: ctx.now, log, lock, branchClaims });
+    const git = cmd.getOptionValueSource('git') === 'cli' ? options.git : undefined;
+    const create = () => createPortregMcpServer({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, probe, now: ctx.now, log, lock, branchClaims, git });
 
     // Say which registry the calls will use; a missing one is not fatal (each call says what to do).
     const where = await locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env }).then(

@@ -6,6 +6,7 @@ import { serializeRegistry } from '../../registry/serialize.js';
 import { projectMoveChange, reassignmentChange } from '../../registry/operations.js';
 import { assertWritable } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
+import { MOVE_INSTEAD, refuseWithGit, remoteTargetFor, withGitOptions } from '../git-mode.js';
 import { outputFormat, parsePort, parseRangeArg, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 interface RewriteFlags extends CommonOptions {
@@ -40,25 +41,39 @@ async function livePortsFor(ctx: CommandContext, cmd: Command, options: { probe?
 }
 
 export function reassignCommand(ctx: CommandContext): Command {
-  const cmd = withCommonOptions(
-    new Command('reassign')
-      .description('move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it')
-      .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
-      .requiredOption('--service <name>', 'the service')
-      .option('--port <n>', 'the new port (checked: in range, free, not reserved, not in quarantine)')
-      .option('--next', "the allocator's choice: the lowest free port of the project's range")
-      .option('--reason <text>', 'why, kept with the old port in the history')
-      .option('--write', 'apply the changes (default: show them)')
-      .option('--allow-dirty', 'rewrite files that have uncommitted changes')
-      .option('--code', 'also move port literals in TypeScript and JavaScript (or "code": true in portreg.config.json)')
-      .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
-      .option('--no-probe', 'do not look at the ports in use on this machine'),
+  const cmd = withGitOptions(
+    withCommonOptions(
+      new Command('reassign')
+        .description('move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it')
+        .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
+        .requiredOption('--service <name>', 'the service')
+        .option('--port <n>', 'the new port (checked: in range, free, not reserved, not in quarantine)')
+        .option('--next', "the allocator's choice: the lowest free port of the project's range")
+        .option('--reason <text>', 'why, kept with the old port in the history')
+        .option('--write', 'apply the changes (default: show them)')
+        .option('--allow-dirty', 'rewrite files that have uncommitted changes')
+        .option('--code', 'also move port literals in TypeScript and JavaScript (or "code": true in portreg.config.json)')
+        .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
+        .option('--no-probe', 'do not look at the ports in use on this machine'),
+    ),
   ).addHelpText('after', REWRITE_HELP);
   cmd.action(
-    async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean; code?: boolean }) => {
+    async (
+      options: RewriteFlags & {
+        project?: string;
+        service: string;
+        port?: string;
+        next?: boolean;
+        reason?: string;
+        probe?: boolean;
+        code?: boolean;
+        git?: boolean;
+      },
+    ) => {
       if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
       const { runRewrite, openWorkspace, reassignNote } = await rewriteEngine();
       const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
+      refuseWithGit(remoteTargetFor(cmd, ws.located, options), 'reassign', MOVE_INSTEAD);
       const project = options.project ?? ws.located.project;
       if (!project) throw usageError('usage', 'required option \'--project <name>\' not specified (or set "project" in portreg.config.json)');
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
@@ -98,20 +113,23 @@ export function reassignCommand(ctx: CommandContext): Command {
 }
 
 export function projectMoveCommand(ctx: CommandContext): Command {
-  const cmd = withCommonOptions(
-    new Command('move')
-      .description('give a project a new range; each service keeps its offset, and its configs move with it')
-      .argument('<name>', 'project name')
-      .requiredOption('--range <from-to>', 'the new range, for example 5300-5399')
-      .option('--port <service=port...>', "a service's port in the new range, instead of its old offset (repeatable)")
-      .option('--write', 'apply the changes (default: show them)')
-      .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
+  const cmd = withGitOptions(
+    withCommonOptions(
+      new Command('move')
+        .description('give a project a new range; each service keeps its offset, and its configs move with it')
+        .argument('<name>', 'project name')
+        .requiredOption('--range <from-to>', 'the new range, for example 5300-5399')
+        .option('--port <service=port...>', "a service's port in the new range, instead of its old offset (repeatable)")
+        .option('--write', 'apply the changes (default: show them)')
+        .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
+    ),
   ).addHelpText('after', REWRITE_HELP);
-  cmd.action(async (name: string, options: RewriteFlags & { range: string; port?: string[] }) => {
+  cmd.action(async (name: string, options: RewriteFlags & { range: string; port?: string[]; git?: boolean }) => {
     const range = parseRangeArg(options.range);
     const ports = parseServicePorts(options.port ?? []);
     const { runRewrite, openWorkspace } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
+    refuseWithGit(remoteTargetFor(cmd, ws.located, options), 'project move', MOVE_INSTEAD);
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const registry = assertWritable(loaded);
     const planned = moveProject(registry, name, range, { now: ctx.now() }, ports);
