@@ -217,6 +217,23 @@ cd "${intruder}" && PORTREG_TEST_BEFORE_PUSH= "${process.execPath}" "${CLI}" all
     expect(remoteRegistry().projects.shop.services).toEqual({});
   }, 60_000);
 
+  it('a push a hook declines is not tried again: exit 2 with its reason, the remote and the tree as they were', async () => {
+    const mine = clone('mine');
+    const hook = path.join(remote, 'hooks', 'pre-receive');
+    await writeFile(hook, `#!/bin/sh\necho run >> "${dir}/hook-runs"\necho "the registry is frozen" >&2\nexit 1\n`);
+    await chmod(hook, 0o755);
+    const before = await untouched(mine);
+    const r = await portreg(mine, ['allocate', '--git', '--project', 'shop', '--service', 'api', '--purpose', 'REST API']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'portreg: --git: the push to origin/main failed: [remote rejected] (pre-receive hook declined). Nothing was pushed: the remote, ports.registry.json and your working tree are as they were; fix what git says and run the command again\n',
+    );
+    expect(await readFile(path.join(dir, 'hook-runs'), 'utf8')).toBe('run\n');
+    expect(git(remote, 'log', '--format=%s', 'main').trim()).toBe('the registry');
+    expect(await untouched(mine)).toEqual(before);
+  }, 60_000);
+
   it('release and project add go through the remote too; reassign refuses --git with what to do', async () => {
     const mine = clone('mine');
     const before = await untouched(mine);
