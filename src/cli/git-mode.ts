@@ -21,4 +21,4 @@ export function remoteTargetFor(cmd: Command, located: LocatedRegistry, options:
   return remoteTargetOf(located.config, cmd.getOptionValueSource('git') === 'cli' ? options.git : undefined);
 }
 
-export { MOVE_INSTEAD, refuseWithGit, remoteLines, remoteSummary } from '../registry/remote.js';
+export { refuseWithGit, remoteLines, remoteSummary } from '../registry/remote.js';

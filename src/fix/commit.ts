@@ -68,6 +68,12 @@ export interface ChangeSet<R> {
   /** The registry change the files were planned for. */
   registry?: RegistryChange<R>;
   uncommitted: UncommittedPolicy;
+  /**
+   * The change of record, made elsewhere once every file is checked and staged and before any is
+   * written (reassign --git: the registry pushed to the remote). When it fails, the staged files
+   * are discarded and nothing here is written.
+   */
+  ofRecord?: () => Promise<void>;
   /** The check that the written tree is what was planned (a rescan); its failure is reported, the files stay. */
   verify?: () => Promise<void>;
   /** A root-relative path as the user sees it (default: as is). */
@@ -95,6 +101,14 @@ export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResul
   const targets = await prepare(set, shown);
   await set.hooks?.afterPrepare?.();
   const staged = await stage(targets);
+  if (set.ofRecord) {
+    try {
+      await set.ofRecord();
+    } catch (err) {
+      await discard(staged.temps, staged.made);
+      throw err;
+    }
+  }
   await renameAll(staged, shown, set.hooks);
   let registry: R | undefined;
   if (set.registry) {

@@ -16,7 +16,7 @@ import { allocatePort, describePort, requireProject, unusedServiceName } from '.
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
 import { locateRegistry } from '../config/locate-registry.js';
 import { branchClaimsEnabled, remoteTargetOf } from '../config/load-config.js';
-import { commitMessage, MOVE_INSTEAD, refuseWithGit, remoteLines, remoteSummary, writeThroughRemote } from '../registry/remote.js';
+import { commitMessage, refuseWithGit, remoteLines, remoteSummary, writeThroughRemote } from '../registry/remote.js';
 import { readBranchClaims } from '../registry/branch-claims.js';
 import type { LockOptions } from '../registry/lock.js';
 import { allocationChange, allocationSummary, readRegistry, releaseChange, type Allocation } from '../registry/operations.js';
@@ -427,7 +427,11 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     guarded('reassign_port', async (args) => {
       const { reassignForMcp, reassignText, isRefusal } = await import('./reassign.js');
       const located = await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env });
-      refuseWithGit(remoteTargetOf(located.config, options.git), 'reassign_port', MOVE_INSTEAD);
+      refuseWithGit(
+        remoteTargetOf(located.config, options.git),
+        'reassign_port',
+        'run portreg reassign --git --write on the command line (it pushes the registry change, then rewrites this tree the same way), or serve without --git',
+      );
       const live = args.port === undefined && shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
       const outcome = await reassignForMcp({
         cwd: options.cwd,

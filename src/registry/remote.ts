@@ -19,6 +19,7 @@ import { beforePushForTest, lockDisabledForTest } from '../util/test-hooks.js';
 import { displayPathFor, parseRegistryText } from './load.js';
 import { acquireLock } from './lock.js';
 import type { Allocation, RegistryChange, Release } from './operations.js';
+import type { MoveProjectResult, ReassignResult } from './moves.js';
 import { formatRange, type PortRange } from './types.js';
 import { serializeRegistry } from './serialize.js';
 import { assertWritable, refuseBrokenResult } from './store.js';
@@ -71,7 +72,12 @@ async function registryInRepository(file: string): Promise<{ top: string; rel: s
  * Runs `change` on the registry at the tip of `target.branch` of `target.remote` and pushes it.
  * `message(result)` is the commit message (it names project, service and port).
  */
-export async function writeThroughRemote<T>(change: RegistryChange<T>, target: RemoteTarget, message: (result: T) => string): Promise<RemoteWrite<T>> {
+export async function writeThroughRemote<T>(
+  change: RegistryChange<T>,
+  target: RemoteTarget,
+  message: (result: T) => string,
+  expect: { text?: string } = {},
+): Promise<RemoteWrite<T>> {
   const absolute = path.resolve(change.options.cwd ?? process.cwd(), change.file);
   const { top, rel } = await registryInRepository(absolute);
   const where = `${target.remote}/${target.branch}`;
@@ -101,6 +107,14 @@ export async function writeThroughRemote<T>(change: RegistryChange<T>, target: R
         );
       }
       const shown = `${where}:${rel}`;
+      // A change planned on this tree's registry (reassign's file edits) needs the tip to be that
+      // registry when it starts; a tip moved by our own lost race is judged by the replan below.
+      if (attempt === 1 && expect.text !== undefined && blob.toString('utf8') !== expect.text) {
+        throw refusal(
+          'git-behind',
+          `--git: ${shownFile} here differs from ${shown}; nothing was changed: bring this tree up to date first (commit or stash your changes, git pull), then run the command again`,
+        );
+      }
       const options = { now: change.options.now, cwd: change.options.cwd, displayPath: shown };
       const loaded = parseRegistryText(blob.toString('utf8'), absolute, options);
       const planned = change.replan(assertWritable(loaded), loaded);
@@ -154,9 +168,6 @@ export function refuseWithGit(target: RemoteTarget | undefined, what: string, in
   }
 }
 
-/** What a move (reassign, project move) does instead of --git. */
-export const MOVE_INSTEAD = 'git pull, run it without --git, and merge the result through a pull request (its registry check and lint guard the merge)';
-
 /** What the command prints on stderr after a change through the remote. */
 export function remoteLines<T>(target: RemoteTarget, write: RemoteWrite<T>): string[] {
   const where = `${target.remote}/${target.branch}`;
@@ -176,4 +187,6 @@ export const commitMessage = {
   allocate: (a: Allocation) => `portreg allocate: port ${a.port} to service "${a.service}" of project "${a.project}"`,
   release: (r: Release) => `portreg release: port ${r.port} of service "${r.service}" of project "${r.project}"`,
   projectAdd: (name: string) => (r: { range: PortRange }) => `portreg project add: project "${name}" with range ${formatRange(r.range)}`,
+  reassign: (r: ReassignResult) => `portreg reassign: service "${r.service}" of project "${r.project}" from port ${r.from} to ${r.to}`,
+  projectMove: (r: MoveProjectResult) => `portreg project move: project "${r.project}" from ${formatRange(r.from)} to ${formatRange(r.to)}`,
 };

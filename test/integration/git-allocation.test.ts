@@ -3,7 +3,7 @@
  * bare repository on disk as the remote, clones in temporary folders, the built CLI, and MCP
  * servers driven by the SDK's Client. No timings are asserted; the guards only stop a hang.
  */
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -234,7 +234,7 @@ cd "${intruder}" && PORTREG_TEST_BEFORE_PUSH= "${process.execPath}" "${CLI}" all
     expect(await untouched(mine)).toEqual(before);
   }, 60_000);
 
-  it('release and project add go through the remote too; reassign refuses --git with what to do', async () => {
+  it('release and project add go through the remote too', async () => {
     const mine = clone('mine');
     const before = await untouched(mine);
     expect((await portreg(mine, ['allocate', '--git', '--project', 'shop', '--service', 'api', '--purpose', 'REST API'])).stdout).toBe('5000\n');
@@ -248,11 +248,66 @@ cd "${intruder}" && PORTREG_TEST_BEFORE_PUSH= "${process.execPath}" "${CLI}" all
       'portreg allocate: port 5000 to service "api" of project "shop"',
       'the registry',
     ]);
-    const reassign = await portreg(mine, ['reassign', '--git', '--project', 'shop', '--service', 'api', '--port', '5001', '--write']);
-    expect(reassign.code).toBe(2);
-    expect(reassign.stderr).toBe(
-      'portreg: reassign changes files of this working tree, and --git changes only the registry on origin/main, so the two cannot be one step; nothing was changed: git pull, run it without --git, and merge the result through a pull request (its registry check and lint guard the merge) (--no-git when portreg.config.json has "git")\n',
+    expect(await untouched(mine)).toEqual(before);
+  }, 60_000);
+
+  it('reassign --git: the move is pushed, then this tree is rewritten the same way; lint passes, and commit + pull merges cleanly', async () => {
+    // The project with a compose file that publishes its port.
+    const setup = clone('setup');
+    const registry = {
+      version: 1,
+      projects: { shop: { range: { from: 5100, to: 5199 }, path: 'shop', services: { api: { port: 5101, purpose: 'REST API' } } } },
+    };
+    await writeFile(path.join(setup, REGISTRY), `${JSON.stringify(registry, null, 2)}\n`);
+    await mkdir(path.join(setup, 'shop'));
+    await writeFile(path.join(setup, 'shop/compose.yaml'), 'services:\n  api:\n    image: api\n    ports:\n      - "5101:8080"\n');
+    git(setup, 'add', '-A');
+    git(setup, 'commit', '-q', '-m', 'shop');
+    git(setup, 'push', '-q', 'origin', 'HEAD:main');
+
+    const mine = clone('mine');
+    const r = await portreg(mine, ['reassign', '--git', '--project', 'shop', '--service', 'api', '--port', '5105', '--write']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^portreg: ports\.registry\.json: service "api" of project "shop": port 5101 → 5105; 5101 stays in its history \(quarantine\)\nportreg: pushed [0-9a-f]{12} to origin\/main \(ports\.registry\.json only\); this tree was rewritten the same way: commit it, then git pull\nportreg: wrote 1 file: shop\/compose\.yaml, and ports\.registry\.json; a second scan finds every port where the plan put it\n$/,
     );
+    expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('portreg reassign: service "api" of project "shop" from port 5101 to 5105');
+    // The registry here is the pushed one, byte for byte; the compose file moved with it.
+    expect(await readFile(path.join(mine, REGISTRY), 'utf8')).toBe(git(remote, 'show', `main:${REGISTRY}`));
+    expect(await readFile(path.join(mine, 'shop/compose.yaml'), 'utf8')).toBe('services:\n  api:\n    image: api\n    ports:\n      - "5105:8080"\n');
+    const lint = await portreg(mine, ['lint']);
+    expect([lint.code, lint.stdout]).toEqual([0, '']);
+    expect((await portreg(mine, ['generate', 'all', '--check'])).code).toBe(0);
+    // Commit, pull: both sides made the same registry change, so the merge is clean.
+    git(mine, 'commit', '-q', '-am', 'api moves to 5105');
+    git(mine, 'pull', '-q', '--no-rebase', '--no-edit');
+    expect(await readFile(path.join(mine, REGISTRY), 'utf8')).toBe(git(remote, 'show', `main:${REGISTRY}`));
+    expect((await portreg(mine, ['lint'])).code).toBe(0);
+
+    // project move takes the same way.
+    const moved = await portreg(mine, ['project', 'move', 'shop', '--range', '5200-5299', '--git', '--write']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('portreg project move: project "shop" from 5100-5199 to 5200-5299');
+    expect(await readFile(path.join(mine, REGISTRY), 'utf8')).toBe(git(remote, 'show', `main:${REGISTRY}`));
+    expect(await readFile(path.join(mine, 'shop/compose.yaml'), 'utf8')).toBe('services:\n  api:\n    image: api\n    ports:\n      - "5205:8080"\n');
+    expect((await portreg(mine, ['lint'])).code).toBe(0);
+  }, 60_000);
+
+  it('reassign --git on a tree behind the remote is refused before anything is pushed or written', async () => {
+    const mine = clone('mine');
+    const other = clone('other');
+    expect((await portreg(other, ['allocate', '--git', '--project', 'shop', '--service', 'api', '--purpose', 'REST API'])).stdout).toBe('5000\n');
+    git(mine, 'pull', '-q');
+    expect((await portreg(other, ['allocate', '--git', '--project', 'shop', '--service', 'web', '--purpose', 'site'])).stdout).toBe('5001\n');
+    const before = await untouched(mine);
+    const head = git(remote, 'rev-parse', 'main');
+    const r = await portreg(mine, ['reassign', '--git', '--project', 'shop', '--service', 'api', '--port', '5005', '--write']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      1,
+      '',
+      'portreg: --git: ports.registry.json here differs from origin/main:ports.registry.json; nothing was changed: bring this tree up to date first (commit or stash your changes, git pull), then run the command again\n',
+    ]);
+    expect(git(remote, 'rev-parse', 'main')).toBe(head);
     expect(await untouched(mine)).toEqual(before);
   }, 60_000);
 });

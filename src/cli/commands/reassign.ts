@@ -6,7 +6,8 @@ import { serializeRegistry } from '../../registry/serialize.js';
 import { projectMoveChange, reassignmentChange } from '../../registry/operations.js';
 import { assertWritable } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
-import { MOVE_INSTEAD, refuseWithGit, remoteTargetFor, withGitOptions } from '../git-mode.js';
+import { commitMessage } from '../../registry/remote.js';
+import { remoteTargetFor, withGitOptions } from '../git-mode.js';
 import { outputFormat, parsePort, parseRangeArg, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 interface RewriteFlags extends CommonOptions {
@@ -25,6 +26,9 @@ restored. After writing, the tree is scanned again and must show every port wher
 The generated text that exists (regions between portreg markers, .supervisor-specific files, the
 configured TypeScript module) and that the move changes is refreshed in the same step; none is created.
 Files with uncommitted changes are refused unless --allow-dirty.
+--git (or "git" in portreg.config.json): the registry change is pushed to the remote's branch of
+record first (this tree's registry must be that branch's: git pull first), then this tree is
+rewritten the same way; commit it and git pull. See docs/git-allocation.md.
 Exit codes: 0 done (or planned), 1 refused, 2 usage or registry error, 3 registry locked.`;
 
 function rewriteOptions(ctx: CommandContext, options: RewriteFlags) {
@@ -73,7 +77,7 @@ export function reassignCommand(ctx: CommandContext): Command {
       if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
       const { runRewrite, openWorkspace, reassignNote } = await rewriteEngine();
       const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
-      refuseWithGit(remoteTargetFor(cmd, ws.located, options), 'reassign', MOVE_INSTEAD);
+      const target = remoteTargetFor(cmd, ws.located, options);
       const project = options.project ?? ws.located.project;
       if (!project) throw usageError('usage', 'required option \'--project <name>\' not specified (or set "project" in portreg.config.json)');
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
@@ -98,6 +102,7 @@ export function reassignCommand(ctx: CommandContext): Command {
         moves: [move],
         warnings: planned.warnings,
         json: { project, service: options.service, old: planned.from, new: planned.to },
+        ...(target ? { remote: { target, message: commitMessage.reassign } } : {}),
         registry: {
           preview: {
             before: loaded.text,
@@ -129,7 +134,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
     const ports = parseServicePorts(options.port ?? []);
     const { runRewrite, openWorkspace } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
-    refuseWithGit(remoteTargetFor(cmd, ws.located, options), 'project move', MOVE_INSTEAD);
+    const target = remoteTargetFor(cmd, ws.located, options);
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const registry = assertWritable(loaded);
     const planned = moveProject(registry, name, range, { now: ctx.now() }, ports);
@@ -147,6 +152,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
       moves: planned.moves,
       warnings: planned.warnings,
       json: { project: name, from: planned.from, to: planned.to },
+      ...(target ? { remote: { target, message: commitMessage.projectMove } } : {}),
       registry: {
         preview: {
           before: loaded.text,
