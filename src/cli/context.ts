@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { usageError } from '../errors.js';
 import { locateRegistry, type LocatedRegistry } from '../config/locate-registry.js';
+import { branchClaimsEnabled } from '../config/load-config.js';
+import type { BranchClaim } from '../registry/port-index.js';
 
 /** What every command gets: where it runs, how to print, and the registry it works on. */
 export interface CommandContext {
@@ -72,4 +74,14 @@ export function plural(n: number, word: string): string {
 export function storeOptions(ctx: CommandContext): { now: Date; cwd: string; lock: { timeoutMs?: number } } {
   const seconds = Number(ctx.env.PORTREG_LOCK_TIMEOUT);
   return { now: ctx.now(), cwd: ctx.cwd, lock: Number.isFinite(seconds) && seconds >= 0 && ctx.env.PORTREG_LOCK_TIMEOUT ? { timeoutMs: seconds * 1000 } : {} };
+}
+
+/**
+ * The ports other remote-tracking branches give away, for allocate: `flag` is --branch-claims /
+ * --no-branch-claims when given; otherwise the config's "branchClaims" (default on).
+ */
+export async function branchClaimsFor(ctx: CommandContext, located: LocatedRegistry, flag: boolean | undefined): Promise<BranchClaim[] | undefined> {
+  if (!branchClaimsEnabled(located.config, flag)) return undefined;
+  const { readBranchClaims } = await import('../registry/branch-claims.js');
+  return readBranchClaims(located.path, { now: ctx.now(), cwd: ctx.cwd });
 }

@@ -3,10 +3,12 @@
  * write (--write), verify, report.
  */
 import type { CommandContext } from './context.js';
+import { PortregError } from '../errors.js';
 import { changeOf, commitChangeSet, uncommittedPolicy } from '../fix/commit.js';
 import { planRefresh, plannedFrom, refreshedLine, withRefreshed } from '../generate/refresh.js';
 import type { PortMove } from '../registry/moves.js';
 import type { RegistryChange } from '../registry/operations.js';
+import type { RemoteTarget, RemoteWrite } from '../registry/remote.js';
 import type { Registry } from '../registry/types.js';
 import { prepareRewrite, verifyCommitted, type PreparedRewrite } from '../rewrite/execute.js';
 import type { SelectOptions } from '../rewrite/occurrences.js';
@@ -42,6 +44,12 @@ export interface RunRewriteInput {
   warnings?: string[];
   /** What a dry run says to do to apply it (default: run again with --write). */
   applyHint?: string;
+  /**
+   * --git: the registry change is pushed to the remote's branch of record first (its commit
+   * message from `message`), then the files and the local registry are written the same way, so
+   * this tree agrees with itself and with the remote.
+   */
+  remote?: { target: RemoteTarget; message: (result: never) => string };
 }
 
 /** Runs the rewrite; returns the files written (root-relative), none in a dry run. */
@@ -65,6 +73,11 @@ export async function runRewrite(input: RunRewriteInput): Promise<string[]> {
     ...unreadNotes(ws, prepared),
     ...skippedNotes(ws, prepared),
     ...refresh.notes.map((n) => `note: ${n}`),
+    ...(input.remote && !options.write
+      ? [
+          `--git: with --write, the registry change is pushed to ${input.remote.target.remote}/${input.remote.target.branch} first, then this tree is rewritten the same way`,
+        ]
+      : []),
   ];
   const refreshed = refresh.files.map((f) => ws.shown(f.file));
 
@@ -92,9 +105,19 @@ export async function runRewrite(input: RunRewriteInput): Promise<string[]> {
   }
 
   let written: string[] = [];
+  let pushed: RemoteWrite<unknown> | undefined;
   if (!nothing) {
     const change = input.registry?.change;
+    const remote = input.remote;
+    const ofRecord =
+      remote && registryChanges && change
+        ? async () => {
+            const { writeThroughRemote } = await import('../registry/remote.js');
+            pushed = await writeThroughRemote(change, remote.target, remote.message as (r: unknown) => string, { text: input.registry!.preview.before });
+          }
+        : undefined;
     const result = await commitChangeSet({
+      ...(ofRecord ? { ofRecord } : {}),
       root: ws.root,
       files: changes.map(changeOf),
       // Generated files describe the registry planned from: under the lock it must still be that one.
@@ -103,6 +126,17 @@ export async function runRewrite(input: RunRewriteInput): Promise<string[]> {
       verify: () => verifyCommitted(ws, prepared, regenerated),
       shown: ws.shown,
       journal: { command: input.command, registryFile: ws.located.path },
+    }).catch((err: unknown) => {
+      // Pushed, then this tree could not follow: the remote has the move, so say where things stand.
+      if (pushed?.commit && err instanceof PortregError && input.remote) {
+        const { target } = input.remote;
+        throw new PortregError(
+          `${err.message}\nthe registry change is on ${target.remote}/${target.branch} already (${pushed.commit.slice(0, 12)}): git pull, then run portreg lint --fix (or the same command without --git) to bring the configs here along`,
+          err.exitCode,
+          err.code,
+        );
+      }
+      throw err;
     });
     written = result.written;
   }
@@ -124,6 +158,18 @@ export async function runRewrite(input: RunRewriteInput): Promise<string[]> {
   }
   if (registryChanges) for (const n of input.registry!.preview.notes) ctx.stderr(`portreg: ${ws.shown(ws.registryFile)}: ${n}\n`);
   for (const line of refreshedLine(refreshed)) ctx.stderr(`portreg: ${line}\n`);
+  if (pushed?.commit && input.remote) {
+    const { target } = input.remote;
+    ctx.stderr(
+      `portreg: pushed ${pushed.commit.slice(0, 12)} to ${target.remote}/${target.branch} (${pushed.file} only${pushed.attempts > 1 ? `, after ${pushed.attempts - 1} rejected push${pushed.attempts > 2 ? 'es' : ''}` : ''}); this tree was rewritten the same way: commit it, then git pull\n`,
+    );
+    // Others pushed between our fetch and our push: the remote holds their changes too, so the
+    // registry here is not the pushed one and the pull merges two different texts.
+    if (pushed.attempts > 1)
+      ctx.stderr(
+        `portreg: note: ${target.remote}/${target.branch} moved meanwhile: if git pull reports a conflict in ${pushed.file}, portreg registry resolve settles it\n`,
+      );
+  }
   ctx.stderr(
     `portreg: wrote ${written.length} file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.map((f) => ws.shown(f)).join(', ')}` : ''}${registryChanges ? `, and ${ws.shown(ws.registryFile)}` : ''}; a second scan finds every port where the plan put it\n`,
   );

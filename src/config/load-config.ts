@@ -7,6 +7,7 @@ import { validate as compiledValidate } from '../generated/config-schema.validat
 import { usageError } from '../errors.js';
 import { JsonDocument } from '../registry/json-document.js';
 import { displayPathFor } from '../registry/load.js';
+import type { RemoteTarget } from '../registry/remote.js';
 
 export interface PortregConfig {
   registry?: string;
@@ -21,6 +22,10 @@ export interface PortregConfig {
   code?: boolean;
   /** portreg generate: where the root table and the TypeScript module go (relative to the config file). */
   generate?: { rootDocs?: string; ts?: string };
+  /** Read the claims of other remote-tracking branches (default true). */
+  branchClaims?: boolean;
+  /** Allocate through the git remote (docs/git-allocation.md). */
+  git?: { remote?: string; branch?: string; tries?: number };
 }
 
 export interface LoadedConfig {
@@ -90,4 +95,26 @@ export function checkRuleIds(loaded: LoadedConfig, known: Set<string>, cwd = pro
     'config-invalid',
     `${displayPathFor(loaded.file, cwd)}:${at.line}:${at.column}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/rules/README.md for the list)`,
   );
+}
+
+/** Whether a command reads other branches' claims: the flag when given, else the config's "branchClaims" (default on). */
+export function branchClaimsEnabled(config: LoadedConfig | undefined, flag?: boolean): boolean {
+  return flag ?? config?.config.branchClaims ?? true;
+}
+
+/** The branch of record without settings: origin's main; 20 tries cover a burst of a few dozen writers. */
+export const DEFAULT_REMOTE_TARGET: RemoteTarget = { remote: 'origin', branch: 'main', tries: 20 };
+
+/**
+ * Where registry changes go: the git remote (`flag` is --git / --no-git when given; otherwise the
+ * config's "git" turns it on), or undefined for the working tree's registry.
+ */
+export function remoteTargetOf(config: LoadedConfig | undefined, flag?: boolean): RemoteTarget | undefined {
+  const settings = config?.config.git;
+  if (!(flag ?? settings !== undefined)) return undefined;
+  return {
+    remote: settings?.remote ?? DEFAULT_REMOTE_TARGET.remote,
+    branch: settings?.branch ?? DEFAULT_REMOTE_TARGET.branch,
+    tries: settings?.tries ?? DEFAULT_REMOTE_TARGET.tries,
+  };
 }

@@ -76,6 +76,12 @@ export interface ChangeSet<R> {
   /** The registry change the files were planned for. */
   registry?: RegistryChange<R>;
   uncommitted: UncommittedPolicy;
+  /**
+   * The change of record, made elsewhere once every file is checked and staged and before any is
+   * written (reassign --git: the registry pushed to the remote). When it fails, the staged files
+   * are discarded and nothing here is written.
+   */
+  ofRecord?: () => Promise<void>;
   /** The check that the written tree is what was planned (a rescan); its failure is reported, the files stay. */
   verify?: () => Promise<void>;
   /** A root-relative path as the user sees it (default: as is). */
@@ -110,6 +116,16 @@ export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResul
   await set.hooks?.afterPrepare?.();
   const journal = targets.length > 0 && set.journal ? await newJournal(path.resolve(set.journal.registryFile)) : null;
   const staged = await stage(targets, journal && { handle: journal, command: set.journal!.command, shown });
+  if (set.ofRecord) {
+    // The record (the git remote) takes the change first: when it refuses, nothing here changes.
+    try {
+      await set.ofRecord();
+    } catch (err) {
+      await discard(staged.temps, staged.originals, staged.made);
+      await journal?.remove();
+      throw err;
+    }
+  }
   let renamed = false;
   const renameFiles = async (registry: JournalRegistry | null) => {
     // Every temporary file is durable: from here on the change goes forward.

@@ -20,6 +20,7 @@ import { PortregError } from '../errors.js';
 import { addProject, allocatePort, releaseService, type AddProjectRequest, type AllocationRequest } from '../registry/allocator.js';
 import { loadRegistry } from '../registry/load.js';
 import type { LockOptions } from '../registry/lock.js';
+import type { BranchClaim } from '../registry/port-index.js';
 import { allocationChange, projectAddChange, releaseChange, type Allocation, type RegistryChange, type Release } from '../registry/operations.js';
 import { assertWritable } from '../registry/store.js';
 import type { Registry } from '../registry/types.js';
@@ -148,13 +149,13 @@ async function writeWithRefresh<T>(
 /** `portreg allocate` and `allocate_port` without update: the allocation, and the generated text it changes. */
 export async function allocateAndRefresh(
   request: AllocationRequest,
-  options: RegistryWriteOptions & { livePorts?: ReadonlySet<string> },
+  options: RegistryWriteOptions & { livePorts?: ReadonlySet<string>; claims?: readonly BranchClaim[] },
 ): Promise<{ allocation: Allocation; refreshed: string[]; notes: string[] }> {
   const { result, refreshed, notes } = await writeWithRefresh('allocate', options, (registry, file) => {
-    const dry = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts });
+    const dry = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts, claims: options.claims });
     return {
       next: dry.created ? dry.registry : registry,
-      change: allocationChange(file, request, { now: options.now, cwd: options.cwd, lock: options.lock, livePorts: options.livePorts }),
+      change: allocationChange(file, request, { now: options.now, cwd: options.cwd, lock: options.lock, livePorts: options.livePorts, claims: options.claims }),
     };
   });
   return { allocation: result, refreshed, notes };

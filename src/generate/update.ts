@@ -12,6 +12,7 @@
  * order would leave an allocation behind when a file cannot be written, and taking it back would
  * need a second locked write that can fail as well, and would put the port in quarantine.
  */
+import type { BranchClaim } from '../registry/port-index.js';
 import path from 'node:path';
 import { refusal } from '../errors.js';
 import type { AppliedFile } from '../fix/apply.js';
@@ -34,6 +35,8 @@ export interface AllocateUpdateOptions {
   now: Date;
   lock?: LockOptions;
   livePorts?: ReadonlySet<string>;
+  /** Ports other branches give to other services: skipped (registry/branch-claims.ts). */
+  claims?: readonly BranchClaim[];
   /** Files with uncommitted changes: refused unless allowed (--allow-dirty, MCP allowDirty), as `reassign` does. */
   uncommitted: UncommittedPolicy;
 }
@@ -62,7 +65,7 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
   const ws = await openWorkspace({ cwd: options.cwd, env: options.env, registry: options.registry });
   const registry = assertWritable(await loadRegistry(ws.located.path, { now: options.now, cwd: options.cwd }));
   // The allocation as it will be written: every file is planned against it.
-  const dry = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts });
+  const dry = allocatePort(registry, request, { now: options.now, livePorts: options.livePorts, claims: options.claims });
   const next = dry.created ? dry.registry : registry;
   const projectRepo = ws.located.source === 'config' && ws.config?.config.project ? ws.config.config.project : undefined;
   const base = {
@@ -99,6 +102,7 @@ export async function allocateWithUpdate(request: AllocationRequest, options: Al
       cwd: options.cwd,
       lock: options.lock,
       livePorts: options.livePorts,
+      claims: options.claims,
       expectPort: dry.port,
     }),
     uncommitted: options.uncommitted,

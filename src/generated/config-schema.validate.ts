@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"portreg.config.schema.json","title":"portreg configuration","description":"portreg.config.json, .portregrc.json, .portregrc, or the \"portreg\" key of package.json. Paths are relative to the file that names them.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"registry":{"type":"string","minLength":1,"description":"Path to the central ports.registry.json, which may live in another repository (a second checkout)."},"project":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The registry project this repository is, when the registry lives elsewhere."},"include":{"type":"array","items":{"type":"string"},"description":"Extra globs of files to scan, relative to the scanned root (the kind comes from the file name)."},"exclude":{"type":"array","items":{"type":"string"},"description":"Globs never to scan, relative to the scanned root (node_modules, .git and .gitignore'd files are always skipped)."},"docs":{"type":"array","items":{"type":"string"},"description":"Markdown beyond README*.md to scan, for example [\"docs/**/*.md\"]."},"envFiles":{"type":"array","items":{"type":"string"},"description":"Env files beyond the templates (.env.example, .env.sample, .env.template, .env.*.example). A real .env is read only when named here: it may hold secrets."},"rules":{"type":"object","description":"Rule severities: off, warn or error. Unknown rule ids are an error.","additionalProperties":{"enum":["off","warn","error"]}},"code":{"type":"boolean","description":"Also scan TypeScript and JavaScript for port literals (app.listen(5000), port: 5000, process.env.PORT ?? 5000, URLs in strings), as --code does. Off by default: it loads the TypeScript parser."},"baseline":{"type":"string","description":"A baseline file of accepted findings (written by portreg lint --update-baseline), relative to this file."},"generate":{"type":"object","additionalProperties":false,"description":"Settings of portreg generate. Paths are relative to this file.","properties":{"rootDocs":{"type":"string","minLength":1,"description":"The Markdown file that gets the table of every project and its range (default: README.md beside the registry)."},"ts":{"type":"string","minLength":1,"description":"The TypeScript module of ports (portreg generate ts); when set, portreg generate all writes it too."}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"portreg.config.schema.json","title":"portreg configuration","description":"portreg.config.json, .portregrc.json, .portregrc, or the \"portreg\" key of package.json. Paths are relative to the file that names them.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"registry":{"type":"string","minLength":1,"description":"Path to the central ports.registry.json, which may live in another repository (a second checkout)."},"project":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The registry project this repository is, when the registry lives elsewhere."},"include":{"type":"array","items":{"type":"string"},"description":"Extra globs of files to scan, relative to the scanned root (the kind comes from the file name)."},"exclude":{"type":"array","items":{"type":"string"},"description":"Globs never to scan, relative to the scanned root (node_modules, .git and .gitignore'd files are always skipped)."},"docs":{"type":"array","items":{"type":"string"},"description":"Markdown beyond README*.md to scan, for example [\"docs/**/*.md\"]."},"envFiles":{"type":"array","items":{"type":"string"},"description":"Env files beyond the templates (.env.example, .env.sample, .env.template, .env.*.example). A real .env is read only when named here: it may hold secrets."},"rules":{"type":"object","description":"Rule severities: off, warn or error. Unknown rule ids are an error.","additionalProperties":{"enum":["off","warn","error"]}},"code":{"type":"boolean","description":"Also scan TypeScript and JavaScript for port literals (app.listen(5000), port: 5000, process.env.PORT ?? 5000, URLs in strings), as --code does. Off by default: it loads the TypeScript parser."},"baseline":{"type":"string","description":"A baseline file of accepted findings (written by portreg lint --update-baseline), relative to this file."},"generate":{"type":"object","additionalProperties":false,"description":"Settings of portreg generate. Paths are relative to this file.","properties":{"rootDocs":{"type":"string","minLength":1,"description":"The Markdown file that gets the table of every project and its range (default: README.md beside the registry)."},"ts":{"type":"string","minLength":1,"description":"The TypeScript module of ports (portreg generate ts); when set, portreg generate all writes it too."}}},"branchClaims":{"type":"boolean","description":"allocate skips ports that the registry at the tip of another remote-tracking branch gives to a different service, and lint's port-claimed-elsewhere reports them (default true; --no-branch-claims turns it off for one command)."},"git":{"type":"object","additionalProperties":false,"description":"Allocation through the git remote (docs/git-allocation.md): allocate, release, project add and portreg mcp fetch the branch, change the registry at its tip, commit only the registry and push, trying again from the new tip when the push is rejected. --no-git turns it off for one command.","properties":{"remote":{"type":"string","minLength":1,"description":"The remote (default origin)."},"branch":{"type":"string","minLength":1,"description":"The branch on the remote that holds the registry of record (default main)."},"tries":{"type":"integer","minimum":1,"maximum":100,"description":"How many times a push rejected because the branch moved is tried again from the new tip (default 20)."}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
@@ -330,14 +330,138 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.branchClaims !== undefined){
+if(typeof data.branchClaims !== "boolean"){
+const err24 = {instancePath:instancePath+"/branchClaims",schemaPath:"#/properties/branchClaims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.git !== undefined){
+let data19 = data.git;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key3 in data19){
+if(!(((key3 === "remote") || (key3 === "branch")) || (key3 === "tries"))){
+const err25 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data19.remote !== undefined){
+let data20 = data19.remote;
+if(typeof data20 === "string"){
+if(func3(data20) < 1){
+const err26 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/git/remote",schemaPath:"#/properties/git/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data19.branch !== undefined){
+let data21 = data19.branch;
+if(typeof data21 === "string"){
+if(func3(data21) < 1){
+const err28 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/git/branch",schemaPath:"#/properties/git/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data19.tries !== undefined){
+let data22 = data19.tries;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err30 = {instancePath:instancePath+"/git/tries",schemaPath:"#/properties/git/properties/tries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(typeof data22 == "number"){
+if(data22 > 100 || isNaN(data22)){
+const err31 = {instancePath:instancePath+"/git/tries",schemaPath:"#/properties/git/properties/tries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data22 < 1 || isNaN(data22)){
+const err32 = {instancePath:instancePath+"/git/tries",schemaPath:"#/properties/git/properties/tries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/git",schemaPath:"#/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
 }
 errors++;
 }

@@ -9,6 +9,7 @@ import { applySeverities, isOff, severityOf } from './severity.js';
 export type { LintFinding } from '../findings.js';
 import type { LoadedRegistry } from '../registry/load.js';
 import type { Registry } from '../registry/types.js';
+import type { BranchClaim } from '../registry/port-index.js';
 import { ALL_RULES, CHECK_RULES, PORT_ERROR_PRECEDENCE, RULES_BY_ID } from '../rules/index.js';
 import { fromFinding } from '../rules/reported-rules.js';
 import { RuleIndex } from '../rules/rule-index.js';
@@ -38,6 +39,8 @@ export interface LintOptions {
   show?: (file: string) => string;
   /** Where `portreg generate` puts the root table and the TypeScript module (generated-stale compares with them). */
   generate?: GenerateSettings;
+  /** The ports other remote-tracking branches give away (registry/branch-claims.ts), for port-claimed-elsewhere. */
+  branchClaims?: readonly BranchClaim[];
 }
 
 export interface LintResult {
@@ -81,7 +84,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
       continue;
     }
-    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated }))
+    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated, branchClaims: options.branchClaims }))
       raw.push({ ruleId: rule.meta.id, finding });
   }
 

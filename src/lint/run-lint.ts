@@ -6,11 +6,13 @@
  * so a plain lint (pre-commit) stays light.
  */
 import path from 'node:path';
-import { checkRuleIds } from '../config/load-config.js';
+import { branchClaimsEnabled, checkRuleIds } from '../config/load-config.js';
 import { usageError } from '../errors.js';
 import { generateSettings } from '../generate/settings.js';
 import { openGovernedTree, type GovernedTree } from '../config/governed-tree.js';
 import { loadRegistry, withSemanticChecks, type LoadedRegistry } from '../registry/load.js';
+import { readBranchClaims } from '../registry/branch-claims.js';
+import { isOff } from './severity.js';
 import type { BaselineFile } from './baseline.js';
 import type { FixedFile } from './fix-passes.js';
 import { knownRuleIds, lint, type LintFinding, type LintResult } from './lint.js';
@@ -69,6 +71,11 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
   const registry = reportsOnFile(scope, tree.registryFile) ? withSemanticChecks(loaded, { now: options.now }) : loaded;
   const baseline = resolveBaseline(tree, options);
   const rules = tree.config?.config.rules;
+  // Other branches' claims are on the registry's entries: read only when the report shows the registry.
+  const branchClaims =
+    reportsOnFile(scope, tree.registryFile) && !isOff('port-claimed-elsewhere', rules) && branchClaimsEnabled(tree.config)
+      ? await readBranchClaims(tree.located.path, { now: options.now, cwd: options.cwd })
+      : undefined;
   const shownFinding = (f: LintFinding): LintFinding => ({
     ...f,
     file: tree.shown(f.file),
@@ -89,6 +96,7 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
         partial: scope.partial,
         show: tree.shown,
         generate: generateSettings(tree.config, tree.root),
+        ...(branchClaims ? { branchClaims } : {}),
       }),
     present: (findings) => findings.map(shownFinding),
     registryFindings: () => registry.findings.map((f) => ({ ...f, file: tree.shown(tree.registryFile), fixable: false })),

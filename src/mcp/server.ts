@@ -15,8 +15,11 @@ import { PortregError } from '../errors.js';
 import { allocatePort, describePort, requireProject, unusedServiceName } from '../registry/allocator.js';
 import { describePortLines, listing, portsLeft } from '../registry/listing.js';
 import { locateRegistry } from '../config/locate-registry.js';
+import { branchClaimsEnabled, remoteTargetOf } from '../config/load-config.js';
+import { commitMessage, refuseWithGit, remoteLines, remoteSummary, writeThroughRemote } from '../registry/remote.js';
+import { readBranchClaims } from '../registry/branch-claims.js';
 import type { LockOptions } from '../registry/lock.js';
-import { allocationSummary, readRegistry, type Allocation } from '../registry/operations.js';
+import { allocationChange, allocationSummary, readRegistry, releaseChange, type Allocation } from '../registry/operations.js';
 import { suggestFreePort } from '../registry/suggest.js';
 import { formatRange, reservationRange, type Registry } from '../registry/types.js';
 import { probeLivePorts, shouldProbe } from '../live/probe.js';
@@ -38,6 +41,10 @@ export interface PortregMcpOptions {
   log?: (line: string) => void;
   /** How long to wait for another writer's lock (the CLI passes PORTREG_LOCK_TIMEOUT's). */
   lock?: LockOptions;
+  /** --branch-claims / --no-branch-claims; unset: the config's "branchClaims" (default on). */
+  branchClaims?: boolean;
+  /** --git / --no-git; unset: the config's "git" decides (docs/git-allocation.md). */
+  git?: boolean;
 }
 
 // ---- schemas ------------------------------------------------------------------------------
@@ -71,6 +78,16 @@ const portNumber = z
 const rangeSchema = z.object({ from: z.number().int(), to: z.number().int() });
 const protocolList = z.array(z.enum(['tcp', 'udp', 'sctp']));
 
+const gitSchema = z
+  .object({
+    remote: z.string(),
+    branch: z.string(),
+    commit: z.string().nullable().describe('the commit pushed; null when nothing changed'),
+    attempts: z.number().int().describe('pushes tried: more than 1 when the branch moved meanwhile'),
+  })
+  .optional()
+  .describe('with --git: the change was made on this branch of the remote, not in the working tree (git pull brings it in)');
+
 const allocateOutput = {
   port: z.number().int(),
   project: z.string(),
@@ -80,6 +97,7 @@ const allocateOutput = {
   url: z.string(),
   skippedLive: z.array(z.number().int()).describe('free ports skipped because something listens on them right now'),
   warnings: z.array(z.string()),
+  git: gitSchema,
   update: z
     .object({
       files: z.array(z.object({ file: z.string(), what: z.string(), created: z.boolean() })).describe('files written, and what changed in each'),
@@ -114,6 +132,7 @@ const releaseOutput = {
   port: z.number().int(),
   released: z.boolean().describe('false when the service was released already: nothing changed'),
   refreshed: z.array(z.string()).describe('the generated files that exist and that the release changed, refreshed in the same step'),
+  git: gitSchema,
 };
 
 const listenerSchema = z.object({
@@ -354,11 +373,31 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     guarded('allocate_port', async (args) => {
       const live = shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
       const request = { project: args.projectName, service: args.serviceName, purpose: args.purpose, port: args.port, env: args.env };
+      const located = await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env });
+      const claims = branchClaimsEnabled(located.config, options.branchClaims)
+        ? await readBranchClaims(located.path, { now: now(), cwd: options.cwd })
+        : undefined;
       // With update, the configs come along (the same library function as `portreg allocate --update`).
       let update: { summary: Record<string, unknown>; lines: string[] } | undefined;
       let refreshed: { files: string[]; lines: string[] } | undefined;
       let a: Allocation;
-      if (args.update) {
+      let git: { summary: Record<string, unknown>; lines: string[] } | undefined;
+      const target = remoteTargetOf(located.config, options.git);
+      if (target) {
+        if (args.update)
+          refuseWithGit(
+            target,
+            'update: true',
+            'call allocate_port without update, then git pull and portreg allocate --update (the repeat keeps the port), or serve without --git',
+          );
+        const write = await writeThroughRemote(
+          allocationChange(located.path, request, { now: now(), cwd: options.cwd, lock, livePorts: live, claims }),
+          target,
+          commitMessage.allocate,
+        );
+        a = write.result;
+        git = { summary: remoteSummary(target, write), lines: remoteLines(target, write) };
+      } else if (args.update) {
         const [u, { uncommittedPolicy }] = await Promise.all([import('../generate/update.js'), import('../fix/commit.js')]);
         const updated = await u.allocateWithUpdate(request, {
           cwd: options.cwd,
@@ -367,17 +406,31 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
           now: now(),
           lock,
           livePorts: live,
+          claims,
           uncommitted: uncommittedPolicy(args.allowDirty, 'allowDirty: true'),
         });
         a = updated.allocation;
         update = { summary: u.updateSummary(updated), lines: u.updateLines(updated) };
       } else {
         const { allocateAndRefresh, refreshedLine } = await import('../generate/refresh.js');
-        const r = await allocateAndRefresh(request, { cwd: options.cwd, env: options.env, registry: options.registry, now: now(), lock, livePorts: live });
+        const r = await allocateAndRefresh(request, {
+          cwd: options.cwd,
+          env: options.env,
+          registry: options.registry,
+          now: now(),
+          lock,
+          livePorts: live,
+          claims,
+        });
         a = r.allocation;
         refreshed = { files: r.refreshed, lines: [...refreshedLine(r.refreshed), ...r.notes.map((n) => `note: ${n}`)] };
       }
-      const summary = { ...allocationSummary(a), ...(update ? { update: update.summary } : {}), ...(refreshed ? { refreshed: refreshed.files } : {}) };
+      const summary = {
+        ...allocationSummary(a),
+        ...(update ? { update: update.summary } : {}),
+        ...(refreshed ? { refreshed: refreshed.files } : {}),
+        ...(git ? { git: git.summary } : {}),
+      };
       if (a.created) log(`portreg mcp: allocated ${a.port} to service "${a.service}" of project "${a.project}"`);
       const lines = [
         a.created
@@ -387,6 +440,7 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
         ...a.warnings.map((w) => `warning: ${w}`),
         ...(update?.lines ?? []),
         ...(refreshed?.lines ?? []),
+        ...(git?.lines ?? []),
       ];
       return ok(lines.join('\n'), summary);
     }),
@@ -420,6 +474,12 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
     },
     guarded('reassign_port', async (args) => {
       const { reassignForMcp, reassignText, isRefusal } = await import('./reassign.js');
+      const located = await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env });
+      refuseWithGit(
+        remoteTargetOf(located.config, options.git),
+        'reassign_port',
+        'run portreg reassign --git --write on the command line (it pushes the registry change, then rewrites this tree the same way), or serve without --git',
+      );
       const live = args.port === undefined && shouldProbe(options.env, options.probe) ? await probeLivePorts() : undefined;
       const outcome = await reassignForMcp({
         cwd: options.cwd,
@@ -460,6 +520,21 @@ export function createPortregMcpServer(options: PortregMcpOptions): McpServer {
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     guarded('release_port', async (args) => {
+      const located = await locateRegistry({ cwd: options.cwd, explicit: options.registry, env: options.env });
+      const target = remoteTargetOf(located.config, options.git);
+      if (target) {
+        const write = await writeThroughRemote(
+          releaseChange(located.path, args.projectName, args.serviceName, { now: now(), cwd: options.cwd, lock }),
+          target,
+          commitMessage.release,
+        );
+        const r = write.result;
+        if (r.released) log(`portreg mcp: released ${r.port} of service "${r.service}" of project "${r.project}" on ${target.remote}/${target.branch}`);
+        const head = r.released
+          ? `released port ${r.port} of service "${r.service}" of project "${r.project}"; it stays in quarantine before anyone else may have it`
+          : `service "${r.service}" of project "${r.project}" is already released (port ${r.port} stays in quarantine); nothing to change`;
+        return ok([head, ...remoteLines(target, write)].join('\n'), { ...r, refreshed: [], git: remoteSummary(target, write) });
+      }
       const { releaseAndRefresh, refreshedLine } = await import('../generate/refresh.js');
       const {
         release: r,

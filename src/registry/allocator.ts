@@ -6,7 +6,7 @@
 import { refusal, usageError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../protocol.js';
 import { assertEnvName, assertName } from './names.js';
-import { portIndexOf, portKey, type PortHolder, type PortIndex, type QuarantineHold } from './port-index.js';
+import { BranchClaimIndex, portIndexOf, portKey, type BranchClaim, type PortHolder, type PortIndex, type QuarantineHold } from './port-index.js';
 import {
   cloneRegistry,
   DEFAULT_PROJECT_SPACE,
@@ -38,6 +38,8 @@ export interface AllocationContext {
   now: Date;
   /** Ports something listens on right now (`port/protocol`): skipped, and reported. */
   livePorts?: ReadonlySet<string>;
+  /** Ports other branches give to other services (registry/branch-claims.ts): skipped, and an asked-for one refused. */
+  claims?: readonly BranchClaim[];
 }
 
 export interface AllocationResult {
@@ -94,6 +96,7 @@ type Blocker =
   | { kind: 'reserved'; reservation: Reservation; range: PortRange }
   | { kind: 'avoid'; reservation: Reservation; range: PortRange }
   | { kind: 'quarantine'; hold: QuarantineHold }
+  | { kind: 'claimed'; claim: BranchClaim }
   | { kind: 'live' };
 
 /** What the allocator asks of each candidate port: the same for every port of one request. */
@@ -104,6 +107,7 @@ interface Claim {
   index: PortIndex;
   now: Date;
   live: ReadonlySet<string> | undefined;
+  claims?: BranchClaimIndex;
 }
 
 function blockerOf(port: number, claim: Claim): Blocker | null {
@@ -119,6 +123,8 @@ function blockerOf(port: number, claim: Claim): Blocker | null {
     const hold = index.quarantineHold(port, protocol, claim.now);
     if (hold && !(hold.project === project && hold.service === service)) return { kind: 'quarantine', hold };
   }
+  const claimed = claim.claims?.against(port, protocols, project, service)[0];
+  if (claimed) return { kind: 'claimed', claim: claimed };
   const soft = reservations[0];
   if (soft) return { kind: 'avoid', reservation: soft.reservation, range: soft.range };
   if (claim.live && protocols.some((p) => claim.live!.has(portKey(port, p)))) return { kind: 'live' };
@@ -140,6 +146,8 @@ function describeBlocker(port: number, b: Blocker): string {
       return `port ${port} is one to avoid: ${b.reservation.reason} (${formatRange(b.range)})`;
     case 'quarantine':
       return `port ${port} was ${b.hold.what} by service "${b.hold.service}" of project "${b.hold.project}" on ${b.hold.since} and is in quarantine until ${b.hold.until}`;
+    case 'claimed':
+      return `port ${port} is given to service "${b.claim.service}" of project "${b.claim.project}" on branch ${b.claim.branch}`;
     case 'live':
       return `port ${port} is in use on this machine right now`;
   }
@@ -203,7 +211,15 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
   }
 
   // The input's index: the copy is the same registry until the new entry goes in below.
-  const claim: Claim = { project: request.project, service: request.service, protocols, index: portIndexOf(input), now: context.now, live: context.livePorts };
+  const claim: Claim = {
+    project: request.project,
+    service: request.service,
+    protocols,
+    index: portIndexOf(input),
+    now: context.now,
+    live: context.livePorts,
+    ...(context.claims?.length ? { claims: new BranchClaimIndex(context.claims) } : {}),
+  };
   const warnings: string[] = [];
   const skippedLive: number[] = [];
   let port: number | undefined;
@@ -217,11 +233,20 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     const blocker = blockerOf(port, claim);
     if (blocker?.kind === 'avoid') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
     else if (blocker?.kind === 'live') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
+    else if (blocker?.kind === 'claimed')
+      throw refusal(
+        'port-claimed',
+        `${describeBlocker(port, blocker)}: the two would merge into a duplicate; choose another port (or pass --no-branch-claims to take it anyway)`,
+        { port, branch: blocker.claim.branch },
+      );
     else if (blocker) throw refusal(`port-${blocker.kind}`, describeBlocker(port, blocker), { port });
   } else {
+    const skippedClaimed = new Set<string>();
     const isFree = (candidate: number) => {
       const blocker = blockerOf(candidate, claim);
       if (blocker?.kind === 'live') skippedLive.push(candidate);
+      // Said, so the user knows why a port below the one given was passed over.
+      if (blocker?.kind === 'claimed') skippedClaimed.add(`skipped ${describeBlocker(candidate, blocker)}`);
       return blocker === null;
     };
     port = previousPorts(registry, request.project, request.service).find((p) => inRange(p, project.range) && isFree(p));
@@ -229,6 +254,7 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
       if (isFree(candidate)) port = candidate;
     }
     if (port === undefined) throw rangeFull(registry, claim);
+    warnings.push(...skippedClaimed);
   }
 
   const entry: Service = { port, purpose: request.purpose };
@@ -265,18 +291,20 @@ function rangeFull(registry: Registry, claim: Claim) {
       .filter((s) => inRange(s.port, project.range))
       .map((s) => s.port),
   ).size;
-  const counts = { reserved: 0, quarantine: 0, live: 0 };
+  const counts = { reserved: 0, quarantine: 0, claimed: 0, live: 0 };
   for (let p = project.range.from; p <= project.range.to; p++) {
     // A service name nobody has: the project's own ports count as used, not as blocked.
     const b = blockerOf(p, { ...claim, service: '\u0000' });
     if (!b) continue;
     if (b.kind === 'reserved' || b.kind === 'avoid') counts.reserved++;
     else if (b.kind === 'quarantine') counts.quarantine++;
+    else if (b.kind === 'claimed') counts.claimed++;
     else if (b.kind === 'live') counts.live++;
   }
   const extra = [
     counts.reserved ? `${counts.reserved} reserved or to avoid` : '',
     counts.quarantine ? `${counts.quarantine} in quarantine` : '',
+    counts.claimed ? `${counts.claimed} given away on other branches` : '',
     counts.live ? `${counts.live} in use on this machine` : '',
   ].filter(Boolean);
   return refusal(

@@ -35,6 +35,8 @@ export interface LoadOptions {
    * when it does.
    */
   semantics?: boolean;
+  /** How messages name the text when it is not a file on disk (a registry read from git: `origin/main:ports.registry.json`). */
+  displayPath?: string;
 }
 
 export function displayPathFor(absolute: string, cwd = process.cwd()): string {
@@ -65,7 +67,7 @@ export async function loadRegistry(file: string, options: LoadOptions = {}): Pro
 
 /** The checks of loadRegistry on text already in memory. */
 export function parseRegistryText(text: string, absolutePath: string, options: LoadOptions = {}): LoadedRegistry {
-  const displayPath = displayPathFor(absolutePath, options.cwd);
+  const displayPath = options.displayPath ?? displayPathFor(absolutePath, options.cwd);
   // A BOM is legal in a file but not in JSON: skip it without shifting columns of line 1 by surprise.
   const doc = new JsonDocument(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text);
   const result: LoadedRegistry = { path: absolutePath, displayPath, text, doc, data: undefined, fileVersion: undefined, findings: [] };

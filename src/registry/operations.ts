@@ -19,6 +19,7 @@ import {
 import { refusal } from '../errors.js';
 import type { LoadedRegistry } from './load.js';
 import type { LockOptions } from './lock.js';
+import type { BranchClaim } from './port-index.js';
 import { loadRegistry } from './load.js';
 import {
   diffRegistries,
@@ -84,13 +85,13 @@ export type Allocation = Omit<AllocationResult, 'registry'>;
 export function allocationChange(
   file: string,
   request: AllocationRequest,
-  options: OperationOptions & { livePorts?: ReadonlySet<string>; expectPort?: number },
+  options: OperationOptions & { livePorts?: ReadonlySet<string>; claims?: readonly BranchClaim[]; expectPort?: number },
 ): RegistryChange<Allocation> {
   return {
     file,
     options: storeOptionsOf(options),
     replan: (fresh) => {
-      const r = allocatePort(fresh, request, { now: options.now, livePorts: options.livePorts });
+      const r = allocatePort(fresh, request, { now: options.now, livePorts: options.livePorts, claims: options.claims });
       if (options.expectPort !== undefined && r.port !== options.expectPort) {
         return {
           differs: `the registry changed meanwhile: service "${request.service}" of project "${request.project}" would now get port ${r.port}, not ${options.expectPort}`,
@@ -109,7 +110,7 @@ export function allocationChange(
 export async function allocateAndWrite(
   file: string,
   request: AllocationRequest,
-  options: OperationOptions & { livePorts?: ReadonlySet<string>; expectPort?: number },
+  options: OperationOptions & { livePorts?: ReadonlySet<string>; claims?: readonly BranchClaim[]; expectPort?: number },
 ): Promise<Allocation> {
   return writeRegistryChange(allocationChange(file, request, options));
 }

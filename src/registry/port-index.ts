@@ -249,3 +249,36 @@ export function portIndexOf(registry: Registry): PortIndex {
   }
   return index;
 }
+
+/** A port another branch's registry gives to a service (registry/branch-claims.ts reads them from git). */
+export interface BranchClaim {
+  /** The remote-tracking branch, as git names it short (`origin/feat`). */
+  branch: string;
+  project: string;
+  service: string;
+  port: number;
+  protocols: Protocol[];
+}
+
+/**
+ * The claims of other branches on `port` (for any of `protocols`) by a service other than
+ * (project, service): the ones that would merge into a duplicate. Pure, for the allocator and lint.
+ */
+export class BranchClaimIndex {
+  private readonly byKey = new Map<string, BranchClaim[]>();
+  constructor(claims: readonly BranchClaim[]) {
+    for (const c of claims)
+      for (const p of c.protocols) {
+        const key = portKey(c.port, p);
+        const list = this.byKey.get(key);
+        if (list) list.push(c);
+        else this.byKey.set(key, [c]);
+      }
+  }
+  against(port: number, protocols: readonly Protocol[], project: string, service: string): BranchClaim[] {
+    const found: BranchClaim[] = [];
+    for (const p of protocols)
+      for (const c of this.byKey.get(portKey(port, p)) ?? []) if (!(c.project === project && c.service === service) && !found.includes(c)) found.push(c);
+    return found;
+  }
+}

@@ -94,7 +94,7 @@ export function assertReadable(loaded: LoadedRegistry): Registry {
   return loaded.data!;
 }
 
-function refuseBrokenResult(after: LoadedRegistry, shown: string): void {
+export function refuseBrokenResult(after: LoadedRegistry, shown: string): void {
   const errors = after.findings.filter((f) => f.severity === 'error');
   if (errors.length === 0) return;
   throw refusal(

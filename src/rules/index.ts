@@ -23,6 +23,7 @@ import { registryUnused } from './registry-unused.js';
 import { slotComposeName } from './slot-compose-name.js';
 import { slotContainerName } from './slot-container-name.js';
 import { slotLiteralPort } from './slot-literal-port.js';
+import { portClaimedElsewhere } from './port-claimed-elsewhere.js';
 import { REGISTRY_RULES, SCAN_RULES } from './reported-rules.js';
 import type { Rule, RuleMeta } from './types.js';
 
@@ -42,6 +43,7 @@ export const CHECK_RULES: Rule[] = [
   portUnsafe,
   composeOverrideAppend,
   registryUnused,
+  portClaimedElsewhere,
   portPrivileged,
   portEphemeral,
   generatedStale,

@@ -1,6 +1,7 @@
 import type { Location, Severity } from '../findings.js';
 import type { TextEdit } from '../findings.js';
 import type { Registry } from '../registry/types.js';
+import type { BranchClaim } from '../registry/port-index.js';
 import type { ScanResult } from '../scan/scan.js';
 import type { RuleIndex } from './rule-index.js';
 import type { GeneratePlan } from '../generate/plan.js';
@@ -40,6 +41,8 @@ export interface RuleContext {
   show: (file: string) => string;
   /** What `portreg generate` would write, for the files that already hold generated text (generated-stale). */
   generated?: Pick<GeneratePlan, 'files' | 'problems'>;
+  /** The ports other remote-tracking branches give away (port-claimed-elsewhere); none outside git. */
+  branchClaims?: readonly BranchClaim[];
 }
 
 export interface Rule {

@@ -1,3 +1,5 @@
+import { execSync } from 'node:child_process';
+
 /**
  * Hooks that let the test suite make races and crashes real. They do nothing
  * unless a PORTREG_TEST_* variable is set, and are documented only here.
@@ -17,6 +19,8 @@
  *                                 the race they prevent.
  * PORTREG_TEST_FAIL_RENAME_AT=<n> make the n-th rename (0-based) of a multi-file write fail,
  *                                 to show the files already renamed are restored.
+ * PORTREG_TEST_BEFORE_PUSH=<cmd>  run this shell command before each push of a --git change (a test
+ *                                 pushes from another clone there, so the push is rejected for real).
  * PORTREG_TEST_PROGRESS_AFTER_MS=<n> show scan progress on a terminal after n ms (default 1000)
  *                                 and at every file, so a test sees it on a tiny tree
  *                                 (read in src/cli/progress.ts).
@@ -39,4 +43,9 @@ export function lockDisabledForTest(): boolean {
 
 export function failRenameForTest(index: number): void {
   if (process.env.PORTREG_TEST_FAIL_RENAME_AT === String(index)) throw new Error('rename failed (PORTREG_TEST_FAIL_RENAME_AT)');
+}
+
+export function beforePushForTest(cwd: string): void {
+  const command = process.env.PORTREG_TEST_BEFORE_PUSH;
+  if (command) execSync(command, { cwd, stdio: 'ignore' });
 }

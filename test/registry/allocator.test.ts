@@ -1183,3 +1183,45 @@ describe('describePort', () => {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Claims of other branches (passed in as data: the allocator reads no git)
+
+describe('allocatePort with the claims of other branches', () => {
+  const worker = { branch: 'origin/feat', project: 'billing', service: 'worker', port: 5000, protocols: ['tcp' as const] };
+  const req: AllocationRequest = { project: 'billing', service: 'api', purpose: 'REST API' };
+
+  it('skips a port another branch gives to another service, and says so', () => {
+    const r = allocatePort(makeRegistry(), req, { now: T0, claims: [worker] });
+    expect(r.port).toBe(5001);
+    expect(r.warnings).toEqual(['skipped port 5000 is given to service "worker" of project "billing" on branch origin/feat']);
+  });
+
+  it('takes a port another branch gives to the same service, or for another protocol', () => {
+    expect(allocatePort(makeRegistry(), { ...req, service: 'worker' }, { now: T0, claims: [worker] }).port).toBe(5000);
+    expect(allocatePort(makeRegistry(), req, { now: T0, claims: [{ ...worker, protocols: ['udp'] }] }).port).toBe(5000);
+  });
+
+  it('refuses an asked-for port another branch gives away, naming the branch and the way out', () => {
+    const err = (() => {
+      try {
+        allocatePort(makeRegistry(), { ...req, port: 5000 }, { now: T0, claims: [worker] });
+      } catch (e) {
+        return e as PortregError;
+      }
+    })();
+    expect(err?.exitCode).toBe(ExitCode.Refused);
+    expect(err?.code).toBe('port-claimed');
+    expect(err?.message).toBe(
+      'port 5000 is given to service "worker" of project "billing" on branch origin/feat: the two would merge into a duplicate; choose another port (or pass --no-branch-claims to take it anyway)',
+    );
+  });
+
+  it('counts claimed ports when the range is full', () => {
+    const registry = makeRegistry({ projects: { billing: project(5000, 5002, { a: { port: 5001, purpose: 'a' } }) } });
+    const claims = [worker, { ...worker, service: 'other', port: 5002 }];
+    expect(() => allocatePort(registry, req, { now: T0, claims })).toThrow(
+      'project billing: range 5000-5002 is full (1 of 3 used; 2 given away on other branches)',
+    );
+  });
+});

@@ -15,6 +15,7 @@ import type { LintFinding } from '../../src/findings.js';
 import { formatStylish } from '../../src/report/stylish.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { applyFixes, lintCase } from '../helpers/rule-tester.js';
+import type { Scenario } from '../helpers/scenario.js';
 
 const DOCS = path.join(import.meta.dirname, '../../docs/rules');
 const RULE_IDS = new Set(ALL_RULES.map((m) => m.id));
@@ -29,6 +30,27 @@ const EMPTY_REGISTRY = '{\n  "version": 1,\n  "projects": {}\n}\n';
 const DESCRIBED_FILES: Record<string, Record<string, string>> = {
   'scan-degraded': { 'billing/README.md': `${Array.from({ length: 6000 }, () => '*a*').join(' ')}\n` },
 };
+
+/**
+ * Other branches a page describes in words (port-claimed-elsewhere): the registry at the tip of
+ * each remote-tracking branch, made as `git fetch` leaves them (a commit off main, not merged).
+ */
+const DESCRIBED_BRANCHES: Record<string, Record<string, object>> = {
+  'port-claimed-elsewhere': {
+    feat: { version: 1, projects: { shop: { range: { from: 5000, to: 5099 }, services: { worker: { port: 5001, purpose: 'jobs' } } } } },
+  },
+};
+
+async function makeBranches(s: Scenario, branches: Record<string, object>): Promise<void> {
+  for (const [name, registry] of Object.entries(branches)) {
+    s.git('checkout', '-q', '-b', name);
+    await s.write('ports.registry.json', `${JSON.stringify(registry, null, 2)}\n`);
+    s.commit(name);
+    s.git('update-ref', `refs/remotes/origin/${name}`, 'HEAD');
+    s.git('checkout', '-q', 'main');
+    s.git('branch', '-q', '-D', name);
+  }
+}
 
 interface Example {
   files: Record<string, string>;
@@ -142,7 +164,8 @@ async function run(id: string, example: Example, rules: string[]) {
   const config = files['portreg.config.json'] ? (JSON.parse(files['portreg.config.json']) as object) : {};
   delete files['portreg.config.json'];
   const baseline = /--baseline (\S+)/.exec(example.command ?? '')?.[1];
-  const lint = await lintCase([id, ...rules], { files, registry, config });
+  const branches = DESCRIBED_BRANCHES[id];
+  const lint = await lintCase([id, ...rules], { files, registry, config, ...(branches ? { git: true, setup: (s) => makeBranches(s, branches) } : {}) });
   let findings = lint.findings;
   if (baseline) {
     const { kept, stale } = matchBaseline(findings, parseBaseline(await lint.scenario.read(baseline), baseline), baseline);

@@ -10,6 +10,8 @@ interface McpCommandOptions {
   token?: string;
   allowedHost?: string[];
   probe?: boolean;
+  branchClaims?: boolean;
+  git?: boolean;
 }
 
 export function mcpCommand(ctx: CommandContext): Command {
@@ -27,6 +29,10 @@ export function mcpCommand(ctx: CommandContext): Command {
     .option('--allowed-host <name...>', 'more host names the HTTP server answers to (Host and Origin checks)')
     .option('--probe', 'allocate_port skips ports something listens on right now (default, except when CI is set)')
     .option('--no-probe', 'allocate_port does not look at the ports in use on this machine')
+    .option('--branch-claims', 'allocate_port skips ports other remote-tracking branches give to another service (default; "branchClaims" in the config)')
+    .option('--no-branch-claims', 'allocate_port does not read the registry of other branches')
+    .option('--git', 'allocate_port and release_port change the registry on the git remote and push it (docs/git-allocation.md; "git" in the config)')
+    .option('--no-git', 'change the local registry, even when the config has "git"')
     .addHelpText(
       'after',
       `
@@ -40,7 +46,9 @@ writes under the same lock as "portreg allocate". Example client configuration:
     const log = (line: string) => ctx.stderr(line + '\n');
     const probe = cmd.getOptionValueSource('probe') === 'cli' ? options.probe !== false : undefined;
     const lock = storeOptions(ctx).lock;
-    const create = () => createPortregMcpServer({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, probe, now: ctx.now, log, lock });
+    const branchClaims = cmd.getOptionValueSource('branchClaims') === 'cli' ? options.branchClaims : undefined;
+    const git = cmd.getOptionValueSource('git') === 'cli' ? options.git : undefined;
+    const create = () => createPortregMcpServer({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, probe, now: ctx.now, log, lock, branchClaims, git });
 
     // Say which registry the calls will use; a missing one is not fatal (each call says what to do).
     const where = await locateRegistry({ cwd: ctx.cwd, explicit: options.registry, env: ctx.env }).then(

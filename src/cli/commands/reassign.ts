@@ -6,6 +6,8 @@ import { serializeRegistry } from '../../registry/serialize.js';
 import { projectMoveChange, reassignmentChange } from '../../registry/operations.js';
 import { assertWritable } from '../../registry/store.js';
 import { formatRange } from '../../registry/types.js';
+import { commitMessage } from '../../registry/remote.js';
+import { remoteTargetFor, withGitOptions } from '../git-mode.js';
 import { outputFormat, parsePort, parseRangeArg, storeOptions, withCommonOptions, type CommandContext, type CommonOptions } from '../context.js';
 
 interface RewriteFlags extends CommonOptions {
@@ -24,6 +26,9 @@ restored. After writing, the tree is scanned again and must show every port wher
 The generated text that exists (regions between portreg markers, .supervisor-specific files, the
 configured TypeScript module) and that the move changes is refreshed in the same step; none is created.
 Files with uncommitted changes are refused unless --allow-dirty.
+--git (or "git" in portreg.config.json): the registry change is pushed to the remote's branch of
+record first (this tree's registry must be that branch's: git pull first), then this tree is
+rewritten the same way; commit it and git pull. See docs/git-allocation.md.
 Exit codes: 0 done (or planned), 1 refused, 2 usage or registry error, 3 registry locked.`;
 
 function rewriteOptions(ctx: CommandContext, options: RewriteFlags) {
@@ -40,25 +45,39 @@ async function livePortsFor(ctx: CommandContext, cmd: Command, options: { probe?
 }
 
 export function reassignCommand(ctx: CommandContext): Command {
-  const cmd = withCommonOptions(
-    new Command('reassign')
-      .description('move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it')
-      .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
-      .requiredOption('--service <name>', 'the service')
-      .option('--port <n>', 'the new port (checked: in range, free, not reserved, not in quarantine)')
-      .option('--next', "the allocator's choice: the lowest free port of the project's range")
-      .option('--reason <text>', 'why, kept with the old port in the history')
-      .option('--write', 'apply the changes (default: show them)')
-      .option('--allow-dirty', 'rewrite files that have uncommitted changes')
-      .option('--code', 'also move port literals in TypeScript and JavaScript (or "code": true in portreg.config.json)')
-      .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
-      .option('--no-probe', 'do not look at the ports in use on this machine'),
+  const cmd = withGitOptions(
+    withCommonOptions(
+      new Command('reassign')
+        .description('move a service to another port: the registry (old port kept in its history, in quarantine) and every config that uses it')
+        .option('--project <name>', 'the project (default: "project" in portreg.config.json)')
+        .requiredOption('--service <name>', 'the service')
+        .option('--port <n>', 'the new port (checked: in range, free, not reserved, not in quarantine)')
+        .option('--next', "the allocator's choice: the lowest free port of the project's range")
+        .option('--reason <text>', 'why, kept with the old port in the history')
+        .option('--write', 'apply the changes (default: show them)')
+        .option('--allow-dirty', 'rewrite files that have uncommitted changes')
+        .option('--code', 'also move port literals in TypeScript and JavaScript (or "code": true in portreg.config.json)')
+        .option('--probe', 'with --next, skip ports something listens on right now (default, except when CI is set)')
+        .option('--no-probe', 'do not look at the ports in use on this machine'),
+    ),
   ).addHelpText('after', REWRITE_HELP);
   cmd.action(
-    async (options: RewriteFlags & { project?: string; service: string; port?: string; next?: boolean; reason?: string; probe?: boolean; code?: boolean }) => {
+    async (
+      options: RewriteFlags & {
+        project?: string;
+        service: string;
+        port?: string;
+        next?: boolean;
+        reason?: string;
+        probe?: boolean;
+        code?: boolean;
+        git?: boolean;
+      },
+    ) => {
       if ((options.port === undefined) === !options.next) throw usageError('usage', 'give either --port N or --next');
       const { runRewrite, openWorkspace, reassignNote } = await rewriteEngine();
       const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry, ...(options.code ? { code: true } : {}) });
+      const target = remoteTargetFor(cmd, ws.located, options);
       const project = options.project ?? ws.located.project;
       if (!project) throw usageError('usage', 'required option \'--project <name>\' not specified (or set "project" in portreg.config.json)');
       const port = options.port !== undefined ? parsePort(options.port) : undefined;
@@ -84,6 +103,7 @@ export function reassignCommand(ctx: CommandContext): Command {
         moves: [move],
         warnings: planned.warnings,
         json: { project, service: options.service, old: planned.from, new: planned.to },
+        ...(target ? { remote: { target, message: commitMessage.reassign } } : {}),
         registry: {
           preview: {
             before: loaded.text,
@@ -99,20 +119,23 @@ export function reassignCommand(ctx: CommandContext): Command {
 }
 
 export function projectMoveCommand(ctx: CommandContext): Command {
-  const cmd = withCommonOptions(
-    new Command('move')
-      .description('give a project a new range; each service keeps its offset, and its configs move with it')
-      .argument('<name>', 'project name')
-      .requiredOption('--range <from-to>', 'the new range, for example 5300-5399')
-      .option('--port <service=port...>', "a service's port in the new range, instead of its old offset (repeatable)")
-      .option('--write', 'apply the changes (default: show them)')
-      .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
+  const cmd = withGitOptions(
+    withCommonOptions(
+      new Command('move')
+        .description('give a project a new range; each service keeps its offset, and its configs move with it')
+        .argument('<name>', 'project name')
+        .requiredOption('--range <from-to>', 'the new range, for example 5300-5399')
+        .option('--port <service=port...>', "a service's port in the new range, instead of its old offset (repeatable)")
+        .option('--write', 'apply the changes (default: show them)')
+        .option('--allow-dirty', 'rewrite files that have uncommitted changes'),
+    ),
   ).addHelpText('after', REWRITE_HELP);
-  cmd.action(async (name: string, options: RewriteFlags & { range: string; port?: string[] }) => {
+  cmd.action(async (name: string, options: RewriteFlags & { range: string; port?: string[]; git?: boolean }) => {
     const range = parseRangeArg(options.range);
     const ports = parseServicePorts(options.port ?? []);
     const { runRewrite, openWorkspace } = await rewriteEngine();
     const ws = await openWorkspace({ cwd: ctx.cwd, env: ctx.env, registry: options.registry });
+    const target = remoteTargetFor(cmd, ws.located, options);
     const loaded = await loadRegistry(ws.located.path, { now: ctx.now(), cwd: ctx.cwd });
     const registry = assertWritable(loaded);
     const planned = moveProject(registry, name, range, { now: ctx.now() }, ports);
@@ -131,6 +154,7 @@ export function projectMoveCommand(ctx: CommandContext): Command {
       moves: planned.moves,
       warnings: planned.warnings,
       json: { project: name, from: planned.from, to: planned.to },
+      ...(target ? { remote: { target, message: commitMessage.projectMove } } : {}),
       registry: {
         preview: {
           before: loaded.text,
