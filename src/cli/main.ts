@@ -24,6 +24,7 @@ const COMMANDS: [name: string, load: CommandFactory][] = [
   ['lint', async (ctx) => (await import('./commands/lint.js')).lintCommand(ctx)],
   ['ps', async (ctx) => (await import('./commands/ps.js')).psCommand(ctx)],
   ['doctor', async (ctx) => (await import('./commands/doctor.js')).doctorCommand(ctx)],
+  ['map', async (ctx) => (await import('./commands/map.js')).mapCommand(ctx)],
   ['mcp', async (ctx) => (await import('./commands/mcp.js')).mcpCommand(ctx)],
   ['reassign', async (ctx) => (await import('./commands/reassign.js')).reassignCommand(ctx)],
   ['migrate', async (ctx) => (await import('./commands/migrate.js')).migrateCommand(ctx)],
