@@ -137,6 +137,8 @@ export function bandSvg(model: MapModel, view: PortView, options: BandOptions): 
   const marks: { project: string | null; mark: MapModel['unowned'][number] }[] = [];
   for (const p of model.projects) if (shown(p.name)) for (const m of p.marks) marks.push({ project: p.name, mark: m });
   if (only === null) for (const m of model.unowned) marks.push({ project: null, mark: m });
+  // Flagged marks last, so a red one is never hidden under another project's mark on the same port.
+  marks.sort((a, b) => Number(a.mark.flagged) - Number(b.mark.flagged));
   for (const { project, mark: m } of marks) {
     const c = clip({ from: m.port, to: m.to });
     if (!c) continue;
