@@ -10,9 +10,12 @@
  * - A mark is a port a project uses: registered for one of its services, or published by its own
  *   files (a host port: `isHostPort`). Mentions in docs are not uses; their findings still show.
  * - A finding is placed on a project and a port through the inventory: the port fact at its exact
- *   place, else the project of its file; what neither names (a registry finding) stays unplaced.
+ *   place, else the project of its file; a finding in the registry file, through the entry its line
+ *   lies in (a service: its project and port; a project: the project). The rest (a reservation's
+ *   finding) stays unplaced.
  */
 import type { Finding, Severity } from '../findings.js';
+import type { JsonDocument } from '../registry/json-document.js';
 import type { Protocol } from '../protocol.js';
 import { portIndexOf } from '../registry/port-index.js';
 import { DEFAULT_PROJECT_SPACE, rangeSize, serviceProtocols, type PortRange, type Registry } from '../registry/types.js';
@@ -28,6 +31,8 @@ export interface MapInput {
   files: readonly Pick<ScannedFile, 'path' | 'project'>[];
   /** The lint findings (after suppressions and baseline), as `portreg lint` reports them. */
   findings: readonly Finding[];
+  /** The registry's text, named as the findings name it: its findings are placed on the entry at their line. */
+  registryFile?: { path: string; doc: Pick<JsonDocument, 'locationAt'> };
 }
 
 export interface MapService {
@@ -132,9 +137,11 @@ export function buildMapModel(input: MapInput): MapModel {
   for (const p of input.ports) if (!factAt.has(placeKey(p.file, p.line, p.column))) factAt.set(placeKey(p.file, p.line, p.column), p);
   const projectOfFile = new Map(input.files.map((f) => [f.path, f.project]));
 
+  const inRegistry = registryEntries(input);
   const findings: MapFinding[] = input.findings.map((f) => {
     const fact = factAt.get(placeKey(f.file, f.line, f.column));
-    const project = fact?.project ?? projectOfFile.get(f.file) ?? null;
+    const entry = fact ? undefined : inRegistry(f);
+    const project = fact?.project ?? entry?.project ?? projectOfFile.get(f.file) ?? null;
     return {
       ruleId: f.ruleId,
       severity: f.severity,
@@ -143,7 +150,7 @@ export function buildMapModel(input: MapInput): MapModel {
       line: f.line,
       column: f.column,
       project: project !== null && Object.hasOwn(registry.projects, project) ? project : null,
-      port: fact?.published ?? null,
+      port: fact?.published ?? entry?.port ?? null,
     };
   });
   const flaggedPlaces = new Set(input.findings.map((f) => placeKey(f.file, f.line, f.column)));
@@ -251,6 +258,36 @@ export function buildMapModel(input: MapInput): MapModel {
     },
   };
 }
+
+/**
+ * The registry entry a finding in the registry file lies in: the innermost of the projects' and
+ * services' entries whose lines hold its line. The entries' places are looked up only when a
+ * finding is in the registry file.
+ */
+function registryEntries(input: MapInput): (f: Finding) => { project: string; port: number | null } | undefined {
+  const file = input.registryFile;
+  if (!file) return () => undefined;
+  let entries: { project: string; port: number | null; line: number; endLine: number }[] | undefined;
+  return (f) => {
+    if (f.file !== file.path) return undefined;
+    entries ??= Object.entries(input.registry.projects).flatMap(([project, p]) => [
+      { project, port: null, ...lines(file.doc.locationAt(['projects', project])) },
+      ...Object.entries(p.services ?? {}).map(([service, s]) => ({
+        project,
+        port: s.port,
+        ...lines(file.doc.locationAt(['projects', project, 'services', service])),
+      })),
+    ]);
+    let best: (typeof entries)[number] | undefined;
+    for (const e of entries) {
+      if (f.line < e.line || f.line > e.endLine) continue;
+      if (!best || e.endLine - e.line < best.endLine - best.line) best = e;
+    }
+    return best && { project: best.project, port: best.port };
+  };
+}
+
+const lines = (l: { line: number; endLine: number }) => ({ line: l.line, endLine: l.endLine });
 
 /** `slots: { width }` of a project (issue 15), when the registry has it and it is a positive whole number. */
 function slotsOf(project: object, range: PortRange): MapSlots | null {

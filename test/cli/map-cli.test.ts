@@ -33,10 +33,11 @@ describe('portreg map', () => {
       ['port-foreign', 'billing/compose.yaml:9:10', 'billing', 5200],
       ['port-out-of-range', 'billing/compose.yaml:13:10', 'billing', 5250],
       ['port-unowned', 'billing/README.md:3:23', 'billing', 5109],
-      ['registry-unused', 'ports.registry.json:121:19', null, null],
+      // In the registry: placed on the service entry its line lies in.
+      ['registry-unused', 'ports.registry.json:121:19', 'billing', 5102],
     ]);
     expect(model.projects.map((p) => [p.name, p.range.from, p.marks.map((m) => `${m.port}${m.registered ? '' : '?'}${m.flagged ? '!' : ''}`)])).toEqual([
-      ['billing', 5100, ['5101', '5102', '5200?!', '5250?!']],
+      ['billing', 5100, ['5101', '5102!', '5200?!', '5250?!']],
       ['shop', 5200, ['5200']],
       ['evil', 5300, ['5301']],
       ['ops', 5400, []],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings.js';
 import { buildMapModel, subtractRanges, type MapInput } from '../../src/map/model.js';
+import { JsonDocument } from '../../src/registry/json-document.js';
 import type { Registry } from '../../src/registry/types.js';
 import type { PortFact } from '../../src/scan/scan.js';
 
@@ -257,5 +258,42 @@ describe('buildMapModel: a range outside the space, the default space', () => {
     expect(model.extent).toEqual({ from: 5000, to: 40099 });
     expect(model.projects[0]!.outsideSpace).toBe(true);
     expect(model.free).toEqual([{ from: 5000, to: 32767 }]);
+  });
+});
+
+describe('buildMapModel: findings in the registry file', () => {
+  it('places each on the innermost entry its line lies in: a service (project and port), a project, or none', () => {
+    const reg = registry({
+      web: { range: { from: 5100, to: 5199 }, services: { api: { port: 5101, purpose: 'API' }, ui: { port: 5102, purpose: 'UI' } } },
+      db: { range: { from: 5000, to: 5099 } },
+    });
+    const text = `${JSON.stringify(reg, null, 2)}\n`;
+    const lineOf = (needle: string, at = text.indexOf(needle)) => text.slice(0, at).split('\n').length;
+    const at = (line: number, ruleId: string) => finding({ file: 'ports.registry.json', line, column: 7, ruleId, message: ruleId });
+    const model = buildMapModel(
+      input(reg, {
+        registryFile: { path: 'ports.registry.json', doc: new JsonDocument(text) },
+        findings: [
+          at(lineOf('"purpose": "UI"'), 'in-ui'),
+          at(lineOf('"from": 5100'), 'in-web-range'),
+          // db's range, not the project space's (the first "from": 5000).
+          at(lineOf('', text.lastIndexOf('"from": 5000')), 'in-db'),
+          at(lineOf('"Flaky port"'), 'in-reserved'),
+          // Another file at the same line: not the registry's.
+          finding({ file: 'other.json', line: lineOf('"purpose": "UI"'), column: 7, ruleId: 'elsewhere', message: 'x' }),
+        ],
+      }),
+    );
+    expect(model.findings.map((f) => [f.ruleId, f.project, f.port])).toEqual([
+      ['in-ui', 'web', 5102],
+      ['in-web-range', 'web', null],
+      ['in-db', 'db', null],
+      ['in-reserved', null, null],
+      ['elsewhere', null, null],
+    ]);
+    expect(model.projects.find((p) => p.name === 'web')!.marks.map((m) => [m.port, m.flagged])).toEqual([
+      [5101, false],
+      [5102, true],
+    ]);
   });
 });

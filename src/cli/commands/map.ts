@@ -62,6 +62,7 @@ Exit codes: 0 written, 2 usage, configuration or an unreadable registry (its pro
         ports: scan.ports.map((p) => ({ ...p, file: tree.shown(p.file) })),
         files: scan.files.map((f) => ({ path: tree.shown(f.path), project: f.project })),
         findings: outcome.findings,
+        registryFile: { path: tree.shown(tree.registryFile), doc: prepared.registry.doc },
       });
       const text = options.format === 'svg' ? renderMapSvg(model) : renderMapHtml(model, { source: tree.shown(tree.registryFile) });
 

@@ -132,6 +132,9 @@ export const CLIENT_SCRIPT = String.raw`(() => {
     for (const r of rows) r.classList.toggle('selected', r.dataset.project === name);
     showDetails(p);
     setView(p.range.from - pad, p.range.to + pad);
+    // Chosen from the table far below: bring the controls, the band and the details into view.
+    const box = band.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) document.querySelector('.controls').scrollIntoView({ block: 'start' });
   }
 
   function matches(p, q) {
