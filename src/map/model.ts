@@ -193,7 +193,10 @@ export function buildMapModel(input: MapInput): MapModel {
 
   const findingsOf = new Map<string, number[]>();
   findings.forEach((f, i) => {
-    if (f.project !== null) findingsOf.set(f.project, [...(findingsOf.get(f.project) ?? []), i]);
+    if (f.project === null) return;
+    const list = findingsOf.get(f.project);
+    if (list) list.push(i);
+    else findingsOf.set(f.project, [i]);
   });
 
   const projects: MapProject[] = Object.entries(registry.projects)
@@ -230,14 +233,16 @@ export function buildMapModel(input: MapInput): MapModel {
   const free = subtractRanges(space, taken);
 
   const unowned = sortedMarks(null);
-  const used = [
-    ...projects.flatMap((p) => [p.range, ...p.marks.map((m) => ({ from: m.port, to: m.to }))]),
-    ...unowned.map((m) => ({ from: m.port, to: m.to })),
-  ];
-  const extent = {
-    from: Math.min(space.from, ...used.map((r) => r.from)),
-    to: Math.max(space.to, ...used.map((r) => r.to)),
+  const extent = { from: space.from, to: space.to };
+  const widen = (from: number, to: number) => {
+    extent.from = Math.min(extent.from, from);
+    extent.to = Math.max(extent.to, to);
   };
+  for (const p of projects) {
+    widen(p.range.from, p.range.to);
+    for (const m of p.marks) widen(m.port, m.to);
+  }
+  for (const m of unowned) widen(m.port, m.to);
 
   return {
     version: MAP_MODEL_VERSION,

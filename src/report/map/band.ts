@@ -109,11 +109,12 @@ export function bandSvg(model: MapModel, view: PortView, options: BandOptions): 
     if (!c) continue;
     const b = box(c);
     const selected = options.selected === p.name;
-    const stroke = errors(p) ? '#d32f2f' : selected ? '#0d2c54' : '#4a78b5';
+    const flagged = errors(p);
+    const stroke = flagged ? '#d32f2f' : selected ? '#0d2c54' : '#4a78b5';
     const tip = `${p.name} ${fmt(p.range)}: ${p.services.length} service${p.services.length === 1 ? '' : 's'}${p.slots ? `, ${p.slots.count} slots of ${p.slots.width}` : ''}${p.findings.length ? `, ${p.findings.length} finding${p.findings.length === 1 ? '' : 's'}` : ''}`;
     out.push(`<g class="project${selected ? ' selected' : ''}" data-project="${esc(p.name)}" cursor="pointer">`);
     out.push(
-      `<rect x="${b.x}" y="38" width="${b.w}" height="40" fill="${selected ? '#b3cdef' : '#dbe7f7'}" stroke="${stroke}" stroke-width="${selected || errors(p) ? 2 : 1}"/>`,
+      `<rect x="${b.x}" y="38" width="${b.w}" height="40" fill="${selected ? '#b3cdef' : '#dbe7f7'}" stroke="${stroke}" stroke-width="${selected || flagged ? 2 : 1}"/>`,
     );
     if (p.slots) {
       for (let k = 1; k < p.slots.count; k++) {
