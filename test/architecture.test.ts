@@ -77,9 +77,11 @@ const ALLOWED: Record<string, { values: string[]; types?: string[] }> = {
   config: { values: ['kernel', 'util', 'generated', 'registry', 'config', 'fix'] },
   scan: { values: ['kernel', 'util', 'parse', 'registry', 'config', 'scan'] },
   rules: { values: ['kernel', 'util', 'parse', 'registry', 'scan', 'rules'], types: ['generate', 'fix'] },
-  report: { values: ['kernel', 'util', 'report'], types: ['lint', 'rules', 'scan', 'parse', 'registry'] },
   // Slot leases are machine state beside the registry: they read it, what listens, and write env files as one change set.
   slots: { values: ['kernel', 'util', 'parse', 'registry', 'config', 'live', 'generate', 'fix', 'slots'] },
+  // The port map's model: registry + inventory + findings -> what the map draws (pure).
+  map: { values: ['kernel', 'util', 'registry', 'scan', 'map'], types: ['parse', 'lint'] },
+  report: { values: ['kernel', 'util', 'report'], types: ['lint', 'rules', 'scan', 'parse', 'registry', 'map'] },
 };
 
 const FACES = new Set(['cli', 'mcp']);
@@ -132,7 +134,7 @@ describe('architecture: folder edges of src/', () => {
       'generate/plan.ts -> mcp/server.ts: nothing below the faces imports mcp/',
       'parse/compose.ts -> scan/scan.ts (types): parse/ may import kernel, util, parse',
       'registry/store.ts -> rules/index.ts: registry/ may import kernel, util, generated, registry, parse (types)',
-      'report/markdown.ts -> rules/types.ts: report/ may import kernel, util, report, lint (types), rules (types), scan (types), parse (types), registry (types)',
+      'report/markdown.ts -> rules/types.ts: report/ may import kernel, util, report, lint (types), rules (types), scan (types), parse (types), registry (types), map (types)',
       'rewrite/plan.ts -> cli/context.ts (types): nothing below cli/ imports cli/',
     ]);
   });

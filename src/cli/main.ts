@@ -27,6 +27,7 @@ const COMMANDS: [name: string, load: CommandFactory][] = [
   ['slot', async (ctx) => (await import('./commands/slot.js')).slotCommand(ctx)],
   ['env', async (ctx) => (await import('./commands/env.js')).envCommand(ctx)],
   ['hooks', async (ctx) => (await import('./commands/hooks.js')).hooksCommand(ctx)],
+  ['map', async (ctx) => (await import('./commands/map.js')).mapCommand(ctx)],
   ['mcp', async (ctx) => (await import('./commands/mcp.js')).mcpCommand(ctx)],
   ['reassign', async (ctx) => (await import('./commands/reassign.js')).reassignCommand(ctx)],
   ['migrate', async (ctx) => (await import('./commands/migrate.js')).migrateCommand(ctx)],

@@ -16,6 +16,7 @@ import { isOff } from './severity.js';
 import type { BaselineFile } from './baseline.js';
 import type { FixedFile } from './fix-passes.js';
 import { knownRuleIds, lint, type LintFinding, type LintResult } from './lint.js';
+import type { ScanResult } from '../scan/scan.js';
 import { reportsOnFile, resolveScope, type LintScope, type RegistryChangeSummary } from './scope.js';
 
 export type { LintScope, RegistryChangeSummary } from './scope.js';
@@ -125,6 +126,8 @@ export interface LintTreeResult extends LintRunResult {
   fixed: FixedFile[];
   /** With updateBaseline: the baseline written and how many findings it holds (`findings` are those findings). */
   baselineWritten?: { file: string; count: number };
+  /** The inventory the findings come from (paths from the root; `tree.shown` names them as findings do); none when the registry is unreadable. */
+  scan?: ScanResult;
 }
 
 /**
@@ -150,7 +153,7 @@ export async function lintPrepared(prepared: PreparedLint, options: LintWorkflow
     fixed = fixing.changes.map((c) => ({ ...c, file: prepared.tree.shown(c.file) }));
   }
   let findings = prepared.present(result.findings);
-  const done = { ...base, fixed, skipped: result.skipped, registryReadable: true };
+  const done = { ...base, fixed, skipped: result.skipped, registryReadable: true, scan: result.scan };
   if (prepared.baseline) {
     const baselines = await import('./baseline.js');
     if (prepared.baseline.update) {
@@ -178,7 +181,7 @@ export async function fixTree(options: RunLintOptions & { quiet?: boolean; dryRu
 
 /** lintTree without fixes: the findings as the user sees them. */
 export async function runLint(options: RunLintOptions): Promise<LintRunResult> {
-  const { fixed: _fixed, baselineWritten: _written, ...run } = await lintTree(options);
+  const { fixed: _fixed, baselineWritten: _written, scan: _scan, ...run } = await lintTree(options);
   return run;
 }
 

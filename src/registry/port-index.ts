@@ -180,9 +180,10 @@ export class PortIndex {
   /**
    * The reservations a project's range may not overlap: severity error, for every protocol. One
    * for a single protocol leaves the port to the project for the others (allocated and checked
-   * port by port), so it does not cost the project its range.
+   * port by port), so it does not cost the project its range. With `project` null, no owner is
+   * exempt: what keeps every project out (the map's free blocks).
    */
-  reservedInRange(range: PortRange, project: string): ApplicableReservation[] {
+  reservedInRange(range: PortRange, project: string | null): ApplicableReservation[] {
     return this.reservationsFor(range, project, PROTOCOLS).filter((r) => r.severity === 'error' && r.reservation.protocol === undefined);
   }
 
