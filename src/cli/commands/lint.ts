@@ -111,7 +111,11 @@ Exit codes: 0 no errors and warnings within --max-warnings, 1 findings, 2 usage,
       // One line, however many rules a partial lint skips: a pre-commit run says it on every commit.
       if (outcome.skipped.length) ctx.stderr(`portreg: ${skippedLine(outcome.skipped)}\n`);
       const fixes = dryRun && options.format === 'json' ? dryRun.map((f) => ({ file: f.file, output: f.after.toString('utf8') })) : undefined;
-      await emit({ findings, skipped: outcome.skipped, ...(fixes ? { fixes } : {}) }, options);
+      // --quiet keeps a clean run silent, as ESLint's does; otherwise a clean run says how much it checked.
+      await emit(
+        { findings, skipped: outcome.skipped, ...(fixes ? { fixes } : {}), ...(options.quiet ? {} : { filesChecked: outcome.filesChecked }) },
+        options,
+      );
 
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
