@@ -339,7 +339,7 @@ describe('portreg lint: exit codes', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are stylish, json, sarif, github, markdown.\n",
+      stderr: "portreg: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are stylish, json, sarif, github, markdown.\n",
     });
   });
 
@@ -350,7 +350,7 @@ describe('portreg lint: exit codes', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: 'portreg: portreg.config.json:4:5: unknown rule "port-unsafety" (see docs/rules/README.md for the list)\n',
+      stderr: 'portreg: portreg.config.json:4:5: unknown rule "port-unsafety" (did you mean "port-unsafe"? see docs/rules/README.md for the list)\n',
     };
     expect(await lint(dir, [])).toEqual(expected);
   });
