@@ -11,6 +11,9 @@ import { CLI, REPO_ROOT, testEnv } from '../helpers/cli.js';
 
 type Port = ScanResult['ports'][number];
 
+/** The text without its SGR escapes (ESC [ n m). */
+const stripAnsi = (s: string) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '');
+
 function port(p: Partial<Port>): Port {
   return {
     kind: 'published',
@@ -78,7 +81,7 @@ describe('the scan table', () => {
     );
     expect(lines[4]!.startsWith('  \u001b[33m$WORKER_PORT\u001b[39m  ')).toBe(true);
     // Without the escapes, the same text as without colour.
-    expect(text.replace(/\u001b\[\d+m/g, '')).toBe(formatScanTable(RESULT, { color: false }));
+    expect(stripAnsi(text)).toBe(formatScanTable(RESULT, { color: false }));
   });
 
   it('an empty inventory: no header, no legend', () => {
@@ -104,7 +107,7 @@ describe.runIf(hasScript)('portreg scan on a terminal (util-linux script gives i
     const plain = onTty('', { NO_COLOR: '1' });
     expect(plain).not.toContain('\u001b[');
     expect(plain.split('\n')[1]).toBe('queue');
-    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+    expect(stripAnsi(coloured)).toBe(plain);
     expect(onTty('--no-color')).toBe(plain);
   });
 });
