@@ -6,6 +6,8 @@ set -uo pipefail
 cli="$GITHUB_ACTION_PATH/dist/bundle/main.js"
 common=()
 if [ -n "${INPUT_REGISTRY:-}" ]; then common+=(--registry "$INPUT_REGISTRY"); fi
+# A pull-request check: only the files changed since the merge base with this ref (needs fetch-depth: 0).
+if [ -n "${INPUT_CHANGED_SINCE:-}" ]; then common+=(--changed-since "$INPUT_CHANGED_SINCE"); fi
 
 if [ -n "${INPUT_SARIF_FILE:-}" ]; then
   # A SARIF file left from an earlier run must not pass for this one's.

@@ -4,6 +4,7 @@ import { usageError } from '../errors.js';
 import { locateRegistry, type LocatedRegistry } from '../config/locate-registry.js';
 import { branchClaimsEnabled } from '../config/load-config.js';
 import type { BranchClaim } from '../registry/port-index.js';
+import type { LockOptions } from '../registry/lock.js';
 
 /** What every command gets: where it runs, how to print, and the registry it works on. */
 export interface CommandContext {
@@ -71,9 +72,11 @@ export function plural(n: number, word: string): string {
  * Options for registry writes. PORTREG_LOCK_TIMEOUT (seconds, default 10) is how long a
  * command waits for another one's lock: a busy CI may want longer, a test shorter.
  */
-export function storeOptions(ctx: CommandContext): { now: Date; cwd: string; lock: { timeoutMs?: number } } {
+export function storeOptions(ctx: CommandContext): { now: Date; cwd: string; lock: LockOptions } {
   const seconds = Number(ctx.env.PORTREG_LOCK_TIMEOUT);
-  return { now: ctx.now(), cwd: ctx.cwd, lock: Number.isFinite(seconds) && seconds >= 0 && ctx.env.PORTREG_LOCK_TIMEOUT ? { timeoutMs: seconds * 1000 } : {} };
+  const timeout = Number.isFinite(seconds) && seconds >= 0 && ctx.env.PORTREG_LOCK_TIMEOUT ? { timeoutMs: seconds * 1000 } : {};
+  // A wait of more than a second says who holds the lock, so the command does not just seem to hang.
+  return { now: ctx.now(), cwd: ctx.cwd, lock: { ...timeout, onWait: (holder) => ctx.stderr(`portreg: waiting for the registry lock, held by ${holder}\n`) } };
 }
 
 /**

@@ -55,7 +55,6 @@ export async function buildProgram(ctx: CommandContext, argv?: string[]): Promis
     .description('Keep network ports straight across projects that share machines: a port registry in git, a safe allocator, and checks for configs.')
     .version(packageVersion(), '-v, --version')
     .showSuggestionAfterError()
-    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .addHelpText(
       'after',
       `
@@ -63,13 +62,30 @@ Exit codes: 0 done, 1 findings or a refusal, 2 usage, configuration or an unread
     );
   const wanted = argv ? commandsFor(argv) : COMMANDS;
   for (const cmd of await Promise.all(wanted.map(([, load]) => load(ctx)))) program.addCommand(cmd);
-  // Commander exits with 1 on usage errors; ours is 2. Apply to every subcommand.
+  // Commander exits with 1 on usage errors; ours is 2. Its output goes where the context says, and
+  // its errors read as ours do. Apply to every subcommand (addCommand does not pass settings on).
+  const output = { writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: (text: string, write: (t: string) => void) => write(usageMessage(text)) };
   const override = (c: Command) => {
     c.exitOverride();
+    c.configureOutput(output);
     c.commands.forEach(override);
   };
   override(program);
   return program;
+}
+
+/**
+ * Commander's usage error as portreg says errors: `portreg: unknown command 'registy' (did you mean
+ * registry?)` on one line, instead of `error: unknown command 'registy'` and a second line.
+ */
+export function usageMessage(text: string): string {
+  const [first = '', ...rest] = text.trimEnd().split('\n');
+  const hint = rest.map((l) => /^\(Did you mean (.+)\?\)$/.exec(l.trim())).find(Boolean);
+  const others = rest.filter((l) => !/^\(Did you mean .+\?\)$/.test(l.trim()));
+  const message = first.replace(/^error: /, '');
+  const help = !hint && message.startsWith('unknown command') ? ' (portreg --help lists the commands)' : '';
+  const head = `portreg: ${message}${hint ? ` (did you mean ${hint[1]}?)` : help}`;
+  return [head, ...others].join('\n') + '\n';
 }
 
 export async function run(argv: string[], ctx: CommandContext): Promise<number> {

@@ -8,6 +8,8 @@ import { usageError } from '../errors.js';
 import { JsonDocument } from '../registry/json-document.js';
 import { displayPathFor } from '../registry/load.js';
 import type { RemoteTarget } from '../registry/remote.js';
+import { schemaFile } from '../package-info.js';
+import { nearest } from '../util/suggest.js';
 
 export interface PortregConfig {
   registry?: string;
@@ -78,7 +80,9 @@ export function parseConfig(text: string, file: string, cwd = process.cwd()): Lo
     const segs = e.instancePath.split('/').slice(1);
     const extra = e.keyword === 'additionalProperties' ? [(e.params as { additionalProperty: string }).additionalProperty] : [];
     const at = doc.locationAt([...basePath, ...segs, ...extra], { key: extra.length > 0 });
-    const what = extra.length ? `unknown setting "${extra[0]}"` : `${segs.join('.') || 'config'} ${e.message}`;
+    const what = extra.length
+      ? `unknown setting "${extra[0]}"${didYouMean(extra[0]!, settingsAt(e.schemaPath))}`
+      : `${segs.join('.') || 'config'} ${e.message}`;
     throw usageError('config-invalid', `${shown}:${at.line}:${at.column}: ${what}`);
   }
   return { file, config: data as PortregConfig };
@@ -93,7 +97,7 @@ export function checkRuleIds(loaded: LoadedConfig, known: Set<string>, cwd = pro
   const at = doc.locationAt([...base, 'rules', unknown[0]!], { key: true });
   throw usageError(
     'config-invalid',
-    `${displayPathFor(loaded.file, cwd)}:${at.line}:${at.column}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/rules/README.md for the list)`,
+    `${displayPathFor(loaded.file, cwd)}:${at.line}:${at.column}: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (${ruleHint(unknown[0]!, known)}see docs/rules/README.md for the list)`,
   );
 }
 
@@ -117,4 +121,32 @@ export function remoteTargetOf(config: LoadedConfig | undefined, flag?: boolean)
     branch: settings?.branch ?? DEFAULT_REMOTE_TARGET.branch,
     tries: settings?.tries ?? DEFAULT_REMOTE_TARGET.tries,
   };
+}
+
+/** `did you mean "port-unsafe"? ` when a known rule is near the unknown one, else nothing. */
+function ruleHint(id: string, known: Iterable<string>): string {
+  const near = nearest(id, known);
+  return near ? `did you mean "${near}"? ` : '';
+}
+
+/** ` (did you mean "registry"?)` when a known name is near the unknown one, else nothing. */
+function didYouMean(word: string, known: Iterable<string>): string {
+  const near = nearest(word, known);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+/**
+ * The settings an object of the config schema allows, from the schema that ships with portreg (the
+ * one the validator was compiled from): `schemaPath` is where the additionalProperties error arose,
+ * such as `#/properties/generate/additionalProperties`.
+ */
+function settingsAt(schemaPath: string): string[] {
+  try {
+    let node = JSON.parse(readFileSync(schemaFile('portreg.config.schema.json'), 'utf8')) as Record<string, unknown>;
+    for (const seg of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = node[decodeURIComponent(seg)] as Record<string, unknown>;
+    return Object.keys((node.properties as Record<string, unknown> | undefined) ?? {}).filter((k) => k !== '$schema');
+  } catch {
+    // No schema beside the code (a library copied without it): no hint, the error stands.
+    return [];
+  }
 }

@@ -95,3 +95,66 @@ export function supervisorMarkdown(project: ProjectView, registry: Registry): st
   lines.push('', MARKERS.markdown.end);
   return lines.join('\n') + '\n';
 }
+
+/** A generated file as the diff shows it. */
+interface Shown {
+  file: string;
+  target: string;
+  before: Buffer;
+  after: Buffer;
+  created?: boolean;
+}
+
+/**
+ * The lines of a generated supervisor file that list the registry's reservations (the same in
+ * every project's file): from the `"reserved"` key or the `## Reserved` heading to the closing
+ * line. Null when the text is not shaped so (edited by hand): then nothing is folded.
+ */
+function reservationSection(text: string, json: boolean): { start: number; end: number } | null {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => (json ? l.startsWith('  "reserved": ') : l === '## Reserved'));
+  const end = lines.lastIndexOf(json ? '}' : MARKERS.markdown.end);
+  return start === -1 || end <= start ? null : { start, end };
+}
+
+function withSection(text: string, json: boolean, replacement: string | null): { section: string; text: string } | null {
+  const at = reservationSection(text, json);
+  if (!at) return null;
+  const lines = text.split('\n');
+  const section = lines.slice(at.start, at.end).join('\n');
+  return { section, text: replacement === null ? text : [...lines.slice(0, at.start), replacement, ...lines.slice(at.end)].join('\n') };
+}
+
+/**
+ * For people reading a diff of many projects: the reservation lists of the supervisor files are
+ * the same in every project, so a change to them (or a file created with them) is shown once, at
+ * the first file; the other files show one line in their place, and a file whose only change is
+ * its reservations is left out and named in `folded`. Other files pass unchanged.
+ */
+export function foldRepeatedReservations<F extends Shown>(files: F[]): { files: F[]; folded: { file: string; as: string }[] } {
+  const first = new Map<string, string>();
+  const out: F[] = [];
+  const folded: { file: string; as: string }[] = [];
+  for (const f of files) {
+    const json = f.file.endsWith('.json');
+    const after = f.target === 'supervisor' ? withSection(f.after.toString('utf8'), json, null) : null;
+    const before = f.created ? { section: '', text: '' } : after ? withSection(f.before.toString('utf8'), json, null) : null;
+    if (!after || !before) {
+      out.push(f);
+      continue;
+    }
+    const key = `${json}\0${before.section}\0${after.section}`;
+    const as = first.get(key);
+    if (as === undefined) {
+      first.set(key, f.file);
+      out.push(f);
+      continue;
+    }
+    const line = json ? `  "reserved": "(the same as in ${as})"` : `(the reservations: the same as in ${as})`;
+    const shownBefore = f.created ? '' : withSection(f.before.toString('utf8'), json, line)!.text;
+    const shownAfter = withSection(f.after.toString('utf8'), json, line)!.text;
+    if (!f.created && shownBefore === shownAfter) folded.push({ file: f.file, as });
+    else out.push({ ...f, before: Buffer.from(shownBefore), after: Buffer.from(shownAfter) });
+  }
+  return { files: out, folded };
+}

@@ -48,6 +48,8 @@ export interface LintResult {
   scan: ScanResult;
   /** Rules that did not run, and why. */
   skipped: { ruleId: string; reason: string }[];
+  /** How many files the report covers (the scanned files in its scope, and the registry when in it): "0 problems in N files". */
+  filesChecked: number;
 }
 
 export async function lint(options: LintOptions): Promise<LintResult> {
@@ -107,19 +109,23 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   // One severity step for every finding, unused-suppression included; the most specific error is chosen among the errors it leaves.
   findings = applySeverities(findings, options.rules);
   findings = oneErrorPerOccurrence(findings);
-  if (options.only || options.onlyFolders || options.onlyProjects) findings = findings.filter(inReportScope(options, scan));
+  const scoped = options.only || options.onlyFolders || options.onlyProjects;
+  const inScope = scoped ? inReportScope(options, scan) : () => true;
+  if (scoped) findings = findings.filter((f) => inScope(f.file));
   findings.sort(compareFindings);
-  return { findings, scan, skipped };
+  const scannedFiles = new Set(scan.files.map((f) => f.path));
+  const filesChecked = [...scannedFiles].filter(inScope).length + (!scannedFiles.has(registryFile) && inScope(registryFile) ? 1 : 0);
+  return { findings, scan, skipped, filesChecked };
 }
 
 /** The report's scope: a file given, a file under a folder given, or a file of a project given. */
-function inReportScope(options: LintOptions, scan: ScanResult): (f: LintFinding) => boolean {
+function inReportScope(options: LintOptions, scan: ScanResult): (file: string) => boolean {
   const projectOf = new Map(scan.files.map((f) => [f.path, f.project]));
   const folders = options.onlyFolders ?? [];
-  return (f) => {
-    if (options.only?.has(f.file)) return true;
-    if (underAny(f.file, folders)) return true;
-    const project = projectOf.get(f.file);
+  return (file) => {
+    if (options.only?.has(file)) return true;
+    if (underAny(file, folders)) return true;
+    const project = projectOf.get(file);
     return Boolean(project && options.onlyProjects?.has(project));
   };
 }

@@ -112,6 +112,8 @@ export interface LintRunResult {
   /** False when the registry cannot be read: the findings are what is wrong with it. */
   registryReadable: boolean;
   registryChanged: RegistryChangeSummary | null;
+  /** How many files the report covers (0 when the registry cannot be read). */
+  filesChecked: number;
 }
 
 export interface LintWorkflowOptions {
@@ -136,7 +138,7 @@ export interface LintTreeResult extends LintRunResult {
  */
 export async function lintPrepared(prepared: PreparedLint, options: LintWorkflowOptions = {}): Promise<LintTreeResult> {
   const base = { top: prepared.tree.top, registryChanged: prepared.scope.registryChanged, fixed: [] };
-  if (!prepared.registry.data) return { ...base, findings: prepared.registryFindings(), skipped: [], registryReadable: false };
+  if (!prepared.registry.data) return { ...base, findings: prepared.registryFindings(), skipped: [], registryReadable: false, filesChecked: 0 };
   let result = await prepared.run();
   let fixed: FixedFile[] = [];
   if (options.fix) {
@@ -153,7 +155,7 @@ export async function lintPrepared(prepared: PreparedLint, options: LintWorkflow
     fixed = fixing.changes.map((c) => ({ ...c, file: prepared.tree.shown(c.file) }));
   }
   let findings = prepared.present(result.findings);
-  const done = { ...base, fixed, skipped: result.skipped, registryReadable: true, scan: result.scan };
+  const done = { ...base, fixed, skipped: result.skipped, registryReadable: true, scan: result.scan, filesChecked: result.filesChecked };
   if (prepared.baseline) {
     const baselines = await import('./baseline.js');
     if (prepared.baseline.update) {

@@ -41,6 +41,12 @@ export interface LockOptions {
   what?: string;
   /** Test seam: awaited between the lock's steps, so a test can interleave contenders at each. */
   step?: (name: LockStep) => Promise<void>;
+  /**
+   * Called once when the wait passes `noticeMs` (default 1 s), with who holds the lock: a command
+   * that seems to hang says what it waits for.
+   */
+  onWait?: (holder: string) => void;
+  noticeMs?: number;
 }
 
 export type LockStep = 'create-failed' | 'holder-read' | 'guard-taken' | 'lock-checked';
@@ -54,7 +60,7 @@ export interface HeldLock {
 }
 
 const EMPTY_LOCK_STALE_MS = 2_000;
-const DEFAULTS = { timeoutMs: 10_000, staleMs: 30_000, retryMs: 25 };
+const DEFAULTS = { timeoutMs: 10_000, staleMs: 30_000, retryMs: 25, noticeMs: 1_000 };
 
 export function lockPathFor(file: string): string {
   return `${file}.lock`;
@@ -123,7 +129,7 @@ async function removeAbandonedGuard(guardPath: string): Promise<void> {
 }
 
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
-  const { timeoutMs, staleMs, retryMs } = { ...DEFAULTS, ...options };
+  const { timeoutMs, staleMs, retryMs, noticeMs } = { ...DEFAULTS, ...options };
   const lockPath = lockPathFor(file);
   const owner: LockOwner = {
     pid: process.pid,
@@ -136,8 +142,10 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     since: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let lastHolder: LockOwner | null = null;
+  let noticed = false;
   for (;;) {
     try {
       const fh = await open(lockPath, 'wx');
@@ -163,8 +171,8 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
       await takeOver(lockPath, { ino: info.ino, token: holder?.token ?? null }, options.step);
       continue;
     }
+    const who = lastHolder ? describeHolder(lastHolder) : 'another process';
     if (Date.now() >= deadline) {
-      const who = lastHolder ? `process ${lastHolder.pid} on ${lastHolder.host} (${lastHolder.command}) since ${lastHolder.since}` : 'another process';
       throw new PortregError(
         `${options.what ?? 'the registry'} is locked by ${who}; waited ${+(timeoutMs / 1000).toFixed(1)} s: try again, or remove ${lockPath} if that process is gone`,
         ExitCode.LockTimeout,
@@ -172,9 +180,18 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
         lastHolder ? { holder: lastHolder } : undefined,
       );
     }
+    if (!noticed && options.onWait && Date.now() - started >= noticeMs) {
+      noticed = true;
+      options.onWait(who);
+    }
     // Jitter keeps a crowd of waiters from retrying in lockstep.
     await new Promise((r) => setTimeout(r, retryMs + Math.floor(Math.random() * retryMs)));
   }
+}
+
+/** `process 1234 on host (portreg allocate ...) since 2026-...`: the holder as the messages name it. */
+export function describeHolder(owner: LockOwner): string {
+  return `process ${owner.pid} on ${owner.host} (${owner.command}) since ${owner.since}`;
 }
 
 function makeHeld(lockPath: string, owner: LockOwner, staleMs: number): HeldLock {

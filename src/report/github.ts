@@ -37,6 +37,17 @@ function annotation(f: LintFinding): string {
   return `::${f.severity} ${props.join(',')}::${escapeData(f.message)}`;
 }
 
+/**
+ * An error that stopped the lint (a configuration error) as a workflow annotation: placed at its
+ * file, line and column when the message starts with them (`portreg.config.json:4:5: ...`).
+ */
+export function errorAnnotation(message: string): string {
+  const at = /^([^\s:][^:]*):(\d+):(\d+): ([\s\S]*)$/.exec(message);
+  const title = `title=${escapeProperty('portreg')}`;
+  if (!at) return `::error ${title}::${escapeData(message)}`;
+  return `::error file=${escapeProperty(at[1]!)},line=${at[2]},col=${at[3]},${title}::${escapeData(at[4]!)}`;
+}
+
 /** One finding per line; a line break in a message is shown as `\n`. */
 function plainLine(f: LintFinding): string {
   const line = `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message.replace(/\r\n|\r|\n/g, '\\n')} (${f.ruleId})`;

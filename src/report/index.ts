@@ -10,7 +10,8 @@ import { formatStylish } from './stylish.js';
 import type { Reporter } from './types.js';
 
 /** The terminal format (ESLint's stylish), as a Reporter. */
-export const stylish: Reporter = (input, context) => formatStylish(input.findings, { color: context.color });
+export const stylish: Reporter = (input, context) =>
+  formatStylish(input.findings, { color: context.color, ...(input.filesChecked === undefined ? {} : { filesChecked: input.filesChecked }) });
 
 export const REPORTERS = {
   stylish,

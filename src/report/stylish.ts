@@ -4,6 +4,8 @@ import { maxOf } from '../util/arrays.js';
 
 export interface StylishOptions {
   color: boolean;
+  /** How many files were checked: with no findings, one line says so (nothing at all reads like a hang or a crash). */
+  filesChecked?: number;
 }
 
 /**
@@ -12,7 +14,10 @@ export interface StylishOptions {
  */
 export function formatStylish(findings: readonly Finding[], options: StylishOptions): string {
   const c = pc.createColors(options.color);
-  if (findings.length === 0) return '';
+  if (findings.length === 0) {
+    const n = options.filesChecked;
+    return n === undefined ? '' : `${c.green(`0 problems in ${n} file${n === 1 ? '' : 's'}`)}\n`;
+  }
   const byFile = new Map<string, Finding[]>();
   for (const f of [...findings].sort(compareFindings)) {
     const list = byFile.get(f.file) ?? [];

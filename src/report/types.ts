@@ -8,6 +8,8 @@ export interface ReportInput {
   skipped: { ruleId: string; reason: string }[];
   /** With --fix-dry-run: the text each changed file would have (the findings are those that would remain). */
   fixes?: { file: string; output: string }[];
+  /** How many files the lint covered: the stylish report says "0 problems in N files" when it found nothing. */
+  filesChecked?: number;
 }
 
 export interface ReportContext {

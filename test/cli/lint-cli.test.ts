@@ -298,9 +298,14 @@ describe('portreg lint: exit codes', () => {
     expect(r.stdout).not.toContain('\u001b[');
   });
 
-  it('exits 0 on a clean tree, printing nothing', async () => {
+  it('exits 0 on a clean tree, saying in one line that it found nothing in the files it checked', async () => {
     const dir = await cleanRepo();
-    expect(await lint(dir, [])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
+    // The registry, app/compose.yaml and app/.env.example.
+    expect(await lint(dir, [])).toEqual({ code: 0, signal: null, stdout: '0 problems in 3 files\n', stderr: '' });
+    // --quiet keeps a clean run silent, as ESLint's does.
+    expect(await lint(dir, ['--quiet'])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
+    // Machine formats are unchanged: no such line in JSON.
+    expect(JSON.parse((await lint(dir, ['--format', 'json'])).stdout)).toMatchObject({ findings: [] });
   });
 
   it('exits 0 on warnings alone, and 1 when --max-warnings is exceeded', async () => {
@@ -334,7 +339,7 @@ describe('portreg lint: exit codes', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are stylish, json, sarif, github, markdown.\n",
+      stderr: "portreg: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are stylish, json, sarif, github, markdown.\n",
     });
   });
 
@@ -345,7 +350,7 @@ describe('portreg lint: exit codes', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: 'portreg: portreg.config.json:4:5: unknown rule "port-unsafety" (see docs/rules/README.md for the list)\n',
+      stderr: 'portreg: portreg.config.json:4:5: unknown rule "port-unsafety" (did you mean "port-unsafe"? see docs/rules/README.md for the list)\n',
     };
     expect(await lint(dir, [])).toEqual(expected);
   });
@@ -363,7 +368,7 @@ describe('portreg lint: exit codes', () => {
     expect((await lint(dir, [])).stdout).toContain(duplicate);
     // A lint of another file (a pre-commit run that does not touch the registry) reports nothing of it.
     const other = await lint(dir, ['app/compose.yaml']);
-    expect([other.code, other.stdout]).toEqual([0, '']);
+    expect([other.code, other.stdout]).toEqual([0, '0 problems in 1 file\n']);
   });
 
   it('exits 2 on a registry that is not JSON, printing the registry findings', async () => {
@@ -516,7 +521,8 @@ describe('portreg lint: folders and deleted files', () => {
     );
     expect(folder.stderr).toBe(SKIPPED_STDERR);
     git(dir, 'rm', '-q', 'stray/compose.yaml');
-    expect(await lint(dir, ['stray/compose.yaml'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
+    // The deleted file is in no report: nothing was checked.
+    expect(await lint(dir, ['stray/compose.yaml'])).toEqual({ code: 0, signal: null, stdout: '0 problems in 0 files\n', stderr: SKIPPED_STDERR });
   });
 
   it('a file that does not exist, and that git never had, is a usage error naming it (exit 2)', async () => {
@@ -750,9 +756,9 @@ describe('portreg lint --fix', () => {
     expect(git(dir, 'status', '--porcelain', '--', 'billing')).toBe('MM billing/docker-compose.yml\n');
   });
 
-  it('--fix-dry-run on a clean tree prints nothing and exits 0', async () => {
+  it('--fix-dry-run on a clean tree prints no diff, only the line that nothing was found, and exits 0', async () => {
     const dir = await cleanRepo();
-    expect(await lint(dir, ['--fix-dry-run'])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
+    expect(await lint(dir, ['--fix-dry-run'])).toEqual({ code: 0, signal: null, stdout: '0 problems in 3 files\n', stderr: '' });
   });
 });
 
@@ -811,7 +817,7 @@ describe('portreg lint --baseline', () => {
     expect(baseline.version).toBe(1);
     expect(baseline.entries.reduce((sum, e) => sum + e.count, 0)).toBe(24);
 
-    expect(await lint(dir, ['--baseline', '.portreg/baseline.json'])).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
+    expect(await lint(dir, ['--baseline', '.portreg/baseline.json'])).toEqual({ code: 0, signal: null, stdout: '0 problems in 9 files\n', stderr: '' });
 
     // Fix one baselined problem by hand: its entry is now stale.
     const compose = path.join(dir, 'billing/docker-compose.yml');
@@ -883,7 +889,7 @@ describe('portreg lint: a changed registry widens the report to the projects who
     expect(abs.stdout).toBe(r.stdout);
     // An unchanged registry named alone reports on the registry alone.
     git(dir, 'commit', '-q', '-m', 'move the api');
-    expect(await lint(dir, ['ports.registry.json'])).toEqual({ code: 0, signal: null, stdout: '', stderr: SKIPPED_STDERR });
+    expect(await lint(dir, ['ports.registry.json'])).toEqual({ code: 0, signal: null, stdout: '0 problems in 1 file\n', stderr: SKIPPED_STDERR });
   });
 
   it('--changed-since: the registry differs from the merge base, so the changed project is reported', async () => {

@@ -196,15 +196,15 @@ describe('portreg allocate, release, who, list', () => {
     await writeRegistry(dir, { billing: { range: { from: 5000, to: 5099 }, services: {} } });
     const missing = await runCli(['allocate', '--project', 'billing', '--purpose', 'x'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe("error: required option '--service <name>' not specified\n");
+    expect(missing.stderr).toBe("portreg: required option '--service <name>' not specified\n");
     const badPort = await runCli(['allocate', '--project', 'billing', '--service', 'a', '--purpose', 'x', '--port', 'abc'], { cwd: dir });
     expect(badPort).toMatchObject({ code: 2, stderr: 'portreg: port "abc" is not a number\n' });
     const noProject = await runCli(['allocate', '--service', 'a', '--purpose', 'x'], { cwd: dir });
     expect(noProject.code).toBe(2);
-    expect(noProject.stderr).toBe('error: required option \'--project <name>\' not specified (or set "project" in portreg.config.json)\n');
+    expect(noProject.stderr).toBe('portreg: required option \'--project <name>\' not specified (or set "project" in portreg.config.json)\n');
     const unknownCommand = await runCli(['alocate'], { cwd: dir });
     expect(unknownCommand.code).toBe(2);
-    expect(unknownCommand.stderr).toContain("error: unknown command 'alocate'\n(Did you mean allocate?)");
+    expect(unknownCommand.stderr).toBe("portreg: unknown command 'alocate' (did you mean allocate?)\n");
     const noRegistry = await runCli(['list'], { cwd: path.parse(dir).root });
     expect(noRegistry.code).toBe(2);
   });

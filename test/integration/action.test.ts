@@ -10,7 +10,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, runCli, tempDir, testEnv } from '../helpers/cli.js';
-import { gitInitCommit } from '../helpers/git.js';
+import { git, gitInitCommit } from '../helpers/git.js';
 
 const FLEET_DIR = path.join(import.meta.dirname, '../fixtures/lint/fleet');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/action-lint.sh');
@@ -182,10 +182,44 @@ describe('the GitHub Action lint step', () => {
     );
     expect(r).toEqual({
       code: 2,
-      stdout: '',
+      // The configuration error is an annotation too, so the run's page shows it, not only its log.
+      stdout: '::error file=portreg.config.json,line=1,col=14,title=portreg::unknown rule "no-such-rule" (see docs/rules/README.md for the list)\n',
       stderr: `portreg: no SARIF report was written to ${sarifFile} (see the errors below)\nportreg: portreg.config.json:1:14: unknown rule "no-such-rule" (see docs/rules/README.md for the list)\n`,
     });
     expect(existsSync(sarifFile)).toBe(false);
     expect(await readFile(runner.output, 'utf8')).toBe('');
+  });
+  it('changed-since: only the files changed since the merge base are reported, in the log and in the SARIF file', async () => {
+    const repo = await folder('changed-since');
+    await checkout(repo, () => cp(FLEET_DIR, repo, { recursive: true }));
+    git(repo, 'branch', 'base');
+    const compose = path.join(repo, 'web/compose.yaml');
+    await writeFile(compose, `${await readFile(compose, 'utf8')}# a change in the pull request\n`);
+    git(repo, 'commit', '-q', '-am', 'change web');
+    const runner = await runnerFiles();
+    const sarifFile = path.join(runner.dir, 'out.sarif');
+
+    const r = await runStep(
+      repo,
+      { INPUT_FORMAT: 'github', INPUT_SARIF_FILE: sarifFile, INPUT_MAX_WARNINGS: '', INPUT_CHANGED_SINCE: 'base' },
+      { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary },
+    );
+    const cli = await runCli(['lint', '--format', 'github', '--changed-since', 'base'], { cwd: repo, env: { ...cleared(), PORTREG_NOW: NOW } });
+    expect(r).toEqual({ code: cli.code, stdout: cli.stdout, stderr: cli.stderr });
+    expect(r.code).toBe(1);
+    const annotated = r.stdout.split('\n').filter((l) => /^::(error|warning) file=/.test(l));
+    expect(annotated.length).toBeGreaterThan(0);
+    expect(annotated.every((l) => l.includes('file=web/compose.yaml,'))).toBe(true);
+    // Without the input, the whole fleet is reported: more than the one file.
+    const whole = await runCli(['lint', '--format', 'github'], { cwd: repo, env: { ...cleared(), PORTREG_NOW: NOW } });
+    expect(whole.stdout).toContain('file=billing/');
+
+    const sarif = JSON.parse(await readFile(sarifFile, 'utf8'));
+    const uris = new Set(
+      sarif.runs[0].results.map(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    );
+    expect([...uris]).toEqual(['web/compose.yaml']);
   });
 });

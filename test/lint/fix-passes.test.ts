@@ -48,7 +48,7 @@ async function setup(text: string, check: Check, severity: 'error' | 'warning' =
   const relint = async (overlay?: ReadonlyMap<string, Buffer>): Promise<LintResult> => {
     const current = (overlay?.get('f.txt') ?? (await readFile(path.join(root, 'f.txt')))).toString('utf8');
     passes.push(current);
-    return { findings: check(current).map((f) => finding(f, severity)), skipped: [], scan: {} as ScanResult };
+    return { findings: check(current).map((f) => finding(f, severity)), skipped: [], scan: {} as ScanResult, filesChecked: 1 };
   };
   return { root, passes, relint, first: await relint() };
 }

@@ -26,7 +26,8 @@ describe('concurrent allocation through the CLI', () => {
   it('gives 16 processes started at once 16 distinct ports in range, and leaves a valid registry and no lock or temp file', async () => {
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => allocate(`svc${i}`, { PORTREG_TEST_DELAY_MS: '40' })));
     for (const r of results) {
-      expect(r.stderr).toBe('');
+      // A process that waited more than a second for the lock says who held it (a busy machine); nothing else.
+      expect(r.stderr.replace(/^portreg: waiting for the registry lock, held by process \d+ on .+\n/, '')).toBe('');
       expect(r.code).toBe(0);
     }
     const ports = results.map((r) => Number(r.stdout.trim()));

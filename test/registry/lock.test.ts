@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { CLI, runCli, tempDir, testEnv } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
 import { acquireLock } from '../../src/registry/lock.js';
 
@@ -68,5 +68,37 @@ describe('the registry lock', () => {
     await utimes(`${registryFile}.lock`, old, old);
     const r = await allocate({ PORTREG_LOCK_TIMEOUT: '0.3' });
     expect(r.code).toBe(0);
+  });
+  it('a wait longer than a second says who holds the lock, once, before it gives up', async () => {
+    await writeFile(`${registryFile}.lock`, lockBody(1, 'build-agent-7'));
+    const r = await allocate({ PORTREG_LOCK_TIMEOUT: '1.5' });
+    const holder = 'process 1 on build-agent-7 (portreg allocate) since 2026-11-25T10:00:00.000Z';
+    expect(r).toMatchObject({ code: 3, stdout: '' });
+    expect(r.stderr).toBe(
+      `portreg: waiting for the registry lock, held by ${holder}\n` +
+        `portreg: the registry is locked by ${holder}; waited 1.5 s: try again, or remove ${registryFile}.lock if that process is gone\n`,
+    );
+  });
+
+  it('a wait that ends: the notice, then the command goes through', async () => {
+    const held = await acquireLock(registryFile);
+    const child = spawn(process.execPath, [CLI, 'allocate', '--project', 'billing', '--service', 'api', '--purpose', 'API'], { cwd: dir, env: testEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Released only once the waiter has said whom it waits for (the default timeout is 10 s).
+    await new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('\n')) resolve();
+      }),
+    );
+    await held.release();
+    expect(await closed).toBe(0);
+    expect(stdout).toBe('5001\n');
+    expect(stderr).toMatch(
+      new RegExp(`^portreg: waiting for the registry lock, held by process ${process.pid} on ${hostname()} \\(.+\\) since \\d{4}-[\\d-]+T[\\d:.]+Z\\n$`),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LintFinding } from '../../src/findings.js';
-import { escapeData, escapeProperty, formatGithub, formatStepSummary, STEP_SUMMARY_MAX_BYTES } from '../../src/report/github.js';
+import { errorAnnotation, escapeData, escapeProperty, formatGithub, formatStepSummary, STEP_SUMMARY_MAX_BYTES } from '../../src/report/github.js';
 import { CONTEXT, DRIFT, EMPTY, INPUT, many } from './fixtures.js';
 
 const DOCS = 'https://github.com/example/portreg/blob/v0.1.0/docs/rules';
@@ -122,5 +122,19 @@ describe('step summary', () => {
     expect(rows).toBeLessThan(1000);
     expect(out).toContain(`\n\n_${1000 - rows} more problems not shown: the report is too long for GitHub. See the full list in the log._\n`);
     expect(out.startsWith('### portreg: 1000 errors, 0 warnings\n')).toBe(true);
+  });
+});
+
+describe('errorAnnotation (a configuration error under --format github)', () => {
+  it('places the error at the file, line and column its message starts with, escaped', () => {
+    expect(errorAnnotation('config/portreg,x.json:4:5: unknown rule "a" (50% sure)\nsecond line')).toBe(
+      '::error file=config/portreg%2Cx.json,line=4,col=5,title=portreg::unknown rule "a" (50%25 sure)%0Asecond line',
+    );
+  });
+
+  it('without a place, an error annotation of the whole message', () => {
+    expect(errorAnnotation('--changed-since origin/main: no merge base with HEAD')).toBe(
+      '::error title=portreg::--changed-since origin/main: no merge base with HEAD',
+    );
   });
 });

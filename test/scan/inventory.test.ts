@@ -248,25 +248,27 @@ describe('portreg scan', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('shows a table grouped by project', async () => {
+  it('shows a table grouped by project: one header, the columns aligned across projects, a count and a legend of the marks used', async () => {
     const r = await runCli(['scan'], { cwd: path.join(FIXTURES, 'attribution') });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
+        '  PORT  KIND       SERVICE             WHERE                                   AS WRITTEN',
         'queue',
-        '  5200  env        amqp        services/queue/.env.example:1:11        5200',
-        '  5201  env        management  services/queue/.env.example:2:14        5201',
-        '  5200  published  amqp        services/queue/docker-compose.yml:5:23  ${AMQP_PORT:-5200}:5672',
-        '  5201  published  management  services/queue/docker-compose.yml:6:10  5201:15672',
+        '  5200  env        amqp                services/queue/.env.example:1:11        5200',
+        '  5201  env        management          services/queue/.env.example:2:14        5201',
+        '  5200  published  amqp                services/queue/docker-compose.yml:5:23  ${AMQP_PORT:-5200}:5672',
+        '  5201  published  management          services/queue/docker-compose.yml:6:10  5201:15672',
         'web',
-        '  5300  env        site                web/.env.example:1:11  5300',
-        '  5200  reference  → queue/amqp        web/.env.example:2:48  amqp://guest:guest@localhost:5200/',
-        '  5300  mention    site                web/README.md:3:23     http://localhost:5300',
-        '  5201  reference  → queue/management  web/README.md:3:65     http://localhost:5201',
+        '  5300  env        site                web/.env.example:1:11                   5300',
+        '  5200  reference  → queue/amqp        web/.env.example:2:48                   amqp://guest:guest@localhost:5200/',
+        '  5300  mention    site                web/README.md:3:23                      http://localhost:5300',
+        '  5201  reference  → queue/management  web/README.md:3:65                      http://localhost:5201',
         '(no project)',
-        '  9999  published  x  stray/compose.yaml:3:14  9999:80',
+        '  9999  published  x                   stray/compose.yaml:3:14                 9999:80',
         '',
         '9 ports in 5 files',
+        "Legend: PORT is the port on this machine; → project/service: another project's port.",
         '',
       ].join('\n'),
     );

@@ -138,7 +138,12 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
     const notYet = judgeAll ? [] : changing.filter((f) => !generatedAlready(f));
     const shown = (f: FileOutcome) => ({ ...f, file: ws.shown(f.file) });
     const { unifiedDiff } = await import('../../fix/diff.js');
-    const diff = stale.length ? unifiedDiff(stale.map(shown), { color: !json && ctx.color && options.color !== false }) : '';
+    // The JSON answer carries the whole diff; people get the supervisor files' reservation lists
+    // once, not once per project (they are the same in each).
+    const diff = json && stale.length ? unifiedDiff(stale.map(shown), { color: false }) : '';
+    const { foldRepeatedReservations } = await import('../../generate/supervisor.js');
+    const folding = json ? { files: [], folded: [] } : foldRepeatedReservations(stale.map(shown));
+    const textDiff = folding.files.length ? unifiedDiff(folding.files, { color: ctx.color && options.color !== false }) : '';
     let written: string[] = [];
     if (options.write && problems.length === 0 && stale.length > 0) {
       // generate --write does not look at git (as documented): files with uncommitted changes are written too.
@@ -166,7 +171,18 @@ Exit codes: 0 done or current, 1 out of date (--check) or refused, 2 usage or re
         diff,
       });
     } else {
-      if (!options.write) ctx.stdout(diff);
+      if (!options.write) {
+        ctx.stdout(textDiff);
+        const byFirst = new Map<string, { file: string }[]>();
+        for (const f of folding.folded) byFirst.set(f.as, [...(byFirst.get(f.as) ?? []), f]);
+        for (const [as, same] of byFirst) {
+          const names = same.map((f) => f.file);
+          const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')}, and ${names.length - 10} more` : names.join(', ');
+          ctx.stdout(
+            `(${names.length} more ${names.length === 1 ? 'file changes' : 'files change'} only in the reservations shown above for ${as}: ${listed})\n`,
+          );
+        }
+      }
       for (const s of snippets) {
         if (s.status === 'missing' || s.status === 'manual') ctx.stderr(`portreg: ${s.message}\n${s.snippet}`);
       }

@@ -90,7 +90,7 @@ export function scanCommand(ctx: CommandContext): Command {
       const shown: ScanResult = { ...result, root: path.relative(ctx.cwd, root).split(path.sep).join('/') || '.' };
       if (json) printJson(ctx, shown);
       else {
-        ctx.stdout(formatScanTable(shown));
+        ctx.stdout(formatScanTable(shown, { color: ctx.color && options.color !== false }));
         if (result.findings.length) ctx.stdout('\n' + formatStylish(result.findings, { color: ctx.color && options.color !== false }));
       }
       return countBySeverity(result.findings).errors > 0 ? ExitCode.Refused : ExitCode.Ok;
