@@ -43,7 +43,12 @@ export function formatScanTable(result: ScanResult, options: ScanTableOptions = 
     return { key, rows };
   });
   const all = grouped.flatMap((g) => g.rows.map((r) => r.cells));
-  const widths = [0, 1, 2, 3].map((col) => Math.max(HEADER[col]!.length, maxOf(all, (r) => r[col]!.length)));
+  const widths = [0, 1, 2, 3].map((col) =>
+    Math.max(
+      HEADER[col]!.length,
+      maxOf(all, (r) => r[col]!.length),
+    ),
+  );
   const line = (cells: string[], paint: ((s: string) => string)[]) =>
     `  ${cells.map((cell, col) => paint[col]!(col < 4 ? cell.padEnd(widths[col]!) : cell)).join('  ')}`.trimEnd();
 
