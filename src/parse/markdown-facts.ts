@@ -331,8 +331,9 @@ const CANDIDATE_CAP = LIMITS.portsPerFile * 2;
 function capped(facts: RawPortFact[], candidates: Candidate[], text: string, file: string, findings: Finding[]): RawPortFact[] {
   if (facts.length <= LIMITS.portsPerFile && candidates.length < CANDIDATE_CAP) return facts;
   const kept = facts.slice(0, LIMITS.portsPerFile);
-  const next = facts[LIMITS.portsPerFile]?.span.start ?? kept.at(-1)?.span.end ?? 0;
-  const line = lineOf(text, next);
+  // The first fact not kept; when the walk stopped gathering before it, the line after the last one kept.
+  const next = facts[LIMITS.portsPerFile]?.span.start;
+  const line = next !== undefined ? lineOf(text, next) : lineOf(text, kept.at(-1)?.span.end ?? 0) + 1;
   findings.push({ ruleId: 'scan-degraded', severity: 'warning', message: tooManyPortsMessage(file, line), file, line, column: 1, endLine: line, endColumn: 1 });
   return kept;
 }
