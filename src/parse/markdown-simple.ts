@@ -21,7 +21,7 @@
 import type { Blockquote, Code, Heading, InlineCode, List, ListItem, Paragraph, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { inlineNodes } from './markdown-inline.js';
 
-/** Characters that may start inline syntax (or, for `|`, a table); a text containing one is not simple. */
+/** Characters that may start inline syntax (or, for `|`, a table): a table cell holding one is not simple. */
 const INLINE_SYNTAX = /[`*_[\]<&\\|]/;
 /** A paragraph line's start that could start another block, or a setext underline. */
 const BLOCK_START = /^(?:[#>\-+=|<~]|\d|\*[ \t]|\*$|`{3}|(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$)/;
@@ -289,7 +289,8 @@ function list(text: string, lines: Line[], first: number): { node: List; lines: 
         continue;
       }
       // Not a continuation: the next item (a marker in the first column), or the list's end after a blank line.
-      if (indent === 0 && listMarker(raw) && (listMarker(raw)![1] ?? listMarker(raw)![3]) === kind) break;
+      const sibling = indent === 0 ? listMarker(raw) : null;
+      if (sibling && (sibling[1] ?? sibling[3]) === kind) break;
       if (k > last + 1) break;
       return null;
     }

@@ -11,6 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { checkRequestHeaders, allowedHostnames, isLoopbackHost } from '../../src/mcp/http.js';
 import { CLI, runCli, tempDir, testEnv } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
+import { TOOL_NAMES } from '../helpers/mcp-tools.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -92,17 +93,7 @@ describe('portreg mcp --http', () => {
     await client.connect(new StreamableHTTPClientTransport(served.url));
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
-      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
-        'acquire_slot',
-        'allocate_port',
-        'check_port',
-        'lint',
-        'list_ports',
-        'reassign_port',
-        'release_port',
-        'release_slot',
-        'worktree_ports',
-      ]);
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
       const a = (await client.callTool({ name: 'allocate_port', arguments: { projectName: 'billing', serviceName: 'web', purpose: 'web' } })) as CallToolResult;
       expect(a.structuredContent).toMatchObject({ port: 5002, created: true, url: 'http://localhost:5002' });
       const list = (await client.callTool({ name: 'list_ports', arguments: { projectName: 'billing' } })) as CallToolResult;

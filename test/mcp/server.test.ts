@@ -9,6 +9,7 @@ import { createPortregMcpServer, SERVER_NAME } from '../../src/mcp/server.js';
 import { loadRegistry } from '../../src/registry/load.js';
 import { tempDir } from '../helpers/cli.js';
 import { writeRegistry } from '../helpers/registry-fixture.js';
+import { TOOL_NAMES } from '../helpers/mcp-tools.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -51,17 +52,7 @@ describe('the MCP server (in memory)', () => {
   it('is named meta and lists its nine tools, each with input and output schemas', async () => {
     expect(client.getServerVersion()?.name).toBe(SERVER_NAME);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      'acquire_slot',
-      'allocate_port',
-      'check_port',
-      'lint',
-      'list_ports',
-      'reassign_port',
-      'release_port',
-      'release_slot',
-      'worktree_ports',
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
     for (const t of tools) {
       expect(t.description).toBeTruthy();
       expect(t.inputSchema.type).toBe('object');

@@ -14,6 +14,7 @@ import { writeRegistry } from '../helpers/registry-fixture.js';
 import { appendFile, readFile } from 'node:fs/promises';
 import { git } from '../helpers/git.js';
 import { BASIC, copyTree, treeText } from '../rewrite/helpers.js';
+import { TOOL_NAMES } from '../helpers/mcp-tools.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -60,17 +61,7 @@ describe('portreg mcp over stdio', () => {
     try {
       expect(client.getServerVersion()?.name).toBe('meta');
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual([
-        'acquire_slot',
-        'allocate_port',
-        'check_port',
-        'lint',
-        'list_ports',
-        'reassign_port',
-        'release_port',
-        'release_slot',
-        'worktree_ports',
-      ]);
+      expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
 
       const a = await call(client, 'allocate_port', { projectName: 'billing', serviceName: 'worker', purpose: 'jobs' });
       expect(a.structuredContent).toEqual({
