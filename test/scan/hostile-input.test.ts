@@ -177,6 +177,18 @@ describe('hostile input: many lines and items', () => {
     expect(ports.filter((p) => p.file === `${F}/big/compose.yaml`)).toHaveLength(10_000);
   });
 
+  it('a README over 256 KiB that needs the full parser (a link reference definition): read as plain text, every port found', async () => {
+    const lines = Array.from({ length: 9_000 }, (_, i) => `see http://localhost:${5000 + (i % 100)}/ now`).join('\n');
+    const root = await repo({ [`${F}/README.md`]: `[site]: https://example.com\n\n${lines}\n` });
+    const { code, findings, ports } = await scanJson(root);
+    expect(code).toBe(0);
+    expect(findings).toEqual([
+      `${F}/README.md:1:1 warning scan-degraded: ${F}/README.md has over 256 KiB of Markdown that needs the full parser (the limit): read as plain text, so tables and code blocks are not recognised`,
+    ]);
+    expect(ports.filter((p) => p.file === `${F}/README.md`)).toHaveLength(9_000);
+    expectGoodPort(ports);
+  });
+
   it('a README with 20,000 port mentions (a list the simple reader takes, no full parser): the first 10,000 kept', async () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `- see http://localhost:${5000 + (i % 100)}/`).join('\n');
     const root = await repo({ [`${F}/README.md`]: `# Ports\n\n${lines}\n` });
