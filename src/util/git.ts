@@ -17,22 +17,35 @@ function git(args: string[], cwd: string): Promise<{ ok: boolean; stdout: string
  * not asked of git: every command asks it once, and spawning git would cost more than the rest.
  */
 export async function gitDirOf(folder: string): Promise<string | null> {
+  return (await workTreeOf(folder))?.gitDir ?? null;
+}
+
+/** The work tree holding `folder` (the folder with the `.git` entry) and its git folder, or null. */
+async function workTreeOf(folder: string): Promise<{ top: string; gitDir: string } | null> {
   for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
     const dotGit = path.join(dir, '.git');
     const info = await stat(dotGit).catch(() => null);
-    if (info?.isDirectory()) return dotGit;
+    if (info?.isDirectory()) return { top: dir, gitDir: dotGit };
     if (info?.isFile()) {
       const m = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8').catch(() => ''));
-      if (m) return path.resolve(dir, m[1]!);
+      if (m) return { top: dir, gitDir: path.resolve(dir, m[1]!) };
     }
     if (path.dirname(dir) === dir) return null;
   }
 }
 
-/** The repository's top folder, or null outside git (or without git). */
+/**
+ * The repository's top folder (its real path, as git gives it), or null outside git. Read from
+ * the disk like gitDirOf: a lint asks it on every commit, and a git process costs more than the
+ * lint of a few files. Where the environment moves the repository (GIT_DIR, GIT_WORK_TREE), git answers.
+ */
 export async function gitTopLevel(cwd: string): Promise<string | null> {
-  const r = await git(['rev-parse', '--show-toplevel'], cwd);
-  return r.ok ? r.stdout.trim() : null;
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) {
+    const r = await git(['rev-parse', '--show-toplevel'], cwd);
+    return r.ok ? r.stdout.trim() : null;
+  }
+  const found = await workTreeOf(await realpath(cwd).catch(() => cwd));
+  return found ? found.top : null;
 }
 
 /**
