@@ -112,7 +112,7 @@ interface Shown {
  */
 function reservationSection(text: string, json: boolean): { start: number; end: number } | null {
   const lines = text.split('\n');
-  const start = lines.findIndex((l) => (json ? l.startsWith('  "reserved": ') : l === '## Reserved'));
+  const start = json ? lines.findIndex((l) => l.startsWith('  "reserved": ')) : lines.indexOf('## Reserved');
   const end = lines.lastIndexOf(json ? '}' : MARKERS.markdown.end);
   return start === -1 || end <= start ? null : { start, end };
 }

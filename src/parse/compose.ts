@@ -16,6 +16,7 @@ import { PortSpecError, parsePortSpec, type PortSpecEntry } from './port-spec.js
 import { InterpolationError, type TemplateEnv } from './interpolate.js';
 import { interpolateTraced, traceSpan, type TracedValue } from './traced-interpolation.js';
 import { scalarOffsets } from './yaml-scalar.js';
+import { OUTSIDE, readBlockYaml, UNKNOWN_END } from './yaml-block.js';
 import { findHostPorts, isPortVariable } from './host-port.js';
 
 export interface ComposeServiceModel {
@@ -53,6 +54,8 @@ export interface ComposeParseResult extends ParsedFile {
 export interface ComposeParseOptions {
   /** Values for interpolation (the env template next to the file, --env-file, maybe the process env). */
   env: TemplateEnv;
+  /** false: every file is read with the yaml library, not the block reader first (tests compare the two). */
+  blockReader?: boolean;
 }
 
 /** A key or flag that announces an address to clients outside the container (KAFKA_ADVERTISED_LISTENERS, --advertise-addr). */
@@ -63,8 +66,8 @@ const MERGE_KEY = '<<';
 
 export function parseCompose(text: string, file: string, options: ComposeParseOptions): ComposeParseResult {
   const lines = new LineIndex(text);
-  const result: ComposeParseResult = { facts: [], findings: [], services: [], references: [], projectName: null };
-  const said = new Set<string>();
+  let result: ComposeParseResult = { facts: [], findings: [], services: [], references: [], projectName: null };
+  let said = new Set<string>();
   const finding = (ruleId: string, severity: 'error' | 'warning', span: Span, message: string) => {
     // A node reached through several aliases is one problem, said once.
     const key = `${ruleId}|${span.start}|${span.end}|${message}`;
@@ -96,13 +99,35 @@ export function parseCompose(text: string, file: string, options: ComposeParseOp
     return result;
   }
 
+  // Most compose files are plain block YAML: read without the library's lexer, CST and composer.
+  const block = options.blockReader === false ? OUTSIDE : readBlockYaml(text);
+  let walked = false;
+  if (block !== OUTSIDE) {
+    try {
+      new ComposeWalker(text, block, null, options.env, result, finding).walk();
+      walked = true;
+    } catch (err) {
+      if (err !== needsLibrary) throw err;
+      // A message needs a range the block reader does not know: the library's walk, from the start.
+      result = { facts: [], findings: [], services: [], references: [], projectName: null };
+      said = new Set<string>();
+    }
+  }
+  if (!walked) walkWithLibrary(text, options, result, finding);
+  // Document order, whatever order the walker found them in.
+  result.facts.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return result;
+}
+
+/** The general path: the yaml library's documents, its errors and duplicate keys as findings, then the walk. */
+function walkWithLibrary(text: string, options: ComposeParseOptions, result: ComposeParseResult, finding: Report): void {
   let docs: Document.Parsed[];
   try {
     // Duplicate keys are found below: the library's own check compares each key with every earlier one.
     docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (err) {
     finding('parse-error', 'error', { start: 0, end: 0 }, `cannot parse YAML: ${(err as Error).message}`);
-    return result;
+    return;
   }
   if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
 
@@ -111,12 +136,8 @@ export function parseCompose(text: string, file: string, options: ComposeParseOp
     if (errors.length === 0) for (const e of duplicateKeys(doc)) errors.push(e);
     for (const e of errors) finding('parse-error', 'error', { start: e.start, end: e.end }, `YAML: ${e.message}`);
     if (errors.length > 0) continue;
-    const ctx = new ComposeWalker(text, doc, options.env, result, finding);
-    ctx.walk();
+    new ComposeWalker(text, doc.contents, doc, options.env, result, finding).walk();
   }
-  // Document order, whatever order the walker found them in.
-  result.facts.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return result;
 }
 
 /**
@@ -163,7 +184,9 @@ class ComposeWalker {
 
   constructor(
     private readonly text: string,
-    private readonly doc: Document.Parsed,
+    private readonly root: Node | null,
+    /** The library's document, to resolve aliases in; null for the block reader's tree, which has none. */
+    private readonly doc: Document.Parsed | null,
     /** Looked up with Object.hasOwn (traced-interpolation.ts): a plain object, never copied per scalar. */
     private readonly env: TemplateEnv,
     private readonly result: ComposeParseResult,
@@ -171,7 +194,7 @@ class ComposeWalker {
   ) {}
 
   walk(): void {
-    const root = this.doc.contents;
+    const root = this.root;
     if (root === null || (isScalar(root) && root.value === null)) return; // an empty file: nothing to say
     if (!isMap(root)) {
       this.report('parse-error', 'error', spanOf(root), 'the top level of a compose file must be a mapping');
@@ -252,7 +275,7 @@ class ComposeWalker {
         }
         return null;
       }
-      current = current.resolve(this.doc) ?? null;
+      current = this.doc ? (current.resolve(this.doc) ?? null) : null;
     }
     return current;
   }
@@ -739,7 +762,11 @@ function writtenValue(node: Scalar): string {
   return typeof node.value === 'string' ? node.value : String(node.source ?? node.value);
 }
 
+/** Thrown by spanOf when the block reader does not know a node's end: parseCompose walks again with the library. */
+const needsLibrary = new Error('the block reader does not know this range');
+
 function spanOf(node: Node): Span {
   const range = (node as { range?: [number, number, number] }).range;
+  if (range && range[1] === UNKNOWN_END) throw needsLibrary;
   return range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
 }
