@@ -7,7 +7,8 @@
  * `judge` only looks at files that have markers, and whole generated files that exist (what the
  * lint rule does, so a repository that does not use generators gets no findings).
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { refusal } from '../errors.js';
 import { requireProject } from '../registry/allocator.js';
@@ -93,11 +94,23 @@ export interface GeneratePlan {
 
 const posix = (p: string) => p.split(path.sep).join('/');
 
+/**
+ * Synchronous lstat without an error for a missing file: lint judges a few files per project,
+ * most of them absent, and an exception with its stack per absent file cost more than the reads.
+ */
+function lstatIfAny(absolute: string): Stats | undefined {
+  try {
+    return lstatSync(absolute, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // not a folder on the way, no permission: nothing to read there
+  }
+}
+
 async function readIfFile(input: GenerateInput, file: string): Promise<Buffer | null> {
   const planned = input.contents?.get(file);
   if (planned) return planned;
   const absolute = path.join(input.root, file);
-  const info = await lstat(absolute).catch(() => null);
+  const info = lstatIfAny(absolute);
   if (!info) return null;
   // Judging never follows a link: a file that is not a regular one holds no generated text of ours.
   if (!info.isFile() && input.mode === 'judge') return null;
@@ -106,7 +119,7 @@ async function readIfFile(input: GenerateInput, file: string): Promise<Buffer | 
 }
 
 async function isFolder(absolute: string): Promise<boolean> {
-  return (await lstat(absolute).catch(() => null))?.isDirectory() ?? false;
+  return lstatIfAny(absolute)?.isDirectory() ?? false;
 }
 
 /** A project's folder relative to the root, or null when it has none there. */
