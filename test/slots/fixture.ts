@@ -53,10 +53,10 @@ export interface SlotRepo {
   cli(args: string[], cwd?: string): Promise<CliResult>;
 }
 
-export async function slotRepo(options: { files?: Record<string, string>; config?: object; from?: number } = {}): Promise<SlotRepo> {
+export async function slotRepo(options: { files?: Record<string, string>; config?: object; from?: number; registry?: object } = {}): Promise<SlotRepo> {
   const from = options.from ?? FROM;
   const main = await scenario({
-    registry: registryAt(from),
+    registry: options.registry ?? registryAt(from),
     files: {
       'billing/docker-compose.yml': composeAt(from),
       'billing/.env.example': `API_PORT=${from + 1}\nDB_PORT=${from + 2}\n`,
