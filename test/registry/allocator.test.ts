@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, PortregError } from '../../src/errors.js';
 import { addProject, allocatePort, describePort, releaseService, type AllocationRequest } from '../../src/registry/allocator.js';
 import { DEFAULT_RESERVATIONS } from '../../src/registry/defaults.js';
+import { reassignService } from '../../src/registry/moves.js';
 import type { Project, Registry, Reservation, Service } from '../../src/registry/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1264,6 +1265,12 @@ describe('allocatePort: a project with slots takes ports of slot 0 only', () => 
     const registry = slotted(servicesOn(5000, 5001));
     registry.released = [{ project: 'billing', service: 'api', port: 5042, releasedAt: T0.toISOString() }];
     expect(allocatePort(registry, req('api'), { now: at(1) }).port).toBe(5002);
+  });
+
+  it('reassign goes through the same policy: the next port of slot 0, and a port past it refused', () => {
+    const registry = slotted(servicesOn(5000, 5003));
+    expect(reassignService(registry, { project: 'billing', service: 's5001' }, { now: T0 }).to).toBe(5004);
+    expect(thrown(() => reassignService(registry, { project: 'billing', service: 's5001', port: 5011 }, { now: T0 })).code).toBe('port-beyond-slot-width');
   });
 
   it('without slots, the whole range as before', () => {
