@@ -74,6 +74,12 @@ describe('allocate on a project with slots', () => {
     const repo = await repoOf();
     const client = await connect(repo);
     try {
+      const left = async () =>
+        ((await client.callTool({ name: 'list_ports', arguments: { projectName: 'billing' } })) as CallToolResult).structuredContent as {
+          projects: { left: number }[];
+        };
+      // The free ports a new service could get are slot 0's: one, though 90 ports of the range are free.
+      expect((await left()).projects[0]!.left).toBe(1);
       const r = await allocate(client, { projectName: 'billing', serviceName: 'worker', purpose: 'Jobs', env: 'WORKER_PORT', update: true });
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent).toMatchObject({ project: 'billing', service: 'worker', port: FROM + 9, created: true });
@@ -83,6 +89,7 @@ describe('allocate on a project with slots', () => {
       expect(full.isError).toBe(true);
       expect(text(full)).toBe(FULL);
       expect(full._meta).toEqual({ code: 'slot-width-full' });
+      expect((await left()).projects[0]!.left).toBe(0);
     } finally {
       await client.close();
     }
