@@ -12,7 +12,7 @@ import { suggestFreePorts } from '../registry/suggest.js';
 import type { Registry } from '../registry/types.js';
 import type { PortFact, ScanResult } from '../scan/scan.js';
 import type { Listener } from './listeners.js';
-import { describeListener } from './report.js';
+import { describeListener, describeSlot, slotHolding, type LiveSlot, type SlotHolder } from './report.js';
 
 export interface DoctorHolder {
   protocol: 'tcp' | 'udp';
@@ -42,11 +42,15 @@ export interface DoctorPort {
   ownerIsThisService: boolean;
   /** A free port of the project's range to move to, when held. */
   suggestion: number | null;
+  /** When held: the slot of a project with slots whose port it is, and the checkout that leases it (as `ps` names it), else null. */
+  slot: LiveSlot | null;
   message: string;
 }
 
 export interface DoctorReport {
   project: string;
+  /** The checkout's slot, when it leases one: its ports are the ones checked (what `portreg env --write` gives Compose). */
+  checkout: { worktree: string; slot: number } | null;
   stacks: string[];
   ports: DoctorPort[];
   /** How many published ports would fail to bind. */
@@ -85,6 +89,8 @@ export async function scanProject(
   registryPath: string,
   target: ProjectScanTarget,
   settings: LoadedConfig['config'] = {},
+  /** Values over the env templates' (a checkout's slot variables). */
+  extraEnv?: Record<string, string>,
 ): Promise<ScanResult> {
   const { scan } = await import('../scan/scan.js');
   return scan({
@@ -94,6 +100,7 @@ export async function scanProject(
     include: settings.include,
     exclude: settings.exclude,
     envFiles: settings.envFiles,
+    ...(extraEnv ? { extraEnv } : {}),
     ...(target.within ? { within: target.within } : {}),
     ...(target.only ? { project: target.only } : {}),
   });
@@ -126,8 +133,13 @@ export function doctorReport(options: {
   now: Date;
   /** How to show a scanned file's path (default: relative to the scan root). */
   shown?: (file: string) => string;
+  /** The slots leased on this machine (slots/state.ts), to name the checkout behind a held port. */
+  holders?: readonly SlotHolder[];
+  /** The checkout doctor runs for, and its slot, when it leases one. */
+  checkout?: { worktree: string; slot: number } | null;
 }): DoctorReport {
   const { registry, project, scan, listeners } = options;
+  const checkout = options.checkout ?? null;
   const shown = options.shown ?? ((f: string) => f);
   requireProject(registry, project);
   const index = portIndexOf(registry);
@@ -172,6 +184,7 @@ export function doctorReport(options: {
         registeredOwner: null,
         ownerIsThisService: false,
         suggestion: null,
+        slot: null,
         message: `${who} publishes ${fact.raw} (${where}): ${fact.variable ?? 'its variable'} has no value, so the port is not known: set it in the env template`,
       };
     }
@@ -188,6 +201,7 @@ export function doctorReport(options: {
         registeredOwner,
         ownerIsThisService,
         suggestion: null,
+        slot: null,
         message: `${port}/sctp (${where}): SCTP listeners cannot be seen; not checked`,
       };
     }
@@ -195,7 +209,8 @@ export function doctorReport(options: {
       .filter((l) => l.port === port && l.protocol === protocol && bindConflicts(fact.hostIp, l))
       .map((l) => ({ protocol: l.protocol, address: l.address, pid: l.pid, command: l.command }));
     const status = holders.length ? ('held' as const) : ('free' as const);
-    return { ...base, status, holders, registeredOwner, ownerIsThisService, suggestion: null, message: '' };
+    const slot = holders.length ? slotHolding(registry, index, port, protocol, options.holders ?? []) : null;
+    return { ...base, status, holders, registeredOwner, ownerIsThisService, suggestion: null, slot, message: '' };
   });
 
   const held = ports.filter((p) => p.status === 'held');
@@ -212,7 +227,20 @@ export function doctorReport(options: {
       p.message = `${bind} of ${who} (${where}) is free`;
       continue;
     }
-    const holders = p.holders.map((h) => describeListener({ ...h, port: p.port })).join('; ');
+    const holders = p.holders.map((h) => describeListener({ ...h, port: p.port })).join('; ') + (p.slot ? `, ${describeSlot(p.slot)}` : '');
+    const own = p.slot !== null && checkout !== null && p.slot.project === project && p.slot.worktree === checkout.worktree;
+    if (p.slot && p.slot.project === project && !own) {
+      // Another checkout of this project runs there: moving the registered port is not the answer, a slot of its own is.
+      const next = checkout
+        ? `this checkout holds slot ${checkout.slot}, but this port is not of it: publish it through the service's variable, \${VAR:-${p.port}} (rule slot-literal-port)`
+        : "give this checkout a slot of its own (portreg env --write, then docker compose up reads the slot's ports from .env)";
+      p.message = `${bind} of ${who} (${where}) is held by ${holders}: another checkout of "${project}" runs there; stop it, or ${next}`;
+      continue;
+    }
+    if (own) {
+      p.message = `${bind} of ${who} (${where}) is held by ${holders}: this checkout's own slot; if that is this stack already running, compose keeps it; otherwise stop that process`;
+      continue;
+    }
     const owner = p.registeredOwner
       ? p.ownerIsThisService
         ? `the registry gives the port to this service ("${p.registeredOwner.service}"): if that is this stack already running, compose keeps it; otherwise`
@@ -224,5 +252,5 @@ export function doctorReport(options: {
         : ` stop that process (the range of "${project}" has no free port left)`;
     p.message = `${bind} of ${who} (${where}) is held by ${holders}: ${owner}${move}`;
   }
-  return { project, stacks: stacks.map((s) => shown(s.id)), ports, held: held.length };
+  return { project, checkout, stacks: stacks.map((s) => shown(s.id)), ports, held: held.length };
 }

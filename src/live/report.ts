@@ -36,7 +36,7 @@ export interface LiveListener {
   reservations: LiveReservation[];
   /** The project whose range holds the port. */
   rangeOf: string | null;
-  /** A port of a slot (a parallel checkout) of a project with slots, and the checkout that leases it; absent otherwise. */
+  /** A port of a slot (a parallel checkout) of a project with slots, and the checkout that leases it (slotHolding); absent otherwise. */
   slot?: LiveSlot;
 }
 
@@ -94,9 +94,7 @@ function joinListener(registry: Registry, index: PortIndex, l: Listener, holders
     .map(({ reservation: r, range, severity }) => ({ reason: r.reason, range, severity, owner: r.owner ?? null }));
   const owner = index.ownerOf(l.port, l.protocol);
   const rangeOf = Object.entries(registry.projects).find(([, p]) => inRange(l.port, p.range))?.[0] ?? null;
-  // A port no service is registered on may be a service's port in another checkout's slot.
-  const inSlot = owner ? null : slotOfPort(registry, l.port);
-  const slot = inSlot ? { ...inSlot, worktree: holders.find((h) => h.project === inSlot.project && h.slot === inSlot.slot)?.worktree ?? null } : undefined;
+  const slot = slotHolding(registry, index, l.port, l.protocol, holders) ?? undefined;
   return {
     protocol: l.protocol,
     family: l.family,
@@ -110,6 +108,30 @@ function joinListener(registry: Registry, index: PortIndex, l: Listener, holders
     rangeOf,
     ...(slot ? { slot } : {}),
   };
+}
+
+/**
+ * Which slot of a project with slots a port is, and the checkout that leases it: the one answer
+ * `ps` and `doctor` give. A port no service is registered on may be a service's port in slot k
+ * (registry/slots.ts slotOfPort), named whether or not a checkout leases it; a registered port is
+ * slot 0's, named only when a checkout leases slot 0 (otherwise the registry's owner says it all).
+ * A shared service's port is every slot's, so it names none.
+ */
+export function slotHolding(registry: Registry, index: PortIndex, port: number, protocol: 'tcp' | 'udp', holders: readonly SlotHolder[]): LiveSlot | null {
+  const leasedBy = (project: string, slot: number) => holders.find((h) => h.project === project && h.slot === slot)?.worktree ?? null;
+  const owner = index.ownerOf(port, protocol);
+  if (owner) {
+    if (!registry.projects[owner.project]?.slots || owner.entry.shared) return null;
+    const worktree = leasedBy(owner.project, 0);
+    return worktree ? { project: owner.project, service: owner.service, slot: 0, worktree } : null;
+  }
+  const inSlot = slotOfPort(registry, port);
+  return inSlot ? { ...inSlot, worktree: leasedBy(inSlot.project, inSlot.slot) } : null;
+}
+
+/** `billing/api in slot 2 (/src/billing-feature)`, or `(no checkout leases it)`. */
+export function describeSlot(slot: LiveSlot): string {
+  return `${slot.project}/${slot.service} in slot ${slot.slot} (${slot.worktree ?? 'no checkout leases it'})`;
 }
 
 /** `127.0.0.1:5001`, `[::1]:5001`. */
@@ -138,8 +160,8 @@ export function describeListener(l: {
 
 /** The owner column of `portreg ps`. */
 export function describeOwner(l: LiveListener): string {
+  if (l.slot) return describeSlot(l.slot);
   if (l.owner) return `${l.owner.project}/${l.owner.service}`;
-  if (l.slot) return `${l.slot.project}/${l.slot.service} in slot ${l.slot.slot} (${l.slot.worktree ?? 'no checkout leases it'})`;
   const reserved = l.reservations[0];
   if (reserved) return `unregistered (${reserved.severity === 'error' ? 'reserved' : 'to avoid'}: ${reserved.reason}, ${formatRange(reserved.range)})`;
   return l.rangeOf ? `unregistered (range of ${l.rangeOf})` : 'unregistered';

@@ -193,7 +193,10 @@ const listOutput = {
       path: z.string().nullable(),
       size: z.number().int(),
       used: z.number().int(),
-      left: z.number().int().describe('ports of the range a new service could still get (not taken, reserved or in quarantine)'),
+      left: z
+        .number()
+        .int()
+        .describe('ports of the range a new service could still get (not taken, reserved or in quarantine; with slots, of slot 0, the first width ports)'),
       services: z.array(serviceSchema),
     }),
   ),

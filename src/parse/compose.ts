@@ -295,7 +295,7 @@ class ComposeWalker {
       if (tag === '!reset') model.portsTag = 'reset';
       const list = this.deref(portsNode);
       if (isSeq(list)) {
-        for (const item of list.items) this.readPort(model, this.deref(item as Node));
+        for (const item of list.items) this.readPort(model, this.deref(item as Node), list.flow === true);
       } else if (list && !(isScalar(list) && list.value === null)) {
         this.report('parse-error', 'error', spanOf(list), `service "${model.name}": "ports" must be a list`);
       }
@@ -324,10 +324,10 @@ class ComposeWalker {
 
   // ---- ports -------------------------------------------------------------------------------
 
-  private readPort(model: ComposeServiceModel, node: Node | null): void {
+  private readPort(model: ComposeServiceModel, node: Node | null, inFlow: boolean): void {
     if (!node) return;
     if (isMap(node)) {
-      this.readLongPort(model, node);
+      this.readLongPort(model, node, inFlow || node.flow === true);
       return;
     }
     if (!isScalar(node)) {
@@ -355,6 +355,7 @@ class ComposeWalker {
       return;
     }
     for (const fact of this.factsFromSpec(model, node, traced, entries)) {
+      if (inFlow && node.type === Scalar.PLAIN) fact.plainInFlow = true;
       if (fact.variable && missing.includes(fact.variable) && fact.kind === 'published') {
         fact.published = null;
         fact.publishedEnd = null;
@@ -417,7 +418,7 @@ class ComposeWalker {
     return facts;
   }
 
-  private readLongPort(model: ComposeServiceModel, node: YAMLMap): void {
+  private readLongPort(model: ComposeServiceModel, node: YAMLMap, inFlow: boolean): void {
     const fields = this.entries(node);
     const targetNode = this.deref(fields.get('target')?.value as Node | undefined);
     const publishedNode = this.deref(fields.get('published')?.value as Node | undefined);
@@ -454,6 +455,7 @@ class ComposeWalker {
       resolved: published ? published.resolved : true,
       raw: published?.raw ?? target.raw,
       context: 'long-syntax',
+      ...(inFlow && isScalar(publishedNode) && publishedNode.type === Scalar.PLAIN ? { plainInFlow: true } : {}),
     };
     if (model.networkModeHost) this.reportHostModePort(model, fact);
     else model.ports.push(fact);

@@ -62,6 +62,12 @@ export interface RawPortFact {
    * in its command, Kafka's `KAFKA_ADVERTISED_LISTENERS`): the service's own host port.
    */
   advertised?: boolean;
+  /**
+   * Compose: the port is written in an unquoted scalar inside a flow collection (`ports: [5001:80]`,
+   * `{ published: 5001 }`), where `{`, `}` and `,` cannot be written without quoting the whole
+   * value: a fix that writes `${VAR:-5001}` there is not certain.
+   */
+  plainInFlow?: boolean;
 }
 
 /** What one parser returns for one file. */

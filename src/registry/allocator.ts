@@ -6,6 +6,7 @@
 import { refusal, usageError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../protocol.js';
 import { assertEnvName, assertName } from './names.js';
+import { registrableRange } from './slots.js';
 import { BranchClaimIndex, portIndexOf, portKey, type BranchClaim, type PortHolder, type PortIndex, type QuarantineHold } from './port-index.js';
 import {
   cloneRegistry,
@@ -222,6 +223,8 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
   };
   const warnings: string[] = [];
   const skippedLive: number[] = [];
+  // With slots, only slot 0's block: every other slot repeats it.
+  const registrable = registrableRange(project);
   let port: number | undefined;
 
   if (request.port !== undefined) {
@@ -229,6 +232,13 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError('port-invalid', `port ${port} is not a port number (1-65535)`);
     if (!inRange(port, project.range)) {
       throw refusal('port-out-of-range', `port ${port} is outside the range ${formatRange(project.range)} of project "${request.project}"`);
+    }
+    if (!inRange(port, registrable)) {
+      throw refusal(
+        'port-beyond-slot-width',
+        `port ${port} is beyond slot 0 of project "${request.project}" (${formatRange(registrable)}, slots of width ${project.slots!.width}): it is slot ${Math.floor((port - project.range.from) / project.slots!.width)}'s copy of ${project.range.from + ((port - project.range.from) % project.slots!.width)}; take a port of ${formatRange(registrable)}, or widen the slots`,
+        { port, width: project.slots!.width },
+      );
     }
     const blocker = blockerOf(port, claim);
     if (blocker?.kind === 'avoid') warnings.push(`${describeBlocker(port, blocker)}; taking it because it was asked for`);
@@ -249,8 +259,8 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
       if (blocker?.kind === 'claimed') skippedClaimed.add(`skipped ${describeBlocker(candidate, blocker)}`);
       return blocker === null;
     };
-    port = previousPorts(registry, request.project, request.service).find((p) => inRange(p, project.range) && isFree(p));
-    for (let candidate = project.range.from; port === undefined && candidate <= project.range.to; candidate++) {
+    port = previousPorts(registry, request.project, request.service).find((p) => inRange(p, registrable) && isFree(p));
+    for (let candidate = registrable.from; port === undefined && candidate <= registrable.to; candidate++) {
       if (isFree(candidate)) port = candidate;
     }
     if (port === undefined) throw rangeFull(registry, claim);
@@ -284,15 +294,16 @@ export function allocatePort(input: Registry, request: AllocationRequest, contex
 function rangeFull(registry: Registry, claim: Claim) {
   const projectName = claim.project;
   const project = registry.projects[projectName]!;
-  const size = rangeSize(project.range);
+  const registrable = registrableRange(project);
+  const size = rangeSize(registrable);
   // Ports, not entries: a reassignment's stand-in (or a duplicate being settled) shares its port.
   const used = new Set(
     Object.values(project.services ?? {})
-      .filter((s) => inRange(s.port, project.range))
+      .filter((s) => inRange(s.port, registrable))
       .map((s) => s.port),
   ).size;
   const counts = { reserved: 0, quarantine: 0, claimed: 0, live: 0 };
-  for (let p = project.range.from; p <= project.range.to; p++) {
+  for (let p = registrable.from; p <= registrable.to; p++) {
     // A service name nobody has: the project's own ports count as used, not as blocked.
     const b = blockerOf(p, { ...claim, service: '\u0000' });
     if (!b) continue;
@@ -307,6 +318,14 @@ function rangeFull(registry: Registry, claim: Claim) {
     counts.claimed ? `${counts.claimed} given away on other branches` : '',
     counts.live ? `${counts.live} in use on this machine` : '',
   ].filter(Boolean);
+  if (project.slots) {
+    const width = project.slots.width;
+    return refusal(
+      'slot-width-full',
+      `project ${projectName}: slot 0 (${formatRange(registrable)}, the first ${width} ports of range ${formatRange(project.range)}) is full (${used} of ${size} used${extra.length ? `; ${extra.join(', ')}` : ''}): with slots of width ${width}, every service's port lies in slot 0 and each slot repeats it ${width} ports up; widen the slots ("slots": { "width": N } with N > ${width} in the registry, for fewer slots: portreg registry check says how many the range holds) or register fewer services (portreg release)`,
+      { project: projectName, used, size, width },
+    );
+  }
   return refusal(
     'range-full',
     `project ${projectName}: range ${formatRange(project.range)} is full (${used} of ${size} used${extra.length ? `; ${extra.join(', ')}` : ''})`,

@@ -1,6 +1,7 @@
 import type { Finding, Location, Severity } from '../findings.js';
 import type { JsonDocument, JsonPath } from './json-document.js';
 import { PortIndex, portKey } from './port-index.js';
+import { registrableRange } from './slots.js';
 import { DEFAULT_PROJECT_SPACE, formatRange, inRange, rangeSize, serviceProtocols, type PortRange, type Registry } from './types.js';
 
 /** Everything the semantic checks need to point at places in the file. */
@@ -100,7 +101,7 @@ export function checkRegistrySemantics(registry: Registry, ctx: CheckContext): F
     for (const [serviceName, service] of Object.entries(project.services ?? {})) {
       const offset = service.port - project.range.from;
       // A port outside the range is registry-port-outside-range's finding already.
-      if (offset < width || !inRange(service.port, project.range)) continue;
+      if (inRange(service.port, registrableRange(project)) || !inRange(service.port, project.range)) continue;
       report(
         'registry-slot-overflow',
         'error',

@@ -1,6 +1,7 @@
 /**
  * Read-only views of a registry, shared by `portreg list`, `portreg who` and the MCP server.
  */
+import { registrableRange } from './slots.js';
 import { isFreeForNewService, requireProject, type PortInfo } from './allocator.js';
 import { formatRange, inRange, rangeSize, reservationRange, serviceProtocols, type Registry } from './types.js';
 
@@ -30,13 +31,15 @@ export function listing(registry: Registry, only?: string) {
 export type ProjectListing = ReturnType<typeof listing>[number];
 
 /**
- * How many ports of a project's range a new (tcp) service could still be given, as the allocator
+ * How many ports of a project's range (slot 0's block, with slots) a new (tcp) service could still be given, as the allocator
  * judges them: not registered, not reserved for someone else (nor to avoid), not in quarantine.
  */
 export function portsLeft(registry: Registry, projectName: string, context: { now: Date }): number {
   const project = requireProject(registry, projectName);
+  // With slots, only slot 0's block takes new services.
+  const { from, to } = registrableRange(project);
   let left = 0;
-  for (let port = project.range.from; port <= project.range.to; port++) if (isFreeForNewService(registry, projectName, port, context)) left++;
+  for (let port = from; port <= to; port++) if (isFreeForNewService(registry, projectName, port, context)) left++;
   return left;
 }
 

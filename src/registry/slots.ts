@@ -9,7 +9,7 @@
  * `ps` all ask here.
  */
 import { refusal } from '../errors.js';
-import { rangeSize, serviceProtocols, type Project, type Registry } from './types.js';
+import { rangeSize, serviceProtocols, type PortRange, type Project, type Registry } from './types.js';
 import type { Protocol } from '../protocol.js';
 
 export interface SlotPort {
@@ -28,6 +28,17 @@ export function slotCount(project: Project): number {
   const width = project.slots?.width;
   if (!width) return 0;
   return Math.floor(rangeSize(project.range) / width);
+}
+
+/**
+ * The ports a service of the project may be registered on: its whole range, or, with slots,
+ * slot 0's block (the first `width` ports), since slot k repeats that block k * width up. The one
+ * answer for the allocator, `registry check` and the counts of free ports.
+ */
+export function registrableRange(project: Project): PortRange {
+  const width = project.slots?.width;
+  if (!width) return project.range;
+  return { from: project.range.from, to: Math.min(project.range.to, project.range.from + width - 1) };
 }
 
 /** A service's port in slot `slot` of a project with slots of `width` ports. */

@@ -34,7 +34,7 @@ export function suggestFreePorts(registry: Registry, project: string, count: num
       out.push(r.port);
       current = r.registry;
     } catch (err) {
-      if (err instanceof PortregError && err.code === 'range-full') break;
+      if (err instanceof PortregError && (err.code === 'range-full' || err.code === 'slot-width-full')) break;
       throw err;
     }
   }

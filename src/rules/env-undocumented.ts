@@ -1,8 +1,20 @@
 import path from 'node:path';
+import type { TextEdit } from '../findings.js';
 import { at } from '../scan/facts.js';
 import type { Rule, RuleFinding } from './types.js';
 
 const TEMPLATE_NAMES = ['.env.example', '.env.sample', '.env.template'];
+
+/** The env template a compose file in `folder` is documented by (the first of TEMPLATE_NAMES there), if any. */
+export function envTemplateIn<F>(filesByPath: ReadonlyMap<string, F>, folder: string): F | undefined {
+  const found = TEMPLATE_NAMES.map((n) => (folder === '.' ? n : `${folder}/${n}`)).find((t) => filesByPath.has(t));
+  return found ? filesByPath.get(found) : undefined;
+}
+
+/** The edit that lists `variable=value` in a template: appended as a last line, so nothing else in it moves. */
+export function appendToTemplate(template: { path: string; size: number; endsWithNewline?: boolean }, variable: string, value: number): TextEdit {
+  return { file: template.path, start: template.size, end: template.size, text: `${template.endsWithNewline ? '' : '\n'}${variable}=${value}\n` };
+}
 
 export const envUndocumented: Rule = {
   meta: {
@@ -30,8 +42,7 @@ export const envUndocumented: Rule = {
       const folder = path.posix.dirname(p.file);
       if (listed.get(folder)?.has(p.variable) || seen.has(`${folder}|${p.variable}`)) continue;
       seen.add(`${folder}|${p.variable}`);
-      const templatePath = TEMPLATE_NAMES.map((n) => (folder === '.' ? n : `${folder}/${n}`)).find((t) => filesByPath.has(t));
-      const template = templatePath ? filesByPath.get(templatePath)! : undefined;
+      const template = envTemplateIn(filesByPath, folder);
       const registeredPort = Object.values(p.project ? (registry.projects[p.project]?.services ?? {}) : {}).find((s) => s.env === p.variable)?.port;
       const value = registeredPort ?? (/^\d+$/.test(p.text) ? Number(p.text) : undefined);
       const finding: RuleFinding = {
@@ -39,11 +50,7 @@ export const envUndocumented: Rule = {
         message: `${p.variable} is used here but ${template ? show(template.path) : `no env template in ${folder === '.' ? 'this folder' : show(folder)}`} ${template ? 'does not list it' : 'documents it'}`,
         key: `${p.project}|${p.variable}`,
       };
-      if (template && value !== undefined) {
-        // Appended as a last line, so nothing else in the template moves.
-        const text = `${template.endsWithNewline ? '' : '\n'}${p.variable}=${value}\n`;
-        finding.fix = { edits: [{ file: template.path, start: template.size, end: template.size, text }] };
-      }
+      if (template && value !== undefined) finding.fix = { edits: [appendToTemplate(template, p.variable, value)] };
       findings.push(finding);
     }
     return findings;

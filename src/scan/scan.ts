@@ -54,6 +54,8 @@ export interface PortFact {
   raw: string;
   /** The exact text at `span` (`5000`, or `${API_PORT}` when no digits are written). */
   text: string;
+  /** Compose: written unquoted inside a flow collection (parse/types.ts `plainInFlow`); true or undefined. */
+  plainInFlow?: boolean;
 }
 
 export interface ScannedFile {
@@ -253,6 +255,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         // Interned: an env value holding many addresses is every one's raw, kept once.
         raw: intern(raw.raw),
         text: intern(text.slice(raw.span.start, raw.span.end)),
+        // Always set, so the hidden class stays one; undefined when false, so JSON output is as before.
+        plainInFlow: raw.plainInFlow ? true : undefined,
       });
     }
     pushAll(findings, inBytes(parserFindings, bytes));

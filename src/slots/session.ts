@@ -9,7 +9,8 @@ import { probeLivePorts } from '../live/probe.js';
 import type { LockOptions } from '../registry/lock.js';
 import { planEnvFiles, slotEnvValues } from './env-file.js';
 import { acquireSlot, releaseSlot, viewOf, type Acquired, type LeaseView, type Released } from './leases.js';
-import { readLeases, sameCheckout } from './state.js';
+import { readLeases, sameCheckout, type Lease } from './state.js';
+import { checkoutOf } from '../util/git.js';
 import { resolveTarget, slottedProjects, type SlotTarget, type TargetOptions } from './target.js';
 import { PortregError } from '../errors.js';
 
@@ -52,6 +53,21 @@ export async function slotOfCheckout(options: SessionOptions): Promise<{ target:
   const key = { repository: target.checkout.repository, worktree: target.checkout.worktree, project: target.project };
   const lease = leases.find((l) => sameCheckout(l, key));
   return { target, view: lease ? viewOf(lease, await probeLivePorts()) : null };
+}
+
+/**
+ * Every lease on the machine, and the one of the checkout `cwd` lies in for `project` (null: none,
+ * or outside git), for the commands that only read them (doctor). A lease file that cannot be
+ * read names no lease: these commands have their own answer without one.
+ */
+export async function leasesAround(cwd: string, project: string, env: NodeJS.ProcessEnv): Promise<{ leases: Lease[]; mine: Lease | null }> {
+  const leases = await readLeases(env).then(
+    (r) => r.leases,
+    () => [],
+  );
+  const here = await checkoutOf(cwd);
+  const mine = here ? (leases.find((l) => sameCheckout(l, { repository: here.repository, worktree: here.worktree, project })) ?? null) : null;
+  return { leases, mine };
 }
 
 export async function releaseForCheckout(options: SessionOptions & { force?: boolean }): Promise<{ target: SlotTarget; released: Released }> {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, PortregError } from '../../src/errors.js';
 import { addProject, allocatePort, describePort, releaseService, type AllocationRequest } from '../../src/registry/allocator.js';
 import { DEFAULT_RESERVATIONS } from '../../src/registry/defaults.js';
+import { reassignService } from '../../src/registry/moves.js';
 import type { Project, Registry, Reservation, Service } from '../../src/registry/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1223,5 +1224,56 @@ describe('allocatePort with the claims of other branches', () => {
     expect(() => allocatePort(registry, req, { now: T0, claims })).toThrow(
       'project billing: range 5000-5002 is full (1 of 3 used; 2 given away on other branches)',
     );
+  });
+});
+
+describe('allocatePort: a project with slots takes ports of slot 0 only', () => {
+  const slotted = (services: Record<string, Service>) => makeRegistry({ projects: { billing: project(5000, 5099, services, { slots: { width: 10 } }) } });
+
+  it('gives the last port of slot 0 (start + width - 1), not the first port past it', () => {
+    const r = allocatePort(slotted(servicesOn(5000, 5008)), req('api'), { now: T0 });
+    expect(r.port).toBe(5009);
+  });
+
+  it('refuses with slot-width-full when slot 0 is full, though the range has free ports, naming the width and the next step', () => {
+    const registry = deepFreeze(slotted(servicesOn(5000, 5009)));
+    expectRefusal(
+      () => allocatePort(registry, req('api'), { now: T0 }),
+      'slot-width-full',
+      'project billing: slot 0 (5000-5009, the first 10 ports of range 5000-5099) is full (10 of 10 used): with slots of width 10, every service\'s port lies in slot 0 and each slot repeats it 10 ports up; widen the slots ("slots": { "width": N } with N > 10 in the registry, for fewer slots: portreg registry check says how many the range holds) or register fewer services (portreg release)',
+    );
+  });
+
+  it('counts the reserved ports of slot 0 only in the message', () => {
+    const registry = slotted(servicesOn(5000, 5008));
+    registry.reserved = [
+      { port: 5009, reason: 'test' },
+      { range: { from: 5050, to: 5059 }, reason: 'beyond slot 0' },
+    ];
+    expect(thrown(() => allocatePort(registry, req('api'), { now: T0 })).message).toContain('is full (9 of 10 used; 1 reserved or to avoid)');
+  });
+
+  it('refuses an explicit port past slot 0, naming the slot it lies in', () => {
+    expectRefusal(
+      () => allocatePort(slotted({}), req('api', { port: 5015 }), { now: T0 }),
+      'port-beyond-slot-width',
+      'port 5015 is beyond slot 0 of project "billing" (5000-5009, slots of width 10): it is slot 1\'s copy of 5005; take a port of 5000-5009, or widen the slots',
+    );
+  });
+
+  it('gives a released service its old port back only inside slot 0', () => {
+    const registry = slotted(servicesOn(5000, 5001));
+    registry.released = [{ project: 'billing', service: 'api', port: 5042, releasedAt: T0.toISOString() }];
+    expect(allocatePort(registry, req('api'), { now: at(1) }).port).toBe(5002);
+  });
+
+  it('reassign goes through the same policy: the next port of slot 0, and a port past it refused', () => {
+    const registry = slotted(servicesOn(5000, 5003));
+    expect(reassignService(registry, { project: 'billing', service: 's5001' }, { now: T0 }).to).toBe(5004);
+    expect(thrown(() => reassignService(registry, { project: 'billing', service: 's5001', port: 5011 }, { now: T0 })).code).toBe('port-beyond-slot-width');
+  });
+
+  it('without slots, the whole range as before', () => {
+    expect(allocatePort(makeRegistry({ projects: { billing: project(5000, 5099, servicesOn(5000, 5009)) } }), req('api'), { now: T0 }).port).toBe(5010);
   });
 });

@@ -48,6 +48,68 @@ ruleTester.run('slot-literal-port', {
       ],
     },
     {
+      name: 'fixed: the digits become ${VAR:-port} and the env template beside it lists VAR, appended',
+      registry: registry(),
+      files: { 'billing/docker-compose.yml': compose('5001'), 'billing/.env.example': '# billing\nDB_PORT=5002\n' },
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 4, column: 10, endLine: 4, endColumn: 14, severity: 'warning', message: said(5001, '${API_PORT:-5001}') },
+      ],
+      output: {
+        'billing/docker-compose.yml': compose('${API_PORT:-5001}'),
+        'billing/.env.example': '# billing\nDB_PORT=5002\nAPI_PORT=5001\n',
+      },
+    },
+    {
+      name: 'fixed: a template that lists the variable already (any value) is left alone; one without a last line break gets one',
+      registry: registry(),
+      files: {
+        'billing/docker-compose.yml': compose('127.0.0.1:5001'),
+        'billing/.env.example': 'API_PORT=5001\n',
+        'billing/sub/docker-compose.yml': 'services:\n  api:\n    ports:\n      - target: 8080\n        published: 5001\n',
+        'billing/sub/.env.sample': 'DB_PORT=5002',
+      },
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 4, column: 20, endLine: 4, endColumn: 24, severity: 'warning', message: said(5001, '${API_PORT:-5001}') },
+        {
+          file: 'billing/sub/docker-compose.yml',
+          line: 5,
+          column: 20,
+          endLine: 5,
+          endColumn: 24,
+          severity: 'warning',
+          message: said(5001, '${API_PORT:-5001}'),
+        },
+      ],
+      output: {
+        'billing/docker-compose.yml': compose('127.0.0.1:${API_PORT:-5001}'),
+        'billing/sub/docker-compose.yml': 'services:\n  api:\n    ports:\n      - target: 8080\n        published: ${API_PORT:-5001}\n',
+        'billing/sub/.env.sample': 'DB_PORT=5002\nAPI_PORT=5001\n',
+      },
+    },
+    {
+      name: 'fixed inside a quoted flow entry; not fixed unquoted in a flow list, where { } would need quotes',
+      registry: registry(),
+      files: {
+        'billing/docker-compose.yml': 'services:\n  api:\n    ports: ["5001:8080"]\n',
+        'billing/.env.example': 'API_PORT=5001\n',
+        'billing/flow/docker-compose.yml': 'services:\n  api:\n    ports: [5001:8080]\n',
+        'billing/flow/.env.example': 'API_PORT=5001\n',
+      },
+      errors: [
+        { file: 'billing/docker-compose.yml', line: 3, column: 14, endLine: 3, endColumn: 18, severity: 'warning', message: said(5001, '${API_PORT:-5001}') },
+        {
+          file: 'billing/flow/docker-compose.yml',
+          line: 3,
+          column: 13,
+          endLine: 3,
+          endColumn: 17,
+          severity: 'warning',
+          message: said(5001, '${API_PORT:-5001}'),
+        },
+      ],
+      output: { 'billing/docker-compose.yml': 'services:\n  api:\n    ports: ["${API_PORT:-5001}:8080"]\n' },
+    },
+    {
       name: 'a literal host port of a service without a variable, in the long syntax',
       registry: registry(),
       files: { 'billing/docker-compose.yml': 'services:\n  admin:\n    ports:\n      - target: 80\n        published: 5003\n' },

@@ -13,22 +13,34 @@ import { type Scenario, scenario } from '../helpers/scenario.js';
 /** A range nothing on a developer machine or CI runner is likely to listen in (below the ephemeral ports). */
 export const FROM = 27000;
 
-export const REGISTRY = {
-  version: 1,
-  projects: {
-    billing: {
-      range: { from: FROM, to: FROM + 99 },
-      path: 'billing',
-      slots: { width: 10 },
-      services: {
-        api: { port: FROM + 1, purpose: 'REST API', env: 'API_PORT', containerPort: 8080 },
-        db: { port: FROM + 2, purpose: 'Postgres', env: 'DB_PORT', containerPort: 5432, shared: true },
+/**
+ * The registry of the fixture, at a range starting at `from`: test files that listen on slot
+ * ports run in parallel with the others, so each such file may take a range of its own.
+ */
+export function registryAt(from: number) {
+  return {
+    version: 1,
+    projects: {
+      billing: {
+        range: { from, to: from + 99 },
+        path: 'billing',
+        slots: { width: 10 },
+        services: {
+          api: { port: from + 1, purpose: 'REST API', env: 'API_PORT', containerPort: 8080 },
+          db: { port: from + 2, purpose: 'Postgres', env: 'DB_PORT', containerPort: 5432, shared: true },
+        },
       },
     },
-  },
-};
+  };
+}
 
-export const COMPOSE = `services:\n  api:\n    ports:\n      - "\${API_PORT:-${FROM + 1}}:8080"\n  db:\n    ports:\n      - "\${DB_PORT:-${FROM + 2}}:5432"\n`;
+export function composeAt(from: number): string {
+  return `services:\n  api:\n    ports:\n      - "\${API_PORT:-${from + 1}}:8080"\n  db:\n    ports:\n      - "\${DB_PORT:-${from + 2}}:5432"\n`;
+}
+
+export const REGISTRY = registryAt(FROM);
+
+export const COMPOSE = composeAt(FROM);
 
 export interface SlotRepo {
   main: Scenario;
@@ -41,12 +53,13 @@ export interface SlotRepo {
   cli(args: string[], cwd?: string): Promise<CliResult>;
 }
 
-export async function slotRepo(options: { files?: Record<string, string>; config?: object } = {}): Promise<SlotRepo> {
+export async function slotRepo(options: { files?: Record<string, string>; config?: object; from?: number; registry?: object } = {}): Promise<SlotRepo> {
+  const from = options.from ?? FROM;
   const main = await scenario({
-    registry: REGISTRY,
+    registry: options.registry ?? registryAt(from),
     files: {
-      'billing/docker-compose.yml': COMPOSE,
-      'billing/.env.example': `API_PORT=${FROM + 1}\nDB_PORT=${FROM + 2}\n`,
+      'billing/docker-compose.yml': composeAt(from),
+      'billing/.env.example': `API_PORT=${from + 1}\nDB_PORT=${from + 2}\n`,
       '.gitignore': '.env\n',
       ...options.files,
     },
@@ -84,4 +97,13 @@ export async function listenOn(port: number): Promise<{ close: () => Promise<voi
   const close = () => new Promise<void>((r) => server.close(() => r()));
   onTestFinished(close);
   return { close };
+}
+
+/** The fixture at a range of the test file's own (see registryAt). */
+export function fixtureAt(from: number) {
+  return {
+    FROM: from,
+    REGISTRY: registryAt(from),
+    slotRepo: (options: Omit<Parameters<typeof slotRepo>[0] & object, 'from'> = {}) => slotRepo({ ...options, from }),
+  };
 }

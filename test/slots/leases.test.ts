@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FROM, listenOn, slotRepo } from './fixture.js';
+import { listenOn, fixtureAt } from './fixture.js';
+
+/** A range of this file's own: it listens on slot ports while the other slot tests run. */
+const { FROM, slotRepo } = fixtureAt(27300);
 
 const json = (stdout: string) => JSON.parse(stdout);
 
@@ -75,7 +78,7 @@ describe('portreg slot acquire', () => {
 
   it('refuses when every slot is leased, naming the holders and the way out', async () => {
     const repo = await slotRepo();
-    const reg = structuredClone((await import('./fixture.js')).REGISTRY);
+    const reg = structuredClone(fixtureAt(FROM).REGISTRY);
     reg.projects.billing.slots.width = 50; // two slots: 0 and 1
     await repo.main.write('ports.registry.json', `${JSON.stringify(reg, null, 2)}\n`);
     repo.main.commit('two slots');

@@ -10,7 +10,10 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { createPortregMcpServer } from '../../src/mcp/server.js';
-import { FROM, listenOn, type SlotRepo, slotRepo } from './fixture.js';
+import { listenOn, type SlotRepo, fixtureAt } from './fixture.js';
+
+/** A range of this file's own: it listens on slot ports while the other slot tests run. */
+const { FROM, slotRepo } = fixtureAt(27400);
 
 async function connect(repo: SlotRepo): Promise<Client> {
   const server = createPortregMcpServer({ cwd: repo.main.root, env: { ...repo.env }, probe: false, log: () => {} });

@@ -25,15 +25,22 @@ export function doctorCommand(ctx: CommandContext): Command {
     const registry = await readRegistry(located.path, { now: ctx.now(), cwd: ctx.cwd });
     const config = located.config ?? (await findConfig(ctx.cwd));
     const target = projectScanTarget({ registry, registryPath: located.path, project, config, fromConfig: located.source === 'config' });
-    const scan = await scanProject(registry, located.path, target, config?.config);
+    // With slots: the leases name the checkout behind a held port, and a checkout that leases a
+    // slot is checked on the slot's ports (what portreg env --write gives Compose), not slot 0's.
+    const slotted = registry.projects[project]?.slots !== undefined;
+    const { leases, mine } = slotted ? await (await import('../../slots/session.js')).leasesAround(ctx.cwd, project, ctx.env) : { leases: [], mine: null };
+    const extraEnv = mine ? Object.fromEntries((await import('../../slots/env-file.js')).slotEnvValues(project, mine.slot, mine.ports)) : undefined;
+    const scan = await scanProject(registry, located.path, target, config?.config, extraEnv);
     const shown = (file: string) => path.relative(ctx.cwd, path.join(scan.root, file)).split(path.sep).join('/') || '.';
-    const report = doctorReport({ registry, project, scan, listeners: await listListeners(), now: ctx.now(), shown });
+    const checkout = mine ? { worktree: mine.worktree, slot: mine.slot } : null;
+    const report = doctorReport({ registry, project, scan, listeners: await listListeners(), now: ctx.now(), shown, holders: leases, checkout });
     const code = report.held > 0 ? ExitCode.Refused : ExitCode.Ok;
     if (outputFormat(options) === 'json') {
       printJson(ctx, report);
       return code;
     }
     const out: string[] = [];
+    if (report.checkout) out.push(`checkout ${report.checkout.worktree}: slot ${report.checkout.slot} of "${project}", its ports checked`);
     if (report.stacks.length === 0) out.push(`project "${project}": no compose stack found (nothing to check)`);
     else if (report.ports.length === 0) out.push(`project "${project}": its stacks publish no host ports (${report.stacks.join(', ')})`);
     for (const p of report.ports) out.push(`${p.status === 'held' ? 'HELD' : p.status === 'free' ? 'ok  ' : '??  '}  ${p.message}`);
