@@ -425,8 +425,9 @@ async function removeKept(kept: readonly (string | null | undefined)[]): Promise
  */
 async function putBack(staged: Staged, indices: readonly number[]): Promise<string[]> {
   const lost: string[] = [];
-  for (const i of [...indices].reverse()) {
+  for (const [done, i] of [...indices].reverse().entries()) {
     const t = staged.targets[i]!;
+    crashPoint(`restore:${done}`);
     try {
       if (!(await readFile(t.absolute)).equals(t.after)) throw new Error('changed since it was written');
       await (t.before === null ? unlink(t.absolute) : rename(staged.originals[i]!, t.absolute));

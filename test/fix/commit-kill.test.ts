@@ -17,6 +17,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createPortregMcpServer } from '../../src/mcp/server.js';
 import { runCli } from '../helpers/cli.js';
+import { conflictedMerge } from '../helpers/conflicted-registry.js';
 import { git } from '../helpers/git.js';
 import { readTree } from '../rewrite/helpers.js';
 
@@ -31,6 +32,8 @@ interface Writer {
   args: string[];
   /** A git work tree (the journal goes to .git/portreg/) or not (beside the registry). */
   git: boolean;
+  /** The tree to start from, made once (with its own .git) and copied for each case; default: the fixture. */
+  from?: () => Promise<string>;
   /** Makes the tree the writer changes (after the commit, in a git tree). */
   setup?: (dir: string) => Promise<void>;
   /** How many files the change set writes (the registry aside): one kill before each rename. */
@@ -38,6 +41,11 @@ interface Writer {
   registry: boolean;
   /** The command run after the kill: each finds the journal first. */
   next: string[];
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }
 
 const edit = async (dir: string, file: string, from: string | RegExp, to: string) => {
@@ -141,6 +149,17 @@ const WRITERS: Writer[] = [
     registry: true,
     next: ['lint'],
   },
+  {
+    name: 'registry resolve, after a real git merge left conflict markers',
+    command: 'registry resolve',
+    args: ['registry', 'resolve'],
+    git: true,
+    // Made once: two branches allocate 5002 with the CLI, and the merge conflicts (the index holds the three sides).
+    from: once(async () => (await conflictedMerge()).root),
+    files: 3,
+    registry: true,
+    next: ['list'],
+  },
 ];
 
 /** Every point a writer is killed at, in the order it passes them. */
@@ -166,8 +185,8 @@ afterAll(async () => {
 /** The tree a writer starts from. */
 async function start(w: Writer): Promise<string> {
   const dir = path.join(base, `case${n++}`);
-  await cp(FIXTURE, dir, { recursive: true });
-  if (w.git) {
+  await cp(w.from ? await w.from() : FIXTURE, dir, { recursive: true });
+  if (w.git && !w.from) {
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-q', '-m', 'before');
@@ -270,6 +289,36 @@ describe.each(WRITERS)('$name killed at every step', (w) => {
       expect(await snapshot(dir)).toEqual(before);
       expect(await gitJournals(dir)).toEqual([]);
     });
+
+    it('the registry write fails: every file renamed is put back, the registry untouched, and the command says so', async () => {
+      const dir = await start(w);
+      const failed = await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_FAIL_REGISTRY_WRITE: '1' }) });
+      expect(failed.code).toBe(2);
+      expect(failed.stderr).toContain('the 6 files written were restored; nothing was changed\n');
+      expect(await snapshot(dir)).toEqual(before);
+      expect(await gitJournals(dir)).toEqual([]);
+    });
+
+    // Killed while it puts the files back after the registry's write failed: before the first and
+    // before each next one. The journal says restoring: the next command takes the rest back.
+    it.each(['restoring', ...Array.from({ length: w.files - 1 }, (_, i) => `restore:${i + 1}`)])(
+      'the registry write fails and the process is killed while restoring, at %s: the next command leaves the old tree, byte for byte',
+      async (point) => {
+        const dir = await start(w);
+        const killed = await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_FAIL_REGISTRY_WRITE: '1', PORTREG_TEST_CRASH_AT: point }) });
+        expect(killed.signal).toBe('SIGKILL');
+        // Every file was renamed; `restore:n` had put n of them back: the rest hold their new bytes.
+        const mixed = await snapshot(dir);
+        const put = point === 'restoring' ? 0 : Number(point.split(':')[1]);
+        expect([...mixed.files].filter(([f, bytes]) => !before.files.get(f)?.equals(bytes) && after.files.get(f)?.equals(bytes)).length).toBe(w.files - put);
+        expect(mixed.files.get('ports.registry.json')).toEqual(before.files.get('ports.registry.json'));
+        const next = await runCli(['lint'], { cwd: dir, env: env() });
+        expect(next.stderr).toBe('portreg: rolled back an interrupted reassign of 6 files\n');
+        expect(next.code).toBe(0);
+        expect(await snapshot(dir)).toEqual(before);
+        expect(await gitJournals(dir)).toEqual([]);
+      },
+    );
 
     it('the journal names each target, its temporary file and kept original, the hashes of its old and new bytes, and the registry change', async () => {
       const dir = await start(w);
