@@ -8,9 +8,9 @@
  *
  * The crash points are PORTREG_TEST_CRASH_AT (src/util/test-hooks.ts).
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -326,7 +326,9 @@ describe.each(WRITERS)('$name killed at every step', (w) => {
       const [name, ...more] = await gitJournals(dir);
       expect(more).toEqual([]);
       const journal = JSON.parse(await readFile(path.join(dir, '.git/portreg', name!), 'utf8'));
-      expect(journal).toMatchObject({ version: 1, command: 'reassign', phase: 'renaming', folders: [] });
+      expect(journal).toMatchObject({ version: 1, command: 'reassign', phase: 'renaming', folders: [], host: hostname() });
+      // The pid of the writer, as its name gives it: a recovery on this host asks whether it still runs.
+      expect(name).toBe(`.portreg-journal.${journal.pid}.${name!.split('.')[3]}.json`);
       const changed = [...after.files.keys()].filter((f) => f !== 'ports.registry.json' && !before.files.get(f)!.equals(after.files.get(f)!));
       expect(journal.files.map((f: { shown: string }) => f.shown).sort()).toEqual(changed.sort());
       for (const f of journal.files) {
@@ -341,6 +343,49 @@ describe.each(WRITERS)('$name killed at every step', (w) => {
         after: sha(after.files.get('ports.registry.json')!),
         text: after.files.get('ports.registry.json')!.toString(),
       });
+    });
+
+    it('a journal written on another host is left alone while that host may still write, writers refuse, and it is finished once it went quiet', async () => {
+      const dir = await start(w);
+      await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_CRASH_AT: 'rename:3' }) });
+      // As a writer on another host sharing this folder leaves it; its pid is a process that runs here (this one).
+      const [name] = await gitJournals(dir);
+      const file = path.join(dir, '.git/portreg', name!);
+      const journal = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...journal, host: 'build-07', pid: process.pid }));
+      const mixed = await snapshot(dir);
+      // The killed writer's lock (its process gone, on this host) is taken over and released by the next command.
+      expect(mixed.files.delete('ports.registry.json.lock')).toBe(true);
+
+      const busy = new RegExp(
+        `^portreg: a reassign on host build-07 \\(process ${process.pid}\\) is writing this tree \\(its journal ${file.replace(/[.]/g, '\\.')} changed \\d+ s ago\\)`,
+      );
+      const read = await runCli(['list'], { cwd: dir, env: env() });
+      expect(read.stderr.split('\n')[0]).toMatch(busy);
+      expect(read.stderr.split('\n')[0]).toMatch(
+        /: what this command reads may be half old, half new; run it again once that write is done \(if build-07 is down, .*\)$/,
+      );
+      expect(read.code).toBe(0);
+      const write = await runCli(['lint', '--fix'], { cwd: dir, env: env() });
+      expect(write.code).toBe(3);
+      const [warned, refused, ...rest] = write.stderr.split('\n');
+      expect(warned).toMatch(busy);
+      expect(refused).toMatch(busy);
+      expect(refused).toMatch(/; nothing was written: run the command again once that write is done \(if build-07 is down, .*\)$/);
+      expect(rest).toEqual(['']);
+      // Nothing was finished, taken back or written: the temporary files and kept originals wait for that host.
+      expect(await snapshot(dir)).toEqual(mixed);
+      expect(await gitJournals(dir)).toEqual([name]);
+
+      // No sign of life for longer than the lock's stale time: that host is gone, the write is finished here.
+      const quiet = new Date(Date.now() - 31_000);
+      await utimes(file, quiet, quiet);
+      const next = await runCli(['list'], { cwd: dir, env: env() });
+      expect(next.stderr.split('\n')[0]).toBe(
+        `portreg: finished an interrupted reassign of 6 files and ports.registry.json (begun by process ${process.pid} on host build-07, its journal unchanged for over 30 s)`,
+      );
+      expect(await snapshot(dir)).toEqual(after);
+      expect(await gitJournals(dir)).toEqual([]);
     });
 
     it('a target edited by hand after the kill is left alone and named; the rest of the change is finished', async () => {
