@@ -22,7 +22,7 @@ import path from 'node:path';
 import { hostname } from 'node:os';
 import { acquireLock, STALE_MS, type LockOptions } from '../registry/lock.js';
 import { removeOrphanTemps, syncFolder, writeFileAtomic } from '../util/atomic-write.js';
-import { ABSENT_HASH, describeElsewhere, findJournals, hashOfFile, judgeJournal, type Journal, type JournalFile } from './journal.js';
+import { ABSENT_HASH, describeElsewhere, findJournals, hashOfFile, judgeJournal, type FoundJournal, type Journal, type JournalFile } from './journal.js';
 
 /**
  * Recovers every interrupted change set journaled for this registry. Returns what it did, one
@@ -32,27 +32,33 @@ const namedElsewhere = new Set<string>();
 
 export async function recoverInterrupted(registryFile: string, options: { lock?: LockOptions } = {}): Promise<string[]> {
   const staleMs = options.lock?.staleMs ?? STALE_MS;
-  const found = (await findJournals(registryFile, staleMs)).filter((j) => j.state !== 'running');
-  if (found.length === 0) return [];
-  const lock = await acquireLock(registryFile, options.lock);
+  const found = await findJournals(registryFile, staleMs);
   const lines: string[] = [];
+  const elsewhere = (j: Extract<FoundJournal, { state: 'elsewhere' }>) => {
+    // Said once per process: a command that locates its registry twice (lint --fix) says it once.
+    if (namedElsewhere.has(j.path)) return;
+    namedElsewhere.add(j.path);
+    lines.push(
+      `${describeElsewhere(j)}: what this command reads may be half old, half new; run it again once that write is done ` +
+        `(if ${j.journal.host} is down, the first portreg command run once the journal went ${staleMs / 1000} s unchanged finishes or takes back that write)`,
+    );
+  };
+  // A write in progress elsewhere is named without the lock: its writer may hold it, and reading waits for no one.
+  for (const j of found) if (j.state === 'elsewhere') elsewhere(j);
+  const left = found.filter((j) => j.state === 'interrupted' || j.state === 'unreadable');
+  if (left.length === 0) return lines;
+  const lock = await acquireLock(registryFile, options.lock);
   try {
-    for (const { path: file } of found) {
+    for (const { path: file } of left) {
       // Judged again under the lock: another command may have recovered it meanwhile, or its host written it.
       const j = await judgeJournal(file, staleMs);
       if (!j || j.state === 'running') continue;
-      if (j.state === 'unreadable') {
-        lines.push(`cannot read ${file}, the journal of an interrupted write (${j.error.message}): check the files it names, then remove it`);
+      if (j.state === 'elsewhere') {
+        elsewhere(j);
         continue;
       }
-      if (j.state === 'elsewhere') {
-        // Said once per process: a command that locates its registry twice (lint --fix) says it once.
-        if (namedElsewhere.has(file)) continue;
-        namedElsewhere.add(file);
-        lines.push(
-          `${describeElsewhere(j)}: what this command reads may be half old, half new; run it again once that write is done ` +
-            `(if ${j.journal.host} is down, the first portreg command run once the journal went ${staleMs / 1000} s unchanged finishes or takes back that write)`,
-        );
+      if (j.state === 'unreadable') {
+        lines.push(`cannot read ${file}, the journal of an interrupted write (${j.error.message}): check the files it names, then remove it`);
         continue;
       }
       const where =

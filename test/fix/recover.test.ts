@@ -84,6 +84,17 @@ describe('recoverInterrupted', () => {
     expect(await readFile(file, 'utf8')).toBe(text);
   });
 
+  it('naming a write in progress on another host waits for no lock: that host may hold it', async () => {
+    const file = path.join(root, '.portreg-journal.4242.0123abcd.json');
+    await writeFile(file, journalOf(4242, [], 'build-07'));
+    const holder = { pid: 4242, host: 'build-07', command: 'portreg reassign', since: new Date().toISOString(), token: '0123456789abcdef' };
+    await writeFile(`${registry}.lock`, JSON.stringify(holder));
+    const lines = await recoverInterrupted(registry, { lock: { timeoutMs: 100 } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^a reassign on host build-07 \(process 4242\) is writing this tree/);
+    expect((await readdir(root)).sort()).toEqual(['.portreg-journal.4242.0123abcd.json', 'ports.registry.json', 'ports.registry.json.lock']);
+  });
+
   it("a journal from another host that went the lock's stale time unchanged is recovered, whatever its pid means here", async () => {
     const file = path.join(root, `.portreg-journal.${process.pid}.0123abcd.json`);
     await writeFile(file, journalOf(process.pid, [], 'build-07'));
