@@ -492,7 +492,12 @@ function sharedProcess(options) {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    const proc = { child, runs: 0, stderr: [] };
+    const proc = { child, runs: 0, stderr: [], ended: false };
+    // Ended between runs (a stray timer's error after its answer): the next run starts another.
+    child.on('exit', () => {
+      proc.ended = true;
+    });
+    child.on('error', () => {});
     // Anything the process writes beside a run's answer (a Node warning, a stray write) goes with the run.
     child.stdout.on('data', (d) => proc.stderr.push(d));
     child.stderr.on('data', (d) => proc.stderr.push(d));
@@ -510,6 +515,7 @@ function sharedProcess(options) {
   };
   return {
     async run(cwd, args) {
+      if (current?.ended) current = null;
       current ??= start();
       const proc = current;
       await proc.ready;
@@ -527,7 +533,8 @@ function sharedProcess(options) {
         const onExit = (code, signal) => done({ code, signal });
         proc.child.on('message', onMessage);
         proc.child.on('exit', onExit);
-        proc.child.send({ id, cwd, args });
+        // A process that ended a moment ago cannot take the run: that is its end, as if during it.
+        proc.child.send({ id, cwd, args }, (err) => err && done({ code: proc.child.exitCode, signal: proc.child.signalCode }));
       });
       const { killedFor, peakSeen } = watched.stop();
       const extra = Buffer.concat(proc.stderr).toString('utf8');
