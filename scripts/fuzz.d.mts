@@ -22,6 +22,8 @@ export interface RunRecord {
   stdout: string;
   outBytes: number;
   stderr: string;
+  /** A shared process (--per-process) ended during the run. */
+  died?: boolean;
 }
 
 export function rng(

@@ -3,7 +3,8 @@
  * The fuzz harness (issue 18): mutates the example tree's and the test fixtures' files (byte
  * flips, truncation, repetition, deep nesting, long lines, huge values, port-spec shaped noise,
  * encodings) and runs `portreg scan --json` and `portreg lint --format json` on each mutated tree,
- * each in a fresh process of the bundled CLI, under a time guard and a memory guard. Every crash
+ * each in a fresh process of the bundled CLI (or, with --per-process N, up to N inputs in one CLI
+ * process: see below), under a time guard and a memory guard. Every crash
  * (`internal error`, an exit code other than 0/1/2, a signal), hang, peak RSS over the memory
  * limit and invalid JSON output is recorded, with the input that caused it, in the out folder.
  *
@@ -14,7 +15,14 @@
  * --workers N (the cores, at most 2 by default), --timeout-ms N (60000), --memory-mib N (1024),
  * --max-input-mib N (11: the largest mutated file; huge lines and values are sized within it),
  * --cli FILE (dist/bundle/main.js; a copy of the built tree keeps a long run off later builds),
- * --keep (keep every case's tree), --json (the summary as JSON on stdout).
+ * --keep (keep every case's tree), --json (the summary as JSON on stdout), --per-process N (1).
+ *
+ * --per-process N: the runs of up to N inputs go, one after another, to one CLI process
+ * (scripts/fuzz-worker.mjs calls the bundle's `run`, as the MCP server does), which saves a Node
+ * start and a load of the bundle per run. The same guards watch each run; the process is replaced
+ * after any run with a problem (so a peak RSS over the limit is the run's own), and every input
+ * with a problem is run again in fresh processes: the fresh runs are what is recorded, plus any
+ * problem seen only in the shared process ("in a shared process: ..."), which is one too.
  *
  * Input i is made from (seed, i) alone, so any one of them can be made again with --only.
  * Exit status: 0 without problems, 1 with any, 2 on bad usage. Needs `npm run build` first.
@@ -28,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BUILT_CLI = path.join(REPO, 'dist/bundle/main.js');
 const RSS_PRELOAD = path.join(REPO, 'bench/rss-at-exit.mjs');
+const SHARED_WORKER = path.join(REPO, 'scripts/fuzz-worker.mjs');
 const MIB = 1024 * 1024;
 /** A mutated file is kept under this size by default: a little past the scanner's 10 MiB file limit, so both sides of it are tried. */
 const MAX_INPUT_MIB = 11;
@@ -48,6 +57,7 @@ function parseArgs(argv) {
     memoryMib: 1024,
     keep: false,
     json: false,
+    perProcess: 1,
   };
   const number = (name, value) => {
     const n = Number(value);
@@ -69,6 +79,7 @@ function parseArgs(argv) {
     else if (arg === '--cli') options.cli = path.resolve(value());
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--json') options.json = true;
+    else if (arg === '--per-process') options.perProcess = Math.max(1, number(arg, value()));
     else usage(`unknown option ${arg}`);
   }
   return options;
@@ -76,7 +87,7 @@ function parseArgs(argv) {
 
 function usage(message) {
   process.stderr.write(
-    `fuzz: ${message}\nusage: node scripts/fuzz.mjs [--seed N] [--count N] [--start N] [--only N] [--out DIR] [--workers N] [--timeout-ms N] [--memory-mib N] [--max-input-mib N] [--cli FILE] [--keep] [--json]\n`,
+    `fuzz: ${message}\nusage: node scripts/fuzz.mjs [--seed N] [--count N] [--start N] [--only N] [--out DIR] [--workers N] [--timeout-ms N] [--memory-mib N] [--max-input-mib N] [--cli FILE] [--keep] [--json] [--per-process N]\n`,
   );
   process.exit(2);
 }
@@ -398,12 +409,43 @@ function currentRss(pid) {
   }
 }
 
+/**
+ * The guards of one run of a process: killed past the time limit (a hang) or past the hard memory
+ * limit (resident, sampled every 100 ms). `stop` ends the watch and says what it saw.
+ */
+function guard(child, options) {
+  let killedFor = null;
+  let peakSeen = 0;
+  const hard = (options.memoryMib + 512) * MIB;
+  const watch = setInterval(() => {
+    const rss = currentRss(child.pid);
+    peakSeen = Math.max(peakSeen, rss);
+    if (rss > hard && !killedFor) {
+      killedFor = 'memory';
+      child.kill('SIGKILL');
+    }
+  }, 100);
+  const timer = setTimeout(() => {
+    killedFor ??= 'hang';
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
+  return {
+    stop() {
+      clearInterval(watch);
+      clearTimeout(timer);
+      return { killedFor, peakSeen };
+    },
+  };
+}
+
+/** The heap may grow past the limit so that a real excess is measured (and stopped by the guard), not turned into a crash. */
+const heapFlag = (options) => `--max-old-space-size=${Math.max(options.memoryMib * 2, 512)}`;
+
+/** One run in a fresh process of the CLI. */
 function runOnce(cwd, args, options) {
   return new Promise((resolve) => {
     const rssFile = path.join(cwd, `.rss-${args[0]}`);
-    // The heap may grow past the limit so that a real excess is measured (and stopped by the guard), not turned into a crash.
-    const heap = Math.max(options.memoryMib * 2, 512);
-    const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, '--import', RSS_PRELOAD, options.cli, ...args], {
+    const child = spawn(process.execPath, [heapFlag(options), '--import', RSS_PRELOAD, options.cli, ...args], {
       cwd,
       env: { ...cleanEnv(), BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -416,25 +458,10 @@ function runOnce(cwd, args, options) {
       if (outBytes <= 256 * MIB) out.push(d);
     });
     child.stderr.on('data', (d) => err.push(d));
-    let killedFor = null;
-    let peakSeen = 0;
-    const hard = (options.memoryMib + 512) * MIB;
-    const watch = setInterval(() => {
-      const rss = currentRss(child.pid);
-      peakSeen = Math.max(peakSeen, rss);
-      if (rss > hard && !killedFor) {
-        killedFor = 'memory';
-        child.kill('SIGKILL');
-      }
-    }, 100);
-    const timer = setTimeout(() => {
-      killedFor ??= 'hang';
-      child.kill('SIGKILL');
-    }, options.timeoutMs);
+    const watched = guard(child, options);
     const started = Date.now();
     child.on('close', (code, signal) => {
-      clearInterval(watch);
-      clearTimeout(timer);
+      const { killedFor, peakSeen } = watched.stop();
       let maxRss = peakSeen;
       if (existsSync(rssFile)) maxRss = Math.max(maxRss, Number(readFileSync(rssFile, 'utf8')) * 1024);
       resolve({
@@ -449,6 +476,95 @@ function runOnce(cwd, args, options) {
       });
     });
   });
+}
+
+/**
+ * A CLI process that runs up to `options.perProcess` runs, one after another
+ * (scripts/fuzz-worker.mjs), under the same guards as a fresh one. It is replaced after a run with
+ * a problem, and after its last run.
+ */
+function sharedProcess(options) {
+  let current = null;
+  let nextId = 0;
+  const start = () => {
+    const child = spawn(process.execPath, [heapFlag(options), SHARED_WORKER, options.cli], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    const proc = { child, runs: 0, stderr: [], ended: false };
+    // Ended between runs (a stray timer's error after its answer): the next run starts another.
+    child.on('exit', () => {
+      proc.ended = true;
+    });
+    child.on('error', () => {});
+    // Anything the process writes beside a run's answer (a Node warning, a stray write) goes with the run.
+    child.stdout.on('data', (d) => proc.stderr.push(d));
+    child.stderr.on('data', (d) => proc.stderr.push(d));
+    proc.ready = new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code, signal) =>
+        reject(new Error(`${SHARED_WORKER} ended before it was ready (${signal ?? `exit code ${code}`}): ${Buffer.concat(proc.stderr).toString('utf8')}`)),
+      );
+    });
+    return proc;
+  };
+  const retire = () => {
+    current?.child.kill('SIGKILL');
+    current = null;
+  };
+  return {
+    async run(cwd, args) {
+      if (current?.ended) current = null;
+      current ??= start();
+      const proc = current;
+      await proc.ready;
+      proc.stderr.length = 0;
+      const id = nextId++;
+      const watched = guard(proc.child, options);
+      const started = Date.now();
+      const answer = await new Promise((resolve) => {
+        const done = (value) => {
+          proc.child.off('message', onMessage);
+          proc.child.off('exit', onExit);
+          resolve(value);
+        };
+        const onMessage = (m) => m.id === id && done({ m });
+        const onExit = (code, signal) => done({ code, signal });
+        proc.child.on('message', onMessage);
+        proc.child.on('exit', onExit);
+        // A process that ended a moment ago cannot take the run: that is its end, as if during it.
+        proc.child.send({ id, cwd, args }, (err) => err && done({ code: proc.child.exitCode, signal: proc.child.signalCode }));
+      });
+      const { killedFor, peakSeen } = watched.stop();
+      const extra = Buffer.concat(proc.stderr).toString('utf8');
+      const record = answer.m
+        ? {
+            code: answer.m.code,
+            signal: null,
+            killedFor,
+            ms: Date.now() - started,
+            maxRss: Math.max(peakSeen, answer.m.maxRss),
+            stdout: answer.m.stdout,
+            outBytes: Buffer.byteLength(answer.m.stdout),
+            stderr: answer.m.stderr + extra,
+          }
+        : {
+            code: answer.code,
+            signal: answer.signal,
+            killedFor,
+            died: true,
+            ms: Date.now() - started,
+            maxRss: peakSeen,
+            stdout: '',
+            outBytes: 0,
+            stderr: extra,
+          };
+      if (!answer.m || problemsOf(record, options).length > 0 || ++proc.runs >= options.perProcess * COMMANDS.length) retire();
+      return record;
+    },
+    stop: retire,
+  };
 }
 
 /** No runner's PORTREG_* settings, no live probing (CI=1), no colours. */
@@ -468,8 +584,9 @@ export function problemsOf(run, options) {
   else if (run.signal) problems.push(`crash: signal ${run.signal}`);
   if (run.stderr.includes('internal error')) problems.push(`crash: ${firstLine(run.stderr.slice(run.stderr.indexOf('internal error')))}`);
   if (!run.killedFor && !run.signal && ![0, 1, 2].includes(run.code)) problems.push(`crash: exit code ${run.code}`);
+  else if (run.died && !run.killedFor && !run.signal) problems.push(`crash: the process ended during the run (exit code ${run.code})`);
   if (run.maxRss > options.memoryMib * MIB && run.killedFor !== 'memory') problems.push(`memory: peak RSS ${Math.round(run.maxRss / MIB)} MiB`);
-  if (!run.killedFor && !run.signal) {
+  if (!run.killedFor && !run.signal && !run.died) {
     if (run.outBytes > 256 * MIB) problems.push(`invalid JSON: over 256 MiB of output`);
     else {
       try {
@@ -486,23 +603,38 @@ function firstLine(s) {
   return s.split('\n')[0];
 }
 
-async function runInput(input, options, workRoot) {
+async function runInput(input, options, workRoot, shared) {
   const dir = mkdtempSync(path.join(workRoot, `case-${input.index}-`));
   const results = [];
+  const record = (args, run, problems) =>
+    results.push({
+      command: `portreg ${args.join(' ')}`,
+      code: run.code,
+      signal: run.signal,
+      ms: run.ms,
+      maxRss: run.maxRss,
+      problems,
+      stderr: run.stderr.slice(0, 4000),
+    });
   try {
     caseTree(dir, input);
+    const runs = [];
     for (const args of COMMANDS) {
-      const run = await runOnce(dir, args, options);
-      results.push({
-        command: `portreg ${args.join(' ')}`,
-        code: run.code,
-        signal: run.signal,
-        ms: run.ms,
-        maxRss: run.maxRss,
-        problems: problemsOf(run, options),
-        stderr: run.stderr.slice(0, 4000),
-      });
+      const run = await (shared ? shared.run(dir, args) : runOnce(dir, args, options));
+      runs.push({ args, run, problems: problemsOf(run, options) });
     }
+    if (shared && runs.some((r) => r.problems.length > 0)) {
+      // Seen in a shared process: the input again, each run in a fresh process, on a fresh tree.
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      caseTree(dir, input);
+      for (const { args, problems: inShared } of runs) {
+        const run = await runOnce(dir, args, options);
+        const fresh = problemsOf(run, options);
+        const kinds = new Set(fresh.map((p) => p.split(':')[0]));
+        record(args, run, [...fresh, ...inShared.filter((p) => !kinds.has(p.split(':')[0])).map((p) => `in a shared process: ${p}`)]);
+      }
+    } else for (const { args, run, problems } of runs) record(args, run, problems);
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
@@ -542,9 +674,17 @@ export async function fuzz(options) {
   let next = 0;
   const started = Date.now();
   const worker = async () => {
+    const shared = options.perProcess > 1 ? sharedProcess(options) : null;
+    try {
+      await lane(shared);
+    } finally {
+      shared?.stop();
+    }
+  };
+  const lane = async (shared) => {
     while (next < indices.length) {
       const index = indices[next++];
-      const outcome = await runInput(makeInput(options.seed, index, files, options.maxInputMib * MIB), options, workRoot);
+      const outcome = await runInput(makeInput(options.seed, index, files, options.maxInputMib * MIB), options, workRoot, shared);
       outcomes.push(outcome);
       // A long run can be read while it goes: the figures so far, every 50 inputs.
       if (outcomes.length % 50 === 0)

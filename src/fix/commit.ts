@@ -31,8 +31,20 @@ import type { Stats } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, realpath, rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
+import { STALE_MS } from '../registry/lock.js';
 import { writeRegistryChange, type RegistryChange } from '../registry/operations.js';
-import { ABSENT_HASH, journalOwner, newJournal, sha256, type Journal, type JournalHandle, type JournalPhase, type JournalRegistry } from './journal.js';
+import {
+  ABSENT_HASH,
+  describeElsewhere,
+  findJournals,
+  journalOwner,
+  newJournal,
+  sha256,
+  type Journal,
+  type JournalHandle,
+  type JournalPhase,
+  type JournalRegistry,
+} from './journal.js';
 import { removeOrphanTempsBeside, syncFolder, tempPathFor } from '../util/atomic-write.js';
 import { dirtyAmong } from '../util/git.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -112,6 +124,7 @@ const IO_CONCURRENCY = 16;
 
 export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResult<R>> {
   const shown = set.shown ?? ((f: string) => f);
+  if (set.journal && set.files.length > 0) await refuseWhileWrittenElsewhere(path.resolve(set.journal.registryFile));
   const targets = await prepare(set, shown);
   await set.hooks?.afterPrepare?.();
   const journal = targets.length > 0 && set.journal ? await newJournal(path.resolve(set.journal.registryFile)) : null;
@@ -174,6 +187,23 @@ export async function commitChangeSet<R>(set: ChangeSet<R>): Promise<CommitResul
 }
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
+
+/**
+ * A change set another host may be writing into this tree right now (its journal is fresh): the
+ * files this one was planned from may be half old, half new, and its renames would race that
+ * host's. Refused like a lock held elsewhere (exit 3), with nothing written.
+ */
+async function refuseWhileWrittenElsewhere(registryFile: string): Promise<void> {
+  const busy = (await findJournals(registryFile)).find((j) => j.state === 'elsewhere');
+  if (!busy) return;
+  throw new PortregError(
+    `${describeElsewhere(busy)}; nothing was written: run the command again once that write is done ` +
+      `(if ${busy.journal.host} is down, the first portreg command run once the journal went ${STALE_MS / 1000} s unchanged finishes or takes back that write)`,
+    ExitCode.LockTimeout,
+    'write-in-progress',
+    { journal: busy.path, host: busy.journal.host, pid: busy.journal.pid, command: busy.journal.command },
+  );
+}
 
 // ---- 1. prepare -----------------------------------------------------------------------------
 
@@ -425,8 +455,9 @@ async function removeKept(kept: readonly (string | null | undefined)[]): Promise
  */
 async function putBack(staged: Staged, indices: readonly number[]): Promise<string[]> {
   const lost: string[] = [];
-  for (const i of [...indices].reverse()) {
+  for (const [done, i] of [...indices].reverse().entries()) {
     const t = staged.targets[i]!;
+    crashPoint(`restore:${done}`);
     try {
       if (!(await readFile(t.absolute)).equals(t.after)) throw new Error('changed since it was written');
       await (t.before === null ? unlink(t.absolute) : rename(staged.originals[i]!, t.absolute));

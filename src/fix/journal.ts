@@ -15,15 +15,21 @@
  *
  * Where: in the git folder of the registry's work tree (`.git/portreg/`, never seen by git or
  * the scanner), else beside the registry. One file per change set, named with the writer's pid,
- * so concurrent writers never share one, and a journal whose process still runs is a write in
- * progress, not a crash.
+ * so concurrent writers never share one. It names the host and pid of its writer: a journal whose
+ * process still runs is a write in progress, not a crash. A writer on another host (a shared
+ * network folder, a container sharing a volume) cannot be asked whether it runs: its journal is
+ * kept fresh (its mtime set every third of the lock's stale time, as the lock is), and it is judged
+ * abandoned only once it went that long unchanged, as the lock judges such a holder.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { STALE_MS } from '../registry/lock.js';
 import { syncFolder, writeFileAtomic } from '../util/atomic-write.js';
 import { gitDirOf } from '../util/git.js';
+import { keepFresh } from '../util/keep-fresh.js';
+import { processAlive } from '../util/process-alive.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -97,21 +103,26 @@ export interface JournalHandle {
   remove(): Promise<void>;
 }
 
-/** A new journal for this process's change set; nothing is written until `write`. */
-export async function newJournal(registryFile: string): Promise<JournalHandle> {
+/**
+ * A new journal for this process's change set; nothing is written until `write`. From the first
+ * write to `remove` it is kept fresh (`staleMs`: the lock's stale time), so a recovery on another
+ * host sees the write is alive.
+ */
+export async function newJournal(registryFile: string, options: { staleMs?: number } = {}): Promise<JournalHandle> {
   const folder = await journalFolderFor(registryFile);
   const file = path.join(folder, `.portreg-journal.${process.pid}.${randomBytes(4).toString('hex')}.json`);
-  let made = false;
+  let stopRefreshing: (() => void) | null = null;
   return {
     path: file,
     async write(journal) {
-      if (!made) {
+      if (!stopRefreshing) {
         await mkdir(folder, { recursive: true });
-        made = true;
+        stopRefreshing = keepFresh(file, options.staleMs ?? STALE_MS);
       }
       await writeFileAtomic(file, `${JSON.stringify(journal)}\n`, { mode: 0o600 });
     },
     async remove() {
+      stopRefreshing?.();
       await unlink(file).catch(() => {});
       await syncFolder(folder);
     },
@@ -123,14 +134,54 @@ export function journalOwner(): { version: typeof JOURNAL_VERSION; pid: number; 
   return { version: JOURNAL_VERSION, pid: process.pid, host: hostname() };
 }
 
-/** The journals left beside this registry, with the pid of the process that wrote each. */
-export async function listJournals(registryFile: string): Promise<{ path: string; pid: number }[]> {
+/**
+ * A journal found beside the registry, judged:
+ *   interrupted - its process is gone (this host), or it went `staleMs` unchanged (another host):
+ *                 a recovery finishes or takes back its change set;
+ *   running     - its process runs on this host: a write in progress;
+ *   elsewhere   - written on another host and changed within `staleMs`: that write may be in
+ *                 progress, and no one here can tell; `quietMs` is how long it has been unchanged;
+ *   unreadable  - not a journal this version can read.
+ */
+export type FoundJournal =
+  | { path: string; state: 'interrupted' | 'running'; journal: Journal }
+  | { path: string; state: 'elsewhere'; journal: Journal; quietMs: number }
+  | { path: string; state: 'unreadable'; error: Error };
+
+/** The one judgement of a journal (see FoundJournal); null when it is gone, or is this process's own. */
+export async function judgeJournal(file: string, staleMs: number = STALE_MS): Promise<FoundJournal | null> {
+  let journal: Journal | null;
+  try {
+    journal = await readJournal(file);
+  } catch (err) {
+    return { path: file, state: 'unreadable', error: err as Error };
+  }
+  if (!journal) return null;
+  if (journal.host === hostname()) {
+    if (journal.pid === process.pid) return null;
+    return { path: file, state: processAlive(journal.pid) ? 'running' : 'interrupted', journal };
+  }
+  // Another host's pid means nothing here: its sign of life is the journal's mtime (newJournal).
+  const info = await stat(file).catch(() => null);
+  if (!info) return null;
+  const quietMs = Math.max(0, Date.now() - info.mtimeMs);
+  return quietMs > staleMs ? { path: file, state: 'interrupted', journal } : { path: file, state: 'elsewhere', journal, quietMs };
+}
+
+/** The journals left beside this registry (this process's own aside), each judged. */
+export async function findJournals(registryFile: string, staleMs: number = STALE_MS): Promise<FoundJournal[]> {
   const folder = await journalFolderFor(registryFile);
-  const names = await readdir(folder).catch(() => [] as string[]);
-  return names.flatMap((name) => {
-    const m = NAME.exec(name);
-    return m ? [{ path: path.join(folder, name), pid: Number(m[1]) }] : [];
-  });
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((name) => NAME.test(name));
+  const found = await Promise.all(names.map((name) => judgeJournal(path.join(folder, name), staleMs)));
+  return found.filter((j) => j !== null);
+}
+
+/**
+ * `a reassign on build-07 (process 4242) is writing this tree (its journal <file> changed 3 s ago)`:
+ * a change set another host may still be writing, as the messages name it.
+ */
+export function describeElsewhere(j: Extract<FoundJournal, { state: 'elsewhere' }>): string {
+  return `a ${j.journal.command} on host ${j.journal.host} (process ${j.journal.pid}) is writing this tree (its journal ${j.path} changed ${Math.round(j.quietMs / 1000)} s ago)`;
 }
 
 /** The journal at `file`; null when it is gone (another recovery finished it); throws when it cannot be read as one. */

@@ -12,35 +12,61 @@
  * Every temporary file and kept original the journal names is removed, then the journal.
  *
  * Recoveries run under the registry's lock, one at a time, and skip the journal of a process
- * still running (its write is in progress, not interrupted).
+ * still running (its write is in progress, not interrupted). A journal from another host is
+ * judged by its sign of life (fix/journal.ts): while it may still be written there, it is left
+ * alone and named, since finishing or undoing it here would race that host's renames; once it
+ * went the lock's stale time unchanged, it is recovered like any other.
  */
 import { rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { acquireLock, type LockOptions } from '../registry/lock.js';
+import { hostname } from 'node:os';
+import { acquireLock, STALE_MS, type LockOptions } from '../registry/lock.js';
 import { removeOrphanTemps, syncFolder, writeFileAtomic } from '../util/atomic-write.js';
-import { processAlive } from '../util/process-alive.js';
-import { ABSENT_HASH, hashOfFile, listJournals, readJournal, type Journal, type JournalFile } from './journal.js';
+import { ABSENT_HASH, describeElsewhere, findJournals, hashOfFile, judgeJournal, type FoundJournal, type Journal, type JournalFile } from './journal.js';
 
 /**
  * Recovers every interrupted change set journaled for this registry. Returns what it did, one
  * line each, for stderr (without the "portreg: " prefix); nothing when there was nothing to do.
  */
+const namedElsewhere = new Set<string>();
+
 export async function recoverInterrupted(registryFile: string, options: { lock?: LockOptions } = {}): Promise<string[]> {
-  const found = (await listJournals(registryFile)).filter((j) => j.pid !== process.pid && !processAlive(j.pid));
-  if (found.length === 0) return [];
-  const lock = await acquireLock(registryFile, options.lock);
+  const staleMs = options.lock?.staleMs ?? STALE_MS;
+  const found = await findJournals(registryFile, staleMs);
   const lines: string[] = [];
+  const elsewhere = (j: Extract<FoundJournal, { state: 'elsewhere' }>) => {
+    // Said once per process: a command that locates its registry twice (lint --fix) says it once.
+    if (namedElsewhere.has(j.path)) return;
+    namedElsewhere.add(j.path);
+    lines.push(
+      `${describeElsewhere(j)}: what this command reads may be half old, half new; run it again once that write is done ` +
+        `(if ${j.journal.host} is down, the first portreg command run once the journal went ${staleMs / 1000} s unchanged finishes or takes back that write)`,
+    );
+  };
+  // A write in progress elsewhere is named without the lock: its writer may hold it, and reading waits for no one.
+  for (const j of found) if (j.state === 'elsewhere') elsewhere(j);
+  const left = found.filter((j) => j.state === 'interrupted' || j.state === 'unreadable');
+  if (left.length === 0) return lines;
+  const lock = await acquireLock(registryFile, options.lock);
   try {
-    for (const { path: file } of found) {
-      let journal: Journal | null;
-      try {
-        journal = await readJournal(file);
-      } catch (err) {
-        lines.push(`cannot read ${file}, the journal of an interrupted write (${(err as Error).message}): check the files it names, then remove it`);
+    for (const { path: file } of left) {
+      // Judged again under the lock: another command may have recovered it meanwhile, or its host written it.
+      const j = await judgeJournal(file, staleMs);
+      if (!j || j.state === 'running') continue;
+      if (j.state === 'elsewhere') {
+        elsewhere(j);
         continue;
       }
-      if (!journal) continue; // finished by another command meanwhile
-      lines.push(...(await recoverOne(journal)));
+      if (j.state === 'unreadable') {
+        lines.push(`cannot read ${file}, the journal of an interrupted write (${j.error.message}): check the files it names, then remove it`);
+        continue;
+      }
+      const where =
+        j.journal.host === hostname()
+          ? ''
+          : ` (begun by process ${j.journal.pid} on host ${j.journal.host}, its journal unchanged for over ${staleMs / 1000} s)`;
+      const [first, ...rest] = await recoverOne(j.journal);
+      lines.push(`${first}${where}`, ...rest);
       await unlink(file).catch(() => {});
       await syncFolder(path.dirname(file));
     }

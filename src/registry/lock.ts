@@ -14,10 +14,11 @@
  * the lock aside without that guard, as this code did before, could move a lock taken a moment
  * earlier by a live contender, and let a third one in beside it.
  */
+import { keepFresh } from '../util/keep-fresh.js';
 import { processAlive } from '../util/process-alive.js';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink, utimes, stat } from 'node:fs/promises';
+import { open, readFile, rename, unlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { PortregError, ExitCode } from '../errors.js';
@@ -60,7 +61,12 @@ export interface HeldLock {
 }
 
 const EMPTY_LOCK_STALE_MS = 2_000;
-const DEFAULTS = { timeoutMs: 10_000, staleMs: 30_000, retryMs: 25, noticeMs: 1_000 };
+/**
+ * How long a holder on another host may go without a sign of life (the lock's mtime, a change
+ * set's journal's) before it is judged gone: its pid means nothing here.
+ */
+export const STALE_MS = 30_000;
+const DEFAULTS = { timeoutMs: 10_000, staleMs: STALE_MS, retryMs: 25, noticeMs: 1_000 };
 
 export function lockPathFor(file: string): string {
   return `${file}.lock`;
@@ -196,14 +202,7 @@ export function describeHolder(owner: LockOwner): string {
 
 function makeHeld(lockPath: string, owner: LockOwner, staleMs: number): HeldLock {
   // Refresh the lock's mtime so a slow but live holder is not judged stale by another host.
-  const timer = setInterval(
-    () => {
-      const t = new Date();
-      utimes(lockPath, t, t).catch(() => {});
-    },
-    Math.max(1000, Math.floor(staleMs / 3)),
-  );
-  timer.unref();
+  const stopRefreshing = keepFresh(lockPath, staleMs);
   let released = false;
   return {
     path: lockPath,
@@ -215,7 +214,7 @@ function makeHeld(lockPath: string, owner: LockOwner, staleMs: number): HeldLock
     async release() {
       if (released) return;
       released = true;
-      clearInterval(timer);
+      stopRefreshing();
       const current = await readOwner(lockPath);
       if (current?.token === owner.token) await unlink(lockPath).catch(() => {});
     },

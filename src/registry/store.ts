@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { ExitCode, PortregError, refusal } from '../errors.js';
-import { crashPoint, lockDisabledForTest, testDelay } from '../util/test-hooks.js';
+import { crashPoint, failRegistryWriteForTest, lockDisabledForTest, testDelay } from '../util/test-hooks.js';
 import { ChangedOnDisk, removeOrphanTemps, replaceIfUnchanged, writeFileAtomic } from '../util/atomic-write.js';
 import { acquireLock, type LockOptions } from './lock.js';
 import { loadRegistry, parseRegistryText, type LoadedRegistry } from './load.js';
@@ -129,6 +129,7 @@ export async function updateRegistry<T>(
       await options.beforeWrite?.({ before: loaded.text, after: text });
       if (text === null) return { result: outcome.result, written: false, path: absolute };
       try {
+        failRegistryWriteForTest();
         if (unlocked) await writeFileAtomic(absolute, text, { beforeRename: async () => crashPoint('after-temp-write') });
         else {
           await replaceIfUnchanged(absolute, text, loaded.text, {

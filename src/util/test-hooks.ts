@@ -12,13 +12,17 @@ import { execSync } from 'node:child_process';
  *                                 file renamed, the registry not written), registry:after (the
  *                                 registry written, the journal not yet removed), restoring
  *                                 (a failed change set's journal says restoring, nothing
- *                                 put back yet).
+ *                                 put back yet), restore:<n> (right before the
+ *                                 n-th file is put back, 0-based: n files put back).
  * PORTREG_TEST_DELAY_MS=<n>       sleep n ms between reading the registry and writing it,
  *                                 to widen the window a lock must protect.
  * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
  *                                 the race they prevent.
  * PORTREG_TEST_FAIL_RENAME_AT=<n> make the n-th rename (0-based) of a multi-file write fail,
  *                                 to show the files already renamed are restored.
+ * PORTREG_TEST_FAIL_REGISTRY_WRITE=1 make the registry's replacement fail (as a full disk or a
+ *                                 read-only folder would), after a change set's files are renamed,
+ *                                 to show they are put back.
  * PORTREG_TEST_BEFORE_PUSH=<cmd>  run this shell command before each push of a --git change (a test
  *                                 pushes from another clone there, so the push is rejected for real).
  * PORTREG_TEST_PROGRESS_AFTER_MS=<n> show scan progress on a terminal after n ms (default 1000)
@@ -26,7 +30,15 @@ import { execSync } from 'node:child_process';
  *                                 (read in src/cli/progress.ts).
  */
 
-export type CrashPointName = 'after-temp-write' | 'after-rename' | 'staged' | `rename:${number}` | 'registry:before' | 'registry:after' | 'restoring';
+export type CrashPointName =
+  | 'after-temp-write'
+  | 'after-rename'
+  | 'staged'
+  | `rename:${number}`
+  | 'registry:before'
+  | 'registry:after'
+  | 'restoring'
+  | `restore:${number}`;
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PORTREG_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
@@ -43,6 +55,10 @@ export function lockDisabledForTest(): boolean {
 
 export function failRenameForTest(index: number): void {
   if (process.env.PORTREG_TEST_FAIL_RENAME_AT === String(index)) throw new Error('rename failed (PORTREG_TEST_FAIL_RENAME_AT)');
+}
+
+export function failRegistryWriteForTest(): void {
+  if (process.env.PORTREG_TEST_FAIL_REGISTRY_WRITE === '1') throw new Error('write failed (PORTREG_TEST_FAIL_REGISTRY_WRITE)');
 }
 
 export function beforePushForTest(cwd: string): void {

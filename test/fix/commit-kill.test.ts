@@ -8,15 +8,16 @@
  *
  * The crash points are PORTREG_TEST_CRASH_AT (src/util/test-hooks.ts).
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createPortregMcpServer } from '../../src/mcp/server.js';
 import { runCli } from '../helpers/cli.js';
+import { conflictedMerge } from '../helpers/conflicted-registry.js';
 import { git } from '../helpers/git.js';
 import { readTree } from '../rewrite/helpers.js';
 
@@ -31,6 +32,8 @@ interface Writer {
   args: string[];
   /** A git work tree (the journal goes to .git/portreg/) or not (beside the registry). */
   git: boolean;
+  /** The tree to start from, made once (with its own .git) and copied for each case; default: the fixture. */
+  from?: () => Promise<string>;
   /** Makes the tree the writer changes (after the commit, in a git tree). */
   setup?: (dir: string) => Promise<void>;
   /** How many files the change set writes (the registry aside): one kill before each rename. */
@@ -38,6 +41,11 @@ interface Writer {
   registry: boolean;
   /** The command run after the kill: each finds the journal first. */
   next: string[];
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }
 
 const edit = async (dir: string, file: string, from: string | RegExp, to: string) => {
@@ -141,6 +149,17 @@ const WRITERS: Writer[] = [
     registry: true,
     next: ['lint'],
   },
+  {
+    name: 'registry resolve, after a real git merge left conflict markers',
+    command: 'registry resolve',
+    args: ['registry', 'resolve'],
+    git: true,
+    // Made once: two branches allocate 5002 with the CLI, and the merge conflicts (the index holds the three sides).
+    from: once(async () => (await conflictedMerge()).root),
+    files: 3,
+    registry: true,
+    next: ['list'],
+  },
 ];
 
 /** Every point a writer is killed at, in the order it passes them. */
@@ -166,8 +185,8 @@ afterAll(async () => {
 /** The tree a writer starts from. */
 async function start(w: Writer): Promise<string> {
   const dir = path.join(base, `case${n++}`);
-  await cp(FIXTURE, dir, { recursive: true });
-  if (w.git) {
+  await cp(w.from ? await w.from() : FIXTURE, dir, { recursive: true });
+  if (w.git && !w.from) {
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-q', '-m', 'before');
@@ -271,13 +290,45 @@ describe.each(WRITERS)('$name killed at every step', (w) => {
       expect(await gitJournals(dir)).toEqual([]);
     });
 
+    it('the registry write fails: every file renamed is put back, the registry untouched, and the command says so', async () => {
+      const dir = await start(w);
+      const failed = await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_FAIL_REGISTRY_WRITE: '1' }) });
+      expect(failed.code).toBe(2);
+      expect(failed.stderr).toContain('the 6 files written were restored; nothing was changed\n');
+      expect(await snapshot(dir)).toEqual(before);
+      expect(await gitJournals(dir)).toEqual([]);
+    });
+
+    // Killed while it puts the files back after the registry's write failed: before the first and
+    // before each next one. The journal says restoring: the next command takes the rest back.
+    it.each(['restoring', ...Array.from({ length: w.files - 1 }, (_, i) => `restore:${i + 1}`)])(
+      'the registry write fails and the process is killed while restoring, at %s: the next command leaves the old tree, byte for byte',
+      async (point) => {
+        const dir = await start(w);
+        const killed = await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_FAIL_REGISTRY_WRITE: '1', PORTREG_TEST_CRASH_AT: point }) });
+        expect(killed.signal).toBe('SIGKILL');
+        // Every file was renamed; `restore:n` had put n of them back: the rest hold their new bytes.
+        const mixed = await snapshot(dir);
+        const put = point === 'restoring' ? 0 : Number(point.split(':')[1]);
+        expect([...mixed.files].filter(([f, bytes]) => !before.files.get(f)?.equals(bytes) && after.files.get(f)?.equals(bytes)).length).toBe(w.files - put);
+        expect(mixed.files.get('ports.registry.json')).toEqual(before.files.get('ports.registry.json'));
+        const next = await runCli(['lint'], { cwd: dir, env: env() });
+        expect(next.stderr).toBe('portreg: rolled back an interrupted reassign of 6 files\n');
+        expect(next.code).toBe(0);
+        expect(await snapshot(dir)).toEqual(before);
+        expect(await gitJournals(dir)).toEqual([]);
+      },
+    );
+
     it('the journal names each target, its temporary file and kept original, the hashes of its old and new bytes, and the registry change', async () => {
       const dir = await start(w);
       await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_CRASH_AT: 'rename:2' }) });
       const [name, ...more] = await gitJournals(dir);
       expect(more).toEqual([]);
       const journal = JSON.parse(await readFile(path.join(dir, '.git/portreg', name!), 'utf8'));
-      expect(journal).toMatchObject({ version: 1, command: 'reassign', phase: 'renaming', folders: [] });
+      expect(journal).toMatchObject({ version: 1, command: 'reassign', phase: 'renaming', folders: [], host: hostname() });
+      // The pid of the writer, as its name gives it: a recovery on this host asks whether it still runs.
+      expect(name).toBe(`.portreg-journal.${journal.pid}.${name!.split('.')[3]}.json`);
       const changed = [...after.files.keys()].filter((f) => f !== 'ports.registry.json' && !before.files.get(f)!.equals(after.files.get(f)!));
       expect(journal.files.map((f: { shown: string }) => f.shown).sort()).toEqual(changed.sort());
       for (const f of journal.files) {
@@ -292,6 +343,49 @@ describe.each(WRITERS)('$name killed at every step', (w) => {
         after: sha(after.files.get('ports.registry.json')!),
         text: after.files.get('ports.registry.json')!.toString(),
       });
+    });
+
+    it('a journal written on another host is left alone while that host may still write, writers refuse, and it is finished once it went quiet', async () => {
+      const dir = await start(w);
+      await runCli(w.args, { cwd: dir, env: env({ PORTREG_TEST_CRASH_AT: 'rename:3' }) });
+      // As a writer on another host sharing this folder leaves it; its pid is a process that runs here (this one).
+      const [name] = await gitJournals(dir);
+      const file = path.join(dir, '.git/portreg', name!);
+      const journal = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...journal, host: 'build-07', pid: process.pid }));
+      // Its lock too, left beside the registry: naming a write in progress takes no lock, so it stays until the recovery.
+      const mixed = await snapshot(dir);
+      expect(mixed.files.has('ports.registry.json.lock')).toBe(true);
+
+      const busy = new RegExp(
+        `^portreg: a reassign on host build-07 \\(process ${process.pid}\\) is writing this tree \\(its journal ${file.replace(/[.]/g, '\\.')} changed \\d+ s ago\\)`,
+      );
+      const read = await runCli(['list'], { cwd: dir, env: env() });
+      expect(read.stderr.split('\n')[0]).toMatch(busy);
+      expect(read.stderr.split('\n')[0]).toMatch(
+        /: what this command reads may be half old, half new; run it again once that write is done \(if build-07 is down, .*\)$/,
+      );
+      expect(read.code).toBe(0);
+      const write = await runCli(['lint', '--fix'], { cwd: dir, env: env() });
+      expect(write.code).toBe(3);
+      const [warned, refused, ...rest] = write.stderr.split('\n');
+      expect(warned).toMatch(busy);
+      expect(refused).toMatch(busy);
+      expect(refused).toMatch(/; nothing was written: run the command again once that write is done \(if build-07 is down, .*\)$/);
+      expect(rest).toEqual(['']);
+      // Nothing was finished, taken back or written: the temporary files and kept originals wait for that host.
+      expect(await snapshot(dir)).toEqual(mixed);
+      expect(await gitJournals(dir)).toEqual([name]);
+
+      // No sign of life for longer than the lock's stale time: that host is gone, the write is finished here.
+      const quiet = new Date(Date.now() - 31_000);
+      await utimes(file, quiet, quiet);
+      const next = await runCli(['list'], { cwd: dir, env: env() });
+      expect(next.stderr.split('\n')[0]).toBe(
+        `portreg: finished an interrupted reassign of 6 files and ports.registry.json (begun by process ${process.pid} on host build-07, its journal unchanged for over 30 s)`,
+      );
+      expect(await snapshot(dir)).toEqual(after);
+      expect(await gitJournals(dir)).toEqual([]);
     });
 
     it('a target edited by hand after the kill is left alone and named; the rest of the change is finished', async () => {

@@ -5,67 +5,20 @@
  * the port, theirs moves with its configs, and the tree passes `registry check`, `lint` and
  * `generate all --check` after.
  */
-import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolutionChange, writeRegistryChange } from '../../src/registry/operations.js';
-import { serializeRegistry } from '../../src/registry/serialize.js';
 import type { Registry } from '../../src/registry/types.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { gitEnv } from '../helpers/git.js';
+import { API_README, compose, gitNow, MERGE_NOW as NOW, twoBranches, WORKER_README } from '../helpers/conflicted-registry.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
-const NOW = '2026-12-01T10:00:00.000Z';
 const LATER = '2026-12-02T08:00:00.000Z';
 const env = { PORTREG_NOW: NOW };
 
-/** git with the driver's clock pinned (git runs the merge driver with its own environment); never throws. */
-function gitNow(s: Scenario, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: s.root, env: { ...gitEnv(), PORTREG_NOW: NOW, CI: '1' }, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 async function cli(s: Scenario, args: string[], extra: Record<string, string> = {}) {
   return runCli(args, { cwd: s.root, env: { ...env, ...extra } });
-}
-
-const compose = (service: string, port: number, target: number) => `services:\n  ${service}:\n    image: ${service}\n    ports:\n      - "${port}:${target}"\n`;
-
-const WORKER_README = (port: number) => `# Worker\n\nStart it with \`WORKER_PORT=${port} npm start\`, then open http://localhost:${port}/queues.\n`;
-const API_README = '# API\n\nThe API listens on http://localhost:5002.\n';
-
-/**
- * main has project shop (5000 is one to avoid, web on 5001); branch `worker` allocates worker, main
- * allocates api: both get 5002 from `allocate`, and each writes a compose file, an env template and
- * a README that use it.
- */
-async function twoBranches(services: Record<string, object> = { web: { port: 5001, purpose: 'Web UI', env: 'WEB_PORT' } }): Promise<Scenario> {
-  const s = await scenario({
-    // In the canonical style, as portreg writes it: each allocation is a one-line change.
-    registry: serializeRegistry({
-      version: 1,
-      reserved: [{ port: 5000, reason: 'macOS AirPlay receiver', severity: 'warning' }],
-      projects: { shop: { range: { from: 5000, to: 5099 }, path: 'shop', services } },
-    } as Registry),
-    files: { 'shop/web/compose.yaml': compose('web', 5001, 80), 'shop/web/.env.example': 'WEB_PORT=5001\n' },
-    git: true,
-  });
-  s.git('checkout', '-q', '-b', 'worker');
-  const w = await cli(s, ['allocate', '--project', 'shop', '--service', 'worker', '--purpose', 'Queue worker', '--env', 'WORKER_PORT']);
-  expect(w.stdout).toBe('5002\n');
-  await s.write('shop/worker/compose.yaml', compose('worker', 5002, 9000));
-  await s.write('shop/worker/.env.example', 'WORKER_PORT=5002\n');
-  await s.write('shop/worker/README.md', WORKER_README(5002));
-  s.commit('worker takes 5002');
-  s.git('checkout', '-q', 'main');
-  const a = await cli(s, ['allocate', '--project', 'shop', '--service', 'api', '--purpose', 'REST API', '--env', 'API_PORT']);
-  expect(a.stdout).toBe('5002\n');
-  await s.write('shop/api/compose.yaml', compose('api', 5002, 8080));
-  await s.write('shop/api/.env.example', 'API_PORT=5002\n');
-  await s.write('shop/api/README.md', API_README);
-  s.commit('api takes 5002');
-  return s;
 }
 
 const MOVED_WORKER = {
