@@ -58,9 +58,7 @@ function worthParsing(text: string, start: number, end: number): boolean {
   // A header row naming a port column: the line before a delimiter row, or any line with a pipe.
   const lines = chunk.split('\n');
   // Cheapest test first: the header pattern backtracks at every position of a line.
-  return lines.some(
-    (line, i) => PORT_WORD.test(line) && (line.includes('|') || DELIMITER_ROW.test(lines[i + 1] ?? '')) && PORT_HEADER_WORD.test(line),
-  );
+  return lines.some((line, i) => PORT_WORD.test(line) && (line.includes('|') || DELIMITER_ROW.test(lines[i + 1] ?? '')) && PORT_HEADER_WORD.test(line));
 }
 
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
