@@ -13,7 +13,9 @@ import { execSync } from 'node:child_process';
  *                                 registry written, the journal not yet removed), restoring
  *                                 (a failed change set's journal says restoring, nothing
  *                                 put back yet), restore:<n> (right before the
- *                                 n-th file is put back, 0-based: n files put back).
+ *                                 n-th file is put back, 0-based: n files put back); or of the
+ *                                 git merge driver: merge-driver:before-write, merge-driver:written
+ *                                 (git's scratch file written, the process not yet exited).
  * PORTREG_TEST_DELAY_MS=<n>       sleep n ms between reading the registry and writing it,
  *                                 to widen the window a lock must protect.
  * PORTREG_TEST_NO_LOCK=1          skip the lock and the compare-before-write, to show
@@ -38,7 +40,9 @@ export type CrashPointName =
   | 'registry:before'
   | 'registry:after'
   | 'restoring'
-  | `restore:${number}`;
+  | `restore:${number}`
+  | 'merge-driver:before-write'
+  | 'merge-driver:written';
 
 export function crashPoint(name: CrashPointName): void {
   if (process.env.PORTREG_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

@@ -16,7 +16,16 @@ export const MERGE_NOW = '2026-12-01T10:00:00.000Z';
 
 /** git with the driver's clock pinned (git runs the merge driver with its own environment); never throws. */
 export function gitNow(s: Scenario, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: s.root, env: { ...gitEnv(), PORTREG_NOW: MERGE_NOW, CI: '1' }, encoding: 'utf8' });
+  return gitNowWith(s, {}, ...args);
+}
+
+/** gitNow with more environment for the processes git runs (the merge driver's test hooks). */
+export function gitNowWith(s: Scenario, env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('git', ['-c', 'commit.gpgsign=false', ...args], {
+    cwd: s.root,
+    env: { ...gitEnv(), PORTREG_NOW: MERGE_NOW, CI: '1', ...env },
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { resolutionChange, writeRegistryChange } from '../../src/registry/operations.js';
 import type { Registry } from '../../src/registry/types.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { API_README, compose, gitNow, MERGE_NOW as NOW, twoBranches, WORKER_README } from '../helpers/conflicted-registry.js';
+import { API_README, compose, gitNow, gitNowWith, MERGE_NOW as NOW, twoBranches, WORKER_README } from '../helpers/conflicted-registry.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 const LATER = '2026-12-02T08:00:00.000Z';
@@ -254,6 +254,25 @@ describe('the merge driver', () => {
     expect(await s.read('shop/worker/.env.example')).toBe('WORKER_PORT=5003\n');
     await expectClean(s);
   });
+
+  it.each(['merge-driver:before-write', 'merge-driver:written'])(
+    'killed at %s: git calls it a conflict, no file is left behind, and registry resolve merges from the index',
+    async (point) => {
+      const s = await twoBranches();
+      expect((await install(s)).code).toBe(0);
+      s.commit('merge driver');
+      const merge = gitNowWith(s, { PORTREG_TEST_CRASH_AT: point }, 'merge', '--no-edit', 'worker');
+      expect(merge.code).toBe(1);
+      expect(merge.stdout).toContain('CONFLICT (content): Merge conflict in ports.registry.json');
+      // The registry in conflict, the worker's files merged, and no temporary file of the killed driver anywhere.
+      const status = s.git('status', '--porcelain', '--untracked-files=all', '--ignored').split('\n').filter(Boolean);
+      expect(status.filter((l) => !l.startsWith('A  shop/worker/'))).toEqual(['UU ports.registry.json']);
+      const resolved = await cli(s, ['registry', 'resolve']);
+      expect(resolved.code, resolved.stderr).toBe(0);
+      expect(JSON.parse(await s.read('ports.registry.json')).projects.shop.services.worker).toEqual(MOVED_WORKER);
+      expect((await cli(s, ['registry', 'check'])).code).toBe(0);
+    },
+  );
 
   it('fixes a merge git would make cleanly into a duplicate (the allocations on different lines)', async () => {
     // 5002/udp is taken, 5002/tcp free: api sorts before dns, worker after it, so git sees two separate insertions.

@@ -4,7 +4,7 @@
  * services it moved, as `reassign` does, in the same change set as the registry; the driver,
  * which git runs while it merges, writes only the registry it is given.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PortregError, usageError } from '../../errors.js';
 import { findConflictBlocks } from '../../registry/conflict-markers.js';
@@ -14,7 +14,7 @@ import { resolutionChange } from '../../registry/operations.js';
 import { serializeRegistry } from '../../registry/serialize.js';
 import { formatFindingsBrief } from '../../registry/store.js';
 import type { Registry } from '../../registry/types.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { crashPoint } from '../../util/test-hooks.js';
 import type { PortFact } from '../../scan/scan.js';
 import { conflictStages, gitTopLevel, linesChangedSince, mergeFileInPlace } from '../../util/git.js';
 import type { ActionResult } from '../command.js';
@@ -210,7 +210,13 @@ export async function mergeDriverAction(
   if (!merge.registry) return fallBack(conflictLines(shown, merge.conflicts));
   const errors = errorsOf(merge.registry, abs(oursFile), now, ctx.cwd);
   if (errors.length > 0) return fallBack(`portreg: ${shown}: the merged registry would have errors:\n${formatFindingsBrief(errors)}\n`);
-  await writeFileAtomic(abs(oursFile), serializeRegistry(merge.registry));
+  // OURS is git's scratch copy, read by git only once this process has exited: written in place.
+  // A temporary file beside it would outlive a killed driver in the work tree's top folder, where
+  // nothing removes it; killed mid-write, git calls the merge a conflict and keeps the three sides
+  // in its index, from which "portreg registry resolve" merges again.
+  crashPoint('merge-driver:before-write');
+  await writeFile(abs(oursFile), serializeRegistry(merge.registry));
+  crashPoint('merge-driver:written');
   for (const d of merge.decisions) ctx.stderr(`portreg: ${shown}: ${d}\n`);
   if (merge.moves.length > 0) {
     const moved = merge.moves.map((m) => `"${m.service}" of project "${m.project}" (${m.from} → ${m.to})`).join(', ');
