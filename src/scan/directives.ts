@@ -28,12 +28,19 @@ export function findDirectives(text: string, file: string): Directive[] {
   const markdown = /\.(?:md|markdown)$/i.test(file);
   const out: Directive[] = [];
   const code = CODE_FILE.test(file);
+  // Lines counted from the previous match on: counting from the start at every match was quadratic.
+  let line = 1;
+  let lineStart = 0;
+  let counted = 0;
   for (const m of text.matchAll(code ? CODE_DIRECTIVE : DIRECTIVE)) {
+    for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < m.index; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    counted = m.index;
     // ...and only a comment that starts its line: one quoted in inline code is prose.
-    if (markdown && (m[1] !== '<!--' || !/^[ \t]*$/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)))) continue;
-    const before = text.slice(0, m.index);
-    const line = before.split('\n').length;
-    const column = m.index - before.lastIndexOf('\n');
+    if (markdown && (m[1] !== '<!--' || !/^[ \t]*$/.test(text.slice(lineStart, m.index)))) continue;
+    const column = m.index - lineStart + 1;
     let body = m[3]!.replace(/\r$/, '');
     if (m[1] === '<!--') body = body.replace(/-->.*$/, '');
     if (m[1] === '/*') body = body.replace(/\*\/.*$/, '');

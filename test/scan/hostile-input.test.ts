@@ -169,6 +169,25 @@ describe('hostile input: many lines and items', () => {
     expect(ports).toHaveLength(1);
   });
 
+  it('60,000 suppression comments in one compose file: every one found at its line, in linear time', async () => {
+    const comments = '      # portreg-disable-next-line docs-stale -- an old note\n'.repeat(60_000);
+    const root = await repo({ [`${F}/noted/compose.yaml`]: `services:\n  web:\n    ports:\n${comments}      - "5002:80"\n` });
+    const r = await runGuarded(['scan', '--json'], root);
+    expect({ signal: r.signal, stderr: r.stderr }).toEqual({ signal: null, stderr: '' });
+    const json = JSON.parse(r.stdout) as ScanResult;
+    const directives = json.directives.filter((d) => d.file === `${F}/noted/compose.yaml`);
+    expect(directives).toHaveLength(60_000);
+    expect(directives.at(-1)).toEqual({
+      file: `${F}/noted/compose.yaml`,
+      line: 60_003,
+      column: 7,
+      targetLine: 60_004,
+      rules: ['docs-stale'],
+      reason: 'an old note',
+    });
+    expect(json.ports.filter((p) => p.file === `${F}/noted/compose.yaml`).map((p) => `${p.line}:${p.column} ${p.published}`)).toEqual(['60004:10 5002']);
+  });
+
   it('a compose file of 10,000 services (under the limits) is read whole: every port, in linear time', async () => {
     const services = Array.from({ length: 10_000 }, (_, i) => `  s${i}:\n    ports: ["${5000 + (i % 100)}:80"]\n`).join('');
     const root = await repo({ [`${F}/big/compose.yaml`]: `services:\n${services}` });
