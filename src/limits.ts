@@ -22,7 +22,7 @@ export const LIMITS = {
   lineLength: 64 * 1024,
   /** Characters of one value searched for ports (env, compose, a package.json script, a devcontainer.json entry): each port found keeps the value it sits in. */
   valueLength: 8 * 1024,
-  /** Syntax errors listed for one JSON file (the registry, package.json, devcontainer.json); the rest are counted. */
+  /** Syntax errors, and keys written twice, listed for one JSON file (the registry, package.json, devcontainer.json); the rest are counted. */
   syntaxErrors: 100,
   /** Port facts kept from one file; the ones after them are dropped. */
   portsPerFile: 10_000,

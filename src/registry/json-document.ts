@@ -1,7 +1,7 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../util/text-position.js';
 import { jsonTooDeepAt } from '../util/nesting.js';
-import { CappedList } from '../util/arrays.js';
+import { CappedList, pushAll } from '../util/arrays.js';
 import { formatLimit, LIMITS } from '../limits.js';
 
 export type JsonPath = (string | number)[];
@@ -25,6 +25,8 @@ export class JsonDocument {
   private lineIndex: LineIndex | undefined;
   private tree: { root: Node | undefined } | undefined;
   private parsed: { value: unknown } | undefined;
+  /** Whether the text holds a value (when it did not parse: the visitor met one). */
+  private valueSeen = false;
   readonly syntaxProblems: JsonSyntaxProblem[] = [];
 
   constructor(readonly text: string) {
@@ -49,9 +51,57 @@ export class JsonDocument {
     } catch {
       // Not JSON: the tree's parser says where and why.
     }
+    this.findProblems();
+  }
+
+  /**
+   * Syntax errors and keys written twice, in one pass of the parser's visitor: it holds the keys of
+   * the objects open at a point, where a tree of the whole text took 40 times its size (a text of
+   * half a million repeated keys took gigabytes). Each list is capped; the tree is built only if a
+   * position is asked for later.
+   */
+  private findProblems(): void {
     const errors = new CappedList<ParseError>(LIMITS.syntaxErrors);
-    // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
-    this.tree = { root: parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false }) };
+    const duplicates = new CappedList<JsonSyntaxProblem>(LIMITS.syntaxErrors);
+    const open: Map<string, number>[] = [];
+    visit(
+      this.text,
+      {
+        onObjectBegin: () => {
+          this.valueSeen = true;
+          open.push(new Map());
+        },
+        onObjectEnd: () => {
+          open.pop();
+        },
+        onArrayBegin: () => {
+          this.valueSeen = true;
+        },
+        onLiteralValue: () => {
+          this.valueSeen = true;
+        },
+        onObjectProperty: (name, offset, length) => {
+          const keys = open[open.length - 1];
+          if (!keys) return;
+          const first = keys.get(name);
+          if (first === undefined) keys.set(name, offset);
+          else if (duplicates.length >= LIMITS.syntaxErrors) duplicates.dropped++;
+          else {
+            const firstPos = this.lines.position(first);
+            duplicates.push({
+              message: `duplicate key "${name}" (first at line ${firstPos.line}, column ${firstPos.column}); JSON readers keep only one of them`,
+              start: offset,
+              end: offset + length,
+            });
+          }
+        },
+        onError: (error, offset, length) => {
+          errors.push({ error, offset, length });
+        },
+      },
+      // Strict JSON: the file is read by other tools too (jq, editors, JSON.parse).
+      { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+    );
     // One error at a place is enough: the parser's follow-up errors there only repeat it.
     const seenOffsets = new Set<number>();
     for (const e of errors) {
@@ -69,7 +119,12 @@ export class JsonDocument {
       const message = `and ${formatLimit(errors.dropped)} more JSON syntax errors after this one, not listed (the limit is ${formatLimit(LIMITS.syntaxErrors)})`;
       this.syntaxProblems.push({ message, start: last, end: last + 1 });
     }
-    if (this.tree.root) this.findDuplicateKeys(this.tree.root);
+    pushAll(this.syntaxProblems, duplicates);
+    if (duplicates.dropped > 0) {
+      const last = duplicates[duplicates.length - 1]!;
+      const message = `and ${formatLimit(duplicates.dropped)} more duplicate keys after this one, not listed (the limit is ${formatLimit(LIMITS.syntaxErrors)})`;
+      this.syntaxProblems.push({ message, start: last.start, end: last.end });
+    }
   }
 
   get lines(): LineIndex {
@@ -84,7 +139,7 @@ export class JsonDocument {
 
   /** Whether the text holds a JSON value at all (without building the tree when it parsed). */
   get hasValue(): boolean {
-    return this.parsed !== undefined || this.root !== undefined;
+    return this.parsed !== undefined || this.valueSeen;
   }
 
   /** The parsed value; only for a text without syntax problems. */
@@ -134,29 +189,6 @@ export class JsonDocument {
     const startPos = this.lines.position(start);
     const endPos = this.lines.position(end);
     return { start, end, line: startPos.line, column: startPos.column, endLine: endPos.line, endColumn: endPos.column };
-  }
-
-  /** JSON.parse would silently keep the last of two equal keys: report them instead. */
-  private findDuplicateKeys(node: Node): void {
-    if (node.type === 'object' && node.children) {
-      const seen = new Map<string, Node>();
-      for (const prop of node.children) {
-        const key = prop.children?.[0];
-        if (!key || typeof key.value !== 'string') continue;
-        const first = seen.get(key.value);
-        if (first) {
-          const firstPos = this.lines.position(first.offset);
-          this.syntaxProblems.push({
-            message: `duplicate key "${key.value}" (first at line ${firstPos.line}, column ${firstPos.column}); JSON readers keep only one of them`,
-            start: key.offset,
-            end: key.offset + key.length,
-          });
-        } else {
-          seen.set(key.value, key);
-        }
-      }
-    }
-    for (const child of node.children ?? []) this.findDuplicateKeys(child);
   }
 }
 

@@ -16,10 +16,26 @@ describe('JsonDocument: strict checks without building the position tree up fron
     const text = '{\n  "s": "x\\",\\":",\n  "o": { "k": 1, "k": 2 },\n  "__proto__": 1,\n  "__proto__": 2\n}\n';
     const doc = new JsonDocument(text);
     expect(doc.syntaxProblems).toEqual([
-      // An object's own keys first, then those of the objects inside it.
-      { message: 'duplicate key "__proto__" (first at line 4, column 3); JSON readers keep only one of them', start: 67, end: 78 },
+      // In the order they are written.
       { message: 'duplicate key "k" (first at line 3, column 10); JSON readers keep only one of them', start: 37, end: 40 },
+      { message: 'duplicate key "__proto__" (first at line 4, column 3); JSON readers keep only one of them', start: 67, end: 78 },
     ]);
+  });
+
+  it('lists the first 100 duplicate keys of half a million, then says how many more, holding no tree of the text', () => {
+    const text = `{\n  "version": 1,\n${'  "projects": {},\n'.repeat(500_000)}  "end": 1\n}\n`;
+    const doc = new JsonDocument(text);
+    expect(doc.syntaxProblems).toHaveLength(101);
+    expect(doc.syntaxProblems[0]).toEqual({
+      message: 'duplicate key "projects" (first at line 3, column 3); JSON readers keep only one of them',
+      start: 38,
+      end: 48,
+    });
+    expect(doc.syntaxProblems[100]).toEqual({
+      message: 'and 499,899 more duplicate keys after this one, not listed (the limit is 100)',
+      start: 1820,
+      end: 1830,
+    });
   });
 
   it('reports syntax errors with their place, as before', () => {
