@@ -77,8 +77,12 @@ export function parseEnv(text: string, file: string): EnvParseResult {
   };
 
   // Past the line limit the text is not read: its facts and findings would be the inventory's bulk.
-  const cut = offsetAfterLines(text, LIMITS.envLines);
-  const { normalized, toSource } = normalizeLineBreaks(cut === -1 ? text : text.slice(0, cut));
+  // Lines as dotenv counts them: a lone \r ends one too (a file of lone \r had no line for the limit).
+  const whole = normalizeLineBreaks(text);
+  const normalizedCut = offsetAfterLines(whole.normalized, LIMITS.envLines);
+  const toSource = whole.toSource;
+  const normalized = normalizedCut === -1 ? whole.normalized : whole.normalized.slice(0, normalizedCut);
+  const cut = normalizedCut === -1 ? -1 : toSource(normalizedCut);
   const source = (span: Span): Span => ({ start: toSource(span.start), end: toSource(span.end) });
   const firstSet = new Map<string, Span>();
   // A checkout's slot ports (portreg env --write) are machine state: not facts to hold to the registry.

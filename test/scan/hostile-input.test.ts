@@ -157,6 +157,19 @@ describe('hostile input: many lines and items', () => {
     expectGoodPort(ports);
   });
 
+  it('200,000 env lines ended by a lone CR (a line break to dotenv): the same limit, the rest said not read', async () => {
+    const root = await repo({ [`${F}/.env.example`]: 'X_PORT=5100\r'.repeat(200_000) });
+    const { code, findings, ports } = await scanJson(root);
+    expect(code).toBe(0);
+    // Positions count \n only (as git and most tools do): every line is on line 1, 12 columns further.
+    expect(findings).toHaveLength(10_000);
+    expect(findings.at(-1)).toBe(
+      `${F}/.env.example:1:120001 warning scan-degraded: ${F}/.env.example has over 10,000 lines (the limit): lines 1-10,000 read, the rest not`,
+    );
+    expect(ports.filter((p) => p.file === `${F}/.env.example`)).toHaveLength(10_000);
+    expectGoodPort(ports);
+  });
+
   it('a compose file with 50,000 services: not read, with the item limit named', async () => {
     const services = Array.from({ length: 50_000 }, (_, i) => `  s${i}:\n    image: x\n    ports:\n      - "${5000 + (i % 100)}:80"\n`).join('');
     const root = await repo({ [`${F}/big/compose.yaml`]: `services:\n${services}` });
