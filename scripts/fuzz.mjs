@@ -711,7 +711,12 @@ export async function fuzz(options) {
 function figures(outcomes, options, indices, started) {
   const runs = outcomes.flatMap((o) => o.results);
   const count = (prefix) => outcomes.filter((o) => o.problems.some((p) => p.includes(`: ${prefix}`))).length;
-  const slowest = runs.reduce((a, b) => (b.ms > (a?.ms ?? -1) ? b : a), null);
+  // The slowest run and its input: a run near the hang guard is worth a look before it crosses it.
+  let slowest = null;
+  for (const o of outcomes) {
+    for (const r of o.results)
+      if (!slowest || r.ms > slowest.ms) slowest = { ms: r.ms, index: o.index, source: o.source, mutations: o.mutations, command: r.command };
+  }
   return {
     seed: options.seed,
     inputs: outcomes.length,
@@ -728,6 +733,7 @@ function figures(outcomes, options, indices, started) {
     exitCodes: Object.fromEntries([...new Set(runs.map((r) => String(r.code)))].sort().map((c) => [c, runs.filter((r) => String(r.code) === c).length])),
     peakRssMiB: Math.round(runs.reduce((max, r) => Math.max(max, r.maxRss), 0) / MIB),
     slowestRunMs: slowest?.ms ?? 0,
+    slowestRun: slowest ? { index: slowest.index, source: slowest.source, mutations: slowest.mutations, command: slowest.command } : null,
     largestInputBytes: outcomes.reduce((max, o) => Math.max(max, o.size), 0),
     wallSeconds: Math.round((Date.now() - started) / 1000),
     out: options.out,

@@ -201,6 +201,20 @@ describe('hostile input: many lines and items', () => {
     expect(json.ports.filter((p) => p.file === `${F}/noted/compose.yaml`).map((p) => `${p.line}:${p.column} ${p.published}`)).toEqual(['60004:10 5002']);
   });
 
+  it('40,000 findings and 40,000 suppression comments in one file: lint matches them in linear time', async () => {
+    // Each comment names a rule that does not fire on its line: every finding stays, every comment is unused.
+    const entries = '      # portreg-disable-next-line port-legacy\n      - "x:80"\n'.repeat(40_000);
+    const root = await repo({ [`${F}/noted/compose.yaml`]: `services:\n  web:\n    ports:\n${entries}` });
+    const linted = await runGuarded(['lint', '--format', 'json'], root);
+    expect({ signal: linted.signal, code: linted.code }).toEqual({ signal: null, code: 1 });
+    const findings = (JSON.parse(linted.stdout) as { findings: { file: string; ruleId: string; line: number }[] }).findings.filter(
+      (f) => f.file === `${F}/noted/compose.yaml`,
+    );
+    const count = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).length;
+    expect([count('parse-error'), count('unused-suppression')]).toEqual([40_000, 40_000]);
+    expect(findings.find((f) => f.ruleId === 'parse-error')?.line).toBe(5);
+  });
+
   it('a compose file of 10,000 services (under the limits) is read whole: every port, in linear time', async () => {
     const services = Array.from({ length: 10_000 }, (_, i) => `  s${i}:\n    ports: ["${5000 + (i % 100)}:80"]\n`).join('');
     const root = await repo({ [`${F}/big/compose.yaml`]: `services:\n${services}` });
