@@ -16,7 +16,8 @@ const outdir = `${root}dist/bundle`;
 await rm(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli/main.ts' },
+  // The parse worker sits next to the chunks, where the scanner's chunk looks for it (src/scan/parallel-parse.ts).
+  entryPoints: { main: 'src/cli/main.ts', 'chunks/parse-worker': 'src/scan/parse-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

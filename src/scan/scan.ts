@@ -10,18 +10,17 @@ import type { Registry, Service } from '../registry/types.js';
 import { portIndexOf, type PortIndex } from '../registry/port-index.js';
 import { parseCompose, type ComposeParseResult } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
-import { readMarkdown, type MarkdownParseResult, type TreeParser } from '../parse/markdown-facts.js';
-import { LineIndex } from '../util/text-position.js';
-import { ByteOffsets } from '../util/byte-offsets.js';
+import type { TreeParser } from '../parse/markdown-facts.js';
 import { detach } from '../util/detach.js';
 import { pushAll } from '../util/arrays.js';
-import { LIMITS, tooManyPortsMessage } from '../limits.js';
 import { discoverFiles, isEnvTemplate, type DiscoveredFile, type FileKind } from './discover.js';
 import { ProjectMapper } from './projects.js';
-import { findDirectives, type Directive } from './directives.js';
+import type { Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
-import type { PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
+import type { ParsedFile, PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
+import { locateFile, markdownFileFacts, type LocatedFile } from './file-facts.js';
+import { mayUseParseWorker, ParseWorker, worthAWorker, type ParseWorkerMode } from './parallel-parse.js';
 import type { Protocol } from '../protocol.js';
 
 export const SCAN_FORMAT_VERSION = 1;
@@ -120,6 +119,10 @@ export interface ScanOptions {
   code?: boolean;
   /** Texts to read instead of the files on disk, by root-relative path (lint --fix-dry-run: the fixed texts, unwritten). */
   overlay?: ReadonlyMap<string, Buffer>;
+  /** Whether Markdown is parsed on a second thread (parallel-parse.ts); default auto. */
+  parseWorker?: ParseWorkerMode;
+  /** Told, when a parse worker ran, for how many of how many files it answered. */
+  onParseWorker?: (answered: number, files: number) => void;
 }
 
 /** Files read and parsed between two turns of the event loop (progress output, other requests of a server). */
@@ -159,6 +162,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const fileFinding = (file: string, ruleId: string, severity: 'error' | 'warning', message: string, line = 1, column = 1) =>
     findings.push({ ruleId, severity, message, file, line, column, endLine: line, endColumn: column });
 
+  // A whole-tree scan starts a parse worker while it walks the tree (parallel-parse.ts); a scan of
+  // given folders (a lint of a few files) has too few files for one.
+  const mode = options.parseWorker ?? 'auto';
+  let parseWorker = !options.overlay && (!options.within || mode === 'always') && mayUseParseWorker(mode) ? new ParseWorker() : null;
   const discovered = await discoverFiles({
     root,
     include: options.include,
@@ -171,6 +178,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
   const seen = new Set(discovered.files.map((f) => f.path));
+  // Markdown needs nothing from the other files: on a second core, while this thread reads the rest.
+  const markdownFiles = discovered.files.filter((f) => f.kind === 'markdown');
+  if (parseWorker && !worthAWorker(mode, markdownFiles.length)) {
+    parseWorker.stop();
+    parseWorker = null;
+  }
+  parseWorker?.start({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES });
   let read = 0;
   /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
   let byteLength: number | undefined;
@@ -206,36 +220,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return own;
   };
 
-  /** Turns one parsed file into port facts, findings and directives. */
-  const record = (file: DiscoveredFile, text: string, allFacts: RawPortFact[], parserFindings: Finding[], variables?: string[]) => {
-    const lines = new LineIndex(text);
-    const bytes = new ByteOffsets(text, byteLength);
-    // The inventory holds a bounded number of ports per file: past the limit, the rest are dropped.
-    const facts = allFacts.length > LIMITS.portsPerFile ? allFacts.slice(0, LIMITS.portsPerFile) : allFacts;
-    if (facts !== allFacts) {
-      const next = lines.position(allFacts[LIMITS.portsPerFile]!.span.start);
-      const message = tooManyPortsMessage(file.path, next.line);
-      findings.push({
-        ruleId: 'scan-degraded',
-        severity: 'warning',
-        message,
-        file: file.path,
-        ...lines.span(allFacts[LIMITS.portsPerFile]!.span.start, allFacts[LIMITS.portsPerFile]!.span.start),
-      });
-    }
+  /** Turns one file's located facts into port facts (the project and service added), findings and directives. */
+  const record = (file: DiscoveredFile, located: LocatedFile, variables?: string[]) => {
     const project = mapper.projectOf(file.path);
     const ports: PortFact[] = [];
-    for (const raw of facts) {
+    for (const f of located.facts) {
+      const raw = f.raw;
       const who = attribution.attribute(raw, project);
-      const at = lines.span(raw.span.start, raw.span.end);
       // One literal, no spread: every fact gets the same hidden class, its fields in the object itself.
       ports.push({
         file: file.path,
-        line: at.line,
-        column: at.column,
-        endLine: at.endLine,
-        endColumn: at.endColumn,
-        span: { start: bytes.at(raw.span.start), end: bytes.at(raw.span.end) },
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+        span: { start: f.start, end: f.end },
         source: raw.source,
         kind: who.kind,
         project,
@@ -254,31 +253,30 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         // The inventory outlives the file's text: strings cut from it must not hold on to it.
         // Interned: an env value holding many addresses is every one's raw, kept once.
         raw: intern(raw.raw),
-        text: intern(text.slice(raw.span.start, raw.span.end)),
+        text: intern(f.text),
         // Always set, so the hidden class stays one; undefined when false, so JSON output is as before.
         plainInFlow: raw.plainInFlow ? true : undefined,
       });
     }
-    pushAll(findings, inBytes(parserFindings, bytes));
-    pushAll(directives, findDirectives(text, file.path));
+    pushAll(findings, located.findings);
+    pushAll(directives, located.directives);
     // Optional fields are assigned, not spread in: every file's entry then shares one hidden class
     // (15,000 spread-built objects had one each, megabytes of the inventory).
-    const info: FileInfo = {
-      path: file.path,
-      kind: file.kind,
-      project,
-      size: bytes.at(text.length),
-      endsWithNewline: text.length === 0 || text.endsWith('\n'),
-    };
+    const info: FileInfo = { path: file.path, kind: file.kind, project, size: located.size, endsWithNewline: located.endsWithNewline };
     if (variables) info.variables = variables;
-    if (text.includes('portreg:start')) info.generated = true;
+    if (located.generated) info.generated = true;
     results.set(file.path, {
       info,
       ports,
       // Only stacks refer to the parser's facts, and only to compose ones: the others are let go.
-      raw: file.kind === 'compose' ? facts : [],
+      raw: file.kind === 'compose' ? located.facts.map((f) => f.raw) : [],
     });
-    return { lines, bytes };
+  };
+  /** Places a file read on this thread, then records it. */
+  const recordText = (file: DiscoveredFile, text: string, parsed: ParsedFile, variables?: string[]) => {
+    const placed = locateFile(file.path, text, byteLength, parsed);
+    record(file, placed.located, variables);
+    return placed;
   };
 
   // Env templates first: compose files next to them interpolate with their values.
@@ -287,7 +285,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const templateValues = new Map<string, Record<string, string>>();
   await readEach(envFiles, (file, text) => {
     const result = parseEnv(text, file.path);
-    record(file, text, result.facts, result.findings, Object.keys(result.values));
+    recordText(file, text, result, Object.keys(result.values));
     if (isEnvTemplate(file.path)) templateValues.set(file.path, result.values);
   });
   // The first template of a folder, in name order, whatever order the reads finished in.
@@ -305,7 +303,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const folder = path.posix.dirname(file.path);
       const env = { ...(envByFolder.get(folder) ?? {}), ...(options.extraEnv ?? {}), ...(options.processEnv ?? {}) };
       const result = parseCompose(text, file.path, { env });
-      const { lines, bytes } = record(file, text, result.facts, result.findings);
+      const { lines, bytes } = recordText(file, text, result);
       composeResults.push({ path: file.path, compose: result });
       // What makes two checkouts of one project collide besides ports: the Compose project name and container names.
       const place = (span: { start: number; end: number }): Place => ({
@@ -342,38 +340,34 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const moreEnv = added.filter((f) => f.kind === 'env');
     await readEach(moreEnv, (file, text) => {
       const result = parseEnv(text, file.path);
-      record(file, text, result.facts, result.findings, Object.keys(result.values));
+      recordText(file, text, result, Object.keys(result.values));
     });
     pending = added.filter((f) => f.kind === 'compose');
   }
 
-  /** One Markdown file's facts, the ports of its yaml and env code blocks among them. */
-  const recordMarkdown = (file: DiscoveredFile, text: string, result: MarkdownParseResult) => {
-    const facts = [...result.facts];
-    // Snippets in docs are read for the ports they name; a fragment that is not a whole
-    // compose file is normal there, so their parse errors are not reported.
-    for (const block of result.embedded) {
-      const inner = block.lang === 'yaml' ? parseCompose(block.text, file.path, { env: {} }).facts : parseEnv(block.text, file.path).facts;
-      for (const f of inner) {
-        facts.push({ ...f, source: 'markdown', span: { start: f.span.start + block.offset, end: f.span.end + block.offset }, context: `${block.lang} block` });
-      }
-    }
-    facts.sort((a, b) => a.span.start - b.span.start);
-    record(file, text, facts, result.findings);
-  };
-  // micromark loads when the first file needs more than the simple shapes (markdown-simple.ts).
+  // Markdown: the parse worker's answers, in file order, as if read here; any file it did not answer
+  // for is read here. micromark loads when the first file needs more than the simple shapes.
+  const answered = parseWorker ? await parseWorker.results() : null;
+  if (answered) options.onParseWorker?.(answered.size, markdownFiles.length);
   let markdownTree: TreeParser | null = null;
-  await readEach(
-    discovered.files.filter((f) => f.kind === 'markdown'),
-    (file, text) => {
-      const result = readMarkdown(text, file.path, markdownTree);
-      if (result) return recordMarkdown(file, text, result);
-      return import('../parse/markdown-tree.js').then((loaded) => {
-        markdownTree = loaded.markdownTree;
-        recordMarkdown(file, text, readMarkdown(text, file.path, markdownTree)!);
-      });
-    },
-  );
+  for (const file of markdownFiles) {
+    const answer = answered?.get(file.path);
+    if (answer) {
+      if (++read % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      options.onProgress?.(read, seen.size);
+      if (answer.ok) record(file, answer.located);
+      else fileFinding(file.path, 'parse-error', 'error', `${file.path} ${answer.message}`, answer.line, answer.column);
+      continue;
+    }
+    await readEach([file], async (file, text) => {
+      let parsed = markdownFileFacts(text, file.path, markdownTree);
+      if (!parsed) {
+        markdownTree = (await import('../parse/markdown-tree.js')).markdownTree;
+        parsed = markdownFileFacts(text, file.path, markdownTree)!;
+      }
+      recordText(file, text, parsed);
+    });
+  }
 
   // package.json scripts and dev container configs: their parsers load only when such files exist.
   const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
@@ -381,7 +375,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const { parsePackageScripts } = await import('../parse/package-scripts.js');
     await readEach(packageFiles, (file, text) => {
       const result = parsePackageScripts(text, file.path);
-      record(file, text, result.facts, result.findings);
+      recordText(file, text, result);
     });
   }
   const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
@@ -389,7 +383,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const { parseDevcontainer } = await import('../parse/devcontainer.js');
     await readEach(devcontainerFiles, (file, text) => {
       const result = parseDevcontainer(text, file.path);
-      record(file, text, result.facts, result.findings);
+      recordText(file, text, result);
     });
   }
 
@@ -400,7 +394,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const ts = await loadTypeScript();
     await readEach(codeFiles, (file, text) => {
       const result = parseCode(ts, text, file.path);
-      record(file, text, result.facts, result.findings);
+      recordText(file, text, result);
     });
   }
 
@@ -434,11 +428,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings,
     directives,
   };
-}
-
-/** Parsers place findings by string offsets; reports and fixes count bytes. */
-function inBytes(list: Finding[], bytes: ByteOffsets): Finding[] {
-  return list.map((f) => (f.start === undefined ? f : { ...f, start: bytes.at(f.start), end: bytes.at(f.end ?? f.start) }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 
 /**
  * Hooks that let the test suite make races and crashes real. They do nothing
@@ -27,6 +28,10 @@ import { execSync } from 'node:child_process';
  *                                 to show they are put back.
  * PORTREG_TEST_BEFORE_PUSH=<cmd>  run this shell command before each push of a --git change (a test
  *                                 pushes from another clone there, so the push is rejected for real).
+ * PORTREG_TEST_PARSE_WORKER_EXIT_AFTER=<n> make the scan's parse worker (src/scan/parse-worker.ts) exit after
+ *                                 answering for n files, to show the scanner reads the rest itself.
+ * PORTREG_TEST_PARSE_WORKER_LOG=<file> the parse worker appends how many files it answered for
+ *                                 to this file when it is done, so a test of the CLI sees it ran.
  * PORTREG_TEST_PROGRESS_AFTER_MS=<n> show scan progress on a terminal after n ms (default 1000)
  *                                 and at every file, so a test sees it on a tiny tree
  *                                 (read in src/cli/progress.ts).
@@ -51,6 +56,17 @@ export function crashPoint(name: CrashPointName): void {
 export async function testDelay(): Promise<void> {
   const ms = Number(process.env.PORTREG_TEST_DELAY_MS ?? 0);
   if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
+
+/** The number of files after which the parse worker exits, or null. */
+export function parseWorkerExitAfterForTest(): number | null {
+  const n = process.env.PORTREG_TEST_PARSE_WORKER_EXIT_AFTER;
+  return n === undefined ? null : Number(n);
+}
+
+export function logParseWorkerForTest(answered: number): void {
+  const file = process.env.PORTREG_TEST_PARSE_WORKER_LOG;
+  if (file) appendFileSync(file, `answered ${answered}\n`);
 }
 
 export function lockDisabledForTest(): boolean {

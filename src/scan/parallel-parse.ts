@@ -1,0 +1,98 @@
+/**
+ * Parsing on a second core. A scan of many files hands its Markdown files to a parse worker
+ * (parse-worker.ts) and reads the env and compose files on its own thread meanwhile; it then takes
+ * the worker's results in file order, as if it had read them itself, so the inventory is the same
+ * byte for byte (test/scan/parse-worker.test.ts). A worker that cannot start or stops early
+ * leaves the files it did not answer for to the scanner's own thread: slower, never different.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LocatedFile } from './file-facts.js';
+
+/** What the scanner asks of the worker: these files, relative to `root`. */
+export interface ParseJob {
+  root: string;
+  files: string[];
+  maxFileBytes: number;
+}
+
+/** One file's answer: its located facts, or why it could not be read. */
+export type ParseOutcome = { path: string; ok: true; located: LocatedFile } | { path: string; ok: false; message: string; line?: number; column?: number };
+
+export interface WorkerMessage {
+  results: ParseOutcome[];
+  done?: true;
+}
+
+/**
+ * auto: a worker when there are enough files and a second core; always: a worker whenever there is
+ * a file (tests); never: one thread. PORTREG_PARSE_WORKER=0 makes auto never.
+ */
+export type ParseWorkerMode = 'auto' | 'always' | 'never';
+
+/**
+ * Below this many Markdown files a worker's start (a thread and its modules: about 25-60 ms of the
+ * other core and 15 MiB) costs more than it saves: a project's own lint, a pre-commit hook.
+ */
+export const MIN_WORKER_FILES = 200;
+
+// Next to this module in both builds: dist/scan/ (tsc) and dist/bundle/chunks/ (scripts/bundle.mjs).
+// Absent when the sources run directly (vitest): one thread then.
+const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+
+/** Whether a worker may help at all: not when told not to, on one core, or when the sources run directly. */
+export function mayUseParseWorker(mode: ParseWorkerMode, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (mode === 'never' || (mode === 'auto' && (env.PORTREG_PARSE_WORKER === '0' || availableParallelism() < 2))) return false;
+  return existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Whether a worker that may help is worth its start for this many files. */
+export function worthAWorker(mode: ParseWorkerMode, files: number): boolean {
+  return files > 0 && (mode === 'always' || files >= MIN_WORKER_FILES);
+}
+
+/**
+ * A parse worker, started before the scanner knows its files (its start overlaps the walk of the
+ * tree), then given them, or stopped when there are too few.
+ */
+export class ParseWorker {
+  private readonly outcomes = new Map<string, ParseOutcome>();
+  private readonly worker: Worker;
+  private readonly settled: Promise<void>;
+
+  constructor() {
+    this.worker = new Worker(WORKER_URL);
+    // Waiting for its files, it must not keep the process alive (the scan may fail before it gives them).
+    this.worker.unref();
+    this.settled = new Promise<void>((resolve) => {
+      this.worker.on('message', (message: WorkerMessage) => {
+        for (const outcome of message.results) this.outcomes.set(outcome.path, outcome);
+        if (message.done) resolve();
+      });
+      // A worker that fails (it could not load, a parser threw) has answered for some files at most.
+      this.worker.once('error', () => resolve());
+      this.worker.once('exit', () => resolve());
+    });
+  }
+
+  start(job: ParseJob): void {
+    // Working: the process waits for its answers. Done, it exits by itself.
+    this.worker.ref();
+    this.worker.postMessage(job);
+  }
+
+  /** Not needed after all. */
+  stop(): void {
+    void this.worker.terminate();
+  }
+
+  /** Every answer the worker gave, by path; a file without one is the caller's to read. */
+  async results(): Promise<Map<string, ParseOutcome>> {
+    await this.settled;
+    // Done or failed: it must not keep the process alive (it exits by itself once done).
+    this.worker.unref();
+    return this.outcomes;
+  }
+}

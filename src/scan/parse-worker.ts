@@ -1,0 +1,51 @@
+/**
+ * The parse worker: a thread that reads and parses a scan's Markdown files while the scanner's own
+ * thread reads the env and compose files (parallel-parse.ts starts it). Markdown is the one kind
+ * that needs nothing from the others (compose files interpolate with their env templates' values),
+ * and the largest part of a scan. It posts each file's located facts (file-facts.ts), plain data,
+ * in batches, then `{ done: true }`, and exits.
+ */
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type { TreeParser } from '../parse/markdown-facts.js';
+import { locateFile, markdownFileFacts } from './file-facts.js';
+import type { ParseJob, ParseOutcome, WorkerMessage } from './parallel-parse.js';
+import { readTextFile } from './read-file.js';
+import { logParseWorkerForTest, parseWorkerExitAfterForTest } from '../util/test-hooks.js';
+
+/** Files per message: few enough that the scanner takes them in between its own files. */
+const BATCH = 32;
+
+const port = parentPort;
+if (port) {
+  port.once('message', async (job: ParseJob) => {
+    const post = (message: WorkerMessage) => port.postMessage(message);
+    let tree: TreeParser | null = null;
+    let batch: ParseOutcome[] = [];
+    const exitAfter = parseWorkerExitAfterForTest();
+    let answered = 0;
+    for (const file of job.files) {
+      if (answered++ === exitAfter) {
+        post({ results: batch });
+        process.exit(1);
+      }
+      const outcome = readTextFile(path.join(job.root, file), job.maxFileBytes);
+      if (!outcome.ok) batch.push({ path: file, ok: false, message: outcome.message, line: outcome.line, column: outcome.column });
+      else {
+        let parsed = markdownFileFacts(outcome.text, file, tree);
+        if (!parsed) {
+          // micromark loads when the first file needs more than the simple shapes.
+          tree = (await import('../parse/markdown-tree.js')).markdownTree;
+          parsed = markdownFileFacts(outcome.text, file, tree)!;
+        }
+        batch.push({ path: file, ok: true, located: locateFile(file, outcome.text, outcome.bytes.length, parsed).located });
+      }
+      if (batch.length === BATCH) {
+        post({ results: batch });
+        batch = [];
+      }
+    }
+    post({ results: batch, done: true });
+    logParseWorkerForTest(job.files.length);
+  });
+}
