@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatScanTable } from '../../src/report/scan-table.js';
+import { formatScanTable, writeScanTable } from '../../src/report/scan-table.js';
 import type { ScanResult } from '../../src/scan/scan.js';
 import { CLI, REPO_ROOT, testEnv } from '../helpers/cli.js';
 
@@ -82,6 +82,30 @@ describe('the scan table', () => {
     expect(lines[4]!.startsWith('  \u001b[33m$WORKER_PORT\u001b[39m  ')).toBe(true);
     // Without the escapes, the same text as without colour.
     expect(stripAnsi(text)).toBe(formatScanTable(RESULT, { color: false }));
+  });
+
+  it('is written in pieces of about 64 KiB, never as one string: the pieces make the same table', () => {
+    // 3,000 projects of 2 ports: about 300 KB of table.
+    const ports = Array.from({ length: 6000 }, (_, i) =>
+      port({ project: `p${String(i >> 1).padStart(4, '0')}`, published: 5000 + i, service: i % 2 ? 'web' : 'api', line: i + 1, raw: `${5000 + i}:80` }),
+    );
+    const big = { files: [{ path: 'billing/compose.yaml' }], ports } as unknown as ScanResult;
+    const pieces: string[] = [];
+    writeScanTable(big, { color: false }, (piece) => pieces.push(piece));
+    expect(pieces.join('')).toBe(formatScanTable(big, { color: false }));
+    expect(pieces.length).toBeGreaterThan(3);
+    // Each piece but the last reaches 64 KiB by at most one line, and ends with a whole line.
+    for (const piece of pieces.slice(0, -1)) {
+      expect(piece.length).toBeGreaterThanOrEqual(64 * 1024);
+      expect(piece.length).toBeLessThan(64 * 1024 + 200);
+      expect(piece.endsWith('\n')).toBe(true);
+    }
+    expect(pieces.join('').split('\n').slice(0, 3)).toEqual([
+      // Widths from the whole table: port 10999, line 6000.
+      '  PORT   KIND       SERVICE  WHERE                        AS WRITTEN',
+      'p0000',
+      '  5000   published  api      billing/compose.yaml:1:1     5000:80',
+    ]);
   });
 
   it('an empty inventory: no header, no legend', () => {

@@ -36,7 +36,7 @@ export function scanCommand(ctx: CommandContext): Command {
     .action(async (rootArg: string | undefined, options: ScanCommandOptions) => {
       const json = options.json || options.format === 'json';
       // The parsers (yaml, micromark, fast-glob) load only for commands that scan.
-      const [{ scan }, { formatScanTable }, { parse: parseDotenv }] = await Promise.all([
+      const [{ scan }, { writeScanTable }, { parse: parseDotenv }] = await Promise.all([
         import('../../scan/scan.js'),
         import('../../report/scan-table.js'),
         import('dotenv'),
@@ -90,7 +90,7 @@ export function scanCommand(ctx: CommandContext): Command {
       const shown: ScanResult = { ...result, root: path.relative(ctx.cwd, root).split(path.sep).join('/') || '.' };
       if (json) printJson(ctx, shown);
       else {
-        ctx.stdout(formatScanTable(shown, { color: ctx.color && options.color !== false }));
+        writeScanTable(shown, { color: ctx.color && options.color !== false }, ctx.stdout);
         if (result.findings.length) ctx.stdout('\n' + formatStylish(result.findings, { color: ctx.color && options.color !== false }));
       }
       return countBySeverity(result.findings).errors > 0 ? ExitCode.Refused : ExitCode.Ok;
