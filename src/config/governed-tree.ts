@@ -39,6 +39,7 @@ export async function openGovernedTree(options: { cwd: string; env: NodeJS.Proce
   const top = git ?? root;
   // git answers with the real path; a root reached through a symlink (macOS /tmp) must compare with it.
   const shownFrom = git ? await realpath(root).catch(() => root) : root;
+  const shownPaths = new Map<string, string>();
   return {
     located,
     config,
@@ -55,6 +56,15 @@ export async function openGovernedTree(options: { cwd: string; env: NodeJS.Proce
       code: Boolean(options.code || config?.config.code),
       ...(projectRepo ? { project: projectRepo } : {}),
     },
-    shown: (rootRelative) => toPosix(path.relative(top, path.join(shownFrom, rootRelative))),
+    shown: (rootRelative) => {
+      // Asked for every finding and message of a lint (tens of thousands in a large tree), of a few
+      // thousand files: each worked out once.
+      let named = shownPaths.get(rootRelative);
+      if (named === undefined) {
+        named = toPosix(path.relative(top, path.join(shownFrom, rootRelative)));
+        shownPaths.set(rootRelative, named);
+      }
+      return named;
+    },
   };
 }

@@ -34,32 +34,43 @@ export const envDrift: Rule = {
       vars.set(p.variable, p);
       templates.set(folder, vars);
     }
+    // Each project's services by variable, built once: the rule asks for every env value in the tree.
+    const byVariable = new Map<string, Map<string, { service: string; port: number }>>();
     const registered = (project: string | null, variable: string) => {
       if (!project) return undefined;
-      const entry = Object.entries(registry.projects[project]?.services ?? {}).find(([, s]) => s.env === variable);
-      return entry ? { service: entry[0], port: entry[1].port } : undefined;
+      let vars = byVariable.get(project);
+      if (!vars) {
+        vars = new Map();
+        for (const [service, s] of Object.entries(registry.projects[project]?.services ?? {})) {
+          // The first service with the variable, as a search in order finds it.
+          if (s.env !== undefined && !vars.has(s.env)) vars.set(s.env, { service, port: s.port });
+        }
+        byVariable.set(project, vars);
+      }
+      return vars.get(variable);
     };
-    const disagree = (p: PortFact, value: number, what: string, project: string | null, variable: string) => {
+    /** `what` names where the value is written: only worded when the two disagree. */
+    const disagree = (p: PortFact, value: number, what: () => string, project: string | null, variable: string) => {
       const reg = registered(project, variable);
       if (!reg || reg.port === value) return;
       const fix = replacePort(p, reg.port);
       findings.push({
         ...at(p),
-        message: `${variable} is ${value} in ${what}, but registered as ${reg.port} for service "${reg.service}" of project "${project}"`,
+        message: `${variable} is ${value} in ${what()}, but registered as ${reg.port} for service "${reg.service}" of project "${project}"`,
         related: [index.registryLocation(['projects', project!, 'services', reg.service, 'env'], `${variable} of ${project}/${reg.service}`)],
         key: `${project}|${reg.service}|${variable}|${value}`,
         ...(fix ? { fix } : {}),
       });
     };
     for (const vars of templates.values()) {
-      for (const [variable, p] of vars) disagree(p, p.published!, show(p.file), p.project, variable);
+      for (const [variable, p] of vars) disagree(p, p.published!, () => show(p.file), p.project, variable);
     }
     for (const p of scan.ports) {
       if (!isComposeDefault(p) && !isCodeDefault(p)) continue;
       const value = Number(p.text);
       const variable = p.variable!;
       if (registered(p.project, variable)) {
-        disagree(p, value, `${p.source === 'code' ? 'the fallback in' : 'the default of'} ${show(p.file)}`, p.project, variable);
+        disagree(p, value, () => `${p.source === 'code' ? 'the fallback in' : 'the default of'} ${show(p.file)}`, p.project, variable);
         continue;
       }
       // No registry entry to settle it: the two files must at least agree with each other.

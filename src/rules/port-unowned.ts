@@ -26,12 +26,14 @@ export const portUnowned: Rule = {
     const byContainerPort = servicesByContainerPort(scan.ports);
     const findings: RuleFinding[] = [];
     for (const p of scan.ports) {
+      if ((p.kind !== 'url' && p.kind !== 'mention') || p.published === null) continue;
+      // Whose port first: cheap, and in a tree in order every port has someone, so no address is read.
+      const nobodys = unownedPorts(p, index, published);
+      if (nobodys.length === 0) continue;
       const host = localAddressOf(p);
       if (!host) continue;
       // In a compose value, 0.0.0.0 is what a process binds inside its container: a container port.
       if (p.source === 'compose' && (host === '0.0.0.0' || host === '::')) continue;
-      const nobodys = unownedPorts(p, index, published);
-      if (nobodys.length === 0) continue;
       const port = nobodys[0]!;
       const owner = p.publishedEnd === null ? evidentOwner(p, context, byContainerPort) : undefined;
       const fix = owner ? replacePort(p, owner.port) : undefined;
