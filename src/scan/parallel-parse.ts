@@ -33,10 +33,12 @@ export interface WorkerMessage {
 export type ParseWorkerMode = 'auto' | 'always' | 'never';
 
 /**
- * Below this many Markdown files a worker's start (a thread and its modules: about 25-60 ms of the
- * other core and 15 MiB) costs more than it saves: a project's own lint, a pre-commit hook.
+ * Below this many Markdown files a worker costs more than it saves: its start (a thread, its
+ * modules compiled cold) takes as long as the scanner's own thread needs for the env and compose
+ * files of a few hundred projects, and it adds about 18 MiB. Measured (bench/README.md): at 276
+ * projects no faster and 18 MiB more; at 5,000, lint about 7% faster.
  */
-export const MIN_WORKER_FILES = 200;
+export const MIN_WORKER_FILES = 1000;
 
 // Next to this module in both builds: dist/scan/ (tsc) and dist/bundle/chunks/ (scripts/bundle.mjs).
 // Absent when the sources run directly (vitest): one thread then.

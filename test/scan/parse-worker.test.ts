@@ -28,11 +28,12 @@ beforeAll(async () => {
   const tree = await ensureMonorepo(60, { seed: 7 });
   root = await mkdtemp(path.join(tmpdir(), 'portreg-parse-worker-'));
   await cp(tree.root, root, { recursive: true });
-  // Each project's README again in three sub-folders: 240 more Markdown files.
+  // Each project's README again in 16 sub-folders: 1,020 Markdown files, past the worker's threshold.
+  const subs = Array.from({ length: 16 }, (_, i) => `part${i}`);
   for (let i = 0; i < 60; i++) {
     const project = path.join(root, 'projects', `p${String(i).padStart(4, '0')}`);
     const readme = await readFile(path.join(project, 'README.md'));
-    for (const sub of ['docs', 'ops', 'dev']) {
+    for (const sub of subs) {
       await mkdir(path.join(project, sub), { recursive: true });
       await writeFile(path.join(project, sub, 'README.md'), readme);
     }
@@ -70,7 +71,7 @@ describe('the parse worker', () => {
   it('gives the same inventory as one thread, having answered for every Markdown file', async () => {
     const one = await scanWith('never');
     markdownFiles = one.result.files.filter((f) => f.kind === 'markdown').length + 2; // and the two unreadable ones
-    expect(markdownFiles).toBe(1 + 60 * 4 + 4);
+    expect(markdownFiles).toBe(1 + 60 * 17 + 4);
     const two = await scanWith('always');
     expect(one.worker).toBeNull();
     expect(two.worker).toEqual({ answered: markdownFiles, files: markdownFiles });
