@@ -44,30 +44,21 @@ export const MIN_WORKER_FILES = 1000;
 // Absent when the sources run directly (vitest): one thread then.
 const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
 
-/** Whether a worker may help at all: not when told not to, on one core, or when the sources run directly. */
-export function mayUseParseWorker(mode: ParseWorkerMode, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (mode === 'never' || (mode === 'auto' && (env.PORTREG_PARSE_WORKER === '0' || availableParallelism() < 2))) return false;
+/** Whether to parse `files` Markdown files on a worker: enough of them, a second core, and the built worker. */
+export function useParseWorker(mode: ParseWorkerMode, files: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (files === 0 || mode === 'never') return false;
+  if (mode === 'auto' && (env.PORTREG_PARSE_WORKER === '0' || files < MIN_WORKER_FILES || availableParallelism() < 2)) return false;
   return existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** Whether a worker that may help is worth its start for this many files. */
-export function worthAWorker(mode: ParseWorkerMode, files: number): boolean {
-  return files > 0 && (mode === 'always' || files >= MIN_WORKER_FILES);
-}
-
-/**
- * A parse worker, started before the scanner knows its files (its start overlaps the walk of the
- * tree), then given them, or stopped when there are too few.
- */
+/** A parse worker, started with its files, then asked for its answers. */
 export class ParseWorker {
   private readonly outcomes = new Map<string, ParseOutcome>();
   private readonly worker: Worker;
   private readonly settled: Promise<void>;
 
-  constructor() {
+  constructor(job: ParseJob) {
     this.worker = new Worker(WORKER_URL);
-    // Waiting for its files, it must not keep the process alive (the scan may fail before it gives them).
-    this.worker.unref();
     this.settled = new Promise<void>((resolve) => {
       this.worker.on('message', (message: WorkerMessage) => {
         for (const outcome of message.results) this.outcomes.set(outcome.path, outcome);
@@ -77,17 +68,7 @@ export class ParseWorker {
       this.worker.once('error', () => resolve());
       this.worker.once('exit', () => resolve());
     });
-  }
-
-  start(job: ParseJob): void {
-    // Working: the process waits for its answers. Done, it exits by itself.
-    this.worker.ref();
     this.worker.postMessage(job);
-  }
-
-  /** Not needed after all. */
-  stop(): void {
-    void this.worker.terminate();
   }
 
   /** Every answer the worker gave, by path; a file without one is the caller's to read. */

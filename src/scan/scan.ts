@@ -20,7 +20,7 @@ import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
 import type { ParsedFile, PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
 import { locateFile, markdownFileFacts, type LocatedFile } from './file-facts.js';
-import { mayUseParseWorker, ParseWorker, worthAWorker, type ParseWorkerMode } from './parallel-parse.js';
+import { ParseWorker, useParseWorker, type ParseWorkerMode } from './parallel-parse.js';
 import type { Protocol } from '../protocol.js';
 
 export const SCAN_FORMAT_VERSION = 1;
@@ -162,10 +162,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const fileFinding = (file: string, ruleId: string, severity: 'error' | 'warning', message: string, line = 1, column = 1) =>
     findings.push({ ruleId, severity, message, file, line, column, endLine: line, endColumn: column });
 
-  // A whole-tree scan starts a parse worker while it walks the tree (parallel-parse.ts); a scan of
-  // given folders (a lint of a few files) has too few files for one.
-  const mode = options.parseWorker ?? 'auto';
-  let parseWorker = !options.overlay && (!options.within || mode === 'always') && mayUseParseWorker(mode) ? new ParseWorker() : null;
   const discovered = await discoverFiles({
     root,
     include: options.include,
@@ -180,11 +176,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const seen = new Set(discovered.files.map((f) => f.path));
   // Markdown needs nothing from the other files: on a second core, while this thread reads the rest.
   const markdownFiles = discovered.files.filter((f) => f.kind === 'markdown');
-  if (parseWorker && !worthAWorker(mode, markdownFiles.length)) {
-    parseWorker.stop();
-    parseWorker = null;
-  }
-  parseWorker?.start({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES });
+  // Started once the files are known: its start overlaps the env and compose files, and a tree of a
+  // few hundred projects never pays for one it does not need.
+  const parseWorker =
+    !options.overlay && useParseWorker(options.parseWorker ?? 'auto', markdownFiles.length)
+      ? new ParseWorker({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES })
+      : null;
   let read = 0;
   /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
   let byteLength: number | undefined;
