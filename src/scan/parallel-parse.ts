@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LocatedFile } from './file-facts.js';
 
 /** What the scanner asks of the worker: these files, relative to `root`. */
@@ -57,8 +57,14 @@ export class ParseWorker {
   private readonly worker: Worker;
   private readonly settled: Promise<void>;
 
-  constructor(job: ParseJob) {
-    this.worker = new Worker(WORKER_URL);
+  /** worker_threads loads here, not with the scanner: most scans have no worker. */
+  static async start(job: ParseJob): Promise<ParseWorker> {
+    const { Worker } = await import('node:worker_threads');
+    return new ParseWorker(new Worker(WORKER_URL), job);
+  }
+
+  private constructor(worker: Worker, job: ParseJob) {
+    this.worker = worker;
     this.settled = new Promise<void>((resolve) => {
       this.worker.on('message', (message: WorkerMessage) => {
         for (const outcome of message.results) this.outcomes.set(outcome.path, outcome);

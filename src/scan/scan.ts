@@ -180,7 +180,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // few hundred projects never pays for one it does not need.
   const parseWorker =
     !options.overlay && useParseWorker(options.parseWorker ?? 'auto', markdownFiles.length)
-      ? new ParseWorker({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES })
+      ? await ParseWorker.start({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES })
       : null;
   let read = 0;
   /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
