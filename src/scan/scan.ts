@@ -442,6 +442,24 @@ class ServiceAttribution {
     this.ports = registry ? portIndexOf(registry) : null;
   }
 
+  private readonly composeServicesOf = new Map<string, Map<string, [string, Service][]>>();
+
+  /** A project's registry services by the compose service they run as (their own name unless `composeService` says). */
+  private byComposeService(project: string, services: [string, Service][]): Map<string, [string, Service][]> {
+    let byName = this.composeServicesOf.get(project);
+    if (!byName) {
+      byName = new Map();
+      for (const entry of services) {
+        const name = entry[1].composeService ?? entry[0];
+        const list = byName.get(name);
+        if (list) list.push(entry);
+        else byName.set(name, [entry]);
+      }
+      this.composeServicesOf.set(project, byName);
+    }
+    return byName;
+  }
+
   attribute(fact: RawPortFact, project: string | null): { kind: PortKind; service: string | null; referencedProject: string | null } {
     const none = { kind: fact.kind, service: null, referencedProject: null };
     if (!this.registry) return none;
@@ -451,15 +469,23 @@ class ServiceAttribution {
       this.servicesOf.set(project, services);
     }
     if (fact.composeService && (fact.kind === 'published' || fact.kind === 'target' || fact.kind === 'expose')) {
-      const candidates = services.filter(([name, s]) => (s.composeService ?? name) === fact.composeService);
-      const byTarget = candidates.filter(([, s]) => s.containerPort !== undefined && s.containerPort === fact.target);
-      const byVariable = candidates.filter(([, s]) => s.env !== undefined && s.env === fact.variable);
+      const candidates = (project && this.byComposeService(project, services).get(fact.composeService)) || [];
+      // One pass: the one candidate with this container port, else the one with this variable.
+      let byTarget: [string, Service] | undefined;
+      let targets = 0;
+      let byVariable: [string, Service] | undefined;
+      let variables = 0;
+      for (const candidate of candidates) {
+        const s = candidate[1];
+        if (s.containerPort !== undefined && s.containerPort === fact.target) (byTarget = candidate), targets++;
+        if (s.env !== undefined && s.env === fact.variable) (byVariable = candidate), variables++;
+      }
       // A lone entry whose containerPort names another port is not this port's service.
       const lone =
         candidates.length === 1 && (candidates[0]![1].containerPort === undefined || candidates[0]![1].containerPort === fact.target)
           ? candidates[0]
           : undefined;
-      const pick = byTarget.length === 1 ? byTarget[0] : byVariable.length === 1 ? byVariable[0] : lone;
+      const pick = targets === 1 ? byTarget : variables === 1 ? byVariable : lone;
       return { kind: fact.kind, service: pick?.[0] ?? null, referencedProject: null };
     }
     if (fact.source === 'code' && fact.kind === 'published' && fact.published !== null) {
