@@ -445,7 +445,10 @@ export function complexity(text: string): string | null {
     const blank = markers === 0 && (i === end || (i === end - 1 && text.charCodeAt(i) === 13));
     if (markers > COMPLEXITY.nesting) return `a line nested over ${COMPLEXITY.nesting} lists or quotes deep (line ${lineOf(text, start)})`;
     if (indent > COMPLEXITY.indentation && !blank) return `a line indented over ${COMPLEXITY.indentation} columns (line ${lineOf(text, start)})`;
-    if (i < end && /^[=-]+[ \t\r]*$/.test(text.slice(i, end)) && ++setext > COMPLEXITY.setextLines) return `over ${COMPLEXITY.setextLines} heading underlines`;
+    // An underline starts with = or -: only such lines are sliced and matched.
+    const first = text.charCodeAt(i);
+    if (i < end && (first === 61 || first === 45) && /^[=-]+[ \t\r]*$/.test(text.slice(i, end)) && ++setext > COMPLEXITY.setextLines)
+      return `over ${COMPLEXITY.setextLines} heading underlines`;
     start = end + 1;
   }
   return null;
