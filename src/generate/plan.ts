@@ -16,6 +16,7 @@ import type { Registry } from '../registry/types.js';
 import type { TextEdit } from '../findings.js';
 import { ByteOffsets } from '../util/byte-offsets.js';
 import { LineIndex } from '../util/text-position.js';
+import { isPlainRelativePath } from '../util/plain-path.js';
 import { ENV_FILE, envBody, envKeys, placeEnvRegion } from './env.js';
 import { README_FILE, newReadme, placeDocsRegion, projectDocsBody, rootDocsBody } from './docs.js';
 import { applyStringEdits, findRegion, lineBreakOf, regionText, type MarkerSyntax, type StringEdit } from './markers.js';
@@ -127,6 +128,8 @@ export function projectFolder(input: Pick<GenerateInput, 'root' | 'registryDir' 
   if (input.projectRepo) return name === input.projectRepo ? '.' : null;
   const p = input.registry.projects[name]?.path;
   if (p === undefined) return null;
+  // A plain path beside a registry at the root is its own answer (lint judges every project of the registry).
+  if (input.registryDir === input.root && isPlainRelativePath(p)) return p;
   const rel = posix(path.relative(input.root, path.resolve(input.registryDir, p))) || '.';
   return rel.startsWith('../') || rel === '..' || path.isAbsolute(rel) ? null : rel;
 }

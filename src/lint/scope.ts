@@ -11,6 +11,7 @@ import { changedProjects } from '../registry/changed-projects.js';
 import { parseRegistryText, type LoadedRegistry } from '../registry/load.js';
 import type { Registry } from '../registry/types.js';
 import { changedSince, existsAtRevision, fileAtRevision, gitTopLevel } from '../util/git.js';
+import { isPlainRelativePath } from '../util/plain-path.js';
 import { underAny } from './lint.js';
 
 /** What the caller asked to be reported on. */
@@ -101,9 +102,8 @@ export async function resolveScope(tree: GovernedTree, registry: LoadedRegistry,
     // A plain relative path beside a registry at the root is its own answer: resolving thousands of
     // them was a tenth of a lint of a few files against a registry of 5,000 projects.
     const atRoot = registryDir === tree.root;
-    const plain = (p: string) => !p.includes('\\') && p.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
     const projectFolder = (p: { path?: string } | undefined) =>
-      p?.path === undefined ? undefined : atRoot && plain(p.path) ? p.path : rootRelative(path.resolve(registryDir, p.path));
+      p?.path === undefined ? undefined : atRoot && isPlainRelativePath(p.path) ? p.path : rootRelative(path.resolve(registryDir, p.path));
     const projectFolders = Object.values(current.projects)
       .map(projectFolder)
       .filter((p): p is string => p !== undefined);
