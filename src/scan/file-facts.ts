@@ -14,16 +14,19 @@ import { ByteOffsets } from '../util/byte-offsets.js';
 import { LineIndex } from '../util/text-position.js';
 import { findDirectives, type Directive } from './directives.js';
 
-/** A parser's fact with its place in the file. */
-export interface LocatedFact {
-  raw: RawPortFact;
+/** Where something is written: 1-based line and column (end exclusive), and UTF-8 byte offsets (end exclusive). */
+export interface Place {
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
-  /** UTF-8 byte offsets of `text`, end exclusive. */
   start: number;
   end: number;
+}
+
+/** A parser's fact with its place in the file. */
+export interface LocatedFact extends Place {
+  raw: RawPortFact;
   /** The file's text at the fact's span. */
   text: string;
 }

@@ -19,7 +19,7 @@ import type { Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
 import type { ParsedFile, PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
-import { locateFile, markdownFileFacts, type LocatedFile } from './file-facts.js';
+import { locateFile, markdownFileFacts, type LocatedFile, type Place } from './file-facts.js';
 import { ParseWorker, useParseWorker, type ParseWorkerMode } from './parallel-parse.js';
 import type { Protocol } from '../protocol.js';
 
@@ -75,15 +75,7 @@ export interface ScannedFile {
   containerNames?: (Place & { service: string })[];
 }
 
-/** Where something is written: 1-based line and column (end exclusive), and byte offsets. */
-export interface Place {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  start: number;
-  end: number;
-}
+export type { Place } from './file-facts.js';
 
 export interface ScanResult {
   version: number;

@@ -5,11 +5,10 @@
  * the built files (dist/, which npm test builds first), as users run it; the sources have none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CLI, testEnv } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import type { ScanOptions, ScanResult } from '../../src/scan/scan.js';
 import type { LoadedRegistry } from '../../src/registry/load.js';
 
@@ -98,16 +97,7 @@ describe('the parse worker', () => {
 
   it('is started by a whole-tree scan with enough Markdown files, and the CLI answers alike with it and without', async () => {
     expect(markdownFiles).toBeGreaterThanOrEqual(MIN_WORKER_FILES);
-    const run = (env: Record<string, string>) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, 'lint', '--format', 'json'], { cwd: root, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (env: Record<string, string>) => runCli(['lint', '--format', 'json'], { cwd: root, env });
     const log = path.join(root, 'worker.log');
     const [withWorker, without] = await Promise.all([
       run({ PORTREG_TEST_PARSE_WORKER_LOG: log }),
