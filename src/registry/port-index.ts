@@ -85,28 +85,48 @@ interface FormerUse extends PreviousOwner {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** What one port has: the services on it, and (asked for) its holders per protocol. */
+interface PortSlot {
+  holdings: Holding[];
+  owners?: Partial<Record<Protocol, PortHolder[]>>;
+}
+
+const NO_HOLDINGS: readonly Holding[] = Object.freeze([]);
+const NO_OWNERS: readonly PortHolder[] = Object.freeze([]);
+const NO_FORMER: readonly FormerUse[] = Object.freeze([]);
+
 export class PortIndex {
-  private readonly holders = new Map<string, PortHolder[]>();
+  /**
+   * The services by port. The holders of a port and protocol are derived from it when first asked:
+   * a lint of a few files asks about a few ports of a registry of thousands of services, and a
+   * string key and list per service and protocol were most of the index's cost.
+   */
+  private readonly byPort = new Map<number, PortSlot>();
   private readonly holdingsList: Holding[] = [];
-  private readonly holdingsByPort = new Map<number, Holding[]>();
   private readonly reservations: ApplicableReservation[] = [];
   private readonly former: FormerUse[] = [];
   private readonly formerByPort = new Map<number, FormerUse[]>();
   private quarantine: { at: number; holds: Map<string, QuarantineHold> } | undefined;
 
   constructor(readonly registry: Registry) {
-    for (const [project, p] of Object.entries(registry.projects)) {
-      for (const [service, entry] of Object.entries(p.services ?? {})) {
+    // Keys and plain loops: Object.entries and forEach made a pair or a closure per entry.
+    const projects = registry.projects;
+    for (const project of Object.keys(projects)) {
+      const services = projects[project]!.services;
+      if (!services) continue;
+      for (const service of Object.keys(services)) {
+        const entry = services[service]!;
         const protocols = serviceProtocols(entry.protocol);
-        const holding = { project, service, entry, port: entry.port, protocols };
+        const holding: Holding = { project, service, entry, port: entry.port, protocols };
         this.holdingsList.push(holding);
-        this.holdingsByPort.set(entry.port, [...(this.holdingsByPort.get(entry.port) ?? []), holding]);
-        for (const protocol of protocols) {
-          const key = portKey(entry.port, protocol);
-          this.holders.set(key, [...(this.holders.get(key) ?? []), { project, service, entry }]);
-        }
-        (entry.history ?? []).forEach((h, i) => {
-          if (h.port === entry.port) return;
+        const slot = this.byPort.get(entry.port);
+        if (slot) slot.holdings.push(holding);
+        else this.byPort.set(entry.port, { holdings: [holding] });
+        const history = entry.history;
+        if (!history) continue;
+        for (let i = 0; i < history.length; i++) {
+          const h = history[i]!;
+          if (h.port === entry.port) continue;
           this.addFormer({
             project,
             service,
@@ -117,10 +137,12 @@ export class PortIndex {
             since: h.until,
             path: ['projects', project, 'services', service, 'history', i],
           });
-        });
+        }
       }
     }
-    (registry.released ?? []).forEach((r, i) => {
+    const released = registry.released ?? [];
+    for (let i = 0; i < released.length; i++) {
+      const r = released[i]!;
       this.addFormer({
         project: r.project,
         service: r.service,
@@ -131,7 +153,7 @@ export class PortIndex {
         since: r.releasedAt,
         path: ['released', i],
       });
-    });
+    }
     (registry.reserved ?? []).forEach((reservation, index) => {
       const range = reservationRange(reservation);
       // A range that runs backwards covers no port (registry check reports it).
@@ -141,12 +163,24 @@ export class PortIndex {
 
   private addFormer(use: FormerUse): void {
     this.former.push(use);
-    this.formerByPort.set(use.port, [...(this.formerByPort.get(use.port) ?? []), use]);
+    const list = this.formerByPort.get(use.port);
+    if (list) list.push(use);
+    else this.formerByPort.set(use.port, [use]);
   }
 
   /** Every service that holds the port for the protocol, in registry order: more than one only in a registry with a duplicate. */
   ownersOf(port: number, protocol: Protocol | null = null): readonly PortHolder[] {
-    return this.holders.get(portKey(port, protocolOf(protocol))) ?? [];
+    const slot = this.byPort.get(port);
+    if (!slot) return NO_OWNERS;
+    const p = protocolOf(protocol);
+    const owners = (slot.owners ??= {});
+    let list = owners[p];
+    if (!list) {
+      list = [];
+      for (const { project, service, entry, protocols } of slot.holdings) if (protocols.includes(p)) list.push({ project, service, entry });
+      owners[p] = list;
+    }
+    return list;
   }
 
   /** The service that holds the port for the protocol (a port written without one is tcp). */
@@ -156,7 +190,7 @@ export class PortIndex {
 
   /** Every service on the port, whatever its protocols. */
   holdingsAt(port: number): readonly Holding[] {
-    return this.holdingsByPort.get(port) ?? [];
+    return this.byPort.get(port)?.holdings ?? NO_HOLDINGS;
   }
 
   /** Every registered service with its port and protocols, in registry order. */
@@ -189,7 +223,7 @@ export class PortIndex {
 
   /** Services that had this port before (moved away or released), whenever that was. */
   previousOwnersOf(port: number): PreviousOwner[] {
-    return (this.formerByPort.get(port) ?? []).map(({ project, service, currentPort, how }) => ({ project, service, currentPort, how }));
+    return (this.formerByPort.get(port) ?? NO_FORMER).map(({ project, service, currentPort, how }) => ({ project, service, currentPort, how }));
   }
 
   /** Ports in quarantine at `now`, keyed by portKey; for a port left twice, the hold that ends last. */

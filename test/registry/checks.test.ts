@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadRegistry, parseRegistryText, withSemanticChecks } from '../../src/registry/load.js';
 import { PortregError } from '../../src/errors.js';
+import { normalizeProjectPath } from '../../src/registry/checks.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/registry');
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -115,5 +116,28 @@ describe('registry checks on a hand-edited registry', () => {
     // After the quarantine the warning is gone.
     const later = parseRegistryText(text, '/r/ports.registry.json', { now: new Date('2026-12-21T00:00:00Z'), cwd: '/r' });
     expect(later.findings.map((f) => f.ruleId)).not.toContain('registry-port-quarantined');
+  });
+});
+
+describe('normalizeProjectPath', () => {
+  it('writes a project path one way: forward slashes, no leading ./, no trailing slash, the root as .', () => {
+    const cases: [string, string][] = [
+      ['projects/api', 'projects/api'],
+      ['api', 'api'],
+      ['./api', 'api'],
+      ['././api', './api'],
+      ['api/', 'api'],
+      ['api//', 'api'],
+      ['projects\\api\\', 'projects/api'],
+      ['.\\api', 'api'],
+      ['', '.'],
+      ['.', '.'],
+      ['./', '.'],
+      ['/', '.'],
+      ['../shared', '../shared'],
+      ['/abs/path', '/abs/path'],
+      ['a/./b', 'a/./b'],
+    ];
+    expect(cases.map(([p]) => [p, normalizeProjectPath(p)])).toEqual(cases);
   });
 });
