@@ -85,24 +85,25 @@ interface FormerUse extends PreviousOwner {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** What one port has: the services on it, and (asked for) its holders per protocol. */
-interface PortSlot {
-  holdings: Holding[];
-  owners?: Partial<Record<Protocol, PortHolder[]>>;
-}
-
 const NO_HOLDINGS: readonly Holding[] = Object.freeze([]);
 const NO_OWNERS: readonly PortHolder[] = Object.freeze([]);
 const NO_FORMER: readonly FormerUse[] = Object.freeze([]);
 
 export class PortIndex {
-  /**
-   * The services by port. The holders of a port and protocol are derived from it when first asked:
-   * a lint of a few files asks about a few ports of a registry of thousands of services, and a
-   * string key and list per service and protocol were most of the index's cost.
+  /*
+   * The registered services in registry order, as columns: a lint of a few files asks about a few
+   * ports of a registry of thousands of services, so the objects the answers are made of
+   * (holdings, holders per protocol) are made when first asked for, and kept.
    */
-  private readonly byPort = new Map<number, PortSlot>();
-  private readonly holdingsList: Holding[] = [];
+  private readonly projectNames: string[] = [];
+  private readonly serviceNames: string[] = [];
+  private readonly entries: Service[] = [];
+  private readonly ports: number[] = [];
+  /** The services on each port: the position of the only one, or of each. */
+  private readonly byPort = new Map<number, number | number[]>();
+  private readonly made: (Holding | undefined)[] = [];
+  private holdingsList: Holding[] | undefined;
+  private readonly owners = new Map<number, Partial<Record<Protocol, PortHolder[]>>>();
   private readonly reservations: ApplicableReservation[] = [];
   private readonly former: FormerUse[] = [];
   private readonly formerByPort = new Map<number, FormerUse[]>();
@@ -116,12 +117,15 @@ export class PortIndex {
       if (!services) continue;
       for (const service of Object.keys(services)) {
         const entry = services[service]!;
-        const protocols = serviceProtocols(entry.protocol);
-        const holding: Holding = { project, service, entry, port: entry.port, protocols };
-        this.holdingsList.push(holding);
-        const slot = this.byPort.get(entry.port);
-        if (slot) slot.holdings.push(holding);
-        else this.byPort.set(entry.port, { holdings: [holding] });
+        const at = this.entries.length;
+        this.projectNames.push(project);
+        this.serviceNames.push(service);
+        this.entries.push(entry);
+        this.ports.push(entry.port);
+        const onPort = this.byPort.get(entry.port);
+        if (onPort === undefined) this.byPort.set(entry.port, at);
+        else if (typeof onPort === 'number') this.byPort.set(entry.port, [onPort, at]);
+        else onPort.push(at);
         const history = entry.history;
         if (!history) continue;
         for (let i = 0; i < history.length; i++) {
@@ -133,7 +137,7 @@ export class PortIndex {
             currentPort: entry.port,
             how: 'moved',
             port: h.port,
-            protocols,
+            protocols: this.holdingAt(at).protocols,
             since: h.until,
             path: ['projects', project, 'services', service, 'history', i],
           });
@@ -168,17 +172,28 @@ export class PortIndex {
     else this.formerByPort.set(use.port, [use]);
   }
 
+  /** The holding of the service at position `at`, made once. */
+  private holdingAt(at: number): Holding {
+    let holding = this.made[at];
+    if (!holding) {
+      const entry = this.entries[at]!;
+      holding = { project: this.projectNames[at]!, service: this.serviceNames[at]!, entry, port: this.ports[at]!, protocols: serviceProtocols(entry.protocol) };
+      this.made[at] = holding;
+    }
+    return holding;
+  }
+
   /** Every service that holds the port for the protocol, in registry order: more than one only in a registry with a duplicate. */
   ownersOf(port: number, protocol: Protocol | null = null): readonly PortHolder[] {
-    const slot = this.byPort.get(port);
-    if (!slot) return NO_OWNERS;
+    if (!this.byPort.has(port)) return NO_OWNERS;
     const p = protocolOf(protocol);
-    const owners = (slot.owners ??= {});
-    let list = owners[p];
+    let byProtocol = this.owners.get(port);
+    if (!byProtocol) this.owners.set(port, (byProtocol = {}));
+    let list = byProtocol[p];
     if (!list) {
       list = [];
-      for (const { project, service, entry, protocols } of slot.holdings) if (protocols.includes(p)) list.push({ project, service, entry });
-      owners[p] = list;
+      for (const { project, service, entry, protocols } of this.holdingsAt(port)) if (protocols.includes(p)) list.push({ project, service, entry });
+      byProtocol[p] = list;
     }
     return list;
   }
@@ -190,12 +205,14 @@ export class PortIndex {
 
   /** Every service on the port, whatever its protocols. */
   holdingsAt(port: number): readonly Holding[] {
-    return this.byPort.get(port)?.holdings ?? NO_HOLDINGS;
+    const onPort = this.byPort.get(port);
+    if (onPort === undefined) return NO_HOLDINGS;
+    return typeof onPort === 'number' ? [this.holdingAt(onPort)] : onPort.map((at) => this.holdingAt(at));
   }
 
   /** Every registered service with its port and protocols, in registry order. */
   holdings(): readonly Holding[] {
-    return this.holdingsList;
+    return (this.holdingsList ??= this.entries.map((_, at) => this.holdingAt(at)));
   }
 
   /**

@@ -75,6 +75,14 @@ describe('owners', () => {
     expect(index.holdingsAt(5002)).toEqual([]);
   });
 
+  it('on a port given twice: both holdings, in registry order, the very objects holdings() lists', () => {
+    expect(index.holdingsAt(5001).map((h) => `${h.project}/${h.service} ${h.protocols.join('+')}`)).toEqual(['billing/api tcp', 'search/copy tcp']);
+    const all = index.holdings();
+    expect(index.holdingsAt(5001)).toEqual([all[0], all[4]]);
+    expect(index.holdingsAt(5001)[1]).toBe(all[4]);
+    expect(index.holdings()).toBe(all);
+  });
+
   it('are all listed, in registry order, where a hand edit gave a port twice', () => {
     expect(index.ownersOf(5001, 'tcp').map((o) => `${o.project}/${o.service}`)).toEqual(['billing/api', 'search/copy']);
     expect(index.ownersOf(5002, 'tcp')).toEqual([]);
