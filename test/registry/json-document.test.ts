@@ -55,6 +55,21 @@ describe('JsonDocument: strict checks without building the position tree up fron
     ]);
   });
 
+  it('finds duplicates, and only them, even with an enumerable property on Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 1;
+    try {
+      expect(new JsonDocument('{"a": {"b": 1}, "c": [{"d": 2}]}').syntaxProblems).toEqual([]);
+      expect(new JsonDocument('{"a": {"b": 1}, "c": [{"d": 2}]}').value()).toEqual({ a: { b: 1 }, c: [{ d: 2 }] });
+      // Two keys written, one kept, one inherited: counted alike without the check.
+      expect(new JsonDocument('{"b": 1, "b": 2}').syntaxProblems.map((p) => p.message)).toEqual([
+        'duplicate key "b" (first at line 1, column 2); JSON readers keep only one of them',
+      ]);
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it('refuses a valid text nested past the limit at its first bracket too deep, as it refuses an invalid one', () => {
     const valid = `{"a": ${'['.repeat(200)}${']'.repeat(200)}}`;
     const invalid = `{"a": ${'['.repeat(200)}`;
