@@ -229,17 +229,17 @@ function isEscaped(text: string, at: number, from: number): boolean {
   return (at - 1 - j) % 2 === 1;
 }
 
-/**
- * How many keys the parsed value kept (one for each pair of equal keys fewer). Recurses only into
- * objects and arrays: most values are not. for-in without hasOwn, which doubled its time: JSON.parse
- * makes own properties only, and the caller checks that Object.prototype has no enumerable one.
- */
 /** Whether a plain object inherits an enumerable property (a polluted Object.prototype): then countKeysParsed would count it. */
 function inheritsEnumerable(): boolean {
   for (const _ in {}) return true;
   return false;
 }
 
+/**
+ * How many keys the parsed value kept (one for each pair of equal keys fewer). Recurses only into
+ * objects and arrays: most values are not. for-in without hasOwn, which doubled its time: JSON.parse
+ * makes own properties only, and the caller checks that Object.prototype has no enumerable one.
+ */
 function countKeysParsed(value: object): number {
   let n = 0;
   if (Array.isArray(value)) {
