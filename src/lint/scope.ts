@@ -104,10 +104,19 @@ export async function resolveScope(tree: GovernedTree, registry: LoadedRegistry,
     const atRoot = registryDir === tree.root;
     const projectFolder = (p: { path?: string } | undefined) =>
       p?.path === undefined ? undefined : atRoot && isPlainRelativePath(p.path) ? p.path : rootRelative(path.resolve(registryDir, p.path));
-    const projectFolders = Object.values(current.projects)
-      .map(projectFolder)
-      .filter((p): p is string => p !== undefined);
-    const owner = (f: string) => projectFolders.filter((p) => p === '' || f === p || f.startsWith(p + '/')).sort((a, b) => b.length - a.length)[0];
+    // A path's project folder is the deepest of its folders (itself included) that is one: the
+    // projects are compared once with the few folders the paths given lie in.
+    const candidates = new Set<string>();
+    for (const f of [...files, ...folders]) for (let a: string | undefined = f; a !== undefined; a = parentFolder(a)) candidates.add(a);
+    const projectFolders = new Set<string>();
+    for (const name of Object.keys(current.projects)) {
+      const folder = projectFolder(current.projects[name]);
+      if (folder !== undefined && candidates.has(folder)) projectFolders.add(folder);
+    }
+    const owner = (f: string) => {
+      for (let a: string | undefined = f; a !== undefined; a = parentFolder(a)) if (projectFolders.has(a)) return a;
+      return undefined;
+    };
     const read = new Set<string>();
     for (const f of files) if (f !== tree.registryFile) read.add(owner(f) ?? path.posix.dirname(f));
     for (const d of folders) read.add(owner(d) ?? d);
@@ -130,6 +139,13 @@ export async function resolveScope(tree: GovernedTree, registry: LoadedRegistry,
     ...(within ? { within } : {}),
     registryChanged: change ? { projects: change.projects, everything } : null,
   };
+}
+
+/** The folder holding a root-relative path ('' for the root's entries); undefined for the root itself. */
+function parentFolder(p: string): string | undefined {
+  if (p === '') return undefined;
+  const slash = p.lastIndexOf('/');
+  return slash === -1 ? '' : p.slice(0, slash);
 }
 
 /**

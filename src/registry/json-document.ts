@@ -30,26 +30,31 @@ export class JsonDocument {
   readonly syntaxProblems: JsonSyntaxProblem[] = [];
 
   constructor(readonly text: string) {
-    // The tree's parser recurses once per level: a text nested past the limit is refused before it.
-    const tooDeep = jsonTooDeepAt(text, LIMITS.nestingDepth);
-    if (tooDeep !== -1) {
+    let value: unknown;
+    let parsed = false;
+    try {
+      value = JSON.parse(text);
+      parsed = true;
+    } catch {
+      // Not JSON: the tree's parser says where and why.
+    }
+    // V8's JSON.parse does not recurse, so a valid text is parsed first and measured in one pass
+    // with its keys; the tree's parser does recurse once per level: a text nested past the limit
+    // is refused before it (and before countKeysParsed, which recurses too).
+    const shape = parsed ? validJsonShape(text, LIMITS.nestingDepth) : { tooDeepAt: jsonTooDeepAt(text, LIMITS.nestingDepth), keys: 0 };
+    if (shape.tooDeepAt !== -1) {
       this.tree = { root: undefined };
       this.syntaxProblems.push({
         message: `JSON nested deeper than ${formatLimit(LIMITS.nestingDepth)} levels (portreg's limit): not read`,
-        start: tooDeep,
-        end: tooDeep + 1,
+        start: shape.tooDeepAt,
+        end: shape.tooDeepAt + 1,
       });
       return;
     }
-    try {
-      const value: unknown = JSON.parse(text);
-      // JSON.parse keeps the last of two equal keys silently: a key count that differs says there are some.
-      if (countKeysWritten(text) === countKeysParsed(value)) {
-        this.parsed = { value };
-        return;
-      }
-    } catch {
-      // Not JSON: the tree's parser says where and why.
+    // JSON.parse keeps the last of two equal keys silently: a key count that differs says there are some.
+    if (parsed && !inheritsEnumerable() && shape.keys === (value !== null && typeof value === 'object' ? countKeysParsed(value) : 0)) {
+      this.parsed = { value };
+      return;
     }
     this.findProblems();
   }
@@ -193,41 +198,63 @@ export class JsonDocument {
 }
 
 /**
- * How many object keys a valid JSON text writes: a string followed by a colon is a key, and
- * strings are the only place where the structural characters can hide.
+ * One pass over a text JSON.parse accepted: the offset of the first `[` or `{` nested deeper than
+ * `max` (-1 if none; what jsonTooDeepAt answers, since a valid text has no comments and no line
+ * breaks in strings) and how many object keys it writes (the colons outside strings: in valid
+ * JSON each follows one key). Strings are skipped by searching for their closing quote.
  */
-function countKeysWritten(text: string): number {
+export function validJsonShape(text: string, max: number): { tooDeepAt: number; keys: number } {
   let keys = 0;
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== 34) continue;
-    // Skip to the closing quote, over escapes.
-    for (i++; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 92) i++;
-      else if (c === 34) break;
-    }
-    let j = i + 1;
-    while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13 || text.charCodeAt(j) === 9)) j++;
-    if (text.charCodeAt(j) === 58) keys++;
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // The closing quote is the first one after an even number of backslashes (each run is counted once).
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && isEscaped(text, close, i + 1)) close = text.indexOf('"', close + 1);
+      if (close === -1) break;
+      i = close;
+    } else if (c === 58) keys++;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return { tooDeepAt: i, keys };
+    } else if (c === 93 || c === 125) depth--;
   }
-  return keys;
+  return { tooDeepAt: -1, keys };
 }
 
-/** How many keys the parsed value kept (one for each pair of equal keys fewer). */
-function countKeysParsed(value: unknown): number {
+/** Whether the character at `at` follows an odd number of backslashes (none before `from`). */
+function isEscaped(text: string, at: number, from: number): boolean {
+  let j = at - 1;
+  while (j >= from && text.charCodeAt(j) === 92) j--;
+  return (at - 1 - j) % 2 === 1;
+}
+
+/** Whether a plain object inherits an enumerable property (a polluted Object.prototype): then countKeysParsed would count it. */
+function inheritsEnumerable(): boolean {
+  for (const _ in {}) return true;
+  return false;
+}
+
+/**
+ * How many keys the parsed value kept (one for each pair of equal keys fewer). Recurses only into
+ * objects and arrays: most values are not. for-in without hasOwn, which doubled its time: JSON.parse
+ * makes own properties only, and the caller checks that Object.prototype has no enumerable one.
+ */
+function countKeysParsed(value: object): number {
+  let n = 0;
   if (Array.isArray(value)) {
-    let n = 0;
-    for (const v of value) n += countKeysParsed(v);
-    return n;
-  }
-  if (value !== null && typeof value === 'object') {
-    let n = 0;
-    for (const k in value) {
-      if (Object.hasOwn(value, k)) n += 1 + countKeysParsed((value as Record<string, unknown>)[k]);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v !== null && typeof v === 'object') n += countKeysParsed(v);
     }
     return n;
   }
-  return 0;
+  for (const k in value) {
+    n++;
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== null && typeof v === 'object') n += countKeysParsed(v);
+  }
+  return n;
 }
 
 function describeParseError(e: ParseError): string {

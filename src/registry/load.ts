@@ -71,8 +71,10 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
   // A BOM is legal in a file but not in JSON: skip it without shifting columns of line 1 by surprise.
   const doc = new JsonDocument(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text);
   const result: LoadedRegistry = { path: absolutePath, displayPath, text, doc, data: undefined, fileVersion: undefined, findings: [] };
-  const bytes = new ByteOffsets(text);
-  const loc = (start: number, end: number) => ({ file: displayPath, start: bytes.at(start), end: bytes.at(end), ...doc.lines.span(start, end) });
+  // Byte offsets only for findings: the table of a text that is not ASCII is four bytes a character.
+  let bytes: ByteOffsets | undefined;
+  const byteAt = (offset: number) => (bytes ??= new ByteOffsets(text)).at(offset);
+  const loc = (start: number, end: number) => ({ file: displayPath, start: byteAt(start), end: byteAt(end), ...doc.lines.span(start, end) });
 
   // A merge left git's conflict markers: say so, not what the JSON reader makes of them.
   const conflicts = text.includes('=======') ? findConflictBlocks(text) : [];
@@ -112,8 +114,8 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
       message: `${formatJsonPath(problem.path)}: ${problem.message}`,
       file: displayPath,
       ...at,
-      start: bytes.at(at.start),
-      end: bytes.at(at.end),
+      start: byteAt(at.start),
+      end: byteAt(at.end),
     });
   }
   if (result.findings.length > 0) {
@@ -129,12 +131,13 @@ export function parseRegistryText(text: string, absolutePath: string, options: L
 /** A registry that passed the schema, with the findings of the semantic checks added (in order). */
 export function withSemanticChecks(loaded: LoadedRegistry, options: Pick<LoadOptions, 'now'> = {}): LoadedRegistry {
   if (!loaded.data) return loaded;
-  const bytes = new ByteOffsets(loaded.text);
+  let bytes: ByteOffsets | undefined;
+  const byteAt = (offset: number) => (bytes ??= new ByteOffsets(loaded.text)).at(offset);
   const semantic = checkRegistrySemantics(loaded.data, { file: loaded.displayPath, doc: loaded.doc, now: options.now ?? new Date() }).map((f) => ({
     ...f,
-    start: bytes.at(f.start!),
-    end: bytes.at(f.end!),
-    related: f.related?.map((r) => ({ ...r, start: bytes.at(r.start!), end: bytes.at(r.end!) })),
+    start: byteAt(f.start!),
+    end: byteAt(f.end!),
+    related: f.related?.map((r) => ({ ...r, start: byteAt(r.start!), end: byteAt(r.end!) })),
   }));
   return { ...loaded, findings: [...loaded.findings, ...semantic].sort(compareFindings) };
 }

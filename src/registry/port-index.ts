@@ -85,42 +85,68 @@ interface FormerUse extends PreviousOwner {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const NO_HOLDINGS: readonly Holding[] = Object.freeze([]);
+const NO_OWNERS: readonly PortHolder[] = Object.freeze([]);
+const NO_FORMER: readonly FormerUse[] = Object.freeze([]);
+
 export class PortIndex {
-  private readonly holders = new Map<string, PortHolder[]>();
-  private readonly holdingsList: Holding[] = [];
-  private readonly holdingsByPort = new Map<number, Holding[]>();
+  /*
+   * The registered services in registry order, as columns: a lint of a few files asks about a few
+   * ports of a registry of thousands of services, so the objects the answers are made of
+   * (holdings, holders per protocol) are made when first asked for, and kept.
+   */
+  private readonly projectNames: string[] = [];
+  private readonly serviceNames: string[] = [];
+  private readonly entries: Service[] = [];
+  private readonly ports: number[] = [];
+  /** The services on each port: the position of the only one, or of each. */
+  private readonly byPort = new Map<number, number | number[]>();
+  private readonly made: (Holding | undefined)[] = [];
+  private holdingsList: Holding[] | undefined;
+  private readonly owners = new Map<number, Partial<Record<Protocol, PortHolder[]>>>();
   private readonly reservations: ApplicableReservation[] = [];
   private readonly former: FormerUse[] = [];
   private readonly formerByPort = new Map<number, FormerUse[]>();
   private quarantine: { at: number; holds: Map<string, QuarantineHold> } | undefined;
 
   constructor(readonly registry: Registry) {
-    for (const [project, p] of Object.entries(registry.projects)) {
-      for (const [service, entry] of Object.entries(p.services ?? {})) {
-        const protocols = serviceProtocols(entry.protocol);
-        const holding = { project, service, entry, port: entry.port, protocols };
-        this.holdingsList.push(holding);
-        this.holdingsByPort.set(entry.port, [...(this.holdingsByPort.get(entry.port) ?? []), holding]);
-        for (const protocol of protocols) {
-          const key = portKey(entry.port, protocol);
-          this.holders.set(key, [...(this.holders.get(key) ?? []), { project, service, entry }]);
-        }
-        (entry.history ?? []).forEach((h, i) => {
-          if (h.port === entry.port) return;
+    // Keys and plain loops: Object.entries and forEach made a pair or a closure per entry.
+    const projects = registry.projects;
+    for (const project of Object.keys(projects)) {
+      const services = projects[project]!.services;
+      if (!services) continue;
+      for (const service of Object.keys(services)) {
+        const entry = services[service]!;
+        const at = this.entries.length;
+        this.projectNames.push(project);
+        this.serviceNames.push(service);
+        this.entries.push(entry);
+        this.ports.push(entry.port);
+        const onPort = this.byPort.get(entry.port);
+        if (onPort === undefined) this.byPort.set(entry.port, at);
+        else if (typeof onPort === 'number') this.byPort.set(entry.port, [onPort, at]);
+        else onPort.push(at);
+        const history = entry.history;
+        if (!history) continue;
+        for (let i = 0; i < history.length; i++) {
+          const h = history[i]!;
+          if (h.port === entry.port) continue;
           this.addFormer({
             project,
             service,
             currentPort: entry.port,
             how: 'moved',
             port: h.port,
-            protocols,
+            protocols: this.holdingAt(at).protocols,
             since: h.until,
             path: ['projects', project, 'services', service, 'history', i],
           });
-        });
+        }
       }
     }
-    (registry.released ?? []).forEach((r, i) => {
+    const released = registry.released ?? [];
+    for (let i = 0; i < released.length; i++) {
+      const r = released[i]!;
       this.addFormer({
         project: r.project,
         service: r.service,
@@ -131,7 +157,7 @@ export class PortIndex {
         since: r.releasedAt,
         path: ['released', i],
       });
-    });
+    }
     (registry.reserved ?? []).forEach((reservation, index) => {
       const range = reservationRange(reservation);
       // A range that runs backwards covers no port (registry check reports it).
@@ -141,12 +167,35 @@ export class PortIndex {
 
   private addFormer(use: FormerUse): void {
     this.former.push(use);
-    this.formerByPort.set(use.port, [...(this.formerByPort.get(use.port) ?? []), use]);
+    const list = this.formerByPort.get(use.port);
+    if (list) list.push(use);
+    else this.formerByPort.set(use.port, [use]);
+  }
+
+  /** The holding of the service at position `at`, made once. */
+  private holdingAt(at: number): Holding {
+    let holding = this.made[at];
+    if (!holding) {
+      const entry = this.entries[at]!;
+      holding = { project: this.projectNames[at]!, service: this.serviceNames[at]!, entry, port: this.ports[at]!, protocols: serviceProtocols(entry.protocol) };
+      this.made[at] = holding;
+    }
+    return holding;
   }
 
   /** Every service that holds the port for the protocol, in registry order: more than one only in a registry with a duplicate. */
   ownersOf(port: number, protocol: Protocol | null = null): readonly PortHolder[] {
-    return this.holders.get(portKey(port, protocolOf(protocol))) ?? [];
+    if (!this.byPort.has(port)) return NO_OWNERS;
+    const p = protocolOf(protocol);
+    let byProtocol = this.owners.get(port);
+    if (!byProtocol) this.owners.set(port, (byProtocol = {}));
+    let list = byProtocol[p];
+    if (!list) {
+      list = [];
+      for (const { project, service, entry, protocols } of this.holdingsAt(port)) if (protocols.includes(p)) list.push({ project, service, entry });
+      byProtocol[p] = list;
+    }
+    return list;
   }
 
   /** The service that holds the port for the protocol (a port written without one is tcp). */
@@ -156,12 +205,14 @@ export class PortIndex {
 
   /** Every service on the port, whatever its protocols. */
   holdingsAt(port: number): readonly Holding[] {
-    return this.holdingsByPort.get(port) ?? [];
+    const onPort = this.byPort.get(port);
+    if (onPort === undefined) return NO_HOLDINGS;
+    return typeof onPort === 'number' ? [this.holdingAt(onPort)] : onPort.map((at) => this.holdingAt(at));
   }
 
   /** Every registered service with its port and protocols, in registry order. */
   holdings(): readonly Holding[] {
-    return this.holdingsList;
+    return (this.holdingsList ??= this.entries.map((_, at) => this.holdingAt(at)));
   }
 
   /**
@@ -189,7 +240,7 @@ export class PortIndex {
 
   /** Services that had this port before (moved away or released), whenever that was. */
   previousOwnersOf(port: number): PreviousOwner[] {
-    return (this.formerByPort.get(port) ?? []).map(({ project, service, currentPort, how }) => ({ project, service, currentPort, how }));
+    return (this.formerByPort.get(port) ?? NO_FORMER).map(({ project, service, currentPort, how }) => ({ project, service, currentPort, how }));
   }
 
   /** Ports in quarantine at `now`, keyed by portKey; for a port left twice, the hold that ends last. */

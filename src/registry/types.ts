@@ -109,12 +109,14 @@ export function inRange(port: number, r: PortRange): boolean {
  * writing one makes an ordinary entry. Loading does this; cloneRegistry keeps it.
  */
 export function withNullPrototypeMaps(registry: Registry): Registry {
-  const projects: Record<string, Project> = Object.create(null);
-  for (const [name, project] of Object.entries(registry.projects ?? {})) {
-    if (project.services) project.services = Object.assign(Object.create(null) as Record<string, Service>, project.services);
-    projects[name] = project;
+  // The objects keep their entries and lose their prototype: copying them cost a lint of a few
+  // files against a registry of thousands of projects more than the change itself.
+  const projects = registry.projects ?? {};
+  for (const name of Object.keys(projects)) {
+    const services = projects[name]!.services;
+    if (services) Object.setPrototypeOf(services, null);
   }
-  registry.projects = projects;
+  registry.projects = Object.setPrototypeOf(projects, null) as Record<string, Project>;
   return registry;
 }
 

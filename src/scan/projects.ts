@@ -24,11 +24,14 @@ export class ProjectMapper {
     /** Set when the whole root is one project (a project repository naming a central registry). */
     private readonly only?: string,
   ) {
-    this.names = new Set(Object.keys(registry?.projects ?? {}));
+    const projects = registry?.projects ?? {};
+    const names = Object.keys(projects);
+    this.names = new Set(names);
     const base = normalizeProjectPath(rootFromRegistry);
-    for (const [project, p] of Object.entries(registry?.projects ?? {})) {
-      if (p.path === undefined) continue;
-      const full = normalizeProjectPath(p.path);
+    for (const project of names) {
+      const path = projects[project]!.path;
+      if (path === undefined) continue;
+      const full = normalizeProjectPath(path);
       const rel = base === '.' ? full : full === base ? '.' : full.startsWith(base + '/') ? full.slice(base.length + 1) : null;
       if (rel !== null && !this.byPath.has(rel)) this.byPath.set(rel, project);
     }

@@ -33,4 +33,18 @@ describe('isPlainRelativePath', () => {
     // Unchanged, but outside: the callers' own checks decide about it.
     expect(path.relative(root, path.resolve(root, '../api'))).toBe('../api');
   });
+
+  it('agrees with the definition (no backslash, every segment a name) on every path of up to five characters of a, ., / and \\', () => {
+    const byDefinition = (p: string) => !p.includes('\\') && p.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+    const alphabet = ['a', '.', '/', '\\'];
+    let paths = [''];
+    const all: string[] = [''];
+    for (let n = 1; n <= 5; n++) {
+      paths = paths.flatMap((p) => alphabet.map((c) => p + c));
+      all.push(...paths);
+    }
+    expect(all.length).toBe(1365);
+    expect(all.filter((p) => isPlainRelativePath(p) !== byDefinition(p))).toEqual([]);
+    expect(['...', 'a/..b/c.', 'a/.../b', 'x y/z'].filter((p) => !isPlainRelativePath(p))).toEqual([]);
+  });
 });

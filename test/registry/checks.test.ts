@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadRegistry, parseRegistryText, withSemanticChecks } from '../../src/registry/load.js';
 import { PortregError } from '../../src/errors.js';
+import { normalizeProjectPath } from '../../src/registry/checks.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/registry');
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -115,5 +116,56 @@ describe('registry checks on a hand-edited registry', () => {
     // After the quarantine the warning is gone.
     const later = parseRegistryText(text, '/r/ports.registry.json', { now: new Date('2026-12-21T00:00:00Z'), cwd: '/r' });
     expect(later.findings.map((f) => f.ruleId)).not.toContain('registry-port-quarantined');
+  });
+});
+
+describe('byte offsets of registry findings', () => {
+  it('count UTF-8 bytes after characters beyond ASCII, for schema, syntax and semantic findings alike', () => {
+    const head = '{\n  "version": 1,\n  "projects": {\n    "cafe": {\n      "description": "Café ☕ 𝄞",\n      "range": { "from": 5000, "to": 5099 },\n';
+    const bytesTo = (text: string, needle: string) => Buffer.byteLength(text.slice(0, text.indexOf(needle)), 'utf8');
+    const at = (f: { start?: number; end?: number }) => [f.start, f.end];
+
+    const schema = `${head}      "services": { "api": { "purpose": "é", "port": 70000 } }\n    }\n  }\n}\n`;
+    const badSchema = parseRegistryText(schema, '/r/ports.registry.json', { cwd: '/r' });
+    expect(brief(badSchema.findings)).toEqual(['7:54 error registry-schema: projects.cafe.services.api.port: must be <= 65535']);
+    expect(at(badSchema.findings[0]!)).toEqual([bytesTo(schema, '70000'), bytesTo(schema, '70000') + 5]);
+
+    const syntax = `${head}      "services": { "api": { "purpose": "é", "port": 5001, } }\n    }\n  }\n}\n`;
+    const badSyntax = parseRegistryText(syntax, '/r/ports.registry.json', { cwd: '/r' });
+    expect(brief(badSyntax.findings)).toEqual(['7:58 error registry-parse: JSON syntax error: trailing comma (JSON allows none before a closing bracket)']);
+    expect(at(badSyntax.findings[0]!)).toEqual([bytesTo(syntax, ', }'), bytesTo(syntax, ', }') + 1]);
+
+    const duplicate = `${head}      "services": { "api": { "purpose": "é", "port": 5001 }, "web": { "purpose": "ü", "port": 5001 } }\n    }\n  }\n}\n`;
+    const semantic = parseRegistryText(duplicate, '/r/ports.registry.json', { cwd: '/r', now: NOW });
+    expect(brief(semantic.findings)).toEqual([
+      '7:95 error registry-port-duplicate: port 5001/tcp of service "web" of project "cafe" is already given to service "api" of project "cafe" [7:54]',
+    ]);
+    const second = duplicate.lastIndexOf('5001');
+    expect(at(semantic.findings[0]!)).toEqual([Buffer.byteLength(duplicate.slice(0, second)), Buffer.byteLength(duplicate.slice(0, second)) + 4]);
+    // Related locations carry lines and columns only.
+    expect(semantic.findings[0]!.related?.[0]).toMatchObject({ line: 7, column: 54 });
+  });
+});
+
+describe('normalizeProjectPath', () => {
+  it('writes a project path one way: forward slashes, no leading ./, no trailing slash, the root as .', () => {
+    const cases: [string, string][] = [
+      ['projects/api', 'projects/api'],
+      ['api', 'api'],
+      ['./api', 'api'],
+      ['././api', './api'],
+      ['api/', 'api'],
+      ['api//', 'api'],
+      ['projects\\api\\', 'projects/api'],
+      ['.\\api', 'api'],
+      ['', '.'],
+      ['.', '.'],
+      ['./', '.'],
+      ['/', '.'],
+      ['../shared', '../shared'],
+      ['/abs/path', '/abs/path'],
+      ['a/./b', 'a/./b'],
+    ];
+    expect(cases.map(([p]) => [p, normalizeProjectPath(p)])).toEqual(cases);
   });
 });

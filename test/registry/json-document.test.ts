@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JsonDocument } from '../../src/registry/json-document.js';
+import { JsonDocument, validJsonShape } from '../../src/registry/json-document.js';
+import { jsonTooDeepAt } from '../../src/util/nesting.js';
 
 describe('JsonDocument: strict checks without building the position tree up front', () => {
   it('a valid text has no problems, its value, and positions on demand', () => {
@@ -44,4 +45,71 @@ describe('JsonDocument: strict checks without building the position tree up fron
     expect(new JsonDocument('').hasValue).toBe(false);
     expect(new JsonDocument('').syntaxProblems.map((p) => p.message)).toEqual(['JSON syntax error: value expected']);
   });
+
+  it('finds a duplicate key whose name ends in an escaped backslash, and none where a quote is escaped', () => {
+    const text = '{"a\\\\": 1, "b\\"": {"x": "\\\\"}, "a\\\\": 2}';
+    expect(JSON.parse(text)).toEqual({ 'a\\': 2, 'b"': { x: '\\' } });
+    const doc = new JsonDocument(text);
+    expect(doc.syntaxProblems).toEqual([
+      { message: 'duplicate key "a\\" (first at line 1, column 2); JSON readers keep only one of them', start: 31, end: 36 },
+    ]);
+  });
+
+  it('finds duplicates, and only them, even with an enumerable property on Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 1;
+    try {
+      expect(new JsonDocument('{"a": {"b": 1}, "c": [{"d": 2}]}').syntaxProblems).toEqual([]);
+      expect(new JsonDocument('{"a": {"b": 1}, "c": [{"d": 2}]}').value()).toEqual({ a: { b: 1 }, c: [{ d: 2 }] });
+      // Two keys written, one kept, one inherited: counted alike without the check.
+      expect(new JsonDocument('{"b": 1, "b": 2}').syntaxProblems.map((p) => p.message)).toEqual([
+        'duplicate key "b" (first at line 1, column 2); JSON readers keep only one of them',
+      ]);
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
+  it('refuses a valid text nested past the limit at its first bracket too deep, as it refuses an invalid one', () => {
+    const valid = `{"a": ${'['.repeat(200)}${']'.repeat(200)}}`;
+    const invalid = `{"a": ${'['.repeat(200)}`;
+    for (const text of [valid, invalid]) {
+      const doc = new JsonDocument(text);
+      expect(doc.syntaxProblems).toEqual([{ message: "JSON nested deeper than 128 levels (portreg's limit): not read", start: 133, end: 134 }]);
+      expect(doc.root).toBeUndefined();
+    }
+  });
+});
+
+describe('validJsonShape: the depth and key count of a valid text in one pass', () => {
+  const texts = [
+    '{}',
+    '[]',
+    '"a:[{"',
+    '{"a": {"b:\\"c": [1, {"d": "}]:"}]}, "e": []}',
+    '{"\\\\": "\\\\\\"", "k": "\\u0022:"}',
+    '[[[1]]]',
+    '{"a": {"b": [1]}}',
+    ` {\n  "x" : 1 ,\t"y":\r\n[ {"z" :{}} ]\n}`,
+  ];
+  it('answers what jsonTooDeepAt answers, and counts the keys JSON.parse reads (no duplicates here)', () => {
+    const keysOf = (v: unknown): number =>
+      Array.isArray(v)
+        ? v.reduce((n: number, x) => n + keysOf(x), 0)
+        : v && typeof v === 'object'
+          ? Object.values(v).reduce((n: number, x) => n + 1 + keysOf(x), 0)
+          : 0;
+    for (const text of texts) {
+      for (const max of [0, 1, 2, 3, 128]) expect({ text, max, at: validJsonShape(text, max).tooDeepAt }).toEqual({ text, max, at: jsonTooDeepAt(text, max) });
+      expect({ text, keys: validJsonShape(text, 128).keys }).toEqual({ text, keys: keysOf(JSON.parse(text)) });
+    }
+  });
+
+  it('stays linear on strings of escapes: half a million backslashes, half a million escaped quotes', () => {
+    const backslashes = `{"k": "${'\\'.repeat(500_000)}"}`;
+    const quotes = `{"k": "${'\\"'.repeat(500_000)}"}`;
+    expect(validJsonShape(backslashes, 128)).toEqual({ tooDeepAt: -1, keys: 1 });
+    expect(validJsonShape(quotes, 128)).toEqual({ tooDeepAt: -1, keys: 1 });
+    expect(new JsonDocument(quotes).syntaxProblems).toEqual([]);
+  }, 20_000);
 });

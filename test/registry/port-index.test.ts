@@ -64,6 +64,25 @@ describe('owners', () => {
     expect(index.ownerOf(5061, 'udp')?.entry).toBe(REGISTRY.projects.billing!.services!.sip);
   });
 
+  it('are the service and its entry, the same list when asked again; none where the port is held for other protocols only', () => {
+    const dns = REGISTRY.projects.billing!.services!.dns!;
+    expect(index.ownersOf(5053, 'udp')).toEqual([{ project: 'billing', service: 'dns', entry: dns }]);
+    expect(index.ownersOf(5053, 'udp')).toBe(index.ownersOf(5053, 'udp'));
+    expect(index.ownersOf(5053, 'sctp')).toEqual([]);
+    expect(index.ownersOf(5061, 'tcp')).toEqual([]);
+    expect(index.ownersOf(5061, null)).toEqual([]);
+    expect(index.ownersOf(5061, 'udp').map((o) => o.service)).toEqual(['sip']);
+    expect(index.holdingsAt(5002)).toEqual([]);
+  });
+
+  it('on a port given twice: both holdings, in registry order, the very objects holdings() lists', () => {
+    expect(index.holdingsAt(5001).map((h) => `${h.project}/${h.service} ${h.protocols.join('+')}`)).toEqual(['billing/api tcp', 'search/copy tcp']);
+    const all = index.holdings();
+    expect(index.holdingsAt(5001)).toEqual([all[0], all[4]]);
+    expect(index.holdingsAt(5001)[1]).toBe(all[4]);
+    expect(index.holdings()).toBe(all);
+  });
+
   it('are all listed, in registry order, where a hand edit gave a port twice', () => {
     expect(index.ownersOf(5001, 'tcp').map((o) => `${o.project}/${o.service}`)).toEqual(['billing/api', 'search/copy']);
     expect(index.ownersOf(5002, 'tcp')).toEqual([]);
