@@ -111,13 +111,15 @@ async function timed(args, cwd, rssFile, ok) {
   return { ms, rssKiB: Number(await readFile(rssFile, 'utf8')) };
 }
 
-/** What each tool reports on the tree (one extra run each, after the timed ones): counts by rule. */
-async function findings(args, cwd) {
-  const { stdout } = await execFileP(process.execPath, args, { cwd, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
-    if (err.code === 1) return err; // findings
-    throw err;
+/**
+ * What each tool reports on the tree (one extra run each, after the timed ones), read from a report file:
+ * dclint exits without flushing a large report written to a pipe.
+ */
+async function findings(args, cwd, out) {
+  await execFileP(process.execPath, [...args, out], { cwd, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
+    if (err.code !== 1) throw err; // 1: findings
   });
-  return JSON.parse(stdout);
+  return JSON.parse(await readFile(out, 'utf8'));
 }
 
 function countBy(items, key) {
@@ -174,8 +176,8 @@ async function main() {
     const pRss = Math.max(...runs.portreg.map((r) => r.rssKiB)) / 1024;
     const ratio = d / p;
 
-    const portregReport = await findings([CLI, 'lint', '--format', 'json'], tree);
-    const dclintReport = await findings([dclint.bin, '-r', '.', '--formatter', 'json'], tree);
+    const portregReport = await findings([CLI, 'lint', '--format', 'json', '--output'], tree, path.join(tmp, 'portreg.json'));
+    const dclintReport = await findings([dclint.bin, '-r', '.', '--formatter', 'json', '--output-file'], tree, path.join(tmp, 'dclint.json'));
     const dclintMessages = dclintReport.flatMap((f) => f.messages ?? []);
     const found = {
       portreg: { total: portregReport.findings.length, byRule: countBy(portregReport.findings, (f) => f.ruleId) },
