@@ -22,7 +22,7 @@
  * node_modules, so `npm ci` of the project stays lean.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,8 +144,10 @@ const spread = (xs) => `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}`;
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (!existsSync(opts.corpus)) {
-    process.stderr.write(`no corpus at ${opts.corpus}.\n${HOW_TO_CORPUS}\n`);
+  const projects =
+    existsSync(opts.corpus) && statSync(opts.corpus).isDirectory() ? readdirSync(opts.corpus, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+  if (projects.length === 0) {
+    process.stderr.write(`no corpus at ${opts.corpus} (a folder of project folders).\n${HOW_TO_CORPUS}\n`);
     process.exit(2);
   }
   if (!existsSync(CLI)) {
