@@ -27,27 +27,35 @@ export interface WorkerMessage {
 }
 
 /**
- * auto: a worker when there are enough files and a second core; always: a worker whenever there is
- * a file (tests); never: one thread. PORTREG_PARSE_WORKER=0 makes auto never.
+ * auto: a worker when there are enough files and cores to spare; always: a worker whenever there
+ * is a file; never: one thread. PORTREG_PARSE_WORKER=1 or 0 makes auto always or never.
  */
 export type ParseWorkerMode = 'auto' | 'always' | 'never';
 
 /**
  * Below this many Markdown files a worker costs more than it saves: its start (a thread, its
  * modules compiled cold) takes as long as the scanner's own thread needs for the env and compose
- * files of a few hundred projects, and it adds about 18 MiB. Measured (bench/README.md): at 276
- * projects no faster and 18 MiB more; at 5,000, lint about 7% faster.
+ * files of a few hundred projects, and it adds about 18 MiB (at 276 projects: no faster).
  */
 export const MIN_WORKER_FILES = 1000;
+
+/**
+ * Cores a worker needs: on two, the scanner's thread slows down as much as the worker saves it
+ * (measured at 5,000 projects: its env and compose files took 1.5x as long beside a worker, even
+ * one that sent nothing back; V8 compiles and collects garbage on other threads), so a lint was
+ * 4% faster for 15% more memory.
+ */
+export const MIN_WORKER_CORES = 4;
 
 // Next to this module in both builds: dist/scan/ (tsc) and dist/bundle/chunks/ (scripts/bundle.mjs).
 // Absent when the sources run directly (vitest): one thread then.
 const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
 
-/** Whether to parse `files` Markdown files on a worker: enough of them, a second core, and the built worker. */
-export function useParseWorker(mode: ParseWorkerMode, files: number, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (files === 0 || mode === 'never') return false;
-  if (mode === 'auto' && (env.PORTREG_PARSE_WORKER === '0' || files < MIN_WORKER_FILES || availableParallelism() < 2)) return false;
+/** Whether to parse `files` Markdown files on a worker: enough of them, cores to spare, and the built worker. */
+export function useParseWorker(mode: ParseWorkerMode, files: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): boolean {
+  const chosen = mode === 'auto' && env.PORTREG_PARSE_WORKER === '1' ? 'always' : mode === 'auto' && env.PORTREG_PARSE_WORKER === '0' ? 'never' : mode;
+  if (files === 0 || chosen === 'never') return false;
+  if (chosen === 'auto' && (files < MIN_WORKER_FILES || cores < MIN_WORKER_CORES)) return false;
   return existsSync(fileURLToPath(WORKER_URL));
 }
 

@@ -15,7 +15,9 @@ import type { LoadedRegistry } from '../../src/registry/load.js';
 const built = (file: string) => new URL(`../../dist/${file}`, import.meta.url).href;
 const { scan } = (await import(built('scan/scan.js'))) as { scan: (o: ScanOptions) => Promise<ScanResult> };
 const { loadRegistry } = (await import(built('registry/load.js'))) as { loadRegistry: (file: string) => Promise<LoadedRegistry> };
-const { MIN_WORKER_FILES } = (await import(built('scan/parallel-parse.js'))) as { MIN_WORKER_FILES: number };
+const { MIN_WORKER_CORES, MIN_WORKER_FILES, useParseWorker } = (await import(
+  built('scan/parallel-parse.js')
+)) as typeof import('../../src/scan/parallel-parse.js');
 
 let root: string;
 let markdownFiles: number;
@@ -27,8 +29,8 @@ beforeAll(async () => {
   const tree = await ensureMonorepo(60, { seed: 7 });
   root = await mkdtemp(path.join(tmpdir(), 'portreg-parse-worker-'));
   await cp(tree.root, root, { recursive: true });
-  // Each project's README again in 16 sub-folders: 1,020 Markdown files, past the worker's threshold.
-  const subs = Array.from({ length: 16 }, (_, i) => `part${i}`);
+  // Each project's README again in three sub-folders: 240 more Markdown files.
+  const subs = ['docs', 'ops', 'dev'];
   for (let i = 0; i < 60; i++) {
     const project = path.join(root, 'projects', `p${String(i).padStart(4, '0')}`);
     const readme = await readFile(path.join(project, 'README.md'));
@@ -70,7 +72,7 @@ describe('the parse worker', () => {
   it('gives the same inventory as one thread, having answered for every Markdown file', async () => {
     const one = await scanWith('never');
     markdownFiles = one.result.files.filter((f) => f.kind === 'markdown').length + 2; // and the two unreadable ones
-    expect(markdownFiles).toBe(1 + 60 * 17 + 4);
+    expect(markdownFiles).toBe(1 + 60 * 4 + 4);
     const two = await scanWith('always');
     expect(one.worker).toBeNull();
     expect(two.worker).toEqual({ answered: markdownFiles, files: markdownFiles });
@@ -95,12 +97,25 @@ describe('the parse worker', () => {
     expect(cut.json).toBe(one.json);
   });
 
-  it('is started by a whole-tree scan with enough Markdown files, and the CLI answers alike with it and without', async () => {
-    expect(markdownFiles).toBeGreaterThanOrEqual(MIN_WORKER_FILES);
+  it('runs by itself for 1,000 Markdown files or more on 4 cores or more; PORTREG_PARSE_WORKER=1 or 0 says always or never', () => {
+    const cases = [
+      useParseWorker('auto', MIN_WORKER_FILES, {}, MIN_WORKER_CORES),
+      useParseWorker('auto', MIN_WORKER_FILES - 1, {}, 16),
+      useParseWorker('auto', 5000, {}, MIN_WORKER_CORES - 1),
+      useParseWorker('auto', 1, { PORTREG_PARSE_WORKER: '1' }, 1),
+      useParseWorker('auto', 5000, { PORTREG_PARSE_WORKER: '0' }, 16),
+      useParseWorker('always', 1, {}, 1),
+      useParseWorker('never', 5000, { PORTREG_PARSE_WORKER: '1' }, 16),
+      useParseWorker('always', 0, {}, 16),
+    ];
+    expect(cases).toEqual([true, false, false, true, false, true, false, false]);
+  });
+
+  it('is started by the CLI when asked (PORTREG_PARSE_WORKER=1), which answers alike with it and without', async () => {
     const run = (env: Record<string, string>) => runCli(['lint', '--format', 'json'], { cwd: root, env });
     const log = path.join(root, 'worker.log');
     const [withWorker, without] = await Promise.all([
-      run({ PORTREG_TEST_PARSE_WORKER_LOG: log }),
+      run({ PORTREG_PARSE_WORKER: '1', PORTREG_TEST_PARSE_WORKER_LOG: log }),
       run({ PORTREG_PARSE_WORKER: '0', PORTREG_TEST_PARSE_WORKER_LOG: log }),
     ]);
     expect(withWorker).toEqual(without);
