@@ -12,7 +12,8 @@ import { formatSize, LIMITS } from '../limits.js';
 
 export const DEFAULT_MAX_FILE_BYTES = LIMITS.fileBytes;
 
-export type ReadOutcome = { ok: true; text: string; bytes: Buffer } | { ok: false; message: string; line?: number; column?: number };
+/** `missing`: there is no such file (not a broken link): a file another file names may never have been made. */
+export type ReadOutcome = { ok: true; text: string; bytes: Buffer } | { ok: false; message: string; line?: number; column?: number; missing?: true };
 
 /** Non-blocking open: a FIFO named like a config file is reported as not a regular file instead of waiting for a writer. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -43,7 +44,8 @@ export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): R
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const link = lstatOrNull(file);
-      return { ok: false, message: link?.isSymbolicLink() ? 'is a broken symbolic link: not read' : 'vanished while the scan was running' };
+      if (link?.isSymbolicLink()) return { ok: false, message: 'is a broken symbolic link: not read' };
+      return { ok: false, message: 'vanished while the scan was running', missing: true };
     }
     if (code === 'EACCES' || code === 'EPERM') return { ok: false, message: 'cannot be read: permission denied' };
     if (code === 'ELOOP') return { ok: false, message: 'is a symbolic link loop' };

@@ -4,11 +4,11 @@
  * becomes a finding and the scan goes on.
  */
 import path from 'node:path';
-import type { Finding } from '../findings.js';
+import type { Finding, Location } from '../findings.js';
 import { compareFindings } from '../findings.js';
 import type { Registry, Service } from '../registry/types.js';
 import { portIndexOf, type PortIndex } from '../registry/port-index.js';
-import { parseCompose, type ComposeParseResult } from '../parse/compose.js';
+import { parseCompose, type ComposeParseResult, type ComposeReference } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
 import type { TreeParser } from '../parse/markdown-facts.js';
 import { detach } from '../util/detach.js';
@@ -174,6 +174,25 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     !options.overlay && useParseWorker(options.parseWorker ?? 'auto', markdownFiles.length)
       ? await ParseWorker.start({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES })
       : null;
+  /** The files compose files name (include, extends, env_file), by the first reference to each. */
+  const referencedBy = new Map<string, { ref: ComposeReference; target: string; at: Location & { start: number; end: number } }>();
+  /**
+   * A named file that is not there: said where it is named. An env_file is often made by each
+   * checkout (a .env copied from .env.example, never committed): its values are unknown, which is
+   * a warning, or nothing when the reference says `required: false`. A missing include or extends
+   * file stops Compose itself.
+   */
+  const unmade = ({ ref, target, at }: { ref: ComposeReference; target: string; at: Location & { start: number; end: number } }) => {
+    if (ref.kind !== 'env_file')
+      findings.push({ ruleId: 'parse-error', severity: 'error', message: `${ref.kind} "${ref.path}" names ${target}, which does not exist`, ...at });
+    else if (ref.required)
+      findings.push({
+        ruleId: 'scan-skipped',
+        severity: 'warning',
+        message: `env_file "${ref.path}" (${target}) does not exist: not read, so the values it would set are unknown (a file each checkout makes? then \`required: false\` says so)`,
+        ...at,
+      });
+  };
   let read = 0;
   /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
   let byteLength: number | undefined;
@@ -188,7 +207,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
       read++;
       options.onProgress?.(read, seen.size);
-      if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
+      const namedBy = outcome.ok || !outcome.missing ? undefined : referencedBy.get(file.path);
+      if (namedBy) unmade(namedBy);
+      else if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
       else {
         // Asynchronous only when a parser loads on first use (micromark, TypeScript).
         byteLength = outcome.bytes.length;
@@ -323,6 +344,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         }
         if (seen.has(target)) continue;
         seen.add(target);
+        referencedBy.set(target, { ref, target, at });
         added.push({ path: target, kind: ref.kind === 'env_file' ? 'env' : 'compose' });
       }
     });

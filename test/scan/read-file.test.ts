@@ -23,6 +23,6 @@ describe('readTextFile', () => {
   });
 
   it('says a missing file vanished', () => {
-    expect(readTextFile(path.join(dir, 'gone.yaml'))).toEqual({ ok: false, message: 'vanished while the scan was running' });
+    expect(readTextFile(path.join(dir, 'gone.yaml'))).toEqual({ ok: false, message: 'vanished while the scan was running', missing: true });
   });
 });
