@@ -18,7 +18,7 @@ export interface TracedValue {
   origins: CharOrigin[];
   /** The template had no `$`: the text is the template itself, and no origins were built. */
   verbatim?: boolean;
-  /** Variables evaluated with no value and no operator (Compose would put ""). */
+  /** Variables evaluated with no value and no operator (Compose would put ""), or required (`:?`, `?`) with none. */
   missing: string[];
 }
 
@@ -74,9 +74,11 @@ function evaluate(parts: TemplatePart[], template: string, env: TemplateEnv, out
       case '?':
         if (part.operator === ':?' ? nonEmpty : set) useValue();
         else {
-          const why: TracedValue = { text: '', origins: [], missing: [] };
-          evaluate(part.operand!.parts, template, env, variable, why);
-          throw new InterpolationError(`required variable ${part.name} is missing a value: ${why.text}`, template, part.span.start, part.name);
+          // Compose refuses to start without it, but a scan reads the files as committed: a variable
+          // the user must set (a secret, a .env each checkout makes) has no value here, like ${VAR}
+          // unset. Its message is not evaluated (it may itself name unset variables).
+          out.missing.push(part.name);
+          useValue();
         }
         break;
       case ':+':

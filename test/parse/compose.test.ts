@@ -101,16 +101,22 @@ describe('compose interpolation', () => {
     ]);
   });
 
-  it('reports invalid templates and :? errors at their place', () => {
+  it('reports invalid templates at their place; a required variable without a value is one set at run time, like one unset', () => {
     const yaml = `services:
   api:
     ports:
       - "\${API_PORT:?set API_PORT in .env}:3000"
       - "\${BAD PORT}:3001"
+    environment:
+      DB_PASSWORD: \${DB_PASSWORD:?a secret, set in .env}
+      DB_URL: postgres://app:\${DB_PASSWORD?}@db:5432/app
 `;
-    expect(findings(yaml)).toEqual([
-      '4:10 error parse-error: required variable API_PORT is missing a value: set API_PORT in .env',
-      '5:10 error parse-error: Invalid template: "${BAD PORT}:3001"',
+    expect(findings(yaml)).toEqual(['5:10 error parse-error: Invalid template: "${BAD PORT}:3001"']);
+    expect(facts(yaml)).toEqual(['published api -:3000/tcp $API_PORT unresolved @4:10 "${API_PORT:?set API_PORT in .env}"', 'url api 5432:-/- @8:49 "5432"']);
+    // With a value, the value.
+    expect(facts(yaml, { API_PORT: '5001', DB_PASSWORD: 's' })).toEqual([
+      'published api 5001:3000/tcp $API_PORT @4:10 "${API_PORT:?set API_PORT in .env}"',
+      'url api 5432:-/- @8:49 "5432"',
     ]);
   });
 
