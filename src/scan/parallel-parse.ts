@@ -40,12 +40,12 @@ export type ParseWorkerMode = 'auto' | 'always' | 'never';
 export const MIN_WORKER_FILES = 1000;
 
 /**
- * Cores a worker needs: on two, the scanner's thread slows down as much as the worker saves it
- * (measured at 5,000 projects: its env and compose files took 1.5x as long beside a worker, even
- * one that sent nothing back; V8 compiles and collects garbage on other threads), so a lint was
- * 4% faster for 15% more memory.
+ * Cores a worker needs: one besides the scanner's. On two, the scanner's own thread slows down
+ * beside it (V8 compiles and collects garbage on other threads too: at 5,000 projects its env and
+ * compose files took 1.5x as long), yet the whole is faster (bench/whole.mjs at 5,000 projects,
+ * alternate runs with and without: scan 2.76 -> 2.52 s, lint 3.31 -> 2.98 s, peak memory 0-3% more).
  */
-export const MIN_WORKER_CORES = 4;
+export const MIN_WORKER_CORES = 2;
 
 // Next to this module in both builds: dist/scan/ (tsc) and dist/bundle/chunks/ (scripts/bundle.mjs).
 // Absent when the sources run directly (vitest): one thread then.

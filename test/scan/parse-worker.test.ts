@@ -97,7 +97,7 @@ describe('the parse worker', () => {
     expect(cut.json).toBe(one.json);
   });
 
-  it('runs by itself for 1,000 Markdown files or more on 4 cores or more; PORTREG_PARSE_WORKER=1 or 0 says always or never', () => {
+  it('runs by itself for 1,000 Markdown files or more with a second core; PORTREG_PARSE_WORKER=1 or 0 says always or never', () => {
     const cases = [
       useParseWorker('auto', MIN_WORKER_FILES, {}, MIN_WORKER_CORES),
       useParseWorker('auto', MIN_WORKER_FILES - 1, {}, 16),
