@@ -12,13 +12,14 @@
  * - fences in column 1 with an info string free of escapes and entities, closed inside the chunk;
  * - tables whose every line starts and ends with `|`, with as many cells in each row as in the
  *   header, cells of plain text or one code span;
- * - LF line endings only, no trailing hard-break spaces, nothing after a blank line but blank lines.
+ * - LF line endings only (a line of a paragraph ending in two spaces is a hard break, as in micromark),
+ *   nothing after a blank line but blank lines.
  *
  * The nodes carry file offsets only (line and column are 0): the walk in markdown.ts reads offsets,
  * and scan.ts computes lines and columns itself. The equivalence with micromark is a property test
  * (test/parse/markdown-mask.test.ts) over generated documents and real Markdown files.
  */
-import type { Blockquote, Code, Heading, InlineCode, List, ListItem, Paragraph, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type { Blockquote, Code, Heading, InlineCode, List, ListItem, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { inlineNodes } from './markdown-inline.js';
 
 /** Characters that may start inline syntax (or, for `|`, a table): a table cell holding one is not simple. */
@@ -39,6 +40,8 @@ const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const ATX_HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
 const DELIMITER_CELL = /^[ \t]*:?-+:?[ \t]*$/;
+/** A line of dashes, colons, pipes and blanks: a table's delimiter row, even without a pipe. */
+const DELIMITER_ROW = /^[ \t|:-]*-[ \t|:-]*$/;
 const CODE_CELL = /^`([^`]+)`$/;
 
 /** The chunk `text[start, end)` as mdast nodes, or null when micromark must read it. */
@@ -113,6 +116,8 @@ function textNode(text: string, start: number, end: number): Text {
 /** A run of plain lines up to a blank line or the chunk's end. */
 function paragraph(text: string, lines: Line[], first: number): { node: Paragraph; lines: number } | null {
   let last = first;
+  // Lines ending in two spaces or more: a hard line break, unless the line is the paragraph's last.
+  const hardBreaks: number[] = [];
   for (let i = first; i < lines.length; i++) {
     const raw = text.slice(lines[i]!.start, lines[i]!.end);
     if (isBlank(raw)) break;
@@ -121,17 +126,70 @@ function paragraph(text: string, lines: Line[], first: number): { node: Paragrap
     const stripped = raw.replace(/^[ \t]+/, '');
     // 4+ columns of indentation continue a paragraph in CommonMark; rare, and not worth modelling.
     if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;
-    if (BLOCK_START.test(stripped) || / {2}$/.test(raw)) return null;
+    if (BLOCK_START.test(stripped)) return null;
+    // A table's delimiter row (`:--`, no pipe needed) makes the line before it a table's header.
+    if (i > first && DELIMITER_ROW.test(raw)) return null;
+    if (/ {2}$/.test(raw)) hardBreaks.push(i);
     last = i;
   }
   const start = lines[first]!.start;
   const lastLine = text.slice(lines[last]!.start, lines[last]!.end);
   // The text runs to the last non-blank character; the paragraph to the end of its last line.
   const end = lines[last]!.start + lastLine.replace(/[ \t]+$/, '').length;
-  const children = inlineNodes({ text, start, end, lineBreak: LINE_BREAK });
+  let children = inlineNodes({ text, start, end, lineBreak: LINE_BREAK });
   if (!children) return null;
+  const breaks = hardBreaks.filter((i) => i < last).map((i) => hardBreak(text, lines[i]!, lines[i + 1]!));
+  if (breaks.length > 0) children = withHardBreaks(text, children, breaks);
   const node: Paragraph = { type: 'paragraph', children, position: position(start, lines[last]!.end) };
   return { node, lines: last - first + 1 };
+}
+
+/** A hard line break: from the line's trailing spaces through its line ending; the next line's text starts after its indentation. */
+interface HardBreak {
+  start: number;
+  newline: number;
+  next: number;
+}
+
+function hardBreak(text: string, line: Line, nextLine: Line): HardBreak {
+  const content = text.slice(line.start, line.end).replace(/ +$/, '');
+  const indent = text.slice(nextLine.start, nextLine.end).length - text.slice(nextLine.start, nextLine.end).replace(/^ +/, '').length;
+  return { start: line.start + content.length, newline: line.end, next: nextLine.start + indent };
+}
+
+/**
+ * The inline nodes with each hard break as micromark gives it: the text node that holds its line
+ * ending (inline content reads every line ending as a soft one; no other node spans one, since code
+ * spans and links over a line ending are left to micromark) is cut there, a `break` node between.
+ */
+function withHardBreaks(text: string, nodes: PhrasingContent[], breaks: HardBreak[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  for (const node of nodes) {
+    if (node.type === 'emphasis' || node.type === 'strong') {
+      out.push({ ...node, children: withHardBreaks(text, node.children, breaks) });
+      continue;
+    }
+    const from = node.position!.start.offset!;
+    const to = node.position!.end.offset!;
+    const inside = node.type === 'text' ? breaks.filter((b) => b.newline >= from && b.newline < to) : [];
+    if (inside.length === 0) {
+      out.push(node);
+      continue;
+    }
+    let at = from;
+    for (const b of inside) {
+      if (b.start > at) out.push(plainText(text, at, b.start));
+      out.push({ type: 'break', position: position(b.start, b.newline + 1) });
+      at = b.next;
+    }
+    if (to > at) out.push(plainText(text, at, to));
+  }
+  return out;
+}
+
+function plainText(text: string, start: number, end: number): Text {
+  LINE_BREAK.lastIndex = 0;
+  return { type: 'text', value: text.slice(start, end).replace(LINE_BREAK, '\n'), position: position(start, end) };
 }
 
 /** `# Title`: one line; a heading holding `#` beyond its opening (a closing sequence) is not simple. */

@@ -88,7 +88,6 @@ describe('simpleBlocks', () => {
     ['a link over two lines', 'see [x\ny](http://localhost:5000)\n'],
     ['an entity', 'a &amp; localhost:5000\n'],
     ['a setext underline', 'localhost:5000\n---\n'],
-    ['a hard break', 'localhost:5000  \nnext\n'],
     ['a tab', 'see\tlocalhost:5000\n'],
     ['CRLF line endings', 'see localhost:5000\r\n'],
     ['an unclosed fence', '```\nlocalhost:5000\n'],
@@ -101,6 +100,9 @@ describe('simpleBlocks', () => {
     ['an unmatched opening delimiter', 'see *localhost:5000\n'],
     ['a code span over a line ending', 'see `localhost:\n5000`\n'],
     ['a raw HTML tag', 'see <b>localhost:5000</b>\n'],
+    // Found by the generated documents: a delimiter row makes the line before it a table's header.
+    ['a table without pipes right after a paragraph', 'words\n Port \n:--\n5000\n'],
+    ['a table without pipes after a hard break', 'hard break  \n Port \n:--\n\n# Title 5005\n'],
   ])('leaves %s to micromark', (_, text) => {
     expect(simpleBlocks(text, 0, text.length)).toBeNull();
     expect(parseMarkdown(text, 'README.md')).toEqual(parseMarkdownWhole(text, 'README.md'));
@@ -114,6 +116,13 @@ describe('simpleBlocks', () => {
     ['nested emphasis', '***localhost:5003*** and __*port 5004*__\n'],
     ['snake_case words', 'set API_PORT=5005 in some_file_name\n'],
     ['a list after a paragraph', 'text\n- localhost:5000\n'],
+    ['a hard break', 'localhost:5000  \nnext\n'],
+    [
+      'hard breaks after a code span, in and after emphasis, and indented',
+      'Backend at `http://localhost:8001`.  \nDocs at *localhost:8002  \nand* **b**   \n   port 8003  \n',
+    ],
+    ['a hard break before a list item ends the paragraph: its spaces are trailing', 'see localhost:5000  \n- item\n'],
+    ['hard breaks in a block quote and a list item', '> first localhost:5000  \n> second\n\n- item  \n  more localhost:5001\n'],
     ['a block quote', '> **Note**: the check is `curl -fsS http://localhost:5006/health`.\n> It answers `ok` once the database is up.\n'],
     [
       'nested lists and a fence in an item',
