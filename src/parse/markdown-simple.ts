@@ -121,8 +121,9 @@ function paragraph(text: string, lines: Line[], first: number): { node: Paragrap
   for (let i = first; i < lines.length; i++) {
     const raw = text.slice(lines[i]!.start, lines[i]!.end);
     if (isBlank(raw)) break;
-    // A bullet item, or an ordered one starting at 1, interrupts a paragraph.
-    if (i > first && LIST_INTERRUPT.test(raw)) break;
+    // A bullet item, or an ordered one starting at 1, interrupts a paragraph; so do a fence and an ATX
+    // heading in column 1 (the next block, read by blocks()).
+    if (i > first && (LIST_INTERRUPT.test(raw) || FENCE_OPEN.test(raw) || ATX_HEADING.test(raw))) break;
     const stripped = raw.replace(/^[ \t]+/, '');
     // 4+ columns of indentation continue a paragraph in CommonMark; rare, and not worth modelling.
     if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;

@@ -118,6 +118,10 @@ describe('simpleBlocks', () => {
     ['a list after a paragraph', 'text\n- localhost:5000\n'],
     ['a hard break', 'localhost:5000  \nnext\n'],
     [
+      'a fence and a heading right after a paragraph line',
+      'Run it:\n```bash\ncurl http://localhost:5008/health\n```\nThen:  \n## Port 5009\nopen localhost:5009\n',
+    ],
+    [
       'hard breaks after a code span, in and after emphasis, and indented',
       'Backend at `http://localhost:8001`.  \nDocs at *localhost:8002  \nand* **b**   \n   port 8003  \n',
     ],
