@@ -19,7 +19,7 @@
  * and scan.ts computes lines and columns itself. The equivalence with micromark is a property test
  * (test/parse/markdown-mask.test.ts) over generated documents and real Markdown files.
  */
-import type { Blockquote, Code, Heading, InlineCode, List, ListItem, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type { Blockquote, Code, Heading, List, ListItem, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { inlineNodes } from './markdown-inline.js';
 
 /** Characters that may start inline syntax (or, for `|`, a table): a table cell holding one is not simple. */
@@ -247,7 +247,7 @@ function table(text: string, lines: Line[], first: number): { node: Table; lines
   return { node: { type: 'table', align: null, children: rows, position: position(lines[first]!.start, end) }, lines: i - first };
 }
 
-/** One row's cells; a cell is plain text or (in a body row) one code span. */
+/** One row's cells; a cell is plain text or (in a body row) inline content: code spans, links, emphasis. */
 function row(text: string, line: Line, allowCode: boolean): TableRow | null {
   const cells = cellsOf(text, line);
   if (!cells) return null;
@@ -259,7 +259,7 @@ function row(text: string, line: Line, allowCode: boolean): TableRow | null {
     const trimmed = raw.slice(leading).replace(/[ \t]+$/, '');
     const from = cell.start + leading;
     const to = from + trimmed.length;
-    let content: (Text | InlineCode)[] = [];
+    let content: PhrasingContent[] = [];
     const code = allowCode ? CODE_CELL.exec(trimmed) : null;
     if (code) {
       const inner = code[1]!;
@@ -267,8 +267,13 @@ function row(text: string, line: Line, allowCode: boolean): TableRow | null {
       // A code span's value drops one space at each end when both ends have one.
       const value = inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') ? inner.slice(1, -1) : inner;
       content = [{ type: 'inlineCode', value, position: position(from, to) }];
-    } else if (INLINE_SYNTAX.test(trimmed)) return null;
-    else if (trimmed !== '') content = [textNode(text, from, to)];
+    } else if (INLINE_SYNTAX.test(trimmed)) {
+      // A body cell's inline content (`local` or `cloud`, a link, emphasis) as a paragraph's; a header's
+      // stays plain, since a port column is told by its header's text.
+      const inline = allowCode ? inlineNodes({ text, start: from, end: to, lineBreak: LINE_BREAK }) : null;
+      if (!inline) return null;
+      content = inline;
+    } else if (trimmed !== '') content = [textNode(text, from, to)];
     // A cell runs from its opening pipe to just before the next one (the last one to the line's end).
     const cellStart = cell.start - 1;
     const cellEnd = index === cells.length - 1 ? line.end : cell.end;

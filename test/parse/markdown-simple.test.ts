@@ -118,6 +118,10 @@ describe('simpleBlocks', () => {
     ['a list after a paragraph', 'text\n- localhost:5000\n'],
     ['a hard break', 'localhost:5000  \nnext\n'],
     [
+      'table cells of inline content',
+      '| Variable | Default | Description |\n|---|---|---|\n| `API_BASE` / `BASE` | `http://localhost:8001` | Backend URL: *set it* in [cloud](https://x.dev) |\n| PORT | 5010 | **the** port |\n',
+    ],
+    [
       'a fence and a heading right after a paragraph line',
       'Run it:\n```bash\ncurl http://localhost:5008/health\n```\nThen:  \n## Port 5009\nopen localhost:5009\n',
     ],
