@@ -53,8 +53,9 @@ export function simpleBlocks(text: string, start: number, end: number): RootCont
 
 /**
  * The blocks of a run of content lines: a chunk's lines, or a container's with its prefix left out.
- * Blank lines separate blocks; a block starts at the content's first column (an indented start is a
- * shape this module does not model: indented code, a paragraph's indentation, a lazy line).
+ * Blank lines separate blocks; a block starts at the content's first column, but for a paragraph
+ * indented 1-3 spaces (other indented starts are shapes this module does not model: indented code,
+ * an indented fence, heading or list).
  */
 function blocks(text: string, lines: Line[]): RootContent[] | null {
   const nodes: RootContent[] = [];
@@ -66,7 +67,17 @@ function blocks(text: string, lines: Line[]): RootContent[] | null {
       i++;
       continue;
     }
-    if (content[0] === ' ' || content[0] === '\t') return null;
+    if (content[0] === ' ' || content[0] === '\t') {
+      // A paragraph may be indented 1-3 spaces (it starts at its first character); any other indented
+      // block, and 4 columns (indented code), is left to micromark.
+      const rest = content.replace(/^ {1,3}/, '');
+      if (rest[0] === ' ' || rest[0] === '\t' || BLOCK_START.test(rest) || listMarker(rest)) return null;
+      const taken = paragraph(text, lines, i, content.length - rest.length);
+      if (!taken) return null;
+      nodes.push(taken.node);
+      i += taken.lines;
+      continue;
+    }
 
     const fence = FENCE_OPEN.exec(content);
     const heading = ATX_HEADING.exec(content);
@@ -114,7 +125,7 @@ function textNode(text: string, start: number, end: number): Text {
 }
 
 /** A run of plain lines up to a blank line or the chunk's end. */
-function paragraph(text: string, lines: Line[], first: number): { node: Paragraph; lines: number } | null {
+function paragraph(text: string, lines: Line[], first: number, indent = 0): { node: Paragraph; lines: number } | null {
   let last = first;
   // Lines ending in two spaces or more: a hard line break, unless the line is the paragraph's last.
   const hardBreaks: number[] = [];
@@ -133,7 +144,7 @@ function paragraph(text: string, lines: Line[], first: number): { node: Paragrap
     if (/ {2}$/.test(raw)) hardBreaks.push(i);
     last = i;
   }
-  const start = lines[first]!.start;
+  const start = lines[first]!.start + indent;
   const lastLine = text.slice(lines[last]!.start, lines[last]!.end);
   // The text runs to the last non-blank character; the paragraph to the end of its last line.
   const end = lines[last]!.start + lastLine.replace(/[ \t]+$/, '').length;

@@ -118,6 +118,10 @@ describe('simpleBlocks', () => {
     ['a list after a paragraph', 'text\n- localhost:5000\n'],
     ['a hard break', 'localhost:5000  \nnext\n'],
     [
+      'paragraphs indented 1-3 spaces',
+      'Use the Swagger UI:\n\n `GET http://localhost:5000/swagger`\n\n   **IMPORTANT**: only in `Development`  \n  on port 5001\n',
+    ],
+    [
       'table cells of inline content',
       '| Variable | Default | Description |\n|---|---|---|\n| `API_BASE` / `BASE` | `http://localhost:8001` | Backend URL: *set it* in [cloud](https://x.dev) |\n| PORT | 5010 | **the** port |\n',
     ],
