@@ -79,6 +79,11 @@ function blocks(text: string, lines: Line[]): RootContent[] | null {
       continue;
     }
 
+    if (THEMATIC_BREAK.test(content)) {
+      nodes.push({ type: 'thematicBreak', position: position(line.start, line.end) });
+      i++;
+      continue;
+    }
     const fence = FENCE_OPEN.exec(content);
     const heading = ATX_HEADING.exec(content);
     let taken: { node: RootContent; lines: number } | null;
@@ -134,7 +139,8 @@ function paragraph(text: string, lines: Line[], first: number, indent = 0): { no
     if (isBlank(raw)) break;
     // A bullet item, or an ordered one starting at 1, interrupts a paragraph; so do a fence and an ATX
     // heading in column 1 (the next block, read by blocks()).
-    if (i > first && (LIST_INTERRUPT.test(raw) || FENCE_OPEN.test(raw) || ATX_HEADING.test(raw))) break;
+    // A thematic break of `*` or `_` too (`---` under a paragraph makes it a setext heading instead).
+    if (i > first && (LIST_INTERRUPT.test(raw) || FENCE_OPEN.test(raw) || ATX_HEADING.test(raw) || (THEMATIC_BREAK.test(raw) && raw[0] !== '-'))) break;
     const stripped = raw.replace(/^[ \t]+/, '');
     // 4+ columns of indentation continue a paragraph in CommonMark; rare, and not worth modelling.
     if (raw.length - stripped.length > 3 || raw.includes('\t')) return null;

@@ -117,6 +117,7 @@ describe('simpleBlocks', () => {
     ['snake_case words', 'set API_PORT=5005 in some_file_name\n'],
     ['a list after a paragraph', 'text\n- localhost:5000\n'],
     ['a hard break', 'localhost:5000  \nnext\n'],
+    ['thematic breaks, one right under a paragraph', 'Port 5000\n\n---  \n\nsee localhost:5001\n***\n- - -\n'],
     [
       'paragraphs indented 1-3 spaces',
       'Use the Swagger UI:\n\n `GET http://localhost:5000/swagger`\n\n   **IMPORTANT**: only in `Development`  \n  on port 5001\n',
