@@ -1,17 +1,20 @@
 /**
  * The mdast nodes of a Markdown chunk that is simple enough to read without micromark: paragraphs
- * of plain text, ATX headings, fenced code blocks and pipe tables. micromark is most of a scan's
- * time, yet the chunks of a README that hold ports are nearly always of these shapes.
+ * (hard line breaks included), ATX headings, fenced code blocks, thematic breaks, pipe tables, block
+ * quotes and lists of these. micromark is most of a scan's time, yet the chunks of a README that hold
+ * ports are nearly always of these shapes.
  *
  * A chunk (see markdown-mask.ts) starts in column 1 after a blank line and parses the same alone as
  * in its file. This module accepts a chunk only when every line is one micromark reads in exactly
  * one way, and returns null otherwise, so that the chunk goes to micromark:
  * - inline content that markdown-inline.ts reads (text, code spans, inline links, emphasis, strong);
- * - no line in a paragraph that could start or interrupt another block or make it a setext heading
- *   (`# > - + = | < ~`, a list marker, a thematic break, a fence, a digit, or 4+ columns of indentation);
+ * - no line in a paragraph that could start another block or make it a setext heading (`> - + = | < ~`,
+ *   a digit, a table's delimiter row, or 4+ columns of indentation), except the blocks that end it
+ *   in column 1 and are read next: a list item, a fence, an ATX heading, a thematic break of `*` or `_`;
+ * - a paragraph indented 1-3 spaces, no other indented block start;
  * - fences in column 1 with an info string free of escapes and entities, closed inside the chunk;
  * - tables whose every line starts and ends with `|`, with as many cells in each row as in the
- *   header, cells of plain text or one code span;
+ *   header, header cells of plain text, body cells of inline content;
  * - LF line endings only (a line of a paragraph ending in two spaces is a hard break, as in micromark),
  *   nothing after a blank line but blank lines.
  *
