@@ -2,14 +2,37 @@
  * Helpers shared by the scan benchmark (run.mjs) and the lint benchmark (lint.mjs): child
  * processes, medians, tables, the environment line and the results file.
  */
-import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+const RSS = path.join(here, 'rss-at-exit.mjs');
+
+/**
+ * One whole process, `node --import rss-at-exit.mjs ...args`: wall time from spawn to exit, and the
+ * peak RSS it reported (bench/rss-at-exit.mjs writes it to `rssFile`). Exit codes in `ok` are results.
+ */
+export async function timedProcess(args, cwd, rssFile, ok = [0], env = {}) {
+  const started = process.hrtime.bigint();
+  const { code, stderr } = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(RSS).href, ...args], {
+      cwd,
+      env: { ...process.env, BENCH_RSS_FILE: rssFile, CI: '1', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (c, signal) => resolve({ code: c ?? signal, stderr: err }));
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!ok.includes(code)) throw new Error(`node ${args.join(' ')} exited ${code}:\n${stderr}`);
+  return { ms, rssKiB: Number(await readFile(rssFile, 'utf8')) };
+}
 
 /**
  * Runs `node <args>` in a fresh process and resolves with its stdout, exit code and the

@@ -21,19 +21,17 @@
  * dclint is installed on first use into <tmpdir>/portreg-bench/dclint, never into the project's
  * node_modules, so `npm ci` of the project stays lean.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { environment, fmt, here, median, table, writeResults } from './common.mjs';
+import { environment, fmt, here, median, table, timedProcess, writeResults } from './common.mjs';
 
 const GOAL = 10;
 const DCLINT_RANGE = '3.1';
 const CLI = path.join(here, '..', 'dist', 'bundle', 'main.js');
-const RSS = path.join(here, 'rss-at-exit.mjs');
 const DCLINT_HOME = path.join(os.tmpdir(), 'portreg-bench', 'dclint');
 const REGISTRY = 'ports.registry.json';
 const execFileP = promisify(execFile);
@@ -92,24 +90,7 @@ async function prepareTree(corpus, tmp) {
   return { tree, adopted };
 }
 
-/** One process: wall time from spawn to exit, and the peak RSS it reported. Exit codes in `ok` are results. */
-async function timed(args, cwd, rssFile, ok) {
-  const started = process.hrtime.bigint();
-  const { code, stderr } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(RSS).href, ...args], {
-      cwd,
-      env: { ...process.env, BENCH_RSS_FILE: rssFile, CI: '1', NO_COLOR: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('exit', (c, signal) => resolve({ code: c ?? signal, stderr: err }));
-  });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (!ok.includes(code)) throw new Error(`node ${args.join(' ')} exited ${code}:\n${stderr}`);
-  return { ms, rssKiB: Number(await readFile(rssFile, 'utf8')) };
-}
+const timed = (args, cwd, rssFile, ok) => timedProcess(args, cwd, rssFile, ok, { NO_COLOR: '1' });
 
 /**
  * What each tool reports on the tree (one extra run each, after the timed ones), read from a report file:

@@ -14,19 +14,17 @@
  * Goals (issue 14): every ratio, time and peak memory, at most 1.5.
  * It reports; it never fails on a missed goal (exit 0), only on a crash.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { environment, fmt, here, median, table, writeResults } from './common.mjs';
+import { environment, fmt, here, median, table, timedProcess, writeResults } from './common.mjs';
 import { ensureMonorepo, fullRegistryCount } from './generate.mjs';
 import { defaultFiles } from './lint.mjs';
 
 const GOAL = 1.5;
 const CLI = path.join(here, '..', 'dist', 'bundle', 'main.js');
 const FLOOR = path.join(here, 'floor.mjs');
-const RSS = path.join(here, 'rss-at-exit.mjs');
 
 function parseArgs(argv) {
   const opts = { runs: 5, sizes: [fullRegistryCount(), 5000], only: ['scan', 'lint', 'lint-files'], fresh: false };
@@ -48,24 +46,7 @@ function usage(message) {
   process.exit(2);
 }
 
-/** One process: wall time from spawn to exit, and the peak RSS it reported. Exit codes in `ok` are results. */
-async function timed(args, cwd, rssFile, ok = [0]) {
-  const started = process.hrtime.bigint();
-  const { code, stderr } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(RSS).href, ...args], {
-      cwd,
-      env: { ...process.env, BENCH_RSS_FILE: rssFile, CI: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('exit', (c, signal) => resolve({ code: c ?? signal, stderr: err }));
-  });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (!ok.includes(code)) throw new Error(`node ${args.join(' ')} exited ${code}:\n${stderr}`);
-  return { ms, rssKiB: Number(await readFile(rssFile, 'utf8')) };
-}
+const timed = timedProcess;
 
 const spread = (xs) => `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}`;
 
