@@ -61,6 +61,9 @@ export interface ComposeParseOptions {
 /** A key or flag that announces an address to clients outside the container (KAFKA_ADVERTISED_LISTENERS, --advertise-addr). */
 const ADVERTISES = /advertis/i;
 
+/** The top-level keys of the Compose file format besides services (and `x-` extensions). */
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'include', 'networks', 'volumes', 'configs', 'secrets', 'models']);
+
 /** Compose's own merge key and tags. */
 const MERGE_KEY = '<<';
 
@@ -208,6 +211,7 @@ class ComposeWalker {
       const written = this.text.slice(span.start, span.end);
       this.result.projectName = { span, text: written, interpolated: written.includes('$') };
     }
+    if (!top.has('services')) this.reportVersionOne(top);
     const services = this.deref((top.get('services')?.value ?? null) as Node | null);
     if (!isMap(services)) return;
     const names = new Set<string>();
@@ -229,6 +233,25 @@ class ComposeWalker {
       this.result.services.push(model);
       if (!isMap(body)) continue;
       this.readService(model, this.entries(body), names);
+    }
+  }
+
+  /**
+   * Services written at the top level, without `services:`: the version 1 format, which Compose v2 no
+   * longer reads (docker-compose 1.x did), so nothing in the file runs as written and no port is read.
+   */
+  private reportVersionOne(top: Map<string, Pair>): void {
+    for (const [name, pair] of top) {
+      if (TOP_LEVEL_KEYS.has(name) || name.startsWith('x-')) continue;
+      const body = this.deref(pair.value as Node | null);
+      if (!isMap(body) || !(body.has('image') || body.has('build'))) continue;
+      this.report(
+        'parse-error',
+        'error',
+        spanOf(pair.key as Node),
+        `service "${name}" is written at the top level, in the version 1 format that Compose v2 does not read: move the services under "services:" (their ports are not checked)`,
+      );
+      return;
     }
   }
 

@@ -120,6 +120,28 @@ describe('compose interpolation', () => {
     ]);
   });
 
+  it('says a file of the version 1 format (services at the top level) is not read, at its first service', () => {
+    const v1 = `version: "1"
+x-common: &common
+  image: base
+db:
+  image: postgres
+  ports:
+    - "5432:5432"
+web:
+  build: .
+`;
+    expect(findings(v1)).toEqual([
+      '4:1 error parse-error: service "db" is written at the top level, in the version 1 format that Compose v2 does not read: move the services under "services:" (their ports are not checked)',
+    ]);
+    expect(facts(v1)).toEqual([]);
+    // The same with the library's reader (an anchor sends the file to it), and nothing for a file
+    // that only has top-level keys of the format, or an empty services map.
+    expect(parseCompose(v1, 'docker-compose.yml', { env: {}, blockReader: false }).findings.map((f) => f.line)).toEqual([4]);
+    expect(findings('name: app\nnetworks:\n  back: {}\nvolumes:\n  data: {}\n')).toEqual([]);
+    expect(findings('services: {}\n')).toEqual([]);
+  });
+
   it('$$ is a literal dollar and does not shift positions', () => {
     const yaml = `services:
   api:
