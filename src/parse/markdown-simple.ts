@@ -173,9 +173,9 @@ interface HardBreak {
 }
 
 function hardBreak(text: string, line: Line, nextLine: Line): HardBreak {
-  const content = text.slice(line.start, line.end).replace(/ +$/, '');
-  const indent = text.slice(nextLine.start, nextLine.end).length - text.slice(nextLine.start, nextLine.end).replace(/^ +/, '').length;
-  return { start: line.start + content.length, newline: line.end, next: nextLine.start + indent };
+  const trailing = / +$/.exec(text.slice(line.start, line.end))![0].length;
+  const indent = /^ */.exec(text.slice(nextLine.start, nextLine.end))![0].length;
+  return { start: line.end - trailing, newline: line.end, next: nextLine.start + indent };
 }
 
 /**

@@ -103,7 +103,7 @@ export function locateFile(
  * A Markdown file's facts, the ports of its yaml and env code blocks among them, in document order;
  * null when the file needs the tree parser and none is given (markdown-tree.ts loads on demand).
  */
-export function markdownFileFacts(text: string, file: string, tree: TreeParser | null): ParsedFile | null {
+function markdownFileFacts(text: string, file: string, tree: TreeParser | null): ParsedFile | null {
   const result = readMarkdown(text, file, tree);
   if (!result) return null;
   const facts = [...result.facts];
@@ -117,4 +117,22 @@ export function markdownFileFacts(text: string, file: string, tree: TreeParser |
   }
   facts.sort((a, b) => a.span.start - b.span.start);
   return { facts, findings: result.findings };
+}
+
+/**
+ * Markdown files read one after the other: markdownFileFacts, with micromark (markdown-tree.ts)
+ * loaded the first time a file needs more than the simple shapes; synchronous until then, so most
+ * scans never load it and never wait.
+ */
+export class MarkdownReader {
+  private tree: TreeParser | null = null;
+
+  facts(text: string, file: string): ParsedFile | Promise<ParsedFile> {
+    const parsed = markdownFileFacts(text, file, this.tree);
+    if (parsed) return parsed;
+    return import('../parse/markdown-tree.js').then((loaded) => {
+      this.tree = loaded.markdownTree;
+      return markdownFileFacts(text, file, this.tree)!;
+    });
+  }
 }

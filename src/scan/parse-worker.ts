@@ -7,8 +7,7 @@
  */
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { TreeParser } from '../parse/markdown-facts.js';
-import { locateFile, markdownFileFacts } from './file-facts.js';
+import { locateFile, MarkdownReader } from './file-facts.js';
 import type { ParseJob, ParseOutcome, WorkerMessage } from './parallel-parse.js';
 import { readTextFile } from './read-file.js';
 import { logParseWorkerForTest, parseWorkerExitAfterForTest } from '../util/test-hooks.js';
@@ -20,7 +19,7 @@ const port = parentPort;
 if (port) {
   port.once('message', async (job: ParseJob) => {
     const post = (message: WorkerMessage) => port.postMessage(message);
-    let tree: TreeParser | null = null;
+    const markdown = new MarkdownReader();
     let batch: ParseOutcome[] = [];
     const exitAfter = parseWorkerExitAfterForTest();
     let answered = 0;
@@ -32,12 +31,7 @@ if (port) {
       const outcome = readTextFile(path.join(job.root, file), job.maxFileBytes);
       if (!outcome.ok) batch.push({ path: file, ok: false, message: outcome.message, line: outcome.line, column: outcome.column });
       else {
-        let parsed = markdownFileFacts(outcome.text, file, tree);
-        if (!parsed) {
-          // micromark loads when the first file needs more than the simple shapes.
-          tree = (await import('../parse/markdown-tree.js')).markdownTree;
-          parsed = markdownFileFacts(outcome.text, file, tree)!;
-        }
+        const parsed = await markdown.facts(outcome.text, file);
         batch.push({ path: file, ok: true, located: locateFile(file, outcome.text, outcome.bytes.length, parsed).located });
       }
       if (batch.length === BATCH) {

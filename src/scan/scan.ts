@@ -10,7 +10,6 @@ import type { Registry, Service } from '../registry/types.js';
 import { portIndexOf, type PortIndex } from '../registry/port-index.js';
 import { parseCompose, type ComposeParseResult, type ComposeReference } from '../parse/compose.js';
 import { parseEnv } from '../parse/env.js';
-import type { TreeParser } from '../parse/markdown-facts.js';
 import { detach } from '../util/detach.js';
 import { pushAll } from '../util/arrays.js';
 import { discoverFiles, isEnvTemplate, type DiscoveredFile, type FileKind } from './discover.js';
@@ -19,8 +18,8 @@ import type { Directive } from './directives.js';
 import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
 import type { ParsedFile, PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
-import { locateFile, markdownFileFacts, type LocatedFile, type Place } from './file-facts.js';
-import { ParseWorker, useParseWorker, type ParseWorkerMode } from './parallel-parse.js';
+import { locateFile, MarkdownReader, type LocatedFile, type Place } from './file-facts.js';
+import { ParseWorker, useParseWorker, type ParseOutcome, type ParseWorkerMode } from './parallel-parse.js';
 import type { Protocol } from '../protocol.js';
 
 export const SCAN_FORMAT_VERSION = 1;
@@ -196,11 +195,26 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let read = 0;
   /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
   let byteLength: number | undefined;
-  /** Reads each file and hands its text to `use`, letting the event loop run between batches. */
-  const readEach = async (files: DiscoveredFile[], use: (file: DiscoveredFile, text: string) => void | Promise<void>) => {
+  /**
+   * Reads each file and hands its text to `use`, letting the event loop run between batches. A file
+   * a parse worker answered for (`answered`) is recorded from its answer instead, in the same order.
+   */
+  const readEach = async (
+    files: DiscoveredFile[],
+    use: (file: DiscoveredFile, text: string) => void | Promise<void>,
+    answered?: ReadonlyMap<string, ParseOutcome> | null,
+  ) => {
     for (let i = 0; i < files.length; i++) {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const file = files[i]!;
+      const answer = answered?.get(file.path);
+      if (answer) {
+        read++;
+        options.onProgress?.(read, seen.size);
+        if (answer.ok) record(file, answer.located);
+        else fileFinding(file.path, 'parse-error', 'error', `${file.path} ${answer.message}`, answer.line, answer.column);
+        continue;
+      }
       const instead = options.overlay?.get(file.path);
       const outcome = instead
         ? ({ ok: true, text: instead.toString('utf8'), bytes: instead } as const)
@@ -357,28 +371,24 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
 
   // Markdown: the parse worker's answers, in file order, as if read here; any file it did not answer
-  // for is read here. micromark loads when the first file needs more than the simple shapes.
+  // for is read here.
   const answered = parseWorker ? await parseWorker.results() : null;
   if (answered) options.onParseWorker?.(answered.size, markdownFiles.length);
-  let markdownTree: TreeParser | null = null;
-  for (const file of markdownFiles) {
-    const answer = answered?.get(file.path);
-    if (answer) {
-      if (++read % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      options.onProgress?.(read, seen.size);
-      if (answer.ok) record(file, answer.located);
-      else fileFinding(file.path, 'parse-error', 'error', `${file.path} ${answer.message}`, answer.line, answer.column);
-      continue;
-    }
-    await readEach([file], async (file, text) => {
-      let parsed = markdownFileFacts(text, file.path, markdownTree);
-      if (!parsed) {
-        markdownTree = (await import('../parse/markdown-tree.js')).markdownTree;
-        parsed = markdownFileFacts(text, file.path, markdownTree)!;
+  const markdown = new MarkdownReader();
+  await readEach(
+    markdownFiles,
+    (file, text) => {
+      const parsed = markdown.facts(text, file.path);
+      if (!(parsed instanceof Promise)) {
+        recordText(file, text, parsed);
+        return;
       }
-      recordText(file, text, parsed);
-    });
-  }
+      return parsed.then((loaded) => {
+        recordText(file, text, loaded);
+      });
+    },
+    answered,
+  );
 
   // package.json scripts and dev container configs: their parsers load only when such files exist.
   const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
