@@ -26,6 +26,8 @@ import { parsePortSpec, PortSpecError } from './port-spec.js';
 import { splitCommands, type ShellWord } from './shell-words.js';
 import type { ParsedFile, RawPortFact, Span } from './types.js';
 import { pushAll } from '../util/arrays.js';
+import { jsonTooDeepAt } from '../util/nesting.js';
+import { LIMITS } from '../limits.js';
 
 /**
  * Dev servers and the flags that set the port they bind. `listen` flags take a port or an
@@ -74,6 +76,7 @@ const DIGITS = /^[1-9]\d{0,4}$/;
 const VARIABLE = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)(\d+))?\})$/;
 
 export function parsePackageScripts(text: string, file: string): ParsedFile {
+  if (holdsNoPortCandidate(text)) return { facts: [], findings: [] };
   const tree = parseJsonTree(text, file, false);
   const facts: RawPortFact[] = [];
   const scripts = propertyOf(tree.root, 'scripts');
@@ -86,6 +89,30 @@ export function parsePackageScripts(text: string, file: string): ParsedFile {
   }
   facts.sort((a, b) => a.span.start - b.span.start);
   return { facts, findings: tree.findings };
+}
+
+/**
+ * True when the text is plain JSON, not nested past the limit, whose scripts have neither a digit
+ * nor a `$` and none of a length to be cut: no fact and no finding can come of it, and the
+ * engine's JSON.parse says so for a fraction of the cost of the positioned tree. Most
+ * package.json files are such; any other text takes the tree's path, which places what it finds.
+ */
+function holdsNoPortCandidate(text: string): boolean {
+  if (jsonTooDeepAt(text, LIMITS.nestingDepth) !== -1) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const scripts = typeof parsed === 'object' && parsed !== null ? (parsed as { scripts?: unknown }).scripts : undefined;
+  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return true;
+  // An escape writes one character with up to 6 (`\u0035`): a value this short is short in the file too.
+  const short = Math.floor((LIMITS.valueLength - 2) / 6);
+  for (const value of Object.values(scripts)) {
+    if (typeof value === 'string' && (value.length > short || /[\d$]/.test(value))) return false;
+  }
+  return true;
 }
 
 /** The facts of one script's command line. */

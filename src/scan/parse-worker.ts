@@ -32,7 +32,7 @@ if (port) {
       if (!outcome.ok) batch.push({ path: file, ok: false, message: outcome.message, line: outcome.line, column: outcome.column });
       else {
         const parsed = await markdown.facts(outcome.text, file);
-        batch.push({ path: file, ok: true, located: locateFile(file, outcome.text, outcome.bytes.length, parsed).located });
+        batch.push({ path: file, ok: true, located: locateFile(file, outcome.text, outcome.byteLength, parsed).located });
       }
       if (batch.length === BATCH) {
         post({ results: batch });

@@ -7,13 +7,13 @@
  * asynchronous calls (a scan of 15,000 files spent more time there than reading). The scanner
  * yields to the event loop between batches of files.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { formatSize, LIMITS } from '../limits.js';
 
 export const DEFAULT_MAX_FILE_BYTES = LIMITS.fileBytes;
 
 /** `missing`: there is no such file (not a broken link): a file another file names may never have been made. */
-export type ReadOutcome = { ok: true; text: string; bytes: Buffer } | { ok: false; message: string; line?: number; column?: number; missing?: true };
+export type ReadOutcome = { ok: true; text: string; byteLength: number } | { ok: false; message: string; line?: number; column?: number; missing?: true };
 
 /** Non-blocking open: a FIFO named like a config file is reported as not a regular file instead of waiting for a writer. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -28,18 +28,23 @@ export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): R
     if (info.size > maxBytes) {
       return { ok: false, message: `is ${formatSize(info.size)}, over the ${formatSize(maxBytes)} a config file may have: not read` };
     }
-    const bytes = readFileSync(fd);
-    // A compose name on a binary file: a NUL byte early on is the usual sign.
-    if (bytes.subarray(0, 8192).includes(0)) return { ok: false, message: 'is a binary file: not read' };
-    const text = bytes.toString('utf8');
-    const bad = text.includes('\uFFFD') ? firstInvalidOffset(bytes) : -1;
-    if (bad !== -1) {
+    // Read and decoded in one call, as the engine's own readFileSync(path, 'utf8') does: no Buffer kept.
+    const text = readFileSync(fd, 'utf8');
+    // A compose name on a binary file: a NUL byte in its first 8 KiB is the usual sign.
+    const nul = text.indexOf('\0');
+    if (nul !== -1 && nul < BINARY_SNIFF_BYTES && Buffer.byteLength(text.slice(0, nul)) < BINARY_SNIFF_BYTES) {
+      return { ok: false, message: 'is a binary file: not read' };
+    }
+    // Bytes that are not UTF-8 decode to U+FFFD; only then are the bytes read again, to place the first.
+    const bytes = text.includes('\uFFFD') ? readBytes(fd) : null;
+    const bad = bytes ? firstInvalidOffset(bytes) : -1;
+    if (bytes && bad !== -1) {
       const before = bytes.subarray(0, bad).toString('utf8');
       const line = before.split('\n').length;
       const column = before.length - before.lastIndexOf('\n');
       return { ok: false, message: 'is not valid UTF-8: not read', line, column };
     }
-    return { ok: true, text, bytes };
+    return { ok: true, text, byteLength: bytes ? bytes.length : Buffer.byteLength(text) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -59,6 +64,20 @@ export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): R
         // Nothing was written; a failed close loses nothing.
       }
     }
+  }
+}
+
+const BINARY_SNIFF_BYTES = 8192;
+
+/** The file's bytes from its start, read by position: the open file whose text was read, not whatever the path names now. */
+function readBytes(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let position = 0; ; ) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    const n = readSync(fd, chunk, 0, chunk.length, position);
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, n));
+    position += n;
   }
 }
 

@@ -165,6 +165,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
   const seen = new Set(discovered.files.map((f) => f.path));
+  // The parsers of package.json and dev container files start loading now: the loader reads their
+  // chunks off this thread while it reads the other files, instead of idling when their turn comes.
+  const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
+  const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
+  const packageScriptsParser = packageFiles.length > 0 ? loadingEarly(import('../parse/package-scripts.js')) : null;
+  const devcontainerParser = devcontainerFiles.length > 0 ? loadingEarly(import('../parse/devcontainer.js')) : null;
   // Markdown needs nothing from the other files: on a second core, while this thread reads the rest.
   const markdownFiles = discovered.files.filter((f) => f.kind === 'markdown');
   // Started once the files are known: its start overlaps the env and compose files, and a tree of a
@@ -217,7 +223,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
       const instead = options.overlay?.get(file.path);
       const outcome = instead
-        ? ({ ok: true, text: instead.toString('utf8'), bytes: instead } as const)
+        ? ({ ok: true, text: instead.toString('utf8'), byteLength: instead.length } as const)
         : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
       read++;
       options.onProgress?.(read, seen.size);
@@ -226,7 +232,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       else if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
       else {
         // Asynchronous only when a parser loads on first use (micromark, TypeScript).
-        byteLength = outcome.bytes.length;
+        byteLength = outcome.byteLength;
         const pending = use(file, outcome.text);
         if (pending) await pending;
       }
@@ -391,17 +397,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   );
 
   // package.json scripts and dev container configs: their parsers load only when such files exist.
-  const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
-  if (packageFiles.length > 0) {
-    const { parsePackageScripts } = await import('../parse/package-scripts.js');
+  if (packageScriptsParser) {
+    const { parsePackageScripts } = await packageScriptsParser;
     await readEach(packageFiles, (file, text) => {
       const result = parsePackageScripts(text, file.path);
       recordText(file, text, result);
     });
   }
-  const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
-  if (devcontainerFiles.length > 0) {
-    const { parseDevcontainer } = await import('../parse/devcontainer.js');
+  if (devcontainerParser) {
+    const { parseDevcontainer } = await devcontainerParser;
     await readEach(devcontainerFiles, (file, text) => {
       const result = parseDevcontainer(text, file.path);
       recordText(file, text, result);
@@ -552,4 +556,10 @@ class ServiceAttribution {
     if (!pick) return null;
     return Array.isArray(pick) ? pick[0] : pick.service;
   }
+}
+
+/** A module loading ahead of its use: a failure is the awaiting code's to meet, never unhandled before it. */
+function loadingEarly<T>(loading: Promise<T>): Promise<T> {
+  loading.catch(() => undefined);
+  return loading;
 }

@@ -143,4 +143,40 @@ describe('package.json scripts: the grammar', () => {
     expect(parsePackageScripts('{"scripts": {"dev": 5173}}', 'package.json')).toEqual({ facts: [], findings: [] });
     expect(parsePackageScripts('[]', 'package.json')).toEqual({ facts: [], findings: [] });
   });
+
+  describe('a package.json whose scripts hold no digit and no $ (read by JSON.parse alone)', () => {
+    it('has nothing to say of plain scripts', () => {
+      const text = JSON.stringify({ name: 'web', scripts: { start: 'node src/index.js', lint: 'eslint .' } }, null, 2);
+      expect(parsePackageScripts(text, 'package.json')).toEqual({ facts: [], findings: [] });
+    });
+
+    it('still warns of a script too long to search, though it has no digit', () => {
+      const text = `{"scripts": {"dev": "${'a'.repeat(9000)}"}}`;
+      expect(parsePackageScripts(text, 'package.json').findings.map((f) => [f.ruleId, f.message, f.column])).toEqual([
+        ['scan-degraded', 'script "dev" is 9 KiB long, over the 8 KiB limit: not searched for ports', 21],
+      ]);
+      // 1,400 characters, each written as a 6-character escape: long in the file, short once decoded.
+      const escaped = `{"scripts": {"dev": "${'\\u0061'.repeat(1400)}"}}`;
+      expect(parsePackageScripts(escaped, 'package.json').findings.map((f) => [f.ruleId, f.message])).toEqual([
+        ['scan-degraded', 'script "dev" is 9 KiB long, over the 8 KiB limit: not searched for ports'],
+      ]);
+    });
+
+    it('reads a port written with escapes, which JSON.parse decodes to digits', () => {
+      const text = '{"scripts": {"dev": "vite --port \\u0035173"}}';
+      const [f] = parsePackageScripts(text, 'package.json').facts;
+      expect([f?.published, text.slice(f!.span.start, f!.span.end)]).toEqual([5173, '\\u0035173']);
+    });
+
+    it('still warns of a valid text nested past the limit', () => {
+      const text = `{"scripts": {"dev": "vite"}, "deep": ${'['.repeat(200)}${']'.repeat(200)}}`;
+      expect(parsePackageScripts(text, 'package.json').findings.map((f) => [f.ruleId, f.column])).toEqual([['scan-degraded', 165]]);
+    });
+
+    it('reports the same syntax errors as before: invalid JSON takes the tree', () => {
+      expect(parsePackageScripts('{"scripts": {"dev": "vite"},}', 'package.json').findings.map((f) => [f.ruleId, f.message])).toEqual([
+        ['parse-error', 'invalid JSON: property name expected'],
+      ]);
+    });
+  });
 });
