@@ -505,8 +505,14 @@ class ServiceAttribution {
       let variables = 0;
       for (const candidate of candidates) {
         const s = candidate[1];
-        if (s.containerPort !== undefined && s.containerPort === fact.target) (byTarget = candidate), targets++;
-        if (s.env !== undefined && s.env === fact.variable) (byVariable = candidate), variables++;
+        if (s.containerPort !== undefined && s.containerPort === fact.target) {
+          byTarget = candidate;
+          targets++;
+        }
+        if (s.env !== undefined && s.env === fact.variable) {
+          byVariable = candidate;
+          variables++;
+        }
       }
       // A lone entry whose containerPort names another port is not this port's service.
       const lone =
