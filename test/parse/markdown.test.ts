@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { complexity } from '../../src/parse/markdown-facts.js';
 import { parseMarkdown, type MarkdownParseResult } from '../../src/parse/markdown.js';
 import type { RawPortFact } from '../../src/parse/types.js';
 
@@ -490,5 +491,26 @@ describe('a README that starts with a byte order mark', () => {
     expect(brief(withBom)).toEqual(brief(without).map(([port, start, end]) => [port, start! + 1, end! + 1]));
     expect(brief(without).map(([port]) => port)).toEqual([5001, 5003]);
     expect(withBom.embedded.map((b) => b.offset)).toEqual(without.embedded.map((b) => b.offset + 1));
+  });
+});
+
+describe('complexity: the shapes read as plain text', () => {
+  const nested = (depth: number) => `${'> '.repeat(depth)}deep`;
+  it.each([
+    ['plain text', 'a\n\nb *c* [d](e)\n', null],
+    ['3,000 delimiters', '*'.repeat(3000), null],
+    ['3,001 delimiters', `a\n${'_'.repeat(3001)}`, 'over 3000 emphasis and link delimiters (* _ [ ] ` <)'],
+    ['16 quotes deep, first line', nested(16), null],
+    ['17 quotes deep, first line', nested(17), 'a line nested over 16 lists or quotes deep (line 1)'],
+    ['17 list markers deep, line 3', `a\nb\n${'- '.repeat(8)}${'1. '.repeat(9)}x`, 'a line nested over 16 lists or quotes deep (line 3)'],
+    ['65 columns of indentation', `a\n${' '.repeat(65)}x`, 'a line indented over 64 columns (line 2)'],
+    ['tabs count 4 columns', `a\n${'\t'.repeat(17)}x`, 'a line indented over 64 columns (line 2)'],
+    ['a blank line of spaces alone', `a\n${' '.repeat(200)}\r\nb`, null],
+    // A lone CR does not end a line here: what follows it is the same line's text.
+    ['indentation after a lone CR', `a\r${' '.repeat(65)}x`, null],
+    ['1,000 underlines', 'a\n===\n'.repeat(1000), null],
+    ['1,001 underlines, indented and with -', `${'a\n  ---\n'.repeat(1000)}a\n==`, 'over 1000 heading underlines'],
+  ])('%s', (_name, text, expected) => {
+    expect(complexity(text)).toBe(expected);
   });
 });
