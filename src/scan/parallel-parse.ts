@@ -1,6 +1,7 @@
 /**
- * Parsing on a second core. A scan of many files hands its Markdown files to a parse worker
- * (parse-worker.ts) and reads the env and compose files on its own thread meanwhile; it then takes
+ * Parsing on a second core. A scan of many files hands its Markdown and package.json files to a
+ * parse worker (parse-worker.ts) and reads the env and compose files on its own thread meanwhile
+ * (the two kinds need nothing from the others; compose files need the env templates); it then takes
  * the worker's results in file order, as if it had read them itself, so the inventory is the same
  * byte for byte (test/scan/parse-worker.test.ts). A worker that cannot start or stops early
  * leaves the files it did not answer for to the scanner's own thread: slower, never different.
@@ -11,10 +12,13 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { LocatedFile } from './file-facts.js';
 
+/** The kinds of file a worker parses. */
+export type WorkerFileKind = 'markdown' | 'package-json';
+
 /** What the scanner asks of the worker: these files, relative to `root`. */
 export interface ParseJob {
   root: string;
-  files: string[];
+  files: { path: string; kind: WorkerFileKind }[];
   maxFileBytes: number;
 }
 

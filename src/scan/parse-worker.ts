@@ -1,12 +1,13 @@
 /**
- * The parse worker: a thread that reads and parses a scan's Markdown files while the scanner's own
- * thread reads the env and compose files (parallel-parse.ts starts it). Markdown is the one kind
- * that needs nothing from the others (compose files interpolate with their env templates' values),
- * and the largest part of a scan. It posts each file's located facts (file-facts.ts), plain data,
- * in batches, then `{ done: true }`, and exits.
+ * The parse worker: a thread that reads and parses a scan's Markdown and package.json files while
+ * the scanner's own thread reads the env and compose files (parallel-parse.ts starts it). These
+ * kinds need nothing from the others (compose files interpolate with their env templates' values),
+ * and Markdown is the largest part of a scan. It posts each file's located facts (file-facts.ts),
+ * plain data, in batches, then `{ done: true }`, and exits.
  */
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { parsePackageScripts } from '../parse/package-scripts.js';
 import { locateFile, MarkdownReader } from './file-facts.js';
 import type { ParseJob, ParseOutcome, WorkerMessage } from './parallel-parse.js';
 import { readTextFile } from './read-file.js';
@@ -28,11 +29,11 @@ if (port) {
         post({ results: batch });
         process.exit(1);
       }
-      const outcome = readTextFile(path.join(job.root, file), job.maxFileBytes);
-      if (!outcome.ok) batch.push({ path: file, ok: false, message: outcome.message, line: outcome.line, column: outcome.column });
+      const outcome = readTextFile(path.join(job.root, file.path), job.maxFileBytes);
+      if (!outcome.ok) batch.push({ path: file.path, ok: false, message: outcome.message, line: outcome.line, column: outcome.column });
       else {
-        const parsed = await markdown.facts(outcome.text, file);
-        batch.push({ path: file, ok: true, located: locateFile(file, outcome.text, outcome.byteLength, parsed).located });
+        const parsed = file.kind === 'markdown' ? await markdown.facts(outcome.text, file.path) : parsePackageScripts(outcome.text, file.path);
+        batch.push({ path: file.path, ok: true, located: locateFile(file.path, outcome.text, outcome.byteLength, parsed).located });
       }
       if (batch.length === BATCH) {
         post({ results: batch });

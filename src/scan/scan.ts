@@ -19,7 +19,7 @@ import { readTextFile, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
 import { buildStacks, finishStack, type Stack } from './stacks.js';
 import type { ParsedFile, PortKind, PortSource, RawPortFact, Span } from '../parse/types.js';
 import { locateFile, MarkdownReader, type LocatedFile, type Place } from './file-facts.js';
-import { ParseWorker, useParseWorker, type ParseOutcome, type ParseWorkerMode } from './parallel-parse.js';
+import { ParseWorker, useParseWorker, type ParseOutcome, type ParseWorkerMode, type WorkerFileKind } from './parallel-parse.js';
 import type { Protocol } from '../protocol.js';
 
 export const SCAN_FORMAT_VERSION = 1;
@@ -110,7 +110,7 @@ export interface ScanOptions {
   code?: boolean;
   /** Texts to read instead of the files on disk, by root-relative path (lint --fix-dry-run: the fixed texts, unwritten). */
   overlay?: ReadonlyMap<string, Buffer>;
-  /** Whether Markdown is parsed on a second thread (parallel-parse.ts); default auto. */
+  /** Whether Markdown and package.json files are parsed on a second thread (parallel-parse.ts); default auto. */
   parseWorker?: ParseWorkerMode;
   /** Told, when a parse worker ran, for how many of how many files it answered. */
   onParseWorker?: (answered: number, files: number) => void;
@@ -171,13 +171,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
   const packageScriptsParser = packageFiles.length > 0 ? loadingEarly(import('../parse/package-scripts.js')) : null;
   const devcontainerParser = devcontainerFiles.length > 0 ? loadingEarly(import('../parse/devcontainer.js')) : null;
-  // Markdown needs nothing from the other files: on a second core, while this thread reads the rest.
+  // Markdown and package.json need nothing from the other files: on a second core, while this
+  // thread reads the rest. Markdown, the larger part, decides whether a worker pays.
   const markdownFiles = discovered.files.filter((f) => f.kind === 'markdown');
   // Started once the files are known: its start overlaps the env and compose files, and a tree of a
   // few hundred projects never pays for one it does not need.
   const parseWorker =
     !options.overlay && useParseWorker(options.parseWorker ?? 'auto', markdownFiles.length)
-      ? await ParseWorker.start({ root, files: markdownFiles.map((f) => f.path), maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES })
+      ? await ParseWorker.start({
+          root,
+          files: [...markdownFiles, ...packageFiles].map((f) => ({ path: f.path, kind: f.kind as WorkerFileKind })),
+          maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        })
       : null;
   /** The files compose files name (include, extends, env_file), by the first reference to each. */
   const referencedBy = new Map<string, { ref: ComposeReference; target: string; at: Location & { start: number; end: number } }>();
@@ -379,7 +384,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Markdown: the parse worker's answers, in file order, as if read here; any file it did not answer
   // for is read here.
   const answered = parseWorker ? await parseWorker.results() : null;
-  if (answered) options.onParseWorker?.(answered.size, markdownFiles.length);
+  if (answered) options.onParseWorker?.(answered.size, markdownFiles.length + packageFiles.length);
   const markdown = new MarkdownReader();
   await readEach(
     markdownFiles,
@@ -399,10 +404,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // package.json scripts and dev container configs: their parsers load only when such files exist.
   if (packageScriptsParser) {
     const { parsePackageScripts } = await packageScriptsParser;
-    await readEach(packageFiles, (file, text) => {
-      const result = parsePackageScripts(text, file.path);
-      recordText(file, text, result);
-    });
+    await readEach(
+      packageFiles,
+      (file, text) => {
+        const result = parsePackageScripts(text, file.path);
+        recordText(file, text, result);
+      },
+      answered,
+    );
   }
   if (devcontainerParser) {
     const { parseDevcontainer } = await devcontainerParser;

@@ -1,6 +1,7 @@
 /**
  * The parse worker (src/scan/parallel-parse.ts, parse-worker.ts) changes how fast a scan is, never
- * what it finds: a scan of a tree with enough Markdown files gives the same inventory, byte for byte,
+ * what it finds: a scan of a tree with enough Markdown files (the worker reads them and the
+ * package.json files) gives the same inventory, byte for byte,
  * with the worker and without, and so does one whose worker stops half-way. The worker runs from
  * the built files (dist/, which npm test builds first), as users run it; the sources have none.
  */
@@ -21,6 +22,8 @@ const { MIN_WORKER_CORES, MIN_WORKER_FILES, useParseWorker } = (await import(
 
 let root: string;
 let markdownFiles: number;
+/** What the worker is handed: the Markdown files and the package.json files. */
+let workerFiles: number;
 
 /** The 60-project benchmark tree, with more READMEs and the Markdown that takes other paths. */
 beforeAll(async () => {
@@ -49,6 +52,10 @@ beforeAll(async () => {
   );
   await writeFile(path.join(odd, 'README.binary.md'), Buffer.from([0x23, 0x20, 0x00, 0x01, 0x02]));
   await writeFile(path.join(odd, 'README.latin1.md'), Buffer.from('# Caf\xe9 on port 5031\n', 'latin1'));
+  // package.json: a dev server's port (placed past an escape), and a file that is not JSON.
+  await writeFile(path.join(odd, 'package.json'), '{\n  "name": "p0003",\n  "scripts": { "dev": "vite --port 5033", "say": "echo \\"\\u00e9\\" && next dev -p 5034" }\n}\n');
+  await mkdir(path.join(odd, 'tools'));
+  await writeFile(path.join(odd, 'tools', 'package.json'), '{ "scripts": { "dev": "vite --port 5035", } }\n');
 });
 
 afterAll(async () => {
@@ -69,14 +76,22 @@ async function scanWith(mode: 'always' | 'never', env: Record<string, string> = 
 }
 
 describe('the parse worker', () => {
-  it('gives the same inventory as one thread, having answered for every Markdown file', async () => {
+  it('gives the same inventory as one thread, having answered for every Markdown and package.json file', async () => {
     const one = await scanWith('never');
     markdownFiles = one.result.files.filter((f) => f.kind === 'markdown').length + 2; // and the two unreadable ones
     expect(markdownFiles).toBe(1 + 60 * 4 + 4);
+    workerFiles = markdownFiles + one.result.files.filter((f) => f.kind === 'package-json').length;
+    expect(workerFiles).toBe(markdownFiles + 60 + 1);
     const two = await scanWith('always');
     expect(one.worker).toBeNull();
-    expect(two.worker).toEqual({ answered: markdownFiles, files: markdownFiles });
+    expect(two.worker).toEqual({ answered: workerFiles, files: workerFiles });
     expect(two.json).toBe(one.json);
+    // The package.json files are in it: the ports of scripts, the one that is not JSON as a finding.
+    const scripts = one.result.ports.filter((p) => p.file === 'projects/p0003/package.json');
+    expect(scripts.map((p) => `${p.line}:${p.column} ${p.published} ${p.kind}`)).toEqual(['3:36 5033 published', '3:82 5034 published']);
+    expect(one.result.findings.filter((f) => f.file === 'projects/p0003/tools/package.json').map((f) => `${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+      '1:43 parse-error',
+    ]);
     // The odd files are in it: the unreadable ones as findings, the others with their ports (spans in
     // UTF-8 bytes: the heading's é and ☕ take 2 and 3).
     const findings = one.result.findings.filter((f) => f.file.startsWith('projects/p0003/README.'));
@@ -93,7 +108,7 @@ describe('the parse worker', () => {
   it('leaves the files it did not answer for to the scanner: same inventory', async () => {
     const one = await scanWith('never');
     const cut = await scanWith('always', { PORTREG_TEST_PARSE_WORKER_EXIT_AFTER: '50' });
-    expect(cut.worker).toEqual({ answered: 50, files: markdownFiles });
+    expect(cut.worker).toEqual({ answered: 50, files: workerFiles });
     expect(cut.json).toBe(one.json);
   });
 
@@ -120,7 +135,7 @@ describe('the parse worker', () => {
     ]);
     expect(withWorker).toEqual(without);
     expect(withWorker.code).toBe(JSON.parse(withWorker.stdout).findings.some((f: { severity: string }) => f.severity === 'error') ? 1 : 0);
-    // One of the two ran a worker, which answered for every Markdown file.
-    expect(await readFile(log, 'utf8')).toBe(`answered ${markdownFiles}\n`);
+    // One of the two ran a worker, which answered for every Markdown and package.json file.
+    expect(await readFile(log, 'utf8')).toBe(`answered ${workerFiles}\n`);
   });
 });
