@@ -53,7 +53,10 @@ beforeAll(async () => {
   await writeFile(path.join(odd, 'README.binary.md'), Buffer.from([0x23, 0x20, 0x00, 0x01, 0x02]));
   await writeFile(path.join(odd, 'README.latin1.md'), Buffer.from('# Caf\xe9 on port 5031\n', 'latin1'));
   // package.json: a dev server's port (placed past an escape), and a file that is not JSON.
-  await writeFile(path.join(odd, 'package.json'), '{\n  "name": "p0003",\n  "scripts": { "dev": "vite --port 5033", "say": "echo \\"\\u00e9\\" && next dev -p 5034" }\n}\n');
+  await writeFile(
+    path.join(odd, 'package.json'),
+    '{\n  "name": "p0003",\n  "scripts": { "dev": "vite --port 5033", "say": "echo \\"\\u00e9\\" && next dev -p 5034" }\n}\n',
+  );
   await mkdir(path.join(odd, 'tools'));
   await writeFile(path.join(odd, 'tools', 'package.json'), '{ "scripts": { "dev": "vite --port 5035", } }\n');
 });
