@@ -35,13 +35,15 @@ export const envUndocumented: Rule = {
       for (const v of f.variables) set.add(v);
       listed.set(folder, set);
     }
-    const filesByPath = new Map(scan.files.map((f) => [f.path, f]));
+    // Built on the first undocumented variable: most trees have none, and a map of every file costs.
+    let filesByPath: Map<string, (typeof scan.files)[number]> | undefined;
     const seen = new Set<string>();
     for (const p of scan.ports) {
       if (p.source !== 'compose' || !p.variable || (p.kind !== 'published' && p.kind !== 'target')) continue;
       const folder = path.posix.dirname(p.file);
       if (listed.get(folder)?.has(p.variable) || seen.has(`${folder}|${p.variable}`)) continue;
       seen.add(`${folder}|${p.variable}`);
+      filesByPath ??= new Map(scan.files.map((f) => [f.path, f]));
       const template = envTemplateIn(filesByPath, folder);
       const registeredPort = Object.values(p.project ? (registry.projects[p.project]?.services ?? {}) : {}).find((s) => s.env === p.variable)?.port;
       const value = registeredPort ?? (/^\d+$/.test(p.text) ? Number(p.text) : undefined);

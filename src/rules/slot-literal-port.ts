@@ -21,7 +21,9 @@ export const slotLiteralPort: Rule = {
   },
   check({ scan, registry }) {
     const findings: RuleFinding[] = [];
-    const filesByPath = new Map(scan.files.map((f) => [f.path, f]));
+    // Built on the first finding that may carry a fix: most trees have no project with slots.
+    let filesByPath: Map<string, ScanResult['files'][number]> | undefined;
+    const files = () => (filesByPath ??= new Map(scan.files.map((f) => [f.path, f])));
     for (const p of scan.ports) {
       if (p.source !== 'compose' || p.kind !== 'published' || p.published === null || p.variable !== null || !p.project) continue;
       const project = registry.projects[p.project];
@@ -35,7 +37,7 @@ export const slotLiteralPort: Rule = {
         ...at(p),
         message: `host port ${p.published} is written as a number, but project "${p.project}" has slots: every checkout would publish it and the second one fails to start; write ${suggestion}, which portreg env sets per checkout`,
         key: `${p.project}|${p.composeService ?? ''}|${p.published}`,
-        ...(variable ? withVariable(p, variable, filesByPath) : {}),
+        ...(variable ? withVariable(p, variable, files()) : {}),
       });
     }
     return findings;
