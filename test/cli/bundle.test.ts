@@ -5,25 +5,12 @@
  * the repository and on a synthetic benchmark tree; and --version, help and a usage error.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, REPO_ROOT, UNBUNDLED_CLI, testEnv } from '../helpers/cli.js';
+import { CLI, REPO_ROOT, runNode, UNBUNDLED_CLI } from '../helpers/cli.js';
 
-function run(cli: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd,
-      env: testEnv({ PORTREG_NOW: '2026-11-25T12:00:00.000Z' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(cli: string, args: string[], cwd: string) {
+  return runNode([cli, ...args], { cwd, env: { PORTREG_NOW: '2026-11-25T12:00:00.000Z' } });
 }
 
 async function same(args: string[], cwd: string) {

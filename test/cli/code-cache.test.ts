@@ -3,17 +3,10 @@
  * the copy finds the package's package.json and node_modules as the bin does), without the cache
  * the build wrote, and looks at what the runs leave in chunks/ and what they answer.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, testEnv } from '../helpers/cli.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { REPO_ROOT, runNode } from '../helpers/cli.js';
 
 let copy: string;
 let chunks: string;
@@ -28,20 +21,8 @@ afterEach(async () => {
   await rm(copy, { recursive: true, force: true });
 });
 
-function run(args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, path.join(copy, 'main.js'), ...args], {
-      cwd: REPO_ROOT,
-      env: testEnv({ PORTREG_NOW: '2026-11-25T12:00:00.000Z', ...env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []) {
+  return runNode([...nodeFlags, path.join(copy, 'main.js'), ...args], { cwd: REPO_ROOT, env: { PORTREG_NOW: '2026-11-25T12:00:00.000Z', ...env } });
 }
 
 /** What is in chunks/ besides the bundle and the parse worker. */

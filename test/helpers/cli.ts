@@ -39,8 +39,13 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 }
 
 export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
+  return runNode([CLI, ...args], options);
+}
+
+/** `node` with these arguments (flags, a script, its arguments), in a clean environment. */
+export function runNode(args: string[], options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: testEnv(options.env), stdio: 'pipe' });
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: testEnv(options.env), stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
