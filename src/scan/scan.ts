@@ -165,8 +165,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
   const seen = new Set(discovered.files.map((f) => f.path));
-  // The parsers of package.json and dev container files start loading now: the loader reads their
-  // chunks off this thread while it reads the other files, instead of idling when their turn comes.
+  // The parsers of package.json and dev container files start loading now: where they are modules
+  // of their own (the library), the loader reads them off this thread while it reads the other
+  // files, instead of idling when their turn comes (in the CLI's bundle they are already there).
   const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
   const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
   const packageScriptsParser = packageFiles.length > 0 ? loadingEarly(import('../parse/package-scripts.js')) : null;
@@ -381,8 +382,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     pending = added.filter((f) => f.kind === 'compose');
   }
 
-  // Markdown: the parse worker's answers, in file order, as if read here; any file it did not answer
-  // for is read here.
+  // Markdown (then package.json, below): the parse worker's answers, in file order, as if read
+  // here; any file it did not answer for is read here.
   const answered = parseWorker ? await parseWorker.results() : null;
   if (answered) options.onParseWorker?.(answered.size, markdownFiles.length + packageFiles.length);
   const markdown = new MarkdownReader();
