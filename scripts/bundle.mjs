@@ -94,8 +94,10 @@ const lint = spawnSync(process.execPath, [`${outdir}/main.js`, 'lint', '--format
   encoding: 'utf8',
   env: { ...process.env, PORTREG_CODE_CACHE: 'on' },
 });
-if (lint.error || lint.status === null || lint.status > 1) {
-  process.stderr.write(`bundle: the lint that writes the code cache failed (exit ${lint.status}):\n${lint.stderr}`);
+// A bundle that cannot run is a broken build; a lint that only says no (no registry in a copy
+// without the example) still leaves a cache, and without one the first run of the bin writes it.
+if (lint.error || lint.status === null || lint.stderr.includes('internal error')) {
+  process.stderr.write(`bundle: the bundle failed to run a lint of the example (exit ${lint.status}):\n${lint.error ?? lint.stderr}\n`);
   process.exit(1);
 }
-if (!(await readdir(`${outdir}/chunks`)).some((f) => f.endsWith('.cache'))) process.stderr.write('bundle: no code cache was written\n');
+if (!(await readdir(`${outdir}/chunks`)).some((f) => f.endsWith('.cache'))) process.stderr.write('bundle: no code cache was written; the first run of the bin writes it\n');
