@@ -100,4 +100,5 @@ if (lint.error || lint.status === null || lint.stderr.includes('internal error')
   process.stderr.write(`bundle: the bundle failed to run a lint of the example (exit ${lint.status}):\n${lint.error ?? lint.stderr}\n`);
   process.exit(1);
 }
-if (!(await readdir(`${outdir}/chunks`)).some((f) => f.endsWith('.cache'))) process.stderr.write('bundle: no code cache was written; the first run of the bin writes it\n');
+if (!(await readdir(`${outdir}/chunks`)).some((f) => f.endsWith('.cache')))
+  process.stderr.write('bundle: no code cache was written; the first run of the bin writes it\n');
