@@ -3,11 +3,12 @@
  * The package's bin once bundled (dist/bundle/main.js, built by scripts/bundle.mjs): it runs the
  * CLI's one CommonJS bundle through vm.Script with a V8 code cache.
  *
- * Why: a command spent about a quarter of its start-up compiling the ~1 MB of ES modules it loads,
- * and then compiling each function on its first call. A code cache taken after a run holds the
- * bytecode of every function that run compiled; V8 checks it against its own version and flags and
- * rejects a cache that does not fit, and the name of each cache carries the bundle's content hash,
- * the Node version, the architecture and the flags, so no run ever gets another build's bytecode.
+ * Why: a command spent much of its start-up compiling the ~1 MB of ES modules it loads, then each
+ * function on its first call (a lint of 3 files: 60 of its 256 ms; bench/README.md). A code cache
+ * taken after a run holds the bytecode of every function that run compiled; V8 checks it against
+ * its own version and flags and rejects a cache that does not fit, and the name of each cache
+ * carries the bundle's content hash, the Node version, the architecture and the flags, so no run
+ * ever gets another build's bytecode.
  *
  * The build writes the cache for the Node that built it (a lint of the example). Any other Node,
  * or other flags, compiles as usual and writes its own cache when the run ends: to a temporary
@@ -43,12 +44,9 @@ function compile(): vm.Script {
   // The bundle is ASCII (the build makes it so): read as latin1, it is a one-byte string, half the memory.
   const source = readFileSync(bundle, 'latin1');
   const cachedData = useCache ? readOrUndefined(cacheFile) : undefined;
-  const compiled = new vm.Script(source, {
-    filename: bundle,
-    cachedData,
-    // import() in the bundle (TypeScript, for --code) goes through the ordinary loader.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No import() is left in the bundle (scripts/bundle.mjs makes each a require()): code taken from
+  // a cache could not call it.
+  const compiled = new vm.Script(source, { filename: bundle, cachedData });
   if (useCache && (cachedData === undefined || compiled.cachedDataRejected === true)) {
     // At exit: the cache then holds every function this run compiled, not only the top level.
     process.once('exit', () => writeCache(compiled.createCachedData()));
