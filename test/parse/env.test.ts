@@ -230,6 +230,7 @@ describe('fixtures', () => {
       variable: 'API_PORT',
       resolved: true,
       raw: '5000',
+      host: null,
       context: 'API_PORT',
     });
     expect(r.facts.find((f) => f.variable === 'DATABASE_URL')).toMatchObject({
