@@ -4,7 +4,7 @@
  * without markers get nothing; and the Markdown mention rules do not judge generated regions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lint } from '../../src/lint/lint.js';
 import { previewPlan } from '../../src/fix/apply.js';
@@ -110,6 +110,28 @@ describe('generated-stale', () => {
     expect(await partial(['billing/.supervisor-specific/PORTS.md', 'src/ports.ts'])).toEqual(['billing/.supervisor-specific/PORTS.md', 'src/ports.ts']);
     expect(await partial(['billing/.supervisor-specific/ports.json'])).toEqual(['billing/.supervisor-specific/ports.json']);
     expect(await partial(['billing/compose.yaml'])).toEqual([]);
+  });
+
+  it('judges supervisor files in a .supervisor-specific folder that is a link, and none where the folder is missing', async () => {
+    const dir = await copy('basic-expected');
+    await moveApi(dir);
+    // billing's folder of supervisor files, moved aside and linked back.
+    await rename(path.join(dir, 'billing/.supervisor-specific'), path.join(dir, 'billing-supervisor'));
+    await symlink('../billing-supervisor', path.join(dir, 'billing/.supervisor-specific'));
+    const stale = (await lintDir(dir)).findings.filter((f) => f.ruleId === 'generated-stale').map((f) => f.file);
+    expect(stale).toEqual([
+      'billing/.env.example',
+      'billing/.supervisor-specific/ports.json',
+      'billing/.supervisor-specific/PORTS.md',
+      'billing/README.md',
+      'src/ports.ts',
+    ]);
+    await rm(path.join(dir, 'billing/.supervisor-specific'));
+    expect((await lintDir(dir)).findings.filter((f) => f.ruleId === 'generated-stale').map((f) => f.file)).toEqual([
+      'billing/.env.example',
+      'billing/README.md',
+      'src/ports.ts',
+    ]);
   });
 
   it('reports a start marker without an end, without a fix', async () => {
