@@ -16,6 +16,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -36,7 +38,7 @@ const common = {
   // each use (`new Scalar()` for every scalar of every compose file: 35 ms at 5,000 projects). The
   // same code; it differs in warnings (console.warn, not process.emitWarning) and !!binary values
   // (Uint8Array, not Buffer), neither of which portreg reads. test/cli/bundle.test.ts compares.
-  alias: { yaml: './node_modules/yaml/browser/index.js' },
+  alias: { yaml: path.join(path.dirname(createRequire(import.meta.url).resolve('yaml/package.json')), 'browser/index.js') },
   external: ['ts-morph', 'typescript'],
   legalComments: 'none',
   logLevel: 'warning',

@@ -168,13 +168,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
   const seen = new Set(discovered.files.map((f) => f.path));
-  // The parsers of package.json and dev container files start loading now: where they are modules
-  // of their own (the library), the loader reads them off this thread while it reads the other
-  // files, instead of idling when their turn comes (in the CLI's bundle they are already there).
   const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
-  const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
-  const packageScriptsParser = packageFiles.length > 0 ? loadingEarly(import('../parse/package-scripts.js')) : null;
-  const devcontainerParser = devcontainerFiles.length > 0 ? loadingEarly(import('../parse/devcontainer.js')) : null;
   // Markdown and package.json need nothing from the other files: on a second core, while this
   // thread reads the rest. Markdown, the larger part, decides whether a worker pays.
   const markdownFiles = discovered.files.filter((f) => f.kind === 'markdown');
@@ -421,8 +415,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   );
 
   // package.json scripts and dev container configs: their parsers load only when such files exist.
-  if (packageScriptsParser) {
-    const { parsePackageScripts } = await packageScriptsParser;
+  if (packageFiles.length > 0) {
+    const { parsePackageScripts } = await import('../parse/package-scripts.js');
     await readEach(
       packageFiles,
       (file, text) => {
@@ -432,8 +426,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       answered,
     );
   }
-  if (devcontainerParser) {
-    const { parseDevcontainer } = await devcontainerParser;
+  const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
+  if (devcontainerFiles.length > 0) {
+    const { parseDevcontainer } = await import('../parse/devcontainer.js');
     await readEach(devcontainerFiles, (file, text) => {
       const result = parseDevcontainer(text, file.path);
       recordText(file, text, result);
@@ -590,10 +585,4 @@ class ServiceAttribution {
     if (!pick) return null;
     return Array.isArray(pick) ? pick[0] : pick.service;
   }
-}
-
-/** A module loading ahead of its use: a failure is the awaiting code's to meet, never unhandled before it. */
-function loadingEarly<T>(loading: Promise<T>): Promise<T> {
-  loading.catch(() => undefined);
-  return loading;
 }
