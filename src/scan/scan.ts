@@ -138,6 +138,49 @@ interface FileResult {
  * thousands of projects holds facts, not files.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const session = await openScan(options);
+  return (await session.read(session.files, { parseWorker: options.parseWorker ?? 'auto', withDiscovery: true }))!;
+}
+
+/** How a grouped scan ended: every group read, or stopped at a compose file that names a file of another group. */
+export type GroupedScanEnd = 'complete' | 'crossed';
+
+/**
+ * The same scan, read a group of whole projects at a time (the files outside any project are one
+ * group): each group's inventory is handed to `onGroup` and let go, so a run over thousands of
+ * projects holds one group's facts, not the tree's. A group is what `scan` gives for its files
+ * (files, ports, stacks, findings and directives in the same order); the discovery's findings come
+ * with the first. A compose file that includes, extends or names a file of another group stops the
+ * scan ('crossed'): a stack spans groups only in the whole scan. One thread: a parse worker would
+ * cost more memory than the groups save.
+ */
+export async function scanInGroups(
+  options: ScanOptions & { groupFiles: number },
+  onGroup: (group: ScanResult) => void | Promise<void>,
+): Promise<GroupedScanEnd> {
+  const session = await openScan(options);
+  let first = true;
+  for (const files of session.groups(options.groupFiles)) {
+    const keys = new Set(files.map((f) => session.groupKeyOf(f.path)));
+    const group = await session.read(files, { parseWorker: 'never', withDiscovery: first, belongs: (file) => keys.has(session.groupKeyOf(file)) });
+    if (group === null) return 'crossed';
+    first = false;
+    await onGroup(group);
+  }
+  if (first) await onGroup((await session.read([], { parseWorker: 'never', withDiscovery: true }))!);
+  return 'complete';
+}
+
+interface ReadOptions {
+  parseWorker: ParseWorkerMode;
+  /** Add the discovery's findings (files that could not be listed) to this part's. */
+  withDiscovery: boolean;
+  /** Whether a file is of this part: a compose file that names any other makes the read give null. */
+  belongs?: (file: string) => boolean;
+}
+
+/** A scan's discovery, and what all its parts share: projects, services, files already named, kept strings, progress. */
+async function openScan(options: ScanOptions) {
   const root = path.resolve(options.root);
   const registry = options.registry ?? null;
   const mapper = new ProjectMapper(
@@ -149,11 +192,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     options.project,
   );
   const attribution = new ServiceAttribution(registry);
-  const findings: Finding[] = [];
-  const directives: Directive[] = [];
-  const results = new Map<string, FileResult>();
-  const composeResults: { path: string; compose: ComposeParseResult }[] = [];
-  const fileFinding = (file: string, ruleId: string, severity: 'error' | 'warning', message: string, line = 1, column = 1) =>
+  const fileFinding = (findings: Finding[], file: string, ruleId: string, severity: 'error' | 'warning', message: string, line = 1, column = 1) =>
     findings.push({ ruleId, severity, message, file, line, column, endLine: line, endColumn: column });
 
   const discovered = await discoverFiles({
@@ -165,82 +204,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     within: options.within,
     code: options.code,
   });
-  for (const p of discovered.problems) fileFinding(p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
+  const discoveryFindings: Finding[] = [];
+  for (const p of discovered.problems) fileFinding(discoveryFindings, p.path, 'scan-skipped', 'warning', `${p.path} ${p.message}`);
 
   const seen = new Set(discovered.files.map((f) => f.path));
-  const packageFiles = discovered.files.filter((f) => f.kind === 'package-json');
-  // Markdown and package.json need nothing from the other files: on a second core, while this
-  // thread reads the rest. Markdown, the larger part, decides whether a worker pays.
-  const markdownFiles = discovered.files.filter((f) => f.kind === 'markdown');
-  // Started once the files are known: its start overlaps the env and compose files, and a tree of a
-  // few hundred projects never pays for one it does not need.
-  const parseWorker =
-    !options.overlay && useParseWorker(options.parseWorker ?? 'auto', markdownFiles.length)
-      ? await ParseWorker.start({
-          root,
-          files: [...markdownFiles, ...packageFiles].map((f) => ({ path: f.path, kind: f.kind as WorkerFileKind })),
-          maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-        })
-      : null;
+
   /** The files compose files name (include, extends, env_file), by the first reference to each. */
   const referencedBy = new Map<string, { ref: ComposeReference; target: string; at: Location & { start: number; end: number } }>();
-  /**
-   * A named file that is not there: said where it is named. An env_file is often made by each
-   * checkout (a .env copied from .env.example, never committed): its values are unknown, which is
-   * a warning, or nothing when the reference says `required: false`. A missing include or extends
-   * file stops Compose itself.
-   */
-  const unmade = ({ ref, target, at }: { ref: ComposeReference; target: string; at: Location & { start: number; end: number } }) => {
-    if (ref.kind !== 'env_file')
-      findings.push({ ruleId: 'parse-error', severity: 'error', message: `${ref.kind} "${ref.path}" names ${target}, which does not exist`, ...at });
-    else if (ref.required)
-      findings.push({
-        ruleId: 'scan-skipped',
-        severity: 'warning',
-        message: `env_file "${ref.path}" (${target}) does not exist: not read, so the values it would set are unknown (a file each checkout makes? then \`required: false\` says so)`,
-        ...at,
-      });
-  };
   let read = 0;
-  /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
-  let byteLength: number | undefined;
-  /**
-   * Reads each file and hands its text to `use`, letting the event loop run between batches. A file
-   * a parse worker answered for (`answered`) is recorded from its answer instead, in the same order.
-   */
-  const readEach = async (
-    files: DiscoveredFile[],
-    use: (file: DiscoveredFile, text: string) => void | Promise<void>,
-    answered?: ReadonlyMap<string, ParseOutcome> | null,
-  ) => {
-    for (let i = 0; i < files.length; i++) {
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      const file = files[i]!;
-      const answer = answered?.get(file.path);
-      if (answer) {
-        read++;
-        options.onProgress?.(read, seen.size);
-        if (answer.ok) record(file, answer.located);
-        else fileFinding(file.path, 'parse-error', 'error', `${file.path} ${answer.message}`, answer.line, answer.column);
-        continue;
-      }
-      const instead = options.overlay?.get(file.path);
-      const outcome = instead
-        ? ({ ok: true, text: instead.toString('utf8'), byteLength: instead.length } as const)
-        : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-      read++;
-      options.onProgress?.(read, seen.size);
-      const namedBy = outcome.ok || !outcome.missing ? undefined : referencedBy.get(file.path);
-      if (namedBy) unmade(namedBy);
-      else if (!outcome.ok) fileFinding(file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
-      else {
-        // Asynchronous only when a parser loads on first use (micromark, TypeScript).
-        byteLength = outcome.byteLength;
-        const pending = use(file, outcome.text);
-        if (pending) await pending;
-      }
-    }
-  };
 
   /**
    * One copy of each string many facts write alike: a port's digits (tens of thousands of facts,
@@ -258,223 +229,337 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (known.length < KEPT_PER_PORT) known.push(own);
     return own;
   };
-  /** The facts of one value (an env value holding many addresses) come one after another: its text is looked up once. */
-  let lastRaw: string | undefined;
-  let lastRawKept = '';
-  const keptRaw = (raw: string, port: number | null): string => {
-    if (raw !== lastRaw) {
-      lastRaw = raw;
-      lastRawKept = kept(raw, port);
-    }
-    return lastRawKept;
-  };
 
-  /** Turns one file's located facts into port facts (the project and service added), findings and directives. */
-  const record = (file: DiscoveredFile, located: LocatedFile, variables?: string[]) => {
-    const project = mapper.projectOf(file.path);
-    const ports: PortFact[] = [];
-    for (const f of located.facts) {
-      const raw = f.raw;
-      const who = attribution.attribute(raw, project);
-      // One literal, no spread: every fact gets the same hidden class, its fields in the object itself.
-      ports.push({
-        file: file.path,
-        line: f.line,
-        column: f.column,
-        endLine: f.endLine,
-        endColumn: f.endColumn,
-        span: { start: f.start, end: f.end },
-        source: raw.source,
-        kind: who.kind,
-        project,
-        composeService: detach(raw.composeService),
-        service: who.service,
-        referencedProject: who.referencedProject,
-        stack: null,
-        hostIp: detach(raw.hostIp),
-        published: raw.published,
-        publishedEnd: raw.publishedEnd,
-        target: raw.target,
-        targetEnd: raw.targetEnd,
-        protocol: raw.protocol,
-        variable: detach(raw.variable),
-        resolved: raw.resolved,
-        // The inventory outlives the file's text: strings cut from it must not hold on to it.
-        raw: keptRaw(raw.raw, raw.published),
-        text: kept(f.text, raw.published),
-        // Always set, so the hidden class stays one; undefined when false, so JSON output is as before.
-        plainInFlow: raw.plainInFlow ? true : undefined,
-      });
-    }
-    pushAll(findings, located.findings);
-    pushAll(directives, located.directives);
-    // Optional fields are assigned, not spread in: every file's entry then shares one hidden class
-    // (15,000 spread-built objects had one each, megabytes of the inventory).
-    const info: FileInfo = { path: file.path, kind: file.kind, project, size: located.size, endsWithNewline: located.endsWithNewline };
-    if (variables) info.variables = variables;
-    if (located.generated) info.generated = true;
-    results.set(file.path, {
-      info,
-      ports,
-      // Only stacks refer to the parser's facts, and only to compose ones: the others are let go.
-      raw: file.kind === 'compose' ? located.facts.map((f) => f.raw) : [],
-    });
-  };
-  /** Places a file read on this thread, then records it. */
-  const recordText = (file: DiscoveredFile, text: string, parsed: ParsedFile, variables?: string[]) => {
-    const placed = locateFile(file.path, text, byteLength, parsed);
-    record(file, placed.located, variables);
-    return placed;
-  };
+  /** Projects' files together, for groups of whole projects: the project, or '' for files outside any. */
+  const groupKeyOf = (file: string) => mapper.projectOf(file) ?? '';
 
-  // Env templates first: compose files next to them interpolate with their values.
-  const envByFolder = new Map<string, Record<string, string>>();
-  const envFiles = discovered.files.filter((f) => f.kind === 'env');
-  const templateValues = new Map<string, Record<string, string>>();
-  await readEach(envFiles, (file, text) => {
-    const result = parseEnv(text, file.path);
-    recordText(file, text, result, Object.keys(result.values));
-    if (isEnvTemplate(file.path)) templateValues.set(file.path, result.values);
-  });
-  // The first template of a folder, in name order, whatever order the reads finished in.
-  for (const file of envFiles) {
-    const values = templateValues.get(file.path);
-    const folder = path.posix.dirname(file.path);
-    if (values && !envByFolder.has(folder)) envByFolder.set(folder, values);
-  }
-
-  // Compose files; the files they name (include, extends, env_file) join the scan.
-  let pending = discovered.files.filter((f) => f.kind === 'compose');
-  while (pending.length > 0) {
-    const added: DiscoveredFile[] = [];
-    await readEach(pending, (file, text) => {
-      const folder = path.posix.dirname(file.path);
-      const env = { ...(envByFolder.get(folder) ?? {}), ...(options.extraEnv ?? {}), ...(options.processEnv ?? {}) };
-      const result = parseCompose(text, file.path, { env });
-      const { lines, bytes } = recordText(file, text, result);
-      composeResults.push({ path: file.path, compose: result });
-      // What makes two checkouts of one project collide besides ports: the Compose project name and container names.
-      const place = (span: { start: number; end: number }): Place => ({
-        ...lines.span(span.start, span.end),
-        start: bytes.at(span.start),
-        end: bytes.at(span.end),
-      });
-      const info = results.get(file.path)?.info;
-      if (info && result.projectName)
-        info.composeName = { ...place(result.projectName.span), text: result.projectName.text, interpolated: result.projectName.interpolated };
-      const named = result.services.filter((sv) => sv.containerName);
-      if (info && named.length) info.containerNames = named.map((sv) => ({ service: sv.name, ...place(sv.containerName!) }));
-      for (const ref of result.references) {
-        const at = { file: file.path, ...lines.span(ref.span.start, ref.span.end), start: bytes.at(ref.span.start), end: bytes.at(ref.span.end) };
-        if (ref.remote) {
+  return {
+    files: discovered.files,
+    groupKeyOf,
+    /** The files in groups of whole projects, about `size` files each, in the order of their first file. */
+    *groups(size: number): Generator<DiscoveredFile[]> {
+      const byKey = new Map<string, DiscoveredFile[]>();
+      for (const file of discovered.files) {
+        const key = groupKeyOf(file.path);
+        const list = byKey.get(key);
+        if (list) list.push(file);
+        else byKey.set(key, [file]);
+      }
+      let group: DiscoveredFile[] = [];
+      for (const files of byKey.values()) {
+        pushAll(group, files);
+        if (group.length >= size) {
+          yield group;
+          group = [];
+        }
+      }
+      if (group.length > 0) yield group;
+    },
+    /** One part's inventory: these files, and the files their compose files name. */
+    async read(files: DiscoveredFile[], how: ReadOptions): Promise<ScanResult | null> {
+      const findings: Finding[] = how.withDiscovery ? [...discoveryFindings] : [];
+      const directives: Directive[] = [];
+      const results = new Map<string, FileResult>();
+      const composeResults: { path: string; compose: ComposeParseResult }[] = [];
+      /** A compose file named a file of another part. */
+      let crossed = false;
+      const packageFiles = files.filter((f) => f.kind === 'package-json');
+      // Markdown and package.json need nothing from the other files: on a second core, while this
+      // thread reads the rest. Markdown, the larger part, decides whether a worker pays.
+      const markdownFiles = files.filter((f) => f.kind === 'markdown');
+      // Started once the files are known: its start overlaps the env and compose files, and a tree of a
+      // few hundred projects never pays for one it does not need.
+      const parseWorker =
+        !options.overlay && useParseWorker(how.parseWorker, markdownFiles.length)
+          ? await ParseWorker.start({
+              root,
+              files: [...markdownFiles, ...packageFiles].map((f) => ({ path: f.path, kind: f.kind as WorkerFileKind })),
+              maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+            })
+          : null;
+      /**
+       * A named file that is not there: said where it is named. An env_file is often made by each
+       * checkout (a .env copied from .env.example, never committed): its values are unknown, which is
+       * a warning, or nothing when the reference says `required: false`. A missing include or extends
+       * file stops Compose itself.
+       */
+      const unmade = ({ ref, target, at }: { ref: ComposeReference; target: string; at: Location & { start: number; end: number } }) => {
+        if (ref.kind !== 'env_file')
+          findings.push({ ruleId: 'parse-error', severity: 'error', message: `${ref.kind} "${ref.path}" names ${target}, which does not exist`, ...at });
+        else if (ref.required)
           findings.push({
-            ruleId: 'scan-remote-include',
+            ruleId: 'scan-skipped',
             severity: 'warning',
-            message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`,
+            message: `env_file "${ref.path}" (${target}) does not exist: not read, so the values it would set are unknown (a file each checkout makes? then \`required: false\` says so)`,
             ...at,
           });
-          continue;
+      };
+      /** The byte length of the file `record` is about to see: tells an ASCII text without reading it again. */
+      let byteLength: number | undefined;
+      /**
+       * Reads each file and hands its text to `use`, letting the event loop run between batches. A file
+       * a parse worker answered for (`answered`) is recorded from its answer instead, in the same order.
+       */
+      const readEach = async (
+        files: DiscoveredFile[],
+        use: (file: DiscoveredFile, text: string) => void | Promise<void>,
+        answered?: ReadonlyMap<string, ParseOutcome> | null,
+      ) => {
+        for (let i = 0; i < files.length; i++) {
+          if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+          const file = files[i]!;
+          const answer = answered?.get(file.path);
+          if (answer) {
+            read++;
+            options.onProgress?.(read, seen.size);
+            if (answer.ok) record(file, answer.located);
+            else fileFinding(findings, file.path, 'parse-error', 'error', `${file.path} ${answer.message}`, answer.line, answer.column);
+            continue;
+          }
+          const instead = options.overlay?.get(file.path);
+          const outcome = instead
+            ? ({ ok: true, text: instead.toString('utf8'), byteLength: instead.length } as const)
+            : readTextFile(path.join(root, file.path), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+          read++;
+          options.onProgress?.(read, seen.size);
+          const namedBy = outcome.ok || !outcome.missing ? undefined : referencedBy.get(file.path);
+          if (namedBy) unmade(namedBy);
+          else if (!outcome.ok) fileFinding(findings, file.path, 'parse-error', 'error', `${file.path} ${outcome.message}`, outcome.line, outcome.column);
+          else {
+            // Asynchronous only when a parser loads on first use (micromark, TypeScript).
+            byteLength = outcome.byteLength;
+            const pending = use(file, outcome.text);
+            if (pending) await pending;
+          }
         }
-        const target = path.posix.normalize(path.posix.join(folder, ref.path.split(path.sep).join('/')));
-        if (target.startsWith('../') || path.posix.isAbsolute(target)) {
-          findings.push({ ruleId: 'scan-skipped', severity: 'warning', message: `${ref.kind} "${ref.path}" lies outside the scanned root: not read`, ...at });
-          continue;
-        }
-        if (seen.has(target)) continue;
-        seen.add(target);
-        referencedBy.set(target, { ref, target, at });
-        added.push({ path: target, kind: ref.kind === 'env_file' ? 'env' : 'compose' });
-      }
-    });
-    const moreEnv = added.filter((f) => f.kind === 'env');
-    await readEach(moreEnv, (file, text) => {
-      const result = parseEnv(text, file.path);
-      recordText(file, text, result, Object.keys(result.values));
-    });
-    pending = added.filter((f) => f.kind === 'compose');
-  }
+      };
 
-  // Markdown (then package.json, below): the parse worker's answers, in file order, as if read
-  // here; any file it did not answer for is read here.
-  const answered = parseWorker ? await parseWorker.results() : null;
-  if (answered) options.onParseWorker?.(answered.size, markdownFiles.length + packageFiles.length);
-  const markdown = new MarkdownReader();
-  await readEach(
-    markdownFiles,
-    (file, text) => {
-      const parsed = markdown.facts(text, file.path);
-      if (!(parsed instanceof Promise)) {
-        recordText(file, text, parsed);
-        return;
-      }
-      return parsed.then((loaded) => {
-        recordText(file, text, loaded);
+      /** The facts of one value (an env value holding many addresses) come one after another: its text is looked up once. */
+      let lastRaw: string | undefined;
+      let lastRawKept = '';
+      const keptRaw = (raw: string, port: number | null): string => {
+        if (raw !== lastRaw) {
+          lastRaw = raw;
+          lastRawKept = kept(raw, port);
+        }
+        return lastRawKept;
+      };
+
+      /** Turns one file's located facts into port facts (the project and service added), findings and directives. */
+      const record = (file: DiscoveredFile, located: LocatedFile, variables?: string[]) => {
+        const project = mapper.projectOf(file.path);
+        const ports: PortFact[] = [];
+        for (const f of located.facts) {
+          const raw = f.raw;
+          const who = attribution.attribute(raw, project);
+          // One literal, no spread: every fact gets the same hidden class, its fields in the object itself.
+          ports.push({
+            file: file.path,
+            line: f.line,
+            column: f.column,
+            endLine: f.endLine,
+            endColumn: f.endColumn,
+            span: { start: f.start, end: f.end },
+            source: raw.source,
+            kind: who.kind,
+            project,
+            composeService: detach(raw.composeService),
+            service: who.service,
+            referencedProject: who.referencedProject,
+            stack: null,
+            hostIp: detach(raw.hostIp),
+            published: raw.published,
+            publishedEnd: raw.publishedEnd,
+            target: raw.target,
+            targetEnd: raw.targetEnd,
+            protocol: raw.protocol,
+            variable: detach(raw.variable),
+            resolved: raw.resolved,
+            // The inventory outlives the file's text: strings cut from it must not hold on to it.
+            raw: keptRaw(raw.raw, raw.published),
+            text: kept(f.text, raw.published),
+            // Always set, so the hidden class stays one; undefined when false, so JSON output is as before.
+            plainInFlow: raw.plainInFlow ? true : undefined,
+          });
+        }
+        pushAll(findings, located.findings);
+        pushAll(directives, located.directives);
+        // Optional fields are assigned, not spread in: every file's entry then shares one hidden class
+        // (15,000 spread-built objects had one each, megabytes of the inventory).
+        const info: FileInfo = { path: file.path, kind: file.kind, project, size: located.size, endsWithNewline: located.endsWithNewline };
+        if (variables) info.variables = variables;
+        if (located.generated) info.generated = true;
+        results.set(file.path, {
+          info,
+          ports,
+          // Only stacks refer to the parser's facts, and only to compose ones: the others are let go.
+          raw: file.kind === 'compose' ? located.facts.map((f) => f.raw) : [],
+        });
+      };
+      /** Places a file read on this thread, then records it. */
+      const recordText = (file: DiscoveredFile, text: string, parsed: ParsedFile, variables?: string[]) => {
+        const placed = locateFile(file.path, text, byteLength, parsed);
+        record(file, placed.located, variables);
+        return placed;
+      };
+
+      // Env templates first: compose files next to them interpolate with their values.
+      const envByFolder = new Map<string, Record<string, string>>();
+      const envFiles = files.filter((f) => f.kind === 'env');
+      const templateValues = new Map<string, Record<string, string>>();
+      await readEach(envFiles, (file, text) => {
+        const result = parseEnv(text, file.path);
+        recordText(file, text, result, Object.keys(result.values));
+        if (isEnvTemplate(file.path)) templateValues.set(file.path, result.values);
       });
+      // The first template of a folder, in name order, whatever order the reads finished in.
+      for (const file of envFiles) {
+        const values = templateValues.get(file.path);
+        const folder = path.posix.dirname(file.path);
+        if (values && !envByFolder.has(folder)) envByFolder.set(folder, values);
+      }
+
+      // Compose files; the files they name (include, extends, env_file) join the scan.
+      let pending = files.filter((f) => f.kind === 'compose');
+      while (pending.length > 0) {
+        const added: DiscoveredFile[] = [];
+        await readEach(pending, (file, text) => {
+          const folder = path.posix.dirname(file.path);
+          const env = { ...(envByFolder.get(folder) ?? {}), ...(options.extraEnv ?? {}), ...(options.processEnv ?? {}) };
+          const result = parseCompose(text, file.path, { env });
+          const { lines, bytes } = recordText(file, text, result);
+          composeResults.push({ path: file.path, compose: result });
+          // What makes two checkouts of one project collide besides ports: the Compose project name and container names.
+          const place = (span: { start: number; end: number }): Place => ({
+            ...lines.span(span.start, span.end),
+            start: bytes.at(span.start),
+            end: bytes.at(span.end),
+          });
+          const info = results.get(file.path)?.info;
+          if (info && result.projectName)
+            info.composeName = { ...place(result.projectName.span), text: result.projectName.text, interpolated: result.projectName.interpolated };
+          const named = result.services.filter((sv) => sv.containerName);
+          if (info && named.length) info.containerNames = named.map((sv) => ({ service: sv.name, ...place(sv.containerName!) }));
+          for (const ref of result.references) {
+            const at = { file: file.path, ...lines.span(ref.span.start, ref.span.end), start: bytes.at(ref.span.start), end: bytes.at(ref.span.end) };
+            if (ref.remote) {
+              findings.push({
+                ruleId: 'scan-remote-include',
+                severity: 'warning',
+                message: `${ref.kind} "${ref.path}" is remote: not fetched, its ports are not checked`,
+                ...at,
+              });
+              continue;
+            }
+            const target = path.posix.normalize(path.posix.join(folder, ref.path.split(path.sep).join('/')));
+            if (target.startsWith('../') || path.posix.isAbsolute(target)) {
+              findings.push({
+                ruleId: 'scan-skipped',
+                severity: 'warning',
+                message: `${ref.kind} "${ref.path}" lies outside the scanned root: not read`,
+                ...at,
+              });
+              continue;
+            }
+            if (how.belongs && !how.belongs(target)) crossed = true;
+            if (seen.has(target)) continue;
+            seen.add(target);
+            referencedBy.set(target, { ref, target, at });
+            added.push({ path: target, kind: ref.kind === 'env_file' ? 'env' : 'compose' });
+          }
+        });
+        const moreEnv = added.filter((f) => f.kind === 'env');
+        await readEach(moreEnv, (file, text) => {
+          const result = parseEnv(text, file.path);
+          recordText(file, text, result, Object.keys(result.values));
+        });
+        pending = added.filter((f) => f.kind === 'compose');
+      }
+      if (crossed) return null;
+
+      // Markdown (then package.json, below): the parse worker's answers, in file order, as if read
+      // here; any file it did not answer for is read here.
+      const answered = parseWorker ? await parseWorker.results() : null;
+      if (answered) options.onParseWorker?.(answered.size, markdownFiles.length + packageFiles.length);
+      const markdown = new MarkdownReader();
+      await readEach(
+        markdownFiles,
+        (file, text) => {
+          const parsed = markdown.facts(text, file.path);
+          if (!(parsed instanceof Promise)) {
+            recordText(file, text, parsed);
+            return;
+          }
+          return parsed.then((loaded) => {
+            recordText(file, text, loaded);
+          });
+        },
+        answered,
+      );
+
+      // package.json scripts and dev container configs: their parsers load only when such files exist.
+      if (packageFiles.length > 0) {
+        const { parsePackageScripts } = await import('../parse/package-scripts.js');
+        await readEach(
+          packageFiles,
+          (file, text) => {
+            const result = parsePackageScripts(text, file.path);
+            recordText(file, text, result);
+          },
+          answered,
+        );
+      }
+      const devcontainerFiles = files.filter((f) => f.kind === 'devcontainer');
+      if (devcontainerFiles.length > 0) {
+        const { parseDevcontainer } = await import('../parse/devcontainer.js');
+        await readEach(devcontainerFiles, (file, text) => {
+          const result = parseDevcontainer(text, file.path);
+          recordText(file, text, result);
+        });
+      }
+
+      const codeFiles = files.filter((f) => f.kind === 'code');
+      if (codeFiles.length > 0) {
+        // The TypeScript parser is heavy: loaded only when there is code to read.
+        const { loadTypeScript, parseCode } = await import('../parse/code.js');
+        const ts = await loadTypeScript();
+        await readEach(codeFiles, (file, text) => {
+          const result = parseCode(ts, text, file.path);
+          recordText(file, text, result);
+        });
+      }
+
+      // Files in path order, their ports in document order; stacks refer to ports by index.
+      const ordered = [...results.values()].sort((a, b) => (a.info.path < b.info.path ? -1 : a.info.path > b.info.path ? 1 : 0));
+      const ports: PortFact[] = [];
+      const indexOf = new Map<RawPortFact, number>();
+      for (const r of ordered) {
+        r.raw.forEach((raw, i) => {
+          indexOf.set(raw, ports.length + i);
+        });
+        pushAll(ports, r.ports);
+      }
+      composeResults.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const drafts = buildStacks(composeResults, (file) => mapper.projectOf(file));
+      const stackOfFile = new Map<string, string>();
+      for (const d of drafts) for (const f of d.files) stackOfFile.set(f, d.id);
+      for (const p of ports) if (p.source === 'compose') p.stack = stackOfFile.get(p.file) ?? null;
+      const stacks = drafts.map((d) => finishStack(d, (ref) => indexOf.get(ref.fact) ?? -1));
+
+      findings.sort(compareFindings);
+      return {
+        version: SCAN_FORMAT_VERSION,
+        root,
+        files: ordered.map((r) => {
+          r.info.stack = stackOfFile.get(r.info.path) ?? null;
+          return r.info as ScannedFile;
+        }),
+        ports,
+        stacks,
+        findings,
+        directives,
+      };
     },
-    answered,
-  );
-
-  // package.json scripts and dev container configs: their parsers load only when such files exist.
-  if (packageFiles.length > 0) {
-    const { parsePackageScripts } = await import('../parse/package-scripts.js');
-    await readEach(
-      packageFiles,
-      (file, text) => {
-        const result = parsePackageScripts(text, file.path);
-        recordText(file, text, result);
-      },
-      answered,
-    );
-  }
-  const devcontainerFiles = discovered.files.filter((f) => f.kind === 'devcontainer');
-  if (devcontainerFiles.length > 0) {
-    const { parseDevcontainer } = await import('../parse/devcontainer.js');
-    await readEach(devcontainerFiles, (file, text) => {
-      const result = parseDevcontainer(text, file.path);
-      recordText(file, text, result);
-    });
-  }
-
-  const codeFiles = discovered.files.filter((f) => f.kind === 'code');
-  if (codeFiles.length > 0) {
-    // The TypeScript parser is heavy: loaded only when there is code to read.
-    const { loadTypeScript, parseCode } = await import('../parse/code.js');
-    const ts = await loadTypeScript();
-    await readEach(codeFiles, (file, text) => {
-      const result = parseCode(ts, text, file.path);
-      recordText(file, text, result);
-    });
-  }
-
-  // Files in path order, their ports in document order; stacks refer to ports by index.
-  const ordered = [...results.values()].sort((a, b) => (a.info.path < b.info.path ? -1 : a.info.path > b.info.path ? 1 : 0));
-  const ports: PortFact[] = [];
-  const indexOf = new Map<RawPortFact, number>();
-  for (const r of ordered) {
-    r.raw.forEach((raw, i) => {
-      indexOf.set(raw, ports.length + i);
-    });
-    pushAll(ports, r.ports);
-  }
-  composeResults.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const drafts = buildStacks(composeResults, (file) => mapper.projectOf(file));
-  const stackOfFile = new Map<string, string>();
-  for (const d of drafts) for (const f of d.files) stackOfFile.set(f, d.id);
-  for (const p of ports) if (p.source === 'compose') p.stack = stackOfFile.get(p.file) ?? null;
-  const stacks = drafts.map((d) => finishStack(d, (ref) => indexOf.get(ref.fact) ?? -1));
-
-  findings.sort(compareFindings);
-  return {
-    version: SCAN_FORMAT_VERSION,
-    root,
-    files: ordered.map((r) => {
-      r.info.stack = stackOfFile.get(r.info.path) ?? null;
-      return r.info as ScannedFile;
-    }),
-    ports,
-    stacks,
-    findings,
-    directives,
   };
 }
 
