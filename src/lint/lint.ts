@@ -3,7 +3,7 @@
  * inventory, then config severities, one error per port occurrence, suppressions and scope.
  */
 import path from 'node:path';
-import { compareFindings, type LintFinding, type Severity } from '../findings.js';
+import { compareFindings, type Finding, type LintFinding, type Severity } from '../findings.js';
 import { applySeverities, isOff, severityOf } from './severity.js';
 
 export type { LintFinding } from '../findings.js';
@@ -13,9 +13,10 @@ import type { BranchClaim } from '../registry/port-index.js';
 import { ALL_RULES, CHECK_RULES, PORT_ERROR_PRECEDENCE, RULES_BY_ID } from '../rules/index.js';
 import { fromFinding } from '../rules/reported-rules.js';
 import { RuleIndex } from '../rules/rule-index.js';
-import type { RuleContext, RuleFinding, RuleSetting } from '../rules/types.js';
-import type { ScanOptions, ScanResult } from '../scan/scan.js';
-import { scan as runScan } from '../scan/scan.js';
+import { isFleetRule, type FleetCollector, type RuleContext, type RuleFinding, type RuleSetting } from '../rules/types.js';
+import type { Directive } from '../scan/directives.js';
+import { scan as runScan, scanInGroups, SCAN_FORMAT_VERSION, type ScanOptions, type ScanResult } from '../scan/scan.js';
+import { pushAll } from '../util/arrays.js';
 import type { GenerateSettings } from '../generate/plan.js';
 import { mayJudgeAny } from '../generate/judged-files.js';
 
@@ -41,54 +42,48 @@ export interface LintOptions {
   generate?: GenerateSettings;
   /** The ports other remote-tracking branches give away (registry/branch-claims.ts), for port-claimed-elsewhere. */
   branchClaims?: readonly BranchClaim[];
+  /**
+   * Keep the whole inventory and return it (`portreg map` draws it). Without it the tree is read a
+   * group of whole projects at a time and each group's inventory let go once its rules have run.
+   */
+  inventory?: boolean;
+  /** About how many files a group holds (default GROUP_FILES). */
+  groupFiles?: number;
 }
+
+/**
+ * Files read together when a lint does not keep the inventory: enough that a group's rules cost
+ * little beside its files, few enough that its facts are a small part of the heap.
+ */
+export const GROUP_FILES = 1000;
 
 export interface LintResult {
   findings: LintFinding[];
-  scan: ScanResult;
+  /** The whole inventory, when asked for (`inventory`). */
+  scan?: ScanResult;
   /** Rules that did not run, and why. */
   skipped: { ruleId: string; reason: string }[];
   /** How many files the report covers (the scanned files in its scope, and the registry when in it): "0 problems in N files". */
   filesChecked: number;
 }
 
+/** What the rules found, in the order of a run over the whole inventory, and what the report needs of the files. */
+interface RulesRead {
+  raw: { ruleId: string; finding: RuleFinding }[];
+  skipped: LintResult['skipped'];
+  directives: Directive[];
+  /** Every scanned file's project. */
+  projectOf: Map<string, string | null>;
+  scan?: ScanResult;
+}
+
 export async function lint(options: LintOptions): Promise<LintResult> {
   const registry = options.registry.data as Registry;
   const registryFile = path.relative(options.root, options.registry.path).split(path.sep).join('/');
-  const scan = await runScan({ ...(options.scan ?? {}), root: options.root, registry, registryDir: path.dirname(options.registry.path) });
   const index = new RuleIndex(registry, registryFile, options.registry.doc);
-  const raw: { ruleId: string; finding: RuleFinding }[] = [];
-  const skipped: LintResult['skipped'] = [];
-  // What the generators would write, for the files that hold generated text: generated-stale judges it.
-  let generated: RuleContext['generated'];
-  const markerFiles = new Set(scan.files.filter((f) => f.generated).map((f) => f.path));
-  // A lint of given files none of which the generators own skips them, modules and all.
-  if (!isOff('generated-stale', options.rules) && (!options.only || mayJudgeAny(options.only, markerFiles, options.generate?.ts))) {
-    const { planGenerate, FILE_TARGETS } = await import('../generate/plan.js');
-    generated = await planGenerate({
-      root: options.root,
-      registry,
-      registryDir: path.dirname(options.registry.path),
-      ...(options.scan?.project ? { projectRepo: options.scan.project } : {}),
-      targets: FILE_TARGETS,
-      settings: options.generate ?? {},
-      mode: 'judge',
-      limit: { markerFiles, ...(options.only ? { only: options.only } : {}) },
-    });
-  }
-
-  for (const f of options.registry.findings)
-    raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
-  for (const f of scan.findings) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
-  for (const rule of CHECK_RULES) {
-    if (isOff(rule.meta.id, options.rules)) continue;
-    if (rule.meta.scope === 'fleet' && options.partial) {
-      skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
-      continue;
-    }
-    for (const finding of rule.check({ scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated, branchClaims: options.branchClaims }))
-      raw.push({ ruleId: rule.meta.id, finding });
-  }
+  const runs = new RuleRuns(options, registry, registryFile, index);
+  const read = (!options.inventory && (await readInGroups(options, registry, runs))) || (await readWhole(options, registry, runs));
+  const { raw, skipped, directives, projectOf } = read;
 
   // The findings of the rules that run, at their own severity: the settings come after the suppressions.
   let findings: LintFinding[] = [];
@@ -105,22 +100,135 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       .filter(([, v]) => v === 'off')
       .map(([k]) => k),
   ]);
-  findings = applySuppressions(findings, scan, notRun);
+  findings = applySuppressions(findings, directives, notRun);
   // One severity step for every finding, unused-suppression included; the most specific error is chosen among the errors it leaves.
   findings = applySeverities(findings, options.rules);
   findings = oneErrorPerOccurrence(findings);
   const scoped = options.only || options.onlyFolders || options.onlyProjects;
-  const inScope = scoped ? inReportScope(options, scan) : () => true;
+  const inScope = scoped ? inReportScope(options, projectOf) : () => true;
   if (scoped) findings = findings.filter((f) => inScope(f.file));
   findings.sort(compareFindings);
-  const scannedFiles = new Set(scan.files.map((f) => f.path));
-  const filesChecked = [...scannedFiles].filter(inScope).length + (!scannedFiles.has(registryFile) && inScope(registryFile) ? 1 : 0);
-  return { findings, scan, skipped, filesChecked };
+  let filesChecked = !projectOf.has(registryFile) && inScope(registryFile) ? 1 : 0;
+  for (const file of projectOf.keys()) if (inScope(file)) filesChecked++;
+  return { findings, ...(read.scan ? { scan: read.scan } : {}), skipped, filesChecked };
+}
+
+/**
+ * The rules of one lint run, and what each found so far. A rule that reads the inventory runs on
+ * each group (or the whole); a fleet rule collects from each and finds at the end; generated-stale,
+ * which reads what generate would write, runs once the files that hold generated text are known.
+ */
+class RuleRuns {
+  private readonly found = new Map<string, RuleFinding[]>();
+  private readonly collectors = new Map<string, FleetCollector>();
+  readonly skipped: LintResult['skipped'] = [];
+  private readonly scanFindings: Finding[] = [];
+  private readonly markerFiles = new Set<string>();
+
+  constructor(
+    private readonly options: LintOptions,
+    private readonly registry: Registry,
+    private readonly registryFile: string,
+    private readonly index: RuleIndex,
+  ) {
+    for (const rule of CHECK_RULES) {
+      if (isOff(rule.meta.id, options.rules)) continue;
+      if (rule.meta.scope === 'fleet' && options.partial) {
+        this.skipped.push({ ruleId: rule.meta.id, reason: 'needs the whole tree: run portreg lint without files' });
+        continue;
+      }
+      this.found.set(rule.meta.id, []);
+      if (isFleetRule(rule)) this.collectors.set(rule.meta.id, rule.collector());
+    }
+  }
+
+  private context(scan: ScanResult, generated?: RuleContext['generated']): RuleContext {
+    const { registry, registryFile, index, options } = this;
+    return { scan, registry, registryFile, index, show: options.show ?? ((f) => f), generated, branchClaims: options.branchClaims };
+  }
+
+  /** One group of whole projects (or the whole tree). */
+  add(scan: ScanResult): void {
+    pushAll(this.scanFindings, scan.findings);
+    for (const f of scan.files) if (f.generated) this.markerFiles.add(f.path);
+    const context = this.context(scan);
+    for (const rule of CHECK_RULES) {
+      const found = this.found.get(rule.meta.id);
+      if (!found || rule.meta.judgesGenerated) continue;
+      const collector = this.collectors.get(rule.meta.id);
+      if (collector) collector.add(context);
+      else pushAll(found, rule.check(context));
+    }
+  }
+
+  /** Every group in: the judge pass, the fleet rules' findings, and all of it in the order of one run over the whole. */
+  async finish(): Promise<{ ruleId: string; finding: RuleFinding }[]> {
+    const { options, registry, registryFile } = this;
+    const generated = this.found.has('generated-stale') ? await judgeGenerated(options, registry, this.markerFiles) : undefined;
+    const context = this.context(EMPTY_SCAN, generated);
+    const raw: { ruleId: string; finding: RuleFinding }[] = [];
+    for (const f of options.registry.findings)
+      raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
+    for (const f of this.scanFindings.sort(compareFindings)) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
+    for (const rule of CHECK_RULES) {
+      const found = this.found.get(rule.meta.id);
+      if (!found) continue;
+      const collector = this.collectors.get(rule.meta.id);
+      if (collector) pushAll(found, collector.finish(context));
+      else if (rule.meta.judgesGenerated) pushAll(found, rule.check(context));
+      for (const finding of found) raw.push({ ruleId: rule.meta.id, finding });
+    }
+    return raw;
+  }
+}
+
+const EMPTY_SCAN: ScanResult = { version: SCAN_FORMAT_VERSION, root: '', files: [], ports: [], stacks: [], findings: [], directives: [] };
+
+/** The whole inventory at once, kept. */
+async function readWhole(options: LintOptions, registry: Registry, runs: RuleRuns): Promise<RulesRead> {
+  const scan = await runScan({ ...(options.scan ?? {}), root: options.root, registry, registryDir: path.dirname(options.registry.path) });
+  runs.add(scan);
+  return { raw: await runs.finish(), skipped: runs.skipped, directives: scan.directives, projectOf: new Map(scan.files.map((f) => [f.path, f.project])), scan };
+}
+
+/**
+ * The tree a group of whole projects at a time, each group's inventory let go once its rules have
+ * run; null when a compose file names a file of another group (the caller reads the whole).
+ */
+async function readInGroups(options: LintOptions, registry: Registry, runs: RuleRuns): Promise<RulesRead | null> {
+  const directives: Directive[] = [];
+  const projectOf = new Map<string, string | null>();
+  const end = await scanInGroups(
+    { ...(options.scan ?? {}), root: options.root, registry, registryDir: path.dirname(options.registry.path), groupFiles: options.groupFiles ?? GROUP_FILES },
+    (group) => {
+      runs.add(group);
+      pushAll(directives, group.directives);
+      for (const f of group.files) projectOf.set(f.path, f.project);
+    },
+  );
+  if (end === 'crossed') return null;
+  return { raw: await runs.finish(), skipped: runs.skipped, directives, projectOf };
+}
+
+/** What the generators would write, for the files that hold generated text: generated-stale judges it. */
+async function judgeGenerated(options: LintOptions, registry: Registry, markerFiles: Set<string>): Promise<RuleContext['generated']> {
+  // A lint of given files none of which the generators own skips them, modules and all.
+  if (options.only && !mayJudgeAny(options.only, markerFiles, options.generate?.ts)) return undefined;
+  const { planGenerate, FILE_TARGETS } = await import('../generate/plan.js');
+  return planGenerate({
+    root: options.root,
+    registry,
+    registryDir: path.dirname(options.registry.path),
+    ...(options.scan?.project ? { projectRepo: options.scan.project } : {}),
+    targets: FILE_TARGETS,
+    settings: options.generate ?? {},
+    mode: 'judge',
+    limit: { markerFiles, ...(options.only ? { only: options.only } : {}) },
+  });
 }
 
 /** The report's scope: a file given, a file under a folder given, or a file of a project given. */
-function inReportScope(options: LintOptions, scan: ScanResult): (file: string) => boolean {
-  const projectOf = new Map(scan.files.map((f) => [f.path, f.project]));
+function inReportScope(options: LintOptions, projectOf: ReadonlyMap<string, string | null>): (file: string) => boolean {
   const folders = options.onlyFolders ?? [];
   return (file) => {
     if (options.only?.has(file)) return true;
@@ -149,13 +257,13 @@ function oneErrorPerOccurrence(findings: LintFinding[]): LintFinding[] {
 }
 
 /** Findings covered by a `portreg-disable-…` comment are dropped; comments that cover nothing are reported. */
-function applySuppressions(findings: LintFinding[], scan: ScanResult, notRun: Set<string>): LintFinding[] {
-  if (scan.directives.length === 0) return findings;
+function applySuppressions(findings: LintFinding[], directives: readonly Directive[], notRun: Set<string>): LintFinding[] {
+  if (directives.length === 0) return findings;
   const used = new Set<number>();
   // The directives on each file's line, in scan order: a search of all of them per finding was
   // quadratic (95,000 findings and 47,000 comments in one file took 45 s).
   const byLine = new Map<string, number[]>();
-  scan.directives.forEach((d, i) => {
+  directives.forEach((d, i) => {
     const key = `${d.file}\0${d.targetLine}`;
     const list = byLine.get(key);
     if (list) list.push(i);
@@ -165,14 +273,14 @@ function applySuppressions(findings: LintFinding[], scan: ScanResult, notRun: Se
     const candidates = byLine.get(`${f.file}\0${f.line}`) ?? [];
     const i =
       candidates.find((c) => {
-        const rules = scan.directives[c]!.rules;
+        const rules = directives[c]!.rules;
         return rules.length === 0 || rules.includes(f.ruleId);
       }) ?? -1;
     if (i === -1) return true;
     used.add(i);
     return false;
   });
-  scan.directives.forEach((d, i) => {
+  directives.forEach((d, i) => {
     const unknown = d.rules.filter((r) => !RULES_BY_ID.has(r));
     if (unknown.length) {
       kept.push(directiveFinding(d, 'error', `unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in a portreg-disable comment`));
@@ -186,7 +294,7 @@ function applySuppressions(findings: LintFinding[], scan: ScanResult, notRun: Se
   return kept;
 }
 
-function directiveFinding(d: ScanResult['directives'][number], severity: Severity, message: string): LintFinding {
+function directiveFinding(d: Directive, severity: Severity, message: string): LintFinding {
   return {
     ruleId: 'unused-suppression',
     severity,

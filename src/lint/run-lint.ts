@@ -46,6 +46,8 @@ export interface RunLintOptions {
   baseline?: string | false;
   /** Write the findings to the baseline instead of applying it (--update-baseline). */
   updateBaseline?: boolean;
+  /** Keep the whole inventory for the result's `scan` (portreg map); otherwise the tree is read a group of projects at a time. */
+  inventory?: boolean;
 }
 
 export interface PreparedLint {
@@ -95,6 +97,7 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
         scan: { ...tree.scanSettings, extraEnv: options.extraEnv, ...(scope.within ? { within: scope.within } : {}), ...(overlay ? { overlay } : {}) },
         ...(scope.report ? { only: scope.report.files, onlyFolders: scope.report.folders, onlyProjects: scope.report.projects } : {}),
         partial: scope.partial,
+        ...(options.inventory ? { inventory: true } : {}),
         show: tree.shown,
         generate: generateSettings(tree.config, tree.root),
         ...(branchClaims ? { branchClaims } : {}),

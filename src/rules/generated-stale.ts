@@ -14,6 +14,7 @@ export const generatedStale: Rule = {
     description: 'A generated region or file (portreg generate) differs from what the registry gives now.',
     fixable: true,
     scope: 'file',
+    judgesGenerated: true,
   },
   check({ generated }) {
     if (!generated) return [];

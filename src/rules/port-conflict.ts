@@ -2,7 +2,8 @@ import { protocolOf, type Protocol } from '../protocol.js';
 import { portKey } from '../registry/port-index.js';
 import type { PortFact } from '../scan/scan.js';
 import { at, isDevConfig, portText } from '../scan/facts.js';
-import type { Rule, RuleFinding } from './types.js';
+import type { RuleIndex } from './rule-index.js';
+import { fleetRule, type RuleFinding } from './types.js';
 
 interface Binding {
   fact: PortFact;
@@ -37,8 +38,11 @@ function folderOf(file: string): string {
   return file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
 }
 
-export const portConflict: Rule = {
-  meta: {
+/** In the order the whole inventory lists them: stacks by id, other files by path. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export const portConflict = fleetRule(
+  {
     id: 'port-conflict',
     defaultSeverity: 'error',
     description:
@@ -46,76 +50,103 @@ export const portConflict: Rule = {
     fixable: false,
     scope: 'fleet',
   },
-  check({ scan, index, show }) {
-    const byPort = new Map<string, Binding[]>();
-    const add = (binding: Binding, end: number) => {
-      for (let port = binding.fact.published!; port <= end; port++) {
-        const key = portKey(port, protocolOf(binding.fact.protocol));
-        const list = byPort.get(key);
-        if (list) list.push(binding);
-        else byPort.set(key, [binding]);
-      }
+  () => {
+    // Kept of each group: every host port bound, with its fact. Which binding comes first decides
+    // where a finding goes, so the bindings are put back in the whole inventory's order at the end.
+    const stackBindings: { stack: string; bindings: Binding[] }[] = [];
+    const localBindings: { file: string; bindings: Binding[] }[] = [];
+    /** Facts of the groups before: a binding's index is unique across groups. */
+    let offset = 0;
+    return {
+      add: ({ scan }) => {
+        for (const stack of scan.stacks) {
+          const bindings: Binding[] = [];
+          for (const service of stack.services) {
+            for (const index of service.ports) {
+              const fact = scan.ports[index]!;
+              if (fact.published === null || !fact.resolved) continue;
+              bindings.push({ fact, index: offset + index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name, code: false });
+            }
+          }
+          stackBindings.push({ stack: stack.id, bindings });
+        }
+        // Ports a project's code listens on (code scanning), its package.json scripts bind and its dev
+        // container forwards collide with other projects' ports. Not with its own compose ports: the
+        // container often runs that very code (and the dev container forwards it).
+        scan.ports.forEach((fact, index) => {
+          if ((fact.source !== 'code' && !isDevConfig(fact)) || fact.kind !== 'published' || !fact.project || fact.published === null || !fact.resolved) return;
+          const binding = {
+            fact,
+            index: offset + index,
+            stack: `${fact.source}:${fact.project}`,
+            owner: fact.project,
+            service: fact.service ?? fact.variable ?? fact.source,
+            code: true,
+          };
+          const last = localBindings.at(-1);
+          if (last?.file === fact.file) last.bindings.push(binding);
+          else localBindings.push({ file: fact.file, bindings: [binding] });
+        });
+        offset += scan.ports.length;
+      },
+      finish: ({ index, show }) => {
+        const byPort = new Map<string, Binding[]>();
+        const add = (binding: Binding) => {
+          const end = Math.min(binding.fact.publishedEnd ?? binding.fact.published!, binding.fact.published! + MAX_RANGE);
+          for (let port = binding.fact.published!; port <= end; port++) {
+            const key = portKey(port, protocolOf(binding.fact.protocol));
+            const list = byPort.get(key);
+            if (list) list.push(binding);
+            else byPort.set(key, [binding]);
+          }
+        };
+        for (const { bindings } of stackBindings.sort((a, b) => byText(a.stack, b.stack))) bindings.forEach(add);
+        for (const { bindings } of localBindings.sort((a, b) => byText(a.file, b.file))) bindings.forEach(add);
+        return conflicts(byPort, index, show);
+      },
     };
-    for (const stack of scan.stacks) {
-      for (const service of stack.services) {
-        for (const index of service.ports) {
-          const fact = scan.ports[index]!;
-          if (fact.published === null || !fact.resolved) continue;
-          add(
-            { fact, index, stack: stack.id, owner: stack.project ?? `stack:${stack.id}`, service: service.name, code: false },
-            Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE),
-          );
-        }
-      }
-    }
-    // Ports a project's code listens on (code scanning), its package.json scripts bind and its dev
-    // container forwards collide with other projects' ports. Not with its own compose ports: the
-    // container often runs that very code (and the dev container forwards it).
-    scan.ports.forEach((fact, index) => {
-      if ((fact.source !== 'code' && !isDevConfig(fact)) || fact.kind !== 'published' || !fact.project || fact.published === null || !fact.resolved) return;
-      add(
-        { fact, index, stack: `${fact.source}:${fact.project}`, owner: fact.project, service: fact.service ?? fact.variable ?? fact.source, code: true },
-        Math.min(fact.publishedEnd ?? fact.published, fact.published + MAX_RANGE),
-      );
-    });
-    const findings: RuleFinding[] = [];
-    const reported = new Set<string>();
-    for (const [key, bindings] of byPort) {
-      if (bindings.length < 2) continue;
-      const [port, protocol] = key.split('/') as [string, Protocol];
-      const registeredTo = index.ownerOf(Number(port), protocol)?.project;
-      for (let j = 1; j < bindings.length; j++) {
-        for (let i = 0; i < j; i++) {
-          let first = bindings[i]!;
-          let later = bindings[j]!;
-          // Alternative stacks of one project (compose.dev.yaml beside compose.prod.yaml) never run together.
-          if (first.owner === later.owner && first.stack !== later.stack && folderOf(first.stack) === folderOf(later.stack)) continue;
-          if (first.owner === later.owner && (first.code || later.code)) continue;
-          if (!hostIpsOverlap(first.fact.hostIp, later.fact.hostIp)) continue;
-          // The finding goes to the side that does not own the port in the registry.
-          if (later.owner === registeredTo && first.owner !== registeredTo) [first, later] = [later, first];
-          const id = `${later.index}|${later.service}`;
-          if (reported.has(id)) continue;
-          reported.add(id);
-          const who = (b: Binding) => (b.code ? `${LOCAL_BINDER[b.fact.source]} of project "${b.owner}"` : `service "${b.service}"`);
-          const where =
-            first.owner === later.owner && first.stack === later.stack
-              ? `service "${first.service}" of the same stack`
-              : // Two stacks of one project in different folders (its own code never gets here: skipped above).
-                first.owner === later.owner
-                ? `service "${first.service}" of another stack of project "${first.owner}"`
-                : first.code
-                  ? who(first)
-                  : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
-          findings.push({
-            ...at(later.fact),
-            message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
-            related: [{ ...at(first.fact), message: `also ${first.code ? 'listened on' : 'published'} here (${portText(first.fact)})` }],
-            key: `${later.owner}|${later.service}|${key}`,
-          });
-        }
-      }
-    }
-    return findings;
   },
-};
+);
+
+/** Two bindings of one port that can run at once: a finding on the side that does not own it. */
+function conflicts(byPort: Map<string, Binding[]>, index: RuleIndex, show: (file: string) => string): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const reported = new Set<string>();
+  for (const [key, bindings] of byPort) {
+    if (bindings.length < 2) continue;
+    const [port, protocol] = key.split('/') as [string, Protocol];
+    const registeredTo = index.ownerOf(Number(port), protocol)?.project;
+    for (let j = 1; j < bindings.length; j++) {
+      for (let i = 0; i < j; i++) {
+        let first = bindings[i]!;
+        let later = bindings[j]!;
+        // Alternative stacks of one project (compose.dev.yaml beside compose.prod.yaml) never run together.
+        if (first.owner === later.owner && first.stack !== later.stack && folderOf(first.stack) === folderOf(later.stack)) continue;
+        if (first.owner === later.owner && (first.code || later.code)) continue;
+        if (!hostIpsOverlap(first.fact.hostIp, later.fact.hostIp)) continue;
+        // The finding goes to the side that does not own the port in the registry.
+        if (later.owner === registeredTo && first.owner !== registeredTo) [first, later] = [later, first];
+        const id = `${later.index}|${later.service}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        const who = (b: Binding) => (b.code ? `${LOCAL_BINDER[b.fact.source]} of project "${b.owner}"` : `service "${b.service}"`);
+        const where =
+          first.owner === later.owner && first.stack === later.stack
+            ? `service "${first.service}" of the same stack`
+            : // Two stacks of one project in different folders (its own code never gets here: skipped above).
+              first.owner === later.owner
+              ? `service "${first.service}" of another stack of project "${first.owner}"`
+              : first.code
+                ? who(first)
+                : `service "${first.service}" of ${first.owner.startsWith('stack:') ? `stack ${first.stack}` : `project "${first.owner}"`}`;
+        findings.push({
+          ...at(later.fact),
+          message: `host port ${key} of ${who(later)} is also ${first.code ? 'listened on' : 'published'} by ${where} (${show(first.fact.file)}:${first.fact.line}:${first.fact.column})`,
+          related: [{ ...at(first.fact), message: `also ${first.code ? 'listened on' : 'published'} here (${portText(first.fact)})` }],
+          key: `${later.owner}|${later.service}|${key}`,
+        });
+      }
+    }
+  }
+  return findings;
+}

@@ -2,7 +2,7 @@ import { protocolOf } from '../protocol.js';
 import type { PortFact } from '../scan/scan.js';
 import { at, localAddressOf, replacePort } from '../scan/facts.js';
 import type { RuleIndex } from './rule-index.js';
-import type { Rule, RuleContext, RuleFinding } from './types.js';
+import { fleetRule, type RuleContext, type RuleFinding } from './types.js';
 
 /**
  * A local address (`http://localhost:4100`, `127.0.0.1:5432`, `psql -h localhost -p 5432`,
@@ -11,8 +11,8 @@ import type { Rule, RuleContext, RuleFinding } from './types.js';
  * leads nowhere, or to whatever project takes the port next. Ports that a service had before are
  * docs-stale's and reference-stale's; ports of other projects' services are references.
  */
-export const portUnowned: Rule = {
-  meta: {
+export const portUnowned = fleetRule(
+  {
     id: 'port-unowned',
     defaultSeverity: 'warning',
     description:
@@ -20,46 +20,59 @@ export const portUnowned: Rule = {
     fixable: true,
     scope: 'fleet',
   },
-  check(context) {
-    const { scan, index } = context;
-    const published = publishedPorts(scan.ports);
-    const byContainerPort = servicesByContainerPort(scan.ports);
-    const findings: RuleFinding[] = [];
-    for (const p of scan.ports) {
-      if ((p.kind !== 'url' && p.kind !== 'mention') || p.published === null) continue;
-      // Whose port first: cheap, and in a tree in order every port has someone, so no address is read.
-      const nobodys = unownedPorts(p, index, published);
-      if (nobodys.length === 0) continue;
-      const host = localAddressOf(p);
-      if (!host) continue;
-      // In a compose value, 0.0.0.0 is what a process binds inside its container: a container port.
-      if (p.source === 'compose' && (host === '0.0.0.0' || host === '::')) continue;
-      const port = nobodys[0]!;
-      const owner = p.publishedEnd === null ? evidentOwner(p, context, byContainerPort) : undefined;
-      const fix = owner ? replacePort(p, owner.port) : undefined;
-      const what = p.publishedEnd === null ? `port ${port}` : `port ${port} of the range ${p.published}-${p.publishedEnd}`;
-      const head = `${host}:${port} leads nowhere: ${what} is held by no registered service and published by no compose file`;
-      findings.push({
-        ...at(p),
-        message: owner
-          ? `${head}; service "${owner.service}" of project "${p.project}" (${owner.why}) is on ${owner.port}`
-          : `${head}: point it at the service it means, or register the port (portreg allocate)`,
-        key: `${p.project}|${p.file}|${port}`,
-        ...(fix ? { fix } : {}),
-      });
-    }
-    return findings;
+  () => {
+    // Kept of each group: the ports its compose files publish, its services by container port, and
+    // the local addresses whose port the registry gives no one (the few that may lead nowhere).
+    const published = new Set<number>();
+    const byContainerPort = new Map<string, Set<string>>();
+    const candidates: { p: PortFact; host: string }[] = [];
+    const none = new Set<number>();
+    return {
+      add: ({ scan, index }) => {
+        addPublishedPorts(scan.ports, published);
+        addServicesByContainerPort(scan.ports, byContainerPort);
+        for (const p of scan.ports) {
+          if ((p.kind !== 'url' && p.kind !== 'mention') || p.published === null) continue;
+          // Whose port first: cheap, and in a tree in order every port has someone, so no address is read.
+          if (unownedPorts(p, index, none).length === 0) continue;
+          const host = localAddressOf(p);
+          if (!host) continue;
+          // In a compose value, 0.0.0.0 is what a process binds inside its container: a container port.
+          if (p.source === 'compose' && (host === '0.0.0.0' || host === '::')) continue;
+          candidates.push({ p, host });
+        }
+      },
+      finish: (context) => {
+        const findings: RuleFinding[] = [];
+        for (const { p, host } of candidates) {
+          const nobodys = unownedPorts(p, context.index, published);
+          if (nobodys.length === 0) continue;
+          const port = nobodys[0]!;
+          const owner = p.publishedEnd === null ? evidentOwner(p, context, byContainerPort) : undefined;
+          const fix = owner ? replacePort(p, owner.port) : undefined;
+          const what = p.publishedEnd === null ? `port ${port}` : `port ${port} of the range ${p.published}-${p.publishedEnd}`;
+          const head = `${host}:${port} leads nowhere: ${what} is held by no registered service and published by no compose file`;
+          findings.push({
+            ...at(p),
+            message: owner
+              ? `${head}; service "${owner.service}" of project "${p.project}" (${owner.why}) is on ${owner.port}`
+              : `${head}: point it at the service it means, or register the port (portreg allocate)`,
+            key: `${p.project}|${p.file}|${port}`,
+            ...(fix ? { fix } : {}),
+          });
+        }
+        return findings;
+      },
+    };
   },
-};
+);
 
-/** Every host port a compose file of the fleet publishes (whatever its protocol). */
-function publishedPorts(ports: readonly PortFact[]): Set<number> {
-  const out = new Set<number>();
+/** Adds every host port these compose facts publish (whatever its protocol). */
+function addPublishedPorts(ports: readonly PortFact[], out: Set<number>): void {
   for (const p of ports) {
     if (p.source !== 'compose' || p.kind !== 'published' || !p.resolved || p.published === null) continue;
     for (let port = p.published; port <= (p.publishedEnd ?? p.published); port++) out.add(port);
   }
-  return out;
 }
 
 /**
@@ -77,15 +90,13 @@ function unownedPorts(p: PortFact, index: RuleIndex, published: Set<number>): nu
   return out;
 }
 
-/** The registry services each project's compose files map a container port to (`5100:4100`: api), by `project|port`. */
-function servicesByContainerPort(ports: readonly PortFact[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+/** Adds the registry services each project's compose files map a container port to (`5100:4100`: api), by `project|port`. */
+function addServicesByContainerPort(ports: readonly PortFact[], out: Map<string, Set<string>>): void {
   for (const f of ports) {
     if (f.source !== 'compose' || f.kind !== 'published' || !f.project || !f.service || f.target === null || f.targetEnd !== null) continue;
     const key = `${f.project}|${f.target}`;
     out.set(key, (out.get(key) ?? new Set()).add(f.service));
   }
-  return out;
 }
 
 interface EvidentOwner {
@@ -100,7 +111,7 @@ interface EvidentOwner {
  * port it is (`4000:4100` and a README that says 4100), or the service whose variable names it
  * (`API_URL` and `API_PORT`, or `${API_PORT:-4000}`). Several candidates: no fix.
  */
-function evidentOwner(p: PortFact, { registry }: RuleContext, byContainerPort: Map<string, Set<string>>): EvidentOwner | undefined {
+function evidentOwner(p: PortFact, { registry }: Pick<RuleContext, 'registry'>, byContainerPort: Map<string, Set<string>>): EvidentOwner | undefined {
   if (!p.project) return undefined;
   const services = registry.projects[p.project]?.services ?? {};
   const port = p.published!;

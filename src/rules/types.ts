@@ -17,6 +17,8 @@ export interface RuleMeta {
   fixable: boolean;
   /** Rules that compare projects with each other need the whole tree (or the registry alone). */
   scope: 'file' | 'fleet';
+  /** Reads what `portreg generate` would write (`RuleContext.generated`), not the inventory: runs once, after the scan. */
+  judgesGenerated?: true;
 }
 
 /** A rule's finding before config decides its severity. */
@@ -48,4 +50,37 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(context: RuleContext): RuleFinding[];
+}
+
+/**
+ * A rule that compares projects, read a group of whole projects at a time (lint.ts reads a large
+ * tree so, holding one group's inventory): it keeps what it needs of each group, then finds. Its
+ * `check` is the same collector given the whole tree as one group, so the two never differ.
+ */
+export interface FleetRule extends Rule {
+  collector(): FleetCollector;
+}
+
+export interface FleetCollector {
+  /** One group of whole projects: `context.scan` is that group's inventory. */
+  add(context: RuleContext): void;
+  /** The findings, once every group is in. */
+  finish(context: Omit<RuleContext, 'scan'>): RuleFinding[];
+}
+
+/** A fleet rule from its collector; `check` adds the one inventory it is given. */
+export function fleetRule(meta: RuleMeta, collector: () => FleetCollector): FleetRule {
+  return {
+    meta,
+    collector,
+    check(context) {
+      const c = collector();
+      c.add(context);
+      return c.finish(context);
+    },
+  };
+}
+
+export function isFleetRule(rule: Rule): rule is FleetRule {
+  return 'collector' in rule;
 }

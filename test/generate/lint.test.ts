@@ -28,7 +28,7 @@ async function copy(name: string): Promise<string> {
 
 async function lintDir(dir: string) {
   const registry = await loadRegistry(path.join(dir, 'ports.registry.json'));
-  return lint({ root: dir, registry, generate: { ts: 'src/ports.ts' } });
+  return lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, inventory: true });
 }
 
 const where = (f: { ruleId: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; fixable: boolean }) =>
@@ -88,9 +88,16 @@ describe('generated-stale', () => {
     const dir = await copy('basic-expected');
     await moveApi(dir);
     const registry = await loadRegistry(path.join(dir, 'ports.registry.json'));
-    const result = await lint({ root: dir, registry, generate: { ts: 'src/ports.ts' }, only: new Set(['billing/.env.example']), partial: true });
+    const result = await lint({
+      root: dir,
+      registry,
+      generate: { ts: 'src/ports.ts' },
+      only: new Set(['billing/.env.example']),
+      partial: true,
+      inventory: true,
+    });
     expect(result.findings.filter((f) => f.ruleId === 'generated-stale').map((f) => `${f.file}:${f.line}`)).toEqual(['billing/.env.example:2']);
-    expect(result.scan.files.filter((f) => f.generated).map((f) => f.path)).toEqual([
+    expect(result.scan!.files.filter((f) => f.generated).map((f) => f.path)).toEqual([
       'README.md',
       'billing/.env.example',
       'billing/README.md',
@@ -179,6 +186,6 @@ describe('Markdown rules and generated regions', () => {
       `generated-stale billing/README.md:5:1-7:21 fixable: this generated region differs from what the registry gives now: run "portreg generate docs --write" (or portreg lint --fix)`,
     ]);
     // The scanner has no fact inside the region at all: no rule can judge it.
-    expect(result.scan.ports.filter((p) => p.file === 'billing/README.md').map((p) => p.line)).toEqual([3]);
+    expect(result.scan!.ports.filter((p) => p.file === 'billing/README.md').map((p) => p.line)).toEqual([3]);
   });
 });

@@ -48,6 +48,7 @@ Exit codes: 0 written, 2 usage, configuration or an unreadable registry (its pro
         registry: options.registry,
         now: ctx.now(),
         ...(options.code ? { code: true } : {}),
+        inventory: true,
       });
       const outcome = await lintPrepared(prepared);
       if (!outcome.registryReadable || !outcome.scan) {
