@@ -306,7 +306,7 @@ async function openScan(options: ScanOptions) {
         answered?: ReadonlyMap<string, ParseOutcome> | null,
       ) => {
         for (let i = 0; i < files.length; i++) {
-          if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (read > 0 && read % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
           const file = files[i]!;
           const answer = answered?.get(file.path);
           if (answer) {

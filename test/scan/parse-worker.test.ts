@@ -129,16 +129,29 @@ describe('the parse worker', () => {
     expect(cases).toEqual([true, false, false, true, false, true, false, false]);
   });
 
-  it('is started by the CLI when asked (PORTREG_PARSE_WORKER=1), which answers alike with it and without', async () => {
-    const run = (env: Record<string, string>) => runCli(['lint', '--format', 'json'], { cwd: root, env });
+  it('is started by portreg scan when asked (PORTREG_PARSE_WORKER=1), which answers alike with it and without', async () => {
+    const run = (env: Record<string, string>) => runCli(['scan', '--format', 'json'], { cwd: root, env });
     const log = path.join(root, 'worker.log');
     const [withWorker, without] = await Promise.all([
       run({ PORTREG_PARSE_WORKER: '1', PORTREG_TEST_PARSE_WORKER_LOG: log }),
       run({ PORTREG_PARSE_WORKER: '0', PORTREG_TEST_PARSE_WORKER_LOG: log }),
     ]);
     expect(withWorker).toEqual(without);
-    expect(withWorker.code).toBe(JSON.parse(withWorker.stdout).findings.some((f: { severity: string }) => f.severity === 'error') ? 1 : 0);
+    // The tree holds files that do not parse: the scan says so in its exit code.
+    expect(withWorker.code).toBe(1);
     // One of the two ran a worker, which answered for every Markdown and package.json file.
     expect(await readFile(log, 'utf8')).toBe(`answered ${workerFiles}\n`);
+  });
+
+  it('is not started by portreg lint, which reads a group of projects at a time on one thread', async () => {
+    const log = path.join(root, 'lint-worker.log');
+    const result = await runCli(['lint', '--format', 'json'], { cwd: root, env: { PORTREG_PARSE_WORKER: '1', PORTREG_TEST_PARSE_WORKER_LOG: log } });
+    expect(result.code).toBe(1);
+    expect(
+      JSON.parse(result.stdout)
+        .findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')
+        .map((f: { file: string }) => f.file),
+    ).toEqual(['projects/p0003/README.binary.md', 'projects/p0003/README.latin1.md', 'projects/p0003/tools/package.json']);
+    await expect(readFile(log, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
