@@ -81,8 +81,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const registry = options.registry.data as Registry;
   const registryFile = path.relative(options.root, options.registry.path).split(path.sep).join('/');
   const index = new RuleIndex(registry, registryFile, options.registry.doc);
-  const runs = new RuleRuns(options, registry, registryFile, index);
-  const read = (!options.inventory && (await readInGroups(options, registry, runs))) || (await readWhole(options, registry, runs));
+  const runs = () => new RuleRuns(options, registry, registryFile, index);
+  // A grouped read that stops (a compose file naming another group's file) leaves its rules' findings unfinished: the whole read starts anew.
+  const read = (!options.inventory && (await readInGroups(options, registry, runs()))) || (await readWhole(options, registry, runs()));
   const { raw, skipped, directives, projectOf } = read;
 
   // The findings of the rules that run, at their own severity: the settings come after the suppressions.
@@ -184,11 +185,17 @@ class RuleRuns {
 
 const EMPTY_SCAN: ScanResult = { version: SCAN_FORMAT_VERSION, root: '', files: [], ports: [], stacks: [], findings: [], directives: [] };
 
-/** The whole inventory at once, kept. */
+/** The whole inventory at once; kept for the result when asked for. */
 async function readWhole(options: LintOptions, registry: Registry, runs: RuleRuns): Promise<RulesRead> {
   const scan = await runScan({ ...(options.scan ?? {}), root: options.root, registry, registryDir: path.dirname(options.registry.path) });
   runs.add(scan);
-  return { raw: await runs.finish(), skipped: runs.skipped, directives: scan.directives, projectOf: new Map(scan.files.map((f) => [f.path, f.project])), scan };
+  const read: RulesRead = {
+    raw: await runs.finish(),
+    skipped: runs.skipped,
+    directives: scan.directives,
+    projectOf: new Map(scan.files.map((f) => [f.path, f.project])),
+  };
+  return options.inventory ? { ...read, scan } : read;
 }
 
 /**
