@@ -3,8 +3,10 @@
  * parse worker (parse-worker.ts) and reads the env and compose files on its own thread meanwhile
  * (the two kinds need nothing from the others; compose files need the env templates); it then takes
  * the worker's results in file order, as if it had read them itself, so the inventory is the same
- * byte for byte (test/scan/parse-worker.test.ts). A worker that cannot start or stops early
- * leaves the files it did not answer for to the scanner's own thread: slower, never different.
+ * byte for byte (test/scan/parse-worker.test.ts). A scan read in groups asks for one group's files
+ * at a time, a group ahead, so the worker's answers in memory are a group's or two. A worker that
+ * cannot start or stops early leaves the files it did not answer for to the scanner's own thread:
+ * slower, never different.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,17 +17,21 @@ import type { LocatedFile } from './file-facts.js';
 /** The kinds of file a worker parses. */
 export type WorkerFileKind = 'markdown' | 'package-json';
 
-/** What the scanner asks of the worker: these files, relative to `root`. */
+/** What the scanner asks of the worker: these files, relative to `root`; after the `last` job it exits. */
 export interface ParseJob {
+  id: number;
   root: string;
   files: { path: string; kind: WorkerFileKind }[];
   maxFileBytes: number;
+  last: boolean;
 }
 
 /** One file's answer: its located facts, or why it could not be read. */
 export type ParseOutcome = { path: string; ok: true; located: LocatedFile } | { path: string; ok: false; message: string; line?: number; column?: number };
 
+/** Answers to job `id`; `done` with its last ones. */
 export interface WorkerMessage {
+  id: number;
   results: ParseOutcome[];
   done?: true;
 }
@@ -63,37 +69,60 @@ export function useParseWorker(mode: ParseWorkerMode, files: number, env: NodeJS
   return existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** A parse worker, started with its files, then asked for its answers. */
+/** A parse worker, asked for one set of files after another; each answer comes in the order asked. */
 export class ParseWorker {
-  private readonly outcomes = new Map<string, ParseOutcome>();
-  private readonly worker: Worker;
-  private readonly settled: Promise<void>;
+  private readonly pending = new Map<number, { outcomes: Map<string, ParseOutcome>; resolve: (outcomes: Map<string, ParseOutcome>) => void }>();
+  private nextId = 0;
+  private stopped = false;
 
   /** worker_threads loads here, not with the scanner: most scans have no worker. */
-  static async start(job: ParseJob): Promise<ParseWorker> {
+  static async start(options: { root: string; maxFileBytes: number }): Promise<ParseWorker> {
     const { Worker } = await import('node:worker_threads');
-    return new ParseWorker(new Worker(WORKER_URL), job);
+    return new ParseWorker(new Worker(WORKER_URL), options);
   }
 
-  private constructor(worker: Worker, job: ParseJob) {
-    this.worker = worker;
-    this.settled = new Promise<void>((resolve) => {
-      this.worker.on('message', (message: WorkerMessage) => {
-        for (const outcome of message.results) this.outcomes.set(outcome.path, outcome);
-        if (message.done) resolve();
-      });
-      // A worker that fails (it could not load, a parser threw) has answered for some files at most.
-      this.worker.once('error', () => resolve());
-      this.worker.once('exit', () => resolve());
+  private constructor(
+    private readonly worker: Worker,
+    private readonly options: { root: string; maxFileBytes: number },
+  ) {
+    this.worker.on('message', (message: WorkerMessage) => {
+      const job = this.pending.get(message.id);
+      if (!job) return;
+      for (const outcome of message.results) job.outcomes.set(outcome.path, outcome);
+      if (message.done) {
+        this.pending.delete(message.id);
+        job.resolve(job.outcomes);
+      }
     });
-    this.worker.postMessage(job);
+    // A worker that fails (it could not load, a parser threw) has answered for some files at most.
+    const stop = () => {
+      this.stopped = true;
+      for (const job of this.pending.values()) job.resolve(job.outcomes);
+      this.pending.clear();
+    };
+    this.worker.once('error', stop);
+    this.worker.once('exit', stop);
   }
 
-  /** Every answer the worker gave, by path; a file without one is the caller's to read. */
-  async results(): Promise<Map<string, ParseOutcome>> {
-    await this.settled;
-    // Done or failed: it must not keep the process alive (it exits by itself once done).
-    this.worker.unref();
-    return this.outcomes;
+  /**
+   * Its answers for these files, by path; a file without one is the caller's to read. After the
+   * `last` set the worker exits by itself.
+   */
+  ask(files: ParseJob['files'], last: boolean): Promise<Map<string, ParseOutcome>> {
+    if (this.stopped) return Promise.resolve(new Map());
+    const id = this.nextId++;
+    const answers = new Promise<Map<string, ParseOutcome>>((resolve) => this.pending.set(id, { outcomes: new Map(), resolve }));
+    this.worker.postMessage({ id, root: this.options.root, files, maxFileBytes: this.options.maxFileBytes, last } satisfies ParseJob);
+    if (!last) return answers;
+    // Answered for everything: it must not keep the process alive (it exits by itself once done).
+    return answers.then((outcomes) => {
+      this.worker.unref();
+      return outcomes;
+    });
+  }
+
+  /** No more questions: stops at once, unanswered. */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
   }
 }

@@ -3,7 +3,7 @@
  * the scanner's own thread reads the env and compose files (parallel-parse.ts starts it). These
  * kinds need nothing from the others (compose files interpolate with their env templates' values),
  * and Markdown is the largest part of a scan. It posts each file's located facts (file-facts.ts),
- * plain data, in batches, then `{ done: true }`, and exits.
+ * plain data, in batches, then `{ done: true }`; after the job marked last it exits.
  */
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -18,15 +18,17 @@ const BATCH = 32;
 
 const port = parentPort;
 if (port) {
-  port.once('message', async (job: ParseJob) => {
+  const markdown = new MarkdownReader();
+  const exitAfter = parseWorkerExitAfterForTest();
+  let answered = 0;
+  // One job at a time, in the order asked: the scanner takes the answers in that order.
+  let queue = Promise.resolve();
+  const answer = async (job: ParseJob) => {
     const post = (message: WorkerMessage) => port.postMessage(message);
-    const markdown = new MarkdownReader();
     let batch: ParseOutcome[] = [];
-    const exitAfter = parseWorkerExitAfterForTest();
-    let answered = 0;
     for (const file of job.files) {
       if (answered++ === exitAfter) {
-        post({ results: batch });
+        post({ id: job.id, results: batch });
         process.exit(1);
       }
       const outcome = readTextFile(path.join(job.root, file.path), job.maxFileBytes);
@@ -36,11 +38,18 @@ if (port) {
         batch.push({ path: file.path, ok: true, located: locateFile(file.path, outcome.text, outcome.byteLength, parsed).located });
       }
       if (batch.length === BATCH) {
-        post({ results: batch });
+        post({ id: job.id, results: batch });
         batch = [];
       }
     }
-    post({ results: batch, done: true });
-    logParseWorkerForTest(job.files.length);
+    post({ id: job.id, results: batch, done: true });
+    if (job.last) {
+      logParseWorkerForTest(answered);
+      // Nothing more will come: the thread ends once its messages are out.
+      port.close();
+    }
+  };
+  port.on('message', (job: ParseJob) => {
+    queue = queue.then(() => answer(job));
   });
 }

@@ -139,7 +139,9 @@ interface FileResult {
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const session = await openScan(options);
-  return (await session.read(session.files, { parseWorker: options.parseWorker ?? 'auto', withDiscovery: true }))!;
+  const worker = await session.startParseWorker();
+  const answers = worker?.ask(session.workerFilesOf(session.files), true) ?? null;
+  return (await session.read(session.files, { answers, withDiscovery: true }))!;
 }
 
 /** How a grouped scan ended: every group read, or stopped at a compose file that names a file of another group. */
@@ -150,29 +152,42 @@ export type GroupedScanEnd = 'complete' | 'crossed';
  * group): each group's inventory is handed to `onGroup` and let go, so a run over thousands of
  * projects holds one group's facts, not the tree's. A group is what `scan` gives for its files
  * (files, ports, stacks, findings and directives in the same order); the discovery's findings come
- * with the first. A compose file that includes, extends or names a file of another group stops the
- * scan ('crossed'): a stack spans groups only in the whole scan. One thread: a parse worker would
- * cost more memory than the groups save.
+ * with the first. A parse worker, when the tree is large enough for one, is asked for each group's
+ * Markdown and package.json files a group ahead. A compose file that includes, extends or names a
+ * file of another group stops the scan ('crossed'): a stack spans groups only in the whole scan.
  */
 export async function scanInGroups(
   options: ScanOptions & { groupFiles: number },
   onGroup: (group: ScanResult) => void | Promise<void>,
 ): Promise<GroupedScanEnd> {
   const session = await openScan(options);
-  let first = true;
-  for (const files of session.groups(options.groupFiles)) {
-    const keys = new Set(files.map((f) => session.groupKeyOf(f.path)));
-    const group = await session.read(files, { parseWorker: 'never', withDiscovery: first, belongs: (file) => keys.has(session.groupKeyOf(file)) });
-    if (group === null) return 'crossed';
-    first = false;
-    await onGroup(group);
+  const groups = [...session.groups(options.groupFiles)];
+  if (groups.length === 0) {
+    await onGroup((await session.read([], { answers: null, withDiscovery: true }))!);
+    return 'complete';
   }
-  if (first) await onGroup((await session.read([], { parseWorker: 'never', withDiscovery: true }))!);
+  const worker = await session.startParseWorker();
+  const ask = (k: number) => worker?.ask(session.workerFilesOf(groups[k]!), k === groups.length - 1) ?? null;
+  let answers = ask(0);
+  for (let k = 0; k < groups.length; k++) {
+    const files = groups[k]!;
+    // The worker reads the next group while this thread reads this one's env and compose files.
+    const next = k + 1 < groups.length ? ask(k + 1) : null;
+    const keys = new Set(files.map((f) => session.groupKeyOf(f.path)));
+    const group = await session.read(files, { answers, withDiscovery: k === 0, belongs: (file) => keys.has(session.groupKeyOf(file)) });
+    if (group === null) {
+      await worker?.stop();
+      return 'crossed';
+    }
+    await onGroup(group);
+    answers = next;
+  }
   return 'complete';
 }
 
 interface ReadOptions {
-  parseWorker: ParseWorkerMode;
+  /** A parse worker's answers for this part's Markdown and package.json files, when one was asked. */
+  answers: Promise<ReadonlyMap<string, ParseOutcome>> | null;
   /** Add the discovery's findings (files that could not be listed) to this part's. */
   withDiscovery: boolean;
   /** Whether a file is of this part: a compose file that names any other makes the read give null. */
@@ -233,9 +248,25 @@ async function openScan(options: ScanOptions) {
   /** Projects' files together, for groups of whole projects: the project, or '' for files outside any. */
   const groupKeyOf = (file: string) => mapper.projectOf(file) ?? '';
 
+  /** Markdown and package.json need nothing from the other files: a worker can read them. */
+  const workerFilesOf = (files: readonly DiscoveredFile[]) =>
+    files.filter((f) => f.kind === 'markdown' || f.kind === 'package-json').map((f) => ({ path: f.path, kind: f.kind as WorkerFileKind }));
+
   return {
     files: discovered.files,
     groupKeyOf,
+    workerFilesOf,
+    /**
+     * A parse worker for this scan, or null: not for texts given instead of the files, and only for
+     * enough Markdown files (Markdown is the larger part: a tree of a few hundred projects never pays
+     * for a worker's start). Started once the files are known, its start overlaps the first env and
+     * compose files.
+     */
+    async startParseWorker(): Promise<ParseWorker | null> {
+      const markdown = discovered.files.filter((f) => f.kind === 'markdown').length;
+      if (options.overlay || !useParseWorker(options.parseWorker ?? 'auto', markdown)) return null;
+      return ParseWorker.start({ root, maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES });
+    },
     /** The files in groups of whole projects, about `size` files each, in the order of their first file. */
     *groups(size: number): Generator<DiscoveredFile[]> {
       const byKey = new Map<string, DiscoveredFile[]>();
@@ -264,19 +295,7 @@ async function openScan(options: ScanOptions) {
       /** A compose file named a file of another part. */
       let crossed = false;
       const packageFiles = files.filter((f) => f.kind === 'package-json');
-      // Markdown and package.json need nothing from the other files: on a second core, while this
-      // thread reads the rest. Markdown, the larger part, decides whether a worker pays.
       const markdownFiles = files.filter((f) => f.kind === 'markdown');
-      // Started once the files are known: its start overlaps the env and compose files, and a tree of a
-      // few hundred projects never pays for one it does not need.
-      const parseWorker =
-        !options.overlay && useParseWorker(how.parseWorker, markdownFiles.length)
-          ? await ParseWorker.start({
-              root,
-              files: [...markdownFiles, ...packageFiles].map((f) => ({ path: f.path, kind: f.kind as WorkerFileKind })),
-              maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-            })
-          : null;
       /**
        * A named file that is not there: said where it is named. An env_file is often made by each
        * checkout (a .env copied from .env.example, never committed): its values are unknown, which is
@@ -479,7 +498,7 @@ async function openScan(options: ScanOptions) {
 
       // Markdown (then package.json, below): the parse worker's answers, in file order, as if read
       // here; any file it did not answer for is read here.
-      const answered = parseWorker ? await parseWorker.results() : null;
+      const answered = how.answers ? await how.answers : null;
       if (answered) options.onParseWorker?.(answered.size, markdownFiles.length + packageFiles.length);
       const markdown = new MarkdownReader();
       await readEach(

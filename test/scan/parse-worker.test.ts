@@ -16,6 +16,7 @@ import type { LoadedRegistry } from '../../src/registry/load.js';
 const built = (file: string) => new URL(`../../dist/${file}`, import.meta.url).href;
 const { scan } = (await import(built('scan/scan.js'))) as { scan: (o: ScanOptions) => Promise<ScanResult> };
 const { loadRegistry } = (await import(built('registry/load.js'))) as { loadRegistry: (file: string) => Promise<LoadedRegistry> };
+const { lint } = (await import(built('lint/lint.js'))) as typeof import('../../src/lint/lint.js');
 const { MIN_WORKER_CORES, MIN_WORKER_FILES, useParseWorker } = (await import(
   built('scan/parallel-parse.js')
 )) as typeof import('../../src/scan/parallel-parse.js');
@@ -143,15 +144,40 @@ describe('the parse worker', () => {
     expect(await readFile(log, 'utf8')).toBe(`answered ${workerFiles}\n`);
   });
 
-  it('is not started by portreg lint, which reads a group of projects at a time on one thread', async () => {
+  it('is asked for one group of projects after another by a grouped lint, which finds alike with it and without', async () => {
+    const registry = await loadRegistry(path.join(root, 'ports.registry.json'));
+    const answered: number[] = [];
+    const grouped = await lint({
+      root,
+      registry,
+      groupFiles: 40,
+      scan: { parseWorker: 'always', onParseWorker: (answers, files) => void answered.push(answers, files) },
+    });
+    const whole = await lint({ root, registry, inventory: true, scan: { parseWorker: 'never' } });
+    const { scan: _scan, ...rest } = whole;
+    expect(JSON.stringify(grouped)).toBe(JSON.stringify(rest));
+    // Every group's Markdown and package.json files were answered by the worker, group by group.
+    const answers = answered.filter((_, i) => i % 2 === 0);
+    const asked = answered.filter((_, i) => i % 2 === 1);
+    expect(answers).toEqual(asked);
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.reduce((a, b) => a + b, 0)).toBe(workerFiles);
+  });
+
+  it('is started by portreg lint when asked, which answers alike with it and without', async () => {
+    const run = (env: Record<string, string>) => runCli(['lint', '--format', 'json'], { cwd: root, env });
     const log = path.join(root, 'lint-worker.log');
-    const result = await runCli(['lint', '--format', 'json'], { cwd: root, env: { PORTREG_PARSE_WORKER: '1', PORTREG_TEST_PARSE_WORKER_LOG: log } });
-    expect(result.code).toBe(1);
+    const [withWorker, without] = await Promise.all([
+      run({ PORTREG_PARSE_WORKER: '1', PORTREG_TEST_PARSE_WORKER_LOG: log }),
+      run({ PORTREG_PARSE_WORKER: '0', PORTREG_TEST_PARSE_WORKER_LOG: log }),
+    ]);
+    expect(withWorker).toEqual(without);
+    expect(withWorker.code).toBe(1);
     expect(
-      JSON.parse(result.stdout)
+      JSON.parse(withWorker.stdout)
         .findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')
         .map((f: { file: string }) => f.file),
     ).toEqual(['projects/p0003/README.binary.md', 'projects/p0003/README.latin1.md', 'projects/p0003/tools/package.json']);
-    await expect(readFile(log, 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(await readFile(log, 'utf8')).toBe(`answered ${workerFiles}\n`);
   });
 });
