@@ -15,7 +15,7 @@ import { fromFinding } from '../rules/reported-rules.js';
 import { RuleIndex } from '../rules/rule-index.js';
 import { isFleetRule, type FleetCollector, type RuleContext, type RuleFinding, type RuleSetting } from '../rules/types.js';
 import type { Directive } from '../scan/directives.js';
-import { scan as runScan, scanInGroups, SCAN_FORMAT_VERSION, type ScanOptions, type ScanResult } from '../scan/scan.js';
+import { GROUP_FILES, scan as runScan, scanInGroups, SCAN_FORMAT_VERSION, type ScanOptions, type ScanResult } from '../scan/scan.js';
 import { pushAll } from '../util/arrays.js';
 import type { GenerateSettings } from '../generate/plan.js';
 import { mayJudgeAny } from '../generate/judged-files.js';
@@ -50,14 +50,6 @@ export interface LintOptions {
   /** About how many files a group holds (default GROUP_FILES). */
   groupFiles?: number;
 }
-
-/**
- * Files read together when a lint does not keep the inventory: enough that a group's rules and
- * its message to and from the parse worker cost little beside its files, few enough that its facts
- * die young. At 5,000 projects, groups of 100 to 3,000 files lint in about the same time; 300 held
- * the least memory (bench/README.md).
- */
-export const GROUP_FILES = 300;
 
 export interface LintResult {
   findings: LintFinding[];

@@ -34,66 +34,97 @@ const PIECE = 64 * 1024;
 
 /**
  * The same table, handed to `write` piece by piece: the inventory of 5,000 projects is 7 MB of
- * text, which as one string (and its lines, and their cells) doubled the scan's peak memory. Two
- * passes over the ports: the widths and the marks, then the lines; no line is kept.
+ * text, which as one string (and its lines, and their cells) doubled the scan's peak memory.
  */
 export function writeScanTable(result: ScanResult, options: ScanTableOptions, write: (piece: string) => void): void {
-  const c = pc.createColors(options.color);
-  const groups = new Map<string, Port[]>();
-  for (const p of result.ports) {
-    const key = p.project ?? '';
-    const group = groups.get(key);
-    if (group) group.push(p);
-    else groups.set(key, [p]);
-  }
-  const keys = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
-  const marks = new Set<Mark>();
-  const widths = HEADER.slice(0, 4).map((h) => h.length);
-  for (const p of result.ports) {
-    const { cells, mark } = cellsOf(p);
-    if (mark) marks.add(mark);
-    if (p.referencedProject) marks.add('reference');
-    for (let col = 0; col < 4; col++) if (cells[col]!.length > widths[col]!) widths[col] = cells[col]!.length;
-  }
-  const plain = (s: string) => s;
-  const line = (cells: readonly string[], paint: readonly ((s: string) => string)[]) =>
-    `  ${cells.map((cell, col) => paint[col]!(col < 4 ? cell.padEnd(widths[col]!) : cell)).join('  ')}`.trimEnd();
+  const table = new ScanTable();
+  table.add(result);
+  table.write(options, write);
+}
 
-  let buffer = '';
-  const out = (text: string) => {
-    buffer += text + '\n';
-    if (buffer.length >= PIECE) {
-      write(buffer);
-      buffer = '';
-    }
-  };
-  if (result.ports.length > 0)
-    out(
-      c.bold(
-        line(
-          HEADER,
-          HEADER.map(() => plain),
-        ),
-      ),
-    );
-  for (const key of keys) {
-    out(c.bold(key === '' ? '(no project)' : key));
-    for (const p of groups.get(key)!) {
+/** A row's cells and how its PORT and SERVICE cells are painted. */
+type Row = [port: string, kind: string, who: string, where: string, written: string, mark: Mark | null, reference: boolean];
+
+/**
+ * The table built from one inventory or from a scan's groups of whole projects (scanInGroups):
+ * each port's cells are kept, not the port, and the columns are aligned once every group is in.
+ */
+export class ScanTable {
+  private readonly rows = new Map<string, Row[]>();
+  private readonly marks = new Set<Mark>();
+  private readonly widths = HEADER.slice(0, 4).map((h) => h.length);
+  private ports = 0;
+  private files = 0;
+
+  /** An inventory, or a group of whole projects (a project's ports all come in one group). */
+  add(result: Pick<ScanResult, 'ports' | 'files'>): void {
+    for (const p of result.ports) {
       const { cells, mark } = cellsOf(p);
-      // Colour is applied after padding, so the escapes never upset the alignment.
-      out(line(cells, [mark === 'container' ? c.dim : mark === 'variable' ? c.yellow : plain, c.dim, p.referencedProject ? c.cyan : plain, plain, c.dim]));
+      if (mark) this.marks.add(mark);
+      if (p.referencedProject) this.marks.add('reference');
+      for (let col = 0; col < 4; col++) if (cells[col]!.length > this.widths[col]!) this.widths[col] = cells[col]!.length;
+      const key = p.project ?? '';
+      const row: Row = [...cells, mark, p.referencedProject !== null];
+      const rows = this.rows.get(key);
+      if (rows) rows.push(row);
+      else this.rows.set(key, [row]);
     }
+    this.ports += result.ports.length;
+    this.files += result.files.length;
   }
-  out('');
-  out(`${plural(result.ports.length, 'port')} in ${plural(result.files.length, 'file')}`);
-  // Only the marks the table uses are explained.
-  const legend = [
-    marks.has('container') ? '(5432): a container port, not published on this machine' : '',
-    marks.has('variable') ? '$VAR: a port from a variable that has no value' : '',
-    marks.has('reference') ? "→ project/service: another project's port" : '',
-  ].filter(Boolean);
-  if (legend.length) out(c.dim(`Legend: PORT is the port on this machine; ${legend.join('; ')}.`));
-  write(buffer);
+
+  write(options: ScanTableOptions, write: (piece: string) => void): void {
+    const { widths, marks } = this;
+    const c = pc.createColors(options.color);
+    const keys = [...this.rows.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+    const plain = (s: string) => s;
+    const line = (cells: readonly string[], paint: readonly ((s: string) => string)[]) =>
+      `  ${cells.map((cell, col) => paint[col]!(col < 4 ? cell.padEnd(widths[col]!) : cell)).join('  ')}`.trimEnd();
+
+    let buffer = '';
+    const out = (text: string) => {
+      buffer += text + '\n';
+      if (buffer.length >= PIECE) {
+        write(buffer);
+        buffer = '';
+      }
+    };
+    if (this.ports > 0)
+      out(
+        c.bold(
+          line(
+            HEADER,
+            HEADER.map(() => plain),
+          ),
+        ),
+      );
+    for (const key of keys) {
+      out(c.bold(key === '' ? '(no project)' : key));
+      for (const row of this.rows.get(key)!) {
+        const mark = row[5];
+        // Colour is applied after padding, so the escapes never upset the alignment.
+        out(
+          line(row.slice(0, 5) as string[], [
+            mark === 'container' ? c.dim : mark === 'variable' ? c.yellow : plain,
+            c.dim,
+            row[6] ? c.cyan : plain,
+            plain,
+            c.dim,
+          ]),
+        );
+      }
+    }
+    out('');
+    out(`${plural(this.ports, 'port')} in ${plural(this.files, 'file')}`);
+    // Only the marks the table uses are explained.
+    const legend = [
+      marks.has('container') ? '(5432): a container port, not published on this machine' : '',
+      marks.has('variable') ? '$VAR: a port from a variable that has no value' : '',
+      marks.has('reference') ? "→ project/service: another project's port" : '',
+    ].filter(Boolean);
+    if (legend.length) out(c.dim(`Legend: PORT is the port on this machine; ${legend.join('; ')}.`));
+    write(buffer);
+  }
 }
 
 function plural(n: number, noun: string): string {

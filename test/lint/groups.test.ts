@@ -10,6 +10,7 @@ import path from 'node:path';
 import { lint, type LintResult } from '../../src/lint/lint.js';
 import { loadRegistry } from '../../src/registry/load.js';
 import { scan, scanInGroups, type ScanResult } from '../../src/scan/scan.js';
+import { formatScanTable, ScanTable } from '../../src/report/scan-table.js';
 import { tempDir } from '../helpers/cli.js';
 
 const REPO_ROOT = path.join(import.meta.dirname, '../..');
@@ -152,6 +153,28 @@ describe('scanInGroups', () => {
     await scanInGroups({ root: FLEET, registry: registry.data, groupFiles: 1000 }, (g) => void big.push(g));
     expect(big).toHaveLength(1);
     expect(JSON.stringify(big[0])).toBe(JSON.stringify(whole));
+  });
+
+  it('builds the scan table of the whole inventory from groups of projects', async () => {
+    const generator = new URL('../../bench/generate.mjs', import.meta.url).href;
+    const { ensureMonorepo } = (await import(generator)) as { ensureMonorepo: (count: number, o: { seed: number }) => Promise<{ root: string }> };
+    const tree = await ensureMonorepo(60, { seed: 7 });
+    const { dir, cleanup } = await tempDir('portreg-groups-table-');
+    try {
+      await writeTree(dir, SEAMS);
+      for (const root of [FLEET, dir, tree.root]) {
+        const registry = (await loadRegistry(path.join(root, 'ports.registry.json'), { now: NOW })).data;
+        const whole = formatScanTable(await scan({ root, registry }), { color: true });
+        const table = new ScanTable();
+        await scanInGroups({ root, registry, groupFiles: 1 }, (g) => table.add(g));
+        const pieces: string[] = [];
+        table.write({ color: true }, (piece) => pieces.push(piece));
+        expect(pieces.join('')).toBe(whole);
+        expect(whole.split('\n').length).toBeGreaterThan(10);
+      }
+    } finally {
+      await cleanup();
+    }
   });
 
   it('hands on one empty group for a tree without files', async () => {

@@ -3,14 +3,15 @@ import { PortregCommand } from '../command.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
-import { countBySeverity } from '../../findings.js';
+import { compareFindings, countBySeverity, type Finding } from '../../findings.js';
 import { loadRegistry } from '../../registry/load.js';
 import { locateRegistry } from '../../config/locate-registry.js';
 import { findConfig } from '../../config/load-config.js';
 import { assertReadable } from '../../registry/store.js';
 import type { Registry } from '../../registry/types.js';
 import { formatStylish } from '../../report/stylish.js';
-import type { ScanResult } from '../../scan/scan.js';
+import type { ScanOptions } from '../../scan/scan.js';
+import { pushAll } from '../../util/arrays.js';
 import { printJson, type CommandContext, type CommonOptions } from '../context.js';
 import { terminalProgress } from '../progress.js';
 
@@ -36,7 +37,7 @@ export function scanCommand(ctx: CommandContext): Command {
     .action(async (rootArg: string | undefined, options: ScanCommandOptions) => {
       const json = options.json || options.format === 'json';
       // The parsers (yaml, micromark, fast-glob) load only for commands that scan.
-      const [{ scan }, { writeScanTable }, { parse: parseDotenv }] = await Promise.all([
+      const [{ scan, scanInGroups, GROUP_FILES }, { ScanTable }, { parse: parseDotenv }] = await Promise.all([
         import('../../scan/scan.js'),
         import('../../report/scan-table.js'),
         import('dotenv'),
@@ -73,7 +74,7 @@ export function scanCommand(ctx: CommandContext): Command {
       // Scan settings come from the config file found from the working folder (globs relative to the root).
       const settings = located?.config?.config ?? (await findConfig(ctx.cwd))?.config ?? {};
       const progress = terminalProgress(ctx, json);
-      const result = await scan({
+      const scanOptions: ScanOptions = {
         root,
         registry,
         registryDir,
@@ -85,14 +86,34 @@ export function scanCommand(ctx: CommandContext): Command {
         envFiles: settings.envFiles,
         code: Boolean(options.code || settings.code),
         onProgress: progress.update,
-      });
-      progress.done();
-      const shown: ScanResult = { ...result, root: path.relative(ctx.cwd, root).split(path.sep).join('/') || '.' };
-      if (json) printJson(ctx, shown);
-      else {
-        writeScanTable(shown, { color: ctx.color && options.color !== false }, ctx.stdout);
-        if (result.findings.length) ctx.stdout('\n' + formatStylish(result.findings, { color: ctx.color && options.color !== false }));
+      };
+      const color = ctx.color && options.color !== false;
+      let findings: Finding[];
+      if (json) {
+        // The JSON contract is one document: the whole inventory.
+        const result = await scan(scanOptions);
+        progress.done();
+        findings = result.findings;
+        printJson(ctx, { ...result, root: path.relative(ctx.cwd, root).split(path.sep).join('/') || '.' });
+      } else {
+        // The table keeps each port's cells, not the port: the tree is read a group of projects at a time.
+        let table = new ScanTable();
+        findings = [];
+        const end = await scanInGroups({ ...scanOptions, groupFiles: GROUP_FILES }, (group) => {
+          table.add(group);
+          pushAll(findings, group.findings);
+        });
+        if (end === 'crossed') {
+          const result = await scan({ ...scanOptions, onProgress: undefined });
+          table = new ScanTable();
+          table.add(result);
+          findings = result.findings;
+        }
+        progress.done();
+        findings.sort(compareFindings);
+        table.write({ color }, ctx.stdout);
+        if (findings.length) ctx.stdout('\n' + formatStylish(findings, { color }));
       }
-      return countBySeverity(result.findings).errors > 0 ? ExitCode.Refused : ExitCode.Ok;
+      return countBySeverity(findings).errors > 0 ? ExitCode.Refused : ExitCode.Ok;
     });
 }
