@@ -45,6 +45,33 @@ export interface LintFinding extends Finding {
   key?: string;
 }
 
+/** What a lint finding is made of: a finding's place, message and related places, its fix and baseline identity. */
+type FindingParts = Location & { message: string; related?: Location[]; fix?: Fix; key?: string };
+
+/**
+ * A lint finding written as one literal, its absent fields undefined: every finding shares one
+ * hidden class. Built by spreading (`{ ...f, severity }`), each got a hidden class of its own in
+ * V8, about 300 bytes more per finding and per copy (megabytes for a tree with 10,000 findings).
+ */
+export function lintFinding(f: FindingParts, ruleId: string, severity: Severity, fixable: boolean, file = f.file, related = f.related): LintFinding {
+  return {
+    ruleId,
+    severity,
+    message: f.message,
+    file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    start: f.start,
+    end: f.end,
+    related,
+    fixable,
+    fix: f.fix,
+    key: f.key,
+  };
+}
+
 export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number } {
   let errors = 0;
   let warnings = 0;

@@ -3,7 +3,7 @@
  * inventory, then config severities, one error per port occurrence, suppressions and scope.
  */
 import path from 'node:path';
-import { compareFindings, type Finding, type LintFinding, type Severity } from '../findings.js';
+import { compareFindings, lintFinding, type Finding, type LintFinding, type Severity } from '../findings.js';
 import { applySeverities, isOff, severityOf } from './severity.js';
 
 export type { LintFinding } from '../findings.js';
@@ -63,7 +63,8 @@ export interface LintResult {
 
 /** What the rules found, in the order of a run over the whole inventory, and what the report needs of the files. */
 interface RulesRead {
-  raw: { ruleId: string; finding: RuleFinding }[];
+  /** At each rule's own severity; the settings come later. */
+  found: LintFinding[];
   skipped: LintResult['skipped'];
   directives: Directive[];
   /** Every scanned file's project. */
@@ -78,16 +79,10 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const runs = () => new RuleRuns(options, registry, registryFile, index);
   // A grouped read that stops (a compose file naming another group's file) leaves its rules' findings unfinished: the whole read starts anew.
   const read = (!options.inventory && (await readInGroups(options, registry, runs()))) || (await readWhole(options, registry, runs()));
-  const { raw, skipped, directives, projectOf } = read;
+  const { skipped, directives, projectOf } = read;
 
-  // The findings of the rules that run, at their own severity: the settings come after the suppressions.
-  let findings: LintFinding[] = [];
-  for (const { ruleId, finding } of raw) {
-    if (isOff(ruleId, options.rules)) continue;
-    const { fix, key, severity: own, ...location } = finding;
-    const severity = severityOf(ruleId, own, undefined)!;
-    findings.push({ ...location, ruleId, severity, fixable: Boolean(fix), ...(fix ? { fix } : {}), ...(key ? { key } : {}) });
-  }
+  // The findings of the rules that run (a scanner's or the registry's rule may be off), at their own severity: the settings come after the suppressions.
+  let findings = read.found.filter((f) => !isOff(f.ruleId, options.rules));
   // Suppressions first: silencing the most specific error must not hide a second one silently.
   const notRun = new Set([
     ...skipped.map((s) => s.ruleId),
@@ -114,7 +109,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
  * which reads what generate would write, runs once the files that hold generated text are known.
  */
 class RuleRuns {
-  private readonly found = new Map<string, RuleFinding[]>();
+  /** Each rule's findings, kept as lint findings: a rule's own objects are let go at once. */
+  private readonly found = new Map<string, LintFinding[]>();
   private readonly collectors = new Map<string, FleetCollector>();
   readonly skipped: LintResult['skipped'] = [];
   private readonly scanFindings: Finding[] = [];
@@ -152,29 +148,34 @@ class RuleRuns {
       if (!found || rule.meta.judgesGenerated) continue;
       const collector = this.collectors.get(rule.meta.id);
       if (collector) collector.add(context);
-      else pushAll(found, rule.check(context));
+      else keep(found, rule.meta.id, rule.check(context));
     }
   }
 
   /** Every group in: the judge pass, the fleet rules' findings, and all of it in the order of one run over the whole. */
-  async finish(): Promise<{ ruleId: string; finding: RuleFinding }[]> {
+  async finish(): Promise<LintFinding[]> {
     const { options, registry, registryFile } = this;
     const generated = this.found.has('generated-stale') ? await judgeGenerated(options, registry, this.markerFiles) : undefined;
     const context = this.context(EMPTY_SCAN, generated);
-    const raw: { ruleId: string; finding: RuleFinding }[] = [];
+    const all: LintFinding[] = [];
     for (const f of options.registry.findings)
-      raw.push({ ruleId: f.ruleId, finding: { ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) } });
-    for (const f of this.scanFindings.sort(compareFindings)) raw.push({ ruleId: f.ruleId, finding: fromFinding(f) });
+      keep(all, f.ruleId, [{ ...fromFinding(f), file: registryFile, related: f.related?.map((r) => ({ ...r, file: registryFile })) }]);
+    for (const f of this.scanFindings.sort(compareFindings)) keep(all, f.ruleId, [fromFinding(f)]);
     for (const rule of CHECK_RULES) {
       const found = this.found.get(rule.meta.id);
       if (!found) continue;
       const collector = this.collectors.get(rule.meta.id);
-      if (collector) pushAll(found, collector.finish(context));
-      else if (rule.meta.judgesGenerated) pushAll(found, rule.check(context));
-      for (const finding of found) raw.push({ ruleId: rule.meta.id, finding });
+      if (collector) keep(found, rule.meta.id, collector.finish(context));
+      else if (rule.meta.judgesGenerated) keep(found, rule.meta.id, rule.check(context));
+      pushAll(all, found);
     }
-    return raw;
+    return all;
   }
+}
+
+/** Adds a rule's findings as lint findings, at their own severity (or the rule's default). */
+function keep(into: LintFinding[], ruleId: string, findings: readonly RuleFinding[]): void {
+  for (const f of findings) into.push(lintFinding(f, ruleId, severityOf(ruleId, f.severity, undefined)!, f.fix !== undefined));
 }
 
 const EMPTY_SCAN: ScanResult = { version: SCAN_FORMAT_VERSION, root: '', files: [], ports: [], stacks: [], findings: [], directives: [] };
@@ -184,7 +185,7 @@ async function readWhole(options: LintOptions, registry: Registry, runs: RuleRun
   const scan = await runScan({ ...(options.scan ?? {}), root: options.root, registry, registryDir: path.dirname(options.registry.path) });
   runs.add(scan);
   const read: RulesRead = {
-    raw: await runs.finish(),
+    found: await runs.finish(),
     skipped: runs.skipped,
     directives: scan.directives,
     projectOf: new Map(scan.files.map((f) => [f.path, f.project])),
@@ -208,7 +209,7 @@ async function readInGroups(options: LintOptions, registry: Registry, runs: Rule
     },
   );
   if (end === 'crossed') return null;
-  return { raw: await runs.finish(), skipped: runs.skipped, directives, projectOf };
+  return { found: await runs.finish(), skipped: runs.skipped, directives, projectOf };
 }
 
 /** What the generators would write, for the files that hold generated text: generated-stale judges it. */

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { branchClaimsEnabled, checkRuleIds } from '../config/load-config.js';
 import { usageError } from '../errors.js';
+import { lintFinding } from '../findings.js';
 import { generateSettings } from '../generate/settings.js';
 import { openGovernedTree, type GovernedTree } from '../config/governed-tree.js';
 import { loadRegistry, withSemanticChecks, type LoadedRegistry } from '../registry/load.js';
@@ -79,11 +80,15 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
     reportsOnFile(scope, tree.registryFile) && !isOff('port-claimed-elsewhere', rules) && branchClaimsEnabled(tree.config)
       ? await readBranchClaims(tree.located.path, { now: options.now, cwd: options.cwd })
       : undefined;
-  const shownFinding = (f: LintFinding): LintFinding => ({
-    ...f,
-    file: tree.shown(f.file),
-    related: f.related?.map((r) => ({ ...r, file: tree.shown(r.file) })),
-  });
+  const shownFinding = (f: LintFinding): LintFinding =>
+    lintFinding(
+      f,
+      f.ruleId,
+      f.severity,
+      f.fixable,
+      tree.shown(f.file),
+      f.related?.map((r) => ({ ...r, file: tree.shown(r.file) })),
+    );
   return {
     tree,
     registry,

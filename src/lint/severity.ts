@@ -4,7 +4,7 @@
  * Every finding a lint reports passes through `applySeverities` once, whichever step made it:
  * a rule, a parser, the registry's checks, the suppression comments or the baseline.
  */
-import type { LintFinding, Severity } from '../findings.js';
+import { lintFinding, type LintFinding, type Severity } from '../findings.js';
 import { RULES_BY_ID } from '../rules/index.js';
 import type { RuleSetting } from '../rules/types.js';
 
@@ -30,7 +30,7 @@ export function applySeverities(findings: readonly LintFinding[], settings: Rule
   const out: LintFinding[] = [];
   for (const f of findings) {
     const severity = severityOf(f.ruleId, f.severity, settings);
-    if (severity) out.push(severity === f.severity ? f : { ...f, severity });
+    if (severity) out.push(severity === f.severity ? f : lintFinding(f, f.ruleId, severity, f.fixable));
   }
   return out;
 }

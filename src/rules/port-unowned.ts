@@ -21,16 +21,17 @@ export const portUnowned = fleetRule(
     scope: 'fleet',
   },
   () => {
-    // Kept of each group: the ports its compose files publish, its services by container port, and
-    // the local addresses whose port the registry gives no one (the few that may lead nowhere).
+    // Kept of each group: the ports its compose files publish, and the local addresses whose port
+    // the registry gives no one (the few that may lead nowhere), with the service each evidently
+    // means (found within its own project, so within its group).
     const published = new Set<number>();
-    const byContainerPort = new Map<string, Set<string>>();
-    const candidates: { p: PortFact; host: string }[] = [];
+    const candidates: { p: PortFact; host: string; owner: EvidentOwner | undefined }[] = [];
     const none = new Set<number>();
     return {
-      add: ({ scan, index }) => {
+      add: (context) => {
+        const { scan, index } = context;
         addPublishedPorts(scan.ports, published);
-        addServicesByContainerPort(scan.ports, byContainerPort);
+        let byContainerPort: Map<string, Set<string>> | undefined;
         for (const p of scan.ports) {
           if ((p.kind !== 'url' && p.kind !== 'mention') || p.published === null) continue;
           // Whose port first: cheap, and in a tree in order every port has someone, so no address is read.
@@ -39,16 +40,16 @@ export const portUnowned = fleetRule(
           if (!host) continue;
           // In a compose value, 0.0.0.0 is what a process binds inside its container: a container port.
           if (p.source === 'compose' && (host === '0.0.0.0' || host === '::')) continue;
-          candidates.push({ p, host });
+          byContainerPort ??= servicesByContainerPort(scan.ports);
+          candidates.push({ p, host, owner: p.publishedEnd === null ? evidentOwner(p, context, byContainerPort) : undefined });
         }
       },
       finish: (context) => {
         const findings: RuleFinding[] = [];
-        for (const { p, host } of candidates) {
+        for (const { p, host, owner } of candidates) {
           const nobodys = unownedPorts(p, context.index, published);
           if (nobodys.length === 0) continue;
           const port = nobodys[0]!;
-          const owner = p.publishedEnd === null ? evidentOwner(p, context, byContainerPort) : undefined;
           const fix = owner ? replacePort(p, owner.port) : undefined;
           const what = p.publishedEnd === null ? `port ${port}` : `port ${port} of the range ${p.published}-${p.publishedEnd}`;
           const head = `${host}:${port} leads nowhere: ${what} is held by no registered service and published by no compose file`;
@@ -90,13 +91,15 @@ function unownedPorts(p: PortFact, index: RuleIndex, published: Set<number>): nu
   return out;
 }
 
-/** Adds the registry services each project's compose files map a container port to (`5100:4100`: api), by `project|port`. */
-function addServicesByContainerPort(ports: readonly PortFact[], out: Map<string, Set<string>>): void {
+/** The registry services each project's compose files map a container port to (`5100:4100`: api), by `project|port`. */
+function servicesByContainerPort(ports: readonly PortFact[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
   for (const f of ports) {
     if (f.source !== 'compose' || f.kind !== 'published' || !f.project || !f.service || f.target === null || f.targetEnd !== null) continue;
     const key = `${f.project}|${f.target}`;
     out.set(key, (out.get(key) ?? new Set()).add(f.service));
   }
+  return out;
 }
 
 interface EvidentOwner {

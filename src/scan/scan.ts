@@ -296,6 +296,8 @@ async function openScan(options: ScanOptions) {
     },
     /** One part's inventory: these files, and the files their compose files name. */
     async read(files: DiscoveredFile[], how: ReadOptions): Promise<ScanResult | null> {
+      // A part is whole projects: what the parts before it looked up is not needed again.
+      attribution.forgetProjects();
       const findings: Finding[] = how.withDiscovery ? [...discoveryFindings] : [];
       const directives: Directive[] = [];
       const results = new Map<string, FileResult>();
@@ -606,6 +608,12 @@ class ServiceAttribution {
   }
 
   private readonly composeServicesOf = new Map<string, Map<string, [string, Service][]>>();
+
+  /** Lets go of what was looked up for the projects read so far (a grouped scan never reads them again). */
+  forgetProjects(): void {
+    this.servicesOf.clear();
+    this.composeServicesOf.clear();
+  }
 
   /** A project's registry services by the compose service they run as (their own name unless `composeService` says). */
   private byComposeService(project: string, services: [string, Service][]): Map<string, [string, Service][]> {
