@@ -80,15 +80,19 @@ export async function prepareLint(options: RunLintOptions): Promise<PreparedLint
     reportsOnFile(scope, tree.registryFile) && !isOff('port-claimed-elsewhere', rules) && branchClaimsEnabled(tree.config)
       ? await readBranchClaims(tree.located.path, { now: options.now, cwd: options.cwd })
       : undefined;
-  const shownFinding = (f: LintFinding): LintFinding =>
-    lintFinding(
+  const shownFinding = (f: LintFinding): LintFinding => {
+    const file = tree.shown(f.file);
+    // Linted from the top folder, names are already as shown: the finding as it is (10,000 copies saved).
+    if (file === f.file && (f.related ?? []).every((r) => tree.shown(r.file) === r.file)) return f;
+    return lintFinding(
       f,
       f.ruleId,
       f.severity,
       f.fixable,
-      tree.shown(f.file),
+      file,
       f.related?.map((r) => ({ ...r, file: tree.shown(r.file) })),
     );
+  };
   return {
     tree,
     registry,
