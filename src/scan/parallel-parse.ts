@@ -57,6 +57,13 @@ export const MIN_WORKER_FILES = 1000;
  */
 export const MIN_WORKER_CORES = 2;
 
+/**
+ * The worker's young generation. Nearly all it makes dies at once (a file's parse) or is posted
+ * away (its facts), so a small one does as well: at 5,000 projects a lint took the same time with
+ * 8 MB as with V8's default and peaked 8 MiB lower (4 alternating runs each).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 // Next to this module in both builds: dist/scan/ (tsc) and dist/bundle/chunks/ (scripts/bundle.mjs).
 // Absent when the sources run directly (vitest): one thread then.
 const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
@@ -78,7 +85,7 @@ export class ParseWorker {
   /** worker_threads loads here, not with the scanner: most scans have no worker. */
   static async start(options: { root: string; maxFileBytes: number }): Promise<ParseWorker> {
     const { Worker } = await import('node:worker_threads');
-    return new ParseWorker(new Worker(WORKER_URL), options);
+    return new ParseWorker(new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }), options);
   }
 
   private constructor(
